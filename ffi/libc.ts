@@ -1,0 +1,170 @@
+/**
+ * The C library, bound lazily: `libc.getpid()` opens the library and binds
+ * `getpid` on its first call, then calls the runtime's own binding directly.
+ *
+ * This file and memory.ts are the only places that touch `Deno.dlopen`,
+ * `Deno.UnsafePointer*` or `bun:ffi`.
+ *
+ * @module
+ */
+import { platform } from "./platform.ts";
+import { type NativeType, type SymbolName, SYMBOLS, type SymbolSpec } from "./symbols.ts";
+import { backend } from "./runtime.ts";
+
+/** An opaque C pointer as the runtime represents it (use memory.ts to read it). */
+export type Pointer = object | number | null;
+
+/** JS type accepted for a parameter of the given native type. */
+export type ParamValue<T extends NativeType> = T extends "i16" | "i32" | "u32" ? number
+  : T extends "i64" | "u64" | "isize" | "usize" ? number | bigint
+  : T extends "buffer" ? ArrayBufferView | null
+  : T extends "pointer" ? Pointer
+  : never;
+
+/** JS type returned for a result of the given native type. */
+export type ResultValue<T extends NativeType> = T extends "i16" | "i32" | "u32" ? number
+  : T extends "i64" | "u64" | "isize" | "usize" ? bigint
+  : T extends "pointer" ? Pointer
+  : T extends "void" ? void
+  : never;
+
+type Params<P extends readonly NativeType[]> = { -readonly [I in keyof P]: ParamValue<P[I]> };
+
+/** The JS signature of one bound symbol. */
+export type NativeFunction<S extends SymbolSpec> = (
+  ...args: Params<S["parameters"]>
+) => ResultValue<S["result"]>;
+
+/** Every symbol of the table, typed; optional symbols may be `null` where missing. */
+export type Libc = {
+  readonly [K in SymbolName]: (typeof SYMBOLS)[K] extends { optional: true }
+    ? NativeFunction<(typeof SYMBOLS)[K]> | null
+    : NativeFunction<(typeof SYMBOLS)[K]>;
+};
+
+/** Thrown when the runtime refuses FFI (Deno without `--allow-ffi`). */
+export class FfiPermissionError extends Error {
+  /**
+   * @param cause the runtime's own error
+   *
+   * @example
+   * ```ts
+   * import { FfiPermissionError, libc } from "@posixly/posixly/ffi";
+   * try {
+   *   libc.getpid();
+   * } catch (e) {
+   *   if (e instanceof FfiPermissionError) console.error(e.message);
+   * }
+   * ```
+   */
+  constructor(cause: unknown) {
+    super(
+      `posixly needs FFI access to call the C library (${platform.libraryName}): ` +
+        "run Deno with --allow-ffi (or -A)",
+      { cause },
+    );
+    this.name = "FfiPermissionError";
+  }
+}
+
+/** Thrown when a required C symbol cannot be bound. */
+export class FfiSymbolError extends Error {
+  /**
+   * @param symbol the C symbol's name
+   * @param cause the runtime's own error
+   *
+   * @example
+   * ```ts
+   * import { FfiSymbolError } from "@posixly/posixly/ffi";
+   * console.log(new FfiSymbolError("nosuch", null).message);
+   * ```
+   */
+  constructor(symbol: string, cause: unknown) {
+    super(`cannot bind C symbol '${symbol}' from ${platform.libraryName}: ${String(cause)}`, {
+      cause,
+    });
+    this.name = "FfiSymbolError";
+  }
+}
+
+function isPermissionError(e: unknown): boolean {
+  const name = (e as { name?: string } | null)?.name;
+  return name === "NotCapable" || name === "PermissionDenied";
+}
+
+const bound: Partial<Record<SymbolName, unknown>> = {};
+
+/**
+ * Binds one symbol now (normally not needed: `libc.NAME` binds on first call).
+ * Returns null for a missing optional symbol.
+ *
+ * @example
+ * ```ts
+ * import { bindSymbol } from "@posixly/posixly/ffi";
+ * const getpid = bindSymbol("getpid");
+ * console.log(getpid());
+ * ```
+ */
+export function bindSymbol<K extends SymbolName>(key: K): Libc[K] {
+  if (key in bound) return bound[key] as Libc[K];
+  const spec: SymbolSpec = SYMBOLS[key];
+  const cName = spec.name ?? key;
+  let fn: unknown;
+  try {
+    fn = backend().bind(platform.libraryName, cName, spec);
+  } catch (e) {
+    if (isPermissionError(e)) throw new FfiPermissionError(e);
+    if (!spec.optional) throw new FfiSymbolError(cName, e);
+    fn = null;
+  }
+  bound[key] = fn;
+  (libcObject as Record<string, unknown>)[key] = fn;
+  return fn as Libc[K];
+}
+
+function makeStub(key: SymbolName): unknown {
+  const spec: SymbolSpec = SYMBOLS[key];
+  if (spec.optional) return undefined; // resolved through the getter below
+  return function lazyStub(...args: unknown[]): unknown {
+    const fn = bindSymbol(key) as unknown as (...a: unknown[]) => unknown;
+    return fn(...args);
+  };
+}
+
+const libcObject: Record<string, unknown> = {};
+for (const key of Object.keys(SYMBOLS) as SymbolName[]) {
+  const spec: SymbolSpec = SYMBOLS[key];
+  if (spec.optional) {
+    // Optional symbols must report null when missing, so they bind on property access.
+    Object.defineProperty(libcObject, key, {
+      configurable: true,
+      enumerable: true,
+      get(): unknown {
+        const fn = bindSymbol(key);
+        Object.defineProperty(libcObject, key, { value: fn, writable: true, enumerable: true });
+        return fn;
+      },
+      set(v: unknown): void {
+        Object.defineProperty(libcObject, key, { value: v, writable: true, enumerable: true });
+      },
+    });
+  } else {
+    libcObject[key] = makeStub(key);
+  }
+}
+
+/**
+ * The C library's functions, typed from {@linkcode SYMBOLS}. Nothing is
+ * opened until a function is first called (or, for optional symbols, first
+ * read). Errors are not checked here: see `check()` in os_error.ts.
+ *
+ * @example
+ * ```ts
+ * import { libc } from "@posixly/posixly/ffi";
+ * console.log(libc.getpid(), libc.getuid());
+ * ```
+ */
+export const libc: Libc = libcObject as unknown as Libc;
+
+/** Native type names of the table, mapped for a backend. */
+export type { NativeType, SymbolSpec };

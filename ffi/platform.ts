@@ -1,0 +1,666 @@
+/**
+ * Platform detection and per-platform tables: the C library's file name,
+ * struct layouts, constants, errno names and signal numbers.
+ *
+ * Only Linux glibc x86-64 is tested by this project's CI. The other tables
+ * (Linux arm64, musl, macOS) are written from the platforms' headers so that
+ * they are correct by construction, but they have not been run.
+ *
+ * @module
+ */
+
+/** Operating system families posixly knows. */
+export type OsName = "linux" | "darwin" | "other";
+/** CPU architectures posixly knows. */
+export type ArchName = "x86_64" | "aarch64" | "other";
+/** C library flavours posixly knows. */
+export type LibcName = "glibc" | "musl" | "darwin" | "unknown";
+
+/** Byte offsets and sizes of the C structs posixly reads or fills. */
+export interface StructLayouts {
+  /** `struct passwd`. */
+  passwd: {
+    size: number;
+    name: number;
+    uid: number;
+    gid: number;
+    gecos: number;
+    dir: number;
+    shell: number;
+  };
+  /** `struct group`. */
+  group: { size: number; name: number; gid: number; mem: number };
+  /** `struct sigaction` (the user-level one passed to sigaction(2)). */
+  sigaction: {
+    size: number;
+    handler: number;
+    mask: number;
+    maskSize: number;
+    flags: number;
+  };
+  /** `struct itimerval`: two `struct timeval`; each field is written as int64 sec + usec. */
+  itimerval: {
+    size: number;
+    intervalSec: number;
+    intervalUsec: number;
+    valueSec: number;
+    valueUsec: number;
+    usecSize: 4 | 8;
+  };
+  /** `struct rlimit`: two rlim_t (64-bit on every supported platform). */
+  rlimit: { size: number; cur: number; max: number };
+  /** Opaque `posix_spawnattr_t` storage (bytes; a pointer on macOS). */
+  spawnattrSize: number;
+  /** Opaque `posix_spawn_file_actions_t` storage. */
+  fileActionsSize: number;
+  /** `sigset_t` size in bytes. */
+  sigsetSize: number;
+  /** `struct sockaddr_un`: family offset, path offset, path capacity, total size. */
+  sockaddrUn: { size: number; family: number; familySize: 1 | 2; path: number; pathMax: number };
+}
+
+/** Numeric constants whose values depend on the platform. */
+export interface Constants {
+  O_RDONLY: number;
+  O_WRONLY: number;
+  O_RDWR: number;
+  O_CREAT: number;
+  O_EXCL: number;
+  O_NOCTTY: number;
+  O_TRUNC: number;
+  O_APPEND: number;
+  O_NONBLOCK: number;
+  O_DIRECTORY: number;
+  O_NOFOLLOW: number;
+  O_CLOEXEC: number;
+  LOCK_SH: number;
+  LOCK_EX: number;
+  LOCK_NB: number;
+  LOCK_UN: number;
+  RLIMIT_NOFILE: number;
+  RLIM_INFINITY: bigint;
+  _SC_OPEN_MAX: number;
+  _SC_NGROUPS_MAX: number;
+  _SC_GETPW_R_SIZE_MAX: number;
+  _SC_GETGR_R_SIZE_MAX: number;
+  SIG_DFL: number;
+  SIG_IGN: number;
+  SA_SIGINFO: number;
+  SA_RESTART: number;
+  SIG_BLOCK: number;
+  SIG_UNBLOCK: number;
+  SIG_SETMASK: number;
+  ITIMER_REAL: number;
+  PR_SET_PDEATHSIG: number;
+  PR_GET_PDEATHSIG: number;
+  PR_SET_NAME: number;
+  PR_GET_NAME: number;
+  POSIX_SPAWN_RESETIDS: number;
+  POSIX_SPAWN_SETPGROUP: number;
+  POSIX_SPAWN_SETSIGDEF: number;
+  POSIX_SPAWN_SETSIGMASK: number;
+  POSIX_SPAWN_SETSID: number;
+  AF_UNIX: number;
+  SOCK_DGRAM: number;
+  SOCK_CLOEXEC: number;
+  F_GETFD: number;
+  F_SETFD: number;
+  F_GETFL: number;
+  F_SETFL: number;
+  FD_CLOEXEC: number;
+  WNOHANG: number;
+}
+
+/** Everything posixly needs to know about the platform it runs on. */
+export interface Platform {
+  os: OsName;
+  arch: ArchName;
+  libc: LibcName;
+  /** File name given to dlopen for the C library. */
+  libraryName: string;
+  /** Symbol that returns the address of the calling thread's errno. */
+  errnoSymbol: "__errno_location" | "__error";
+  layouts: StructLayouts;
+  constants: Constants;
+  /** errno number -> canonical name. */
+  errnoNames: Readonly<Record<number, string>>;
+  /** errno name (canonical or alias) -> number. */
+  errnoNumbers: Readonly<Record<string, number>>;
+  /** Signal name without "SIG" -> number (aliases included). */
+  signalNumbers: Readonly<Record<string, number>>;
+  /** Signal number -> canonical name without "SIG". */
+  signalNames: Readonly<Record<number, string>>;
+}
+
+// errno numbers of the Linux kernel (glibc and musl use them as they are).
+const LINUX_ERRNO: readonly (readonly [number, string])[] = [
+  [1, "EPERM"],
+  [2, "ENOENT"],
+  [3, "ESRCH"],
+  [4, "EINTR"],
+  [5, "EIO"],
+  [6, "ENXIO"],
+  [7, "E2BIG"],
+  [8, "ENOEXEC"],
+  [9, "EBADF"],
+  [10, "ECHILD"],
+  [11, "EAGAIN"],
+  [12, "ENOMEM"],
+  [13, "EACCES"],
+  [14, "EFAULT"],
+  [15, "ENOTBLK"],
+  [16, "EBUSY"],
+  [17, "EEXIST"],
+  [18, "EXDEV"],
+  [19, "ENODEV"],
+  [20, "ENOTDIR"],
+  [21, "EISDIR"],
+  [22, "EINVAL"],
+  [23, "ENFILE"],
+  [24, "EMFILE"],
+  [25, "ENOTTY"],
+  [26, "ETXTBSY"],
+  [27, "EFBIG"],
+  [28, "ENOSPC"],
+  [29, "ESPIPE"],
+  [30, "EROFS"],
+  [31, "EMLINK"],
+  [32, "EPIPE"],
+  [33, "EDOM"],
+  [34, "ERANGE"],
+  [35, "EDEADLK"],
+  [36, "ENAMETOOLONG"],
+  [37, "ENOLCK"],
+  [38, "ENOSYS"],
+  [39, "ENOTEMPTY"],
+  [40, "ELOOP"],
+  [42, "ENOMSG"],
+  [43, "EIDRM"],
+  [44, "ECHRNG"],
+  [45, "EL2NSYNC"],
+  [46, "EL3HLT"],
+  [47, "EL3RST"],
+  [48, "ELNRNG"],
+  [49, "EUNATCH"],
+  [50, "ENOCSI"],
+  [51, "EL2HLT"],
+  [52, "EBADE"],
+  [53, "EBADR"],
+  [54, "EXFULL"],
+  [55, "ENOANO"],
+  [56, "EBADRQC"],
+  [57, "EBADSLT"],
+  [59, "EBFONT"],
+  [60, "ENOSTR"],
+  [61, "ENODATA"],
+  [62, "ETIME"],
+  [63, "ENOSR"],
+  [64, "ENONET"],
+  [65, "ENOPKG"],
+  [66, "EREMOTE"],
+  [67, "ENOLINK"],
+  [68, "EADV"],
+  [69, "ESRMNT"],
+  [70, "ECOMM"],
+  [71, "EPROTO"],
+  [72, "EMULTIHOP"],
+  [73, "EDOTDOT"],
+  [74, "EBADMSG"],
+  [75, "EOVERFLOW"],
+  [76, "ENOTUNIQ"],
+  [77, "EBADFD"],
+  [78, "EREMCHG"],
+  [79, "ELIBACC"],
+  [80, "ELIBBAD"],
+  [81, "ELIBSCN"],
+  [82, "ELIBMAX"],
+  [83, "ELIBEXEC"],
+  [84, "EILSEQ"],
+  [85, "ERESTART"],
+  [86, "ESTRPIPE"],
+  [87, "EUSERS"],
+  [88, "ENOTSOCK"],
+  [89, "EDESTADDRREQ"],
+  [90, "EMSGSIZE"],
+  [91, "EPROTOTYPE"],
+  [92, "ENOPROTOOPT"],
+  [93, "EPROTONOSUPPORT"],
+  [94, "ESOCKTNOSUPPORT"],
+  [95, "EOPNOTSUPP"],
+  [96, "EPFNOSUPPORT"],
+  [97, "EAFNOSUPPORT"],
+  [98, "EADDRINUSE"],
+  [99, "EADDRNOTAVAIL"],
+  [100, "ENETDOWN"],
+  [101, "ENETUNREACH"],
+  [102, "ENETRESET"],
+  [103, "ECONNABORTED"],
+  [104, "ECONNRESET"],
+  [105, "ENOBUFS"],
+  [106, "EISCONN"],
+  [107, "ENOTCONN"],
+  [108, "ESHUTDOWN"],
+  [109, "ETOOMANYREFS"],
+  [110, "ETIMEDOUT"],
+  [111, "ECONNREFUSED"],
+  [112, "EHOSTDOWN"],
+  [113, "EHOSTUNREACH"],
+  [114, "EALREADY"],
+  [115, "EINPROGRESS"],
+  [116, "ESTALE"],
+  [117, "EUCLEAN"],
+  [118, "ENOTNAM"],
+  [119, "ENAVAIL"],
+  [120, "EISNAM"],
+  [121, "EREMOTEIO"],
+  [122, "EDQUOT"],
+  [123, "ENOMEDIUM"],
+  [124, "EMEDIUMTYPE"],
+  [125, "ECANCELED"],
+  [126, "ENOKEY"],
+  [127, "EKEYEXPIRED"],
+  [128, "EKEYREVOKED"],
+  [129, "EKEYREJECTED"],
+  [130, "EOWNERDEAD"],
+  [131, "ENOTRECOVERABLE"],
+  [132, "ERFKILL"],
+  [133, "EHWPOISON"],
+];
+const LINUX_ERRNO_ALIASES: Readonly<Record<string, number>> = {
+  EWOULDBLOCK: 11,
+  EDEADLOCK: 35,
+  ENOTSUP: 95,
+};
+
+// errno numbers of macOS (<sys/errno.h>); 1-34 are the classic Unix ones.
+const DARWIN_ERRNO: readonly (readonly [number, string])[] = [
+  ...LINUX_ERRNO.filter(([n]) => n <= 34 && n !== 11),
+  [11, "EDEADLK"],
+  [35, "EAGAIN"],
+  [36, "EINPROGRESS"],
+  [37, "EALREADY"],
+  [38, "ENOTSOCK"],
+  [39, "EDESTADDRREQ"],
+  [40, "EMSGSIZE"],
+  [41, "EPROTOTYPE"],
+  [42, "ENOPROTOOPT"],
+  [43, "EPROTONOSUPPORT"],
+  [44, "ESOCKTNOSUPPORT"],
+  [45, "ENOTSUP"],
+  [46, "EPFNOSUPPORT"],
+  [47, "EAFNOSUPPORT"],
+  [48, "EADDRINUSE"],
+  [49, "EADDRNOTAVAIL"],
+  [50, "ENETDOWN"],
+  [51, "ENETUNREACH"],
+  [52, "ENETRESET"],
+  [53, "ECONNABORTED"],
+  [54, "ECONNRESET"],
+  [55, "ENOBUFS"],
+  [56, "EISCONN"],
+  [57, "ENOTCONN"],
+  [58, "ESHUTDOWN"],
+  [59, "ETOOMANYREFS"],
+  [60, "ETIMEDOUT"],
+  [61, "ECONNREFUSED"],
+  [62, "ELOOP"],
+  [63, "ENAMETOOLONG"],
+  [64, "EHOSTDOWN"],
+  [65, "EHOSTUNREACH"],
+  [66, "ENOTEMPTY"],
+  [67, "EPROCLIM"],
+  [68, "EUSERS"],
+  [69, "EDQUOT"],
+  [70, "ESTALE"],
+  [71, "EREMOTE"],
+  [72, "EBADRPC"],
+  [73, "ERPCMISMATCH"],
+  [74, "EPROGUNAVAIL"],
+  [75, "EPROGMISMATCH"],
+  [76, "EPROCUNAVAIL"],
+  [77, "ENOLCK"],
+  [78, "ENOSYS"],
+  [79, "EFTYPE"],
+  [80, "EAUTH"],
+  [81, "ENEEDAUTH"],
+  [82, "EPWROFF"],
+  [83, "EDEVERR"],
+  [84, "EOVERFLOW"],
+  [85, "EBADEXEC"],
+  [86, "EBADARCH"],
+  [87, "ESHLIBVERS"],
+  [88, "EBADMACHO"],
+  [89, "ECANCELED"],
+  [90, "EIDRM"],
+  [91, "ENOMSG"],
+  [92, "EILSEQ"],
+  [93, "ENOATTR"],
+  [94, "EBADMSG"],
+  [95, "EMULTIHOP"],
+  [96, "ENODATA"],
+  [97, "ENOLINK"],
+  [98, "ENOSR"],
+  [99, "ENOSTR"],
+  [100, "EPROTO"],
+  [101, "ETIME"],
+  [102, "EOPNOTSUPP"],
+  [103, "ENOPOLICY"],
+  [104, "ENOTRECOVERABLE"],
+  [105, "EOWNERDEAD"],
+  [106, "EQFULL"],
+];
+const DARWIN_ERRNO_ALIASES: Readonly<Record<string, number>> = { EWOULDBLOCK: 35 };
+
+// Signal numbers. The first name given for a number is the canonical one.
+const LINUX_SIGNALS: readonly (readonly [string, number])[] = [
+  ["HUP", 1],
+  ["INT", 2],
+  ["QUIT", 3],
+  ["ILL", 4],
+  ["TRAP", 5],
+  ["ABRT", 6],
+  ["IOT", 6],
+  ["BUS", 7],
+  ["FPE", 8],
+  ["KILL", 9],
+  ["USR1", 10],
+  ["SEGV", 11],
+  ["USR2", 12],
+  ["PIPE", 13],
+  ["ALRM", 14],
+  ["TERM", 15],
+  ["STKFLT", 16],
+  ["CHLD", 17],
+  ["CLD", 17],
+  ["CONT", 18],
+  ["STOP", 19],
+  ["TSTP", 20],
+  ["TTIN", 21],
+  ["TTOU", 22],
+  ["URG", 23],
+  ["XCPU", 24],
+  ["XFSZ", 25],
+  ["VTALRM", 26],
+  ["PROF", 27],
+  ["WINCH", 28],
+  ["IO", 29],
+  ["POLL", 29],
+  ["PWR", 30],
+  ["SYS", 31],
+];
+const DARWIN_SIGNALS: readonly (readonly [string, number])[] = [
+  ["HUP", 1],
+  ["INT", 2],
+  ["QUIT", 3],
+  ["ILL", 4],
+  ["TRAP", 5],
+  ["ABRT", 6],
+  ["IOT", 6],
+  ["EMT", 7],
+  ["FPE", 8],
+  ["KILL", 9],
+  ["BUS", 10],
+  ["SEGV", 11],
+  ["SYS", 12],
+  ["PIPE", 13],
+  ["ALRM", 14],
+  ["TERM", 15],
+  ["URG", 16],
+  ["STOP", 17],
+  ["TSTP", 18],
+  ["CONT", 19],
+  ["CHLD", 20],
+  ["TTIN", 21],
+  ["TTOU", 22],
+  ["IO", 23],
+  ["XCPU", 24],
+  ["XFSZ", 25],
+  ["VTALRM", 26],
+  ["PROF", 27],
+  ["WINCH", 28],
+  ["INFO", 29],
+  ["USR1", 30],
+  ["USR2", 31],
+];
+
+const LINUX_LAYOUTS: StructLayouts = {
+  passwd: { size: 48, name: 0, uid: 16, gid: 20, gecos: 24, dir: 32, shell: 40 },
+  group: { size: 32, name: 0, gid: 16, mem: 24 },
+  sigaction: { size: 152, handler: 0, mask: 8, maskSize: 128, flags: 136 },
+  itimerval: {
+    size: 32,
+    intervalSec: 0,
+    intervalUsec: 8,
+    valueSec: 16,
+    valueUsec: 24,
+    usecSize: 8,
+  },
+  rlimit: { size: 16, cur: 0, max: 8 },
+  // glibc sizes; musl's posix_spawnattr_t is 336 too and its file actions 80.
+  spawnattrSize: 336,
+  fileActionsSize: 80,
+  sigsetSize: 128,
+  sockaddrUn: { size: 110, family: 0, familySize: 2, path: 2, pathMax: 108 },
+};
+
+const DARWIN_LAYOUTS: StructLayouts = {
+  // pw_name, pw_passwd, pw_uid, pw_gid, pw_change, pw_class, pw_gecos, pw_dir, pw_shell, pw_expire
+  passwd: { size: 72, name: 0, uid: 16, gid: 20, gecos: 40, dir: 48, shell: 56 },
+  group: { size: 32, name: 0, gid: 16, mem: 24 },
+  // struct sigaction { union __sigaction_u; sigset_t sa_mask (u32); int sa_flags; }
+  sigaction: { size: 16, handler: 0, mask: 8, maskSize: 4, flags: 12 },
+  // struct timeval { time_t tv_sec; suseconds_t tv_usec (int32) } padded to 16 bytes
+  itimerval: {
+    size: 32,
+    intervalSec: 0,
+    intervalUsec: 8,
+    valueSec: 16,
+    valueUsec: 24,
+    usecSize: 4,
+  },
+  rlimit: { size: 16, cur: 0, max: 8 },
+  // both are pointers to storage that posix_spawnattr_init allocates
+  spawnattrSize: 8,
+  fileActionsSize: 8,
+  sigsetSize: 4,
+  sockaddrUn: { size: 106, family: 1, familySize: 1, path: 2, pathMax: 104 },
+};
+
+const LINUX_COMMON = {
+  O_RDONLY: 0,
+  O_WRONLY: 0o1,
+  O_RDWR: 0o2,
+  O_CREAT: 0o100,
+  O_EXCL: 0o200,
+  O_NOCTTY: 0o400,
+  O_TRUNC: 0o1000,
+  O_APPEND: 0o2000,
+  O_NONBLOCK: 0o4000,
+  O_CLOEXEC: 0o2000000,
+  LOCK_SH: 1,
+  LOCK_EX: 2,
+  LOCK_NB: 4,
+  LOCK_UN: 8,
+  RLIMIT_NOFILE: 7,
+  RLIM_INFINITY: 0xffffffffffffffffn,
+  _SC_OPEN_MAX: 4,
+  _SC_NGROUPS_MAX: 3,
+  _SC_GETPW_R_SIZE_MAX: 70,
+  _SC_GETGR_R_SIZE_MAX: 69,
+  SIG_DFL: 0,
+  SIG_IGN: 1,
+  SA_SIGINFO: 4,
+  SA_RESTART: 0x10000000,
+  SIG_BLOCK: 0,
+  SIG_UNBLOCK: 1,
+  SIG_SETMASK: 2,
+  ITIMER_REAL: 0,
+  PR_SET_PDEATHSIG: 1,
+  PR_GET_PDEATHSIG: 2,
+  PR_SET_NAME: 15,
+  PR_GET_NAME: 16,
+  POSIX_SPAWN_RESETIDS: 0x1,
+  POSIX_SPAWN_SETPGROUP: 0x2,
+  POSIX_SPAWN_SETSIGDEF: 0x4,
+  POSIX_SPAWN_SETSIGMASK: 0x8,
+  POSIX_SPAWN_SETSID: 0x80,
+  AF_UNIX: 1,
+  SOCK_DGRAM: 2,
+  SOCK_CLOEXEC: 0o2000000,
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  FD_CLOEXEC: 1,
+  WNOHANG: 1,
+} as const;
+
+const LINUX_X86_64: Constants = { ...LINUX_COMMON, O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000 };
+// arm64 (and 32-bit arm) use different O_DIRECTORY / O_NOFOLLOW bits.
+const LINUX_AARCH64: Constants = { ...LINUX_COMMON, O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000 };
+
+const DARWIN: Constants = {
+  O_RDONLY: 0,
+  O_WRONLY: 0x1,
+  O_RDWR: 0x2,
+  O_CREAT: 0x200,
+  O_EXCL: 0x800,
+  O_NOCTTY: 0x20000,
+  O_TRUNC: 0x400,
+  O_APPEND: 0x8,
+  O_NONBLOCK: 0x4,
+  O_DIRECTORY: 0x100000,
+  O_NOFOLLOW: 0x100,
+  O_CLOEXEC: 0x1000000,
+  LOCK_SH: 1,
+  LOCK_EX: 2,
+  LOCK_NB: 4,
+  LOCK_UN: 8,
+  RLIMIT_NOFILE: 8,
+  RLIM_INFINITY: 0x7fffffffffffffffn,
+  _SC_OPEN_MAX: 5,
+  _SC_NGROUPS_MAX: 4,
+  _SC_GETPW_R_SIZE_MAX: 71,
+  _SC_GETGR_R_SIZE_MAX: 70,
+  SIG_DFL: 0,
+  SIG_IGN: 1,
+  SA_SIGINFO: 0x40,
+  SA_RESTART: 0x2,
+  SIG_BLOCK: 1,
+  SIG_UNBLOCK: 2,
+  SIG_SETMASK: 3,
+  ITIMER_REAL: 0,
+  PR_SET_PDEATHSIG: -1,
+  PR_GET_PDEATHSIG: -1,
+  PR_SET_NAME: -1,
+  PR_GET_NAME: -1,
+  POSIX_SPAWN_RESETIDS: 0x1,
+  POSIX_SPAWN_SETPGROUP: 0x2,
+  POSIX_SPAWN_SETSIGDEF: 0x4,
+  POSIX_SPAWN_SETSIGMASK: 0x8,
+  POSIX_SPAWN_SETSID: 0x400,
+  AF_UNIX: 1,
+  SOCK_DGRAM: 2,
+  SOCK_CLOEXEC: 0,
+  F_GETFD: 1,
+  F_SETFD: 2,
+  F_GETFL: 3,
+  F_SETFL: 4,
+  FD_CLOEXEC: 1,
+  WNOHANG: 1,
+};
+
+function tables<K extends string | number, V extends string | number>(
+  pairs: readonly (readonly [K, V])[],
+): [Record<K, V>, Record<V, K>] {
+  const fwd = {} as Record<K, V>;
+  const back = {} as Record<V, K>;
+  for (const [k, v] of pairs) {
+    fwd[k] = v;
+    if (!(v in back)) back[v] = k;
+  }
+  return [fwd, back];
+}
+
+function detectOs(): OsName {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  const os: string | undefined = g.Deno?.build?.os ?? g.process?.platform;
+  if (os === "linux") return "linux";
+  if (os === "darwin") return "darwin";
+  return "other";
+}
+
+function detectArch(): ArchName {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  const arch: string | undefined = g.Deno?.build?.arch ?? g.process?.arch;
+  if (arch === "x86_64" || arch === "x64") return "x86_64";
+  if (arch === "aarch64" || arch === "arm64") return "aarch64";
+  return "other";
+}
+
+function detectLinuxLibc(): LibcName {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  // Bun and Node expose the glibc version in process.report; Deno is only built against glibc.
+  if (g.Deno) return g.Deno.build?.env === "musl" ? "musl" : "glibc";
+  try {
+    const header = g.process?.report?.getReport?.()?.header;
+    if (header && !header.glibcVersionRuntime) return "musl";
+  } catch {
+    // no report: assume glibc
+  }
+  return "glibc";
+}
+
+function build(): Platform {
+  const os = detectOs();
+  const arch = detectArch();
+  if (os === "darwin") {
+    const [errnoNumbers, errnoNames] = tables(DARWIN_ERRNO.map(([n, s]) => [s, n] as const));
+    const [signalNumbers, signalNames] = tables(DARWIN_SIGNALS);
+    return {
+      os,
+      arch,
+      libc: "darwin",
+      libraryName: "libSystem.B.dylib",
+      errnoSymbol: "__error",
+      layouts: DARWIN_LAYOUTS,
+      constants: DARWIN,
+      errnoNames,
+      errnoNumbers: { ...errnoNumbers, ...DARWIN_ERRNO_ALIASES },
+      signalNumbers,
+      signalNames,
+    };
+  }
+  const libc = os === "linux" ? detectLinuxLibc() : "unknown";
+  const [errnoNumbers, errnoNames] = tables(LINUX_ERRNO.map(([n, s]) => [s, n] as const));
+  const [signalNumbers, signalNames] = tables(LINUX_SIGNALS);
+  return {
+    os,
+    arch,
+    libc,
+    libraryName: libc === "musl"
+      ? `/lib/ld-musl-${arch === "aarch64" ? "aarch64" : "x86_64"}.so.1`
+      : "libc.so.6",
+    errnoSymbol: "__errno_location",
+    layouts: LINUX_LAYOUTS,
+    constants: arch === "aarch64" ? LINUX_AARCH64 : LINUX_X86_64,
+    errnoNames,
+    errnoNumbers: { ...errnoNumbers, ...LINUX_ERRNO_ALIASES },
+    signalNumbers,
+    signalNames,
+  };
+}
+
+/**
+ * The platform this process runs on, with its tables.
+ *
+ * @example
+ * ```ts
+ * import { platform } from "@posixly/posixly/ffi";
+ * console.log(platform.libraryName, platform.constants.O_NOFOLLOW);
+ * ```
+ */
+export const platform: Platform = build();

@@ -1,0 +1,158 @@
+/**
+ * The two FFI backends, Deno (`Deno.dlopen`) and Bun (`bun:ffi`), behind one
+ * small interface. `bun:ffi` is imported only when running under Bun, so Deno
+ * never resolves it.
+ *
+ * @module
+ */
+import type { NativeType, SymbolSpec } from "./symbols.ts";
+
+/** What ffi/ needs from a runtime's FFI. */
+export interface Backend {
+  /** Runtime name, "deno" or "bun". */
+  readonly name: "deno" | "bun";
+  /** Opens `library` and binds one symbol; throws when it cannot. */
+  bind(library: string, symbol: string, spec: SymbolSpec): unknown;
+  /** Numeric address of a pointer value (0n for null). */
+  address(pointer: unknown): bigint;
+  /** Pointer value for a numeric address. */
+  pointer(address: bigint): unknown;
+  /** Address of the first byte of a view's memory. */
+  addressOf(view: ArrayBufferView): bigint;
+  /** An ArrayBuffer aliasing `length` bytes of native memory at `address`. */
+  memory(address: bigint, length: number): ArrayBuffer;
+  /** The NUL-terminated string at `address`, decoded as UTF-8. */
+  cstring(address: bigint): string;
+}
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const g = globalThis as Any;
+/** True when running under Bun. */
+export const isBun: boolean = typeof g.Bun !== "undefined";
+/** True when running under Deno. */
+export const isDeno: boolean = !isBun && typeof g.Deno?.dlopen === "function";
+
+const DENO_TYPES: Record<NativeType, string> = {
+  i16: "i16",
+  i32: "i32",
+  u32: "u32",
+  i64: "i64",
+  u64: "u64",
+  isize: "isize",
+  usize: "usize",
+  buffer: "buffer",
+  pointer: "pointer",
+  void: "void",
+};
+const BUN_TYPES: Record<NativeType, string> = {
+  i16: "i16",
+  i32: "i32",
+  u32: "u32",
+  i64: "i64",
+  u64: "u64",
+  isize: "i64",
+  usize: "u64",
+  buffer: "ptr",
+  pointer: "ptr",
+  void: "void",
+};
+
+function denoBackend(): Backend {
+  const D = g.Deno;
+  return {
+    name: "deno",
+    bind(library, symbol, spec) {
+      const lib = D.dlopen(library, {
+        [symbol]: {
+          parameters: spec.parameters.map((t) => DENO_TYPES[t]),
+          result: DENO_TYPES[spec.result],
+        },
+      });
+      return lib.symbols[symbol];
+    },
+    address(p) {
+      return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
+    },
+    pointer(a) {
+      return D.UnsafePointer.create(a);
+    },
+    addressOf(view) {
+      return BigInt(D.UnsafePointer.value(D.UnsafePointer.of(view)));
+    },
+    memory(a, length) {
+      return D.UnsafePointerView.getArrayBuffer(D.UnsafePointer.create(a), length);
+    },
+    cstring(a) {
+      return D.UnsafePointerView.getCString(D.UnsafePointer.create(a));
+    },
+  };
+}
+
+function bunBackend(ffi: Any): Backend {
+  return {
+    name: "bun",
+    bind(library, symbol, spec) {
+      const lib = ffi.dlopen(library, {
+        [symbol]: {
+          args: spec.parameters.map((t) => BUN_TYPES[t]),
+          returns: BUN_TYPES[spec.result],
+        },
+      });
+      return lib.symbols[symbol];
+    },
+    address(p) {
+      return p === null || p === undefined ? 0n : BigInt(p as number);
+    },
+    pointer(a) {
+      return a === 0n ? null : Number(a);
+    },
+    addressOf(view) {
+      return BigInt(ffi.ptr(view));
+    },
+    memory(a, length) {
+      return ffi.toArrayBuffer(Number(a), 0, length);
+    },
+    cstring(a) {
+      return new ffi.CString(Number(a)).toString();
+    },
+  };
+}
+
+// Top-level await: only Bun evaluates the import; it loads no library.
+const bunFfi: Any = isBun ? await import("bun:ffi") : null;
+
+let current: Backend | undefined;
+
+/** Thrown when the runtime has no FFI posixly knows (e.g. Node.js). */
+export class UnsupportedRuntimeError extends Error {
+  /**
+   * @example
+   * ```ts
+   * import { UnsupportedRuntimeError } from "@posixly/posixly/ffi";
+   * console.log(new UnsupportedRuntimeError().message);
+   * ```
+   */
+  constructor() {
+    super("posixly's C bindings need Deno (with --allow-ffi) or Bun; this runtime has neither");
+    this.name = "UnsupportedRuntimeError";
+  }
+}
+
+/**
+ * The backend for the running runtime.
+ *
+ * @example
+ * ```ts
+ * import { backend } from "@posixly/posixly/ffi";
+ * console.log(backend().name);
+ * ```
+ */
+export function backend(): Backend {
+  if (current) return current;
+  if (isBun) current = bunBackend(bunFfi);
+  else if (isDeno) current = denoBackend();
+  else throw new UnsupportedRuntimeError();
+  return current;
+}

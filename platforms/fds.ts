@@ -1,0 +1,187 @@
+/**
+ * File descriptor helpers: the fd limit, open fds, closing them, finding fds
+ * by path, isatty.
+ *
+ * @module
+ */
+import { readdirSync, statSync } from "node:fs";
+import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+
+function assertFd(fd: number, what = "fd"): void {
+  if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
+    throw new TypeError(`${what} must be a non-negative integer, got ${String(fd)}`);
+  }
+}
+
+/**
+ * The highest number of open files (the soft RLIMIT_NOFILE; `sysconf` as a
+ * fallback), or `defaultValue` when it is unlimited.
+ *
+ * @example
+ * ```ts
+ * import { getFdmax } from "@posixly/posixly";
+ * console.log(getFdmax(2048));
+ * ```
+ */
+export function getFdmax(): number | null;
+export function getFdmax<D>(defaultValue: D): number | D;
+export function getFdmax(defaultValue: unknown = null): unknown {
+  const { rlimit } = platform.layouts;
+  const buf = new BigUint64Array(rlimit.size / 8);
+  if (libc.getrlimit(platform.constants.RLIMIT_NOFILE, buf) === 0) {
+    const cur = buf[rlimit.cur / 8];
+    if (cur === platform.constants.RLIM_INFINITY) return defaultValue;
+    return Number(cur);
+  }
+  const n = Number(libc.sysconf(platform.constants._SC_OPEN_MAX));
+  return n < 0 ? defaultValue : n;
+}
+
+/**
+ * The file descriptors open in this process now, ascending (from
+ * `/proc/self/fd` or `/dev/fd`; without either, by probing up to the limit).
+ *
+ * @example
+ * ```ts
+ * import { openFds } from "@posixly/posixly";
+ * console.log(openFds()); // [0, 1, 2, ...]
+ * ```
+ */
+export function openFds(): number[] {
+  for (const dir of ["/proc/self/fd", "/dev/fd"]) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    // The directory listing had an fd of its own, closed by now: drop it.
+    const fds = names.map(Number).filter((n) => Number.isInteger(n) && isOpen(n));
+    return fds.sort((a, b) => a - b);
+  }
+  const max = Math.min(getFdmax(65536), 65536);
+  const fds: number[] = [];
+  for (let fd = 0; fd < max; fd++) if (isOpen(fd)) fds.push(fd);
+  return fds;
+}
+
+function isOpen(fd: number): boolean {
+  return libc.fcntl(fd, platform.constants.F_GETFD, 0) !== -1;
+}
+
+/**
+ * Closes every open file descriptor that is not in `keep`, in time that
+ * grows with the number of OPEN fds, not with the fd limit: `close_range(2)`
+ * over the gaps between kept fds where the kernel has it (Linux 5.9+), else
+ * the `/proc/self/fd` listing. Celery walks the whole limit.
+ *
+ * Careful in a running program: Deno and Bun keep fds of their own (epoll,
+ * eventfd, ...); closing those breaks the runtime. Keep what was open at start
+ * (`openFds()`), or use it only where nothing else runs.
+ *
+ * @example
+ * ```ts
+ * import { closeOpenFds, openFds } from "@posixly/posixly";
+ * const runtimeFds = openFds();
+ * // ... open files ...
+ * closeOpenFds(runtimeFds);
+ * ```
+ */
+export function closeOpenFds(keep: Iterable<number> = []): void {
+  const kept = [...new Set(keep)];
+  for (const fd of kept) assertFd(fd, "keep entries");
+  kept.sort((a, b) => a - b);
+  const closeRange = platform.os === "linux" ? libc.close_range : null;
+  if (closeRange) {
+    let lo = 0;
+    let ok = true;
+    for (const fd of [...kept, 0x7fffffff + 1]) {
+      if (fd > lo) {
+        const hi = Math.min(fd - 1, 0xfffffffe);
+        if (closeRange(lo, hi, 0) === -1) {
+          ok = false;
+          break;
+        }
+      }
+      lo = fd + 1;
+    }
+    if (ok) return;
+    // ENOSYS (old kernel) or EINVAL: fall through to the listing.
+  }
+  const keepSet = new Set(kept);
+  for (const fd of openFds()) {
+    if (!keepSet.has(fd)) libc.close(fd); // EBADF for an fd that vanished is fine
+  }
+}
+
+/**
+ * The open file descriptors that refer to one of `paths` (same device and
+ * inode), ascending. Paths that cannot be stat'ed are skipped.
+ *
+ * @example
+ * ```ts
+ * import { fdByPath } from "@posixly/posixly";
+ * import { openSync } from "node:fs";
+ * const fd = openSync("/etc/hostname", "r");
+ * console.log(fdByPath(["/etc/hostname"])); // [fd]
+ * ```
+ */
+export function fdByPath(paths: Iterable<string>): number[] {
+  const wanted = new Set<string>();
+  for (const p of paths) {
+    if (typeof p !== "string") throw new TypeError(`paths must be strings, got ${typeof p}`);
+    try {
+      const st = statSync(p, { bigint: true });
+      wanted.add(`${st.dev}:${st.ino}`);
+    } catch {
+      // unreadable or missing: skipped, as Celery does
+    }
+  }
+  if (wanted.size === 0) return [];
+  const found: number[] = [];
+  const base = platform.os === "linux" ? "/proc/self/fd" : "/dev/fd";
+  for (const fd of openFds()) {
+    try {
+      const st = statSync(`${base}/${fd}`, { bigint: true });
+      if (wanted.has(`${st.dev}:${st.ino}`)) found.push(fd);
+    } catch {
+      // closed meanwhile, or not stat-able
+    }
+  }
+  return found;
+}
+
+/**
+ * True when `fd` refers to a terminal. EBADF (a closed fd) gives false; a
+ * value that is not a non-negative integer throws TypeError.
+ *
+ * @example
+ * ```ts
+ * import { isatty } from "@posixly/posixly";
+ * console.log(isatty(1));
+ * ```
+ */
+export function isatty(fd: number): boolean {
+  assertFd(fd);
+  if (libc.isatty(fd) === 1) return true;
+  const e = errno();
+  if (e === 0 || e === 25 /* ENOTTY */ || e === 9 /* EBADF */ || e === 22) return false;
+  throw new OSError(e, "isatty");
+}
+
+/**
+ * Closes one file descriptor; EBADF (already closed) is ignored.
+ *
+ * @example
+ * ```ts
+ * import { closeFd } from "@posixly/posixly";
+ * closeFd(42);
+ * ```
+ */
+export function closeFd(fd: number): void {
+  assertFd(fd);
+  if (libc.close(fd) === -1) {
+    const e = errno();
+    if (e !== 9 && e !== 4) throw new OSError(e, "close");
+  }
+}

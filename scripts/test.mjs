@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// posixly's whole check, run by `npm test` and CI: fmt, lint, type checks for
+// Deno and Bun, the suite on Deno and on Bun, and `deno publish --dry-run`.
+// The last line is "N passed, N failed, N skipped", counting every test in
+// both runtimes plus each check step.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const results = join(root, ".test-results");
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+const only = process.argv.slice(2); // e.g. `npm test -- deno` runs only the Deno suite
+const want = (step) => only.length === 0 || only.includes(step);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const failures = [];
+
+function run(label, cmd, args, opts = {}) {
+  console.log(`\n== ${label}: ${[cmd.replace(root + "/", ""), ...args].join(" ")}`);
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: "inherit",
+    timeout: opts.timeout ?? 20 * 60_000,
+    env: { ...process.env, NO_COLOR: "1", ...opts.env },
+  });
+  const ok = r.status === 0;
+  console.log(
+    `== ${label}: ${ok ? "ok" : `FAILED (status ${r.status}, signal ${r.signal})`} in ${
+      Date.now() - t0
+    } ms`,
+  );
+  return ok;
+}
+
+function step(label, cmd, args, opts) {
+  if (!want(label)) return;
+  if (run(label, cmd, args, opts)) passed++;
+  else {
+    failed++;
+    failures.push(label);
+  }
+}
+
+/** Counts leaf test cases in a JUnit file (Deno lists describe blocks as cases too). */
+function countJunit(file, runtime) {
+  if (!existsSync(file)) return null;
+  const xml = readFileSync(file, "utf8");
+  const cases = [];
+  const re = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
+  for (const m of xml.matchAll(re)) {
+    const body = m[3] ?? "";
+    cases.push({
+      name: m[1],
+      failed: /<failure|<error/.test(body),
+      skipped: /<skipped/.test(body),
+    });
+  }
+  const names = cases.map((c) => c.name);
+  const leaves = cases.filter((c) => !names.some((n) => n.startsWith(c.name + " &gt; ")));
+  const r = { passed: 0, failed: 0, skipped: 0 };
+  for (const c of leaves) {
+    if (c.failed) {
+      r.failed++;
+      failures.push(`${runtime}: ${c.name.replaceAll("&gt;", ">")}`);
+    } else if (c.skipped) r.skipped++;
+    else r.passed++;
+  }
+  return r;
+}
+
+function suite(label, cmd, args, junit) {
+  if (!want(label)) return;
+  const ok = run(label, cmd, args);
+  const counts = countJunit(junit, label);
+  if (counts) {
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
+    console.log(
+      `== ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
+  }
+  if (!ok && (!counts || counts.failed === 0)) {
+    // the runner failed outside any test (load error, crash, timeout)
+    failed++;
+    failures.push(`${label}: runner exited non-zero`);
+  }
+}
+
+const tsFiles = [
+  "mod.ts",
+  "ffi/mod.ts",
+  "platforms/mod.ts",
+  "threads/mod.ts",
+  "tests/",
+  "examples/",
+  "bench/",
+];
+
+step("fmt", bin("deno"), ["fmt", "--check"]);
+step("lint", bin("deno"), ["lint"]);
+step("deno-check", bin("deno"), ["check", ...tsFiles]);
+step("bun-typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
+suite("deno", bin("deno"), [
+  "test",
+  "-A",
+  "--no-check",
+  `--junit-path=${join(results, "deno.xml")}`,
+  "tests/",
+], join(results, "deno.xml"));
+suite("bun", bin("bun"), [
+  "test",
+  "--timeout",
+  "120000",
+  "--reporter=junit",
+  `--reporter-outfile=${join(results, "bun.xml")}`,
+  "tests/",
+], join(results, "bun.xml"));
+step("publish-dry-run", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
+
+if (failures.length) {
+  console.log("\nFailed:");
+  for (const f of failures) console.log(`  - ${f}`);
+}
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed === 0 ? 0 : 1);

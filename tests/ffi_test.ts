@@ -1,0 +1,123 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import {
+  addressOf,
+  bindSymbol,
+  check,
+  checkReturnedErrno,
+  cstr,
+  errno,
+  libc,
+  nativeMemory,
+  OSError,
+  platform,
+  readCString,
+  setErrno,
+  strerror,
+} from "../ffi/mod.ts";
+import { isBun, runScript } from "./_util.ts";
+import { fileURLToPath } from "node:url";
+
+describe("ffi: the C library", () => {
+  test("platform tables describe this machine", () => {
+    assert.equal(platform.os, "linux");
+    assert.equal(platform.libc, "glibc");
+    assert.equal(platform.libraryName, "libc.so.6");
+    assert.equal(platform.constants.O_NOFOLLOW, 0o400000);
+    assert.equal(platform.layouts.passwd.size, 48);
+    assert.equal(platform.errnoNumbers.EWOULDBLOCK, 11);
+    assert.equal(platform.errnoNames[11], "EAGAIN");
+    assert.equal(platform.signalNumbers.TERM, 15);
+    assert.equal(platform.signalNames[17], "CHLD");
+  });
+
+  test("getpid/getuid agree with the runtime", () => {
+    assert.equal(libc.getpid(), process.pid);
+    assert.equal(libc.getuid(), process.getuid!());
+    assert.equal(libc.getgid(), process.getgid!());
+  });
+
+  test("errno is read right after the failing call", () => {
+    setErrno(0);
+    assert.equal(libc.close(-1), -1);
+    assert.equal(errno(), 9);
+    assert.equal(libc.unlink(cstr("/nonexistent/posixly")), -1);
+    assert.equal(errno(), 2);
+  });
+
+  test("check() turns -1 into an OSError with errno, code, syscall, path", () => {
+    try {
+      check(libc.unlink(cstr("/nonexistent/posixly")), "unlink", { path: "/nonexistent/posixly" });
+      assert.fail("unlink should fail");
+    } catch (e) {
+      assert.ok(e instanceof OSError);
+      assert.equal(e.errno, 2);
+      assert.equal(e.code, "ENOENT");
+      assert.equal(e.syscall, "unlink");
+      assert.equal(e.path, "/nonexistent/posixly");
+      assert.equal(e.message, "ENOENT: no such file or directory, unlink '/nonexistent/posixly'");
+      assert.ok(e instanceof Error);
+    }
+    assert.equal(check(0, "x"), 0);
+    assert.equal(check(5n, "x"), 5n);
+    assert.throws(() => check(-1n, "read"), (e: unknown) => e instanceof OSError);
+  });
+
+  test("checkReturnedErrno throws for a non-zero return", () => {
+    checkReturnedErrno(0, "posix_spawn");
+    assert.throws(() => checkReturnedErrno(13, "posix_spawn"), {
+      name: "OSError",
+      code: "EACCES",
+      message: "EACCES: permission denied, posix_spawn",
+    });
+  });
+
+  test("strerror and C strings", () => {
+    assert.equal(strerror(2), "No such file or directory");
+    assert.equal(readCString(libc.strerror(1)), "Operation not permitted");
+    assert.equal(readCString(0n), null);
+    assert.throws(() => cstr("a\0b"), TypeError);
+    const s = cstr("héllo");
+    assert.equal(s[s.length - 1], 0);
+    assert.equal(readCString(addressOf(s)), "héllo");
+  });
+
+  test("native memory aliases a buffer", () => {
+    const buf = new Uint8Array([1, 2, 3, 4]);
+    const alias = new Uint8Array(nativeMemory(addressOf(buf), 4));
+    assert.deepEqual([...alias], [1, 2, 3, 4]);
+  });
+
+  test("i64 results are bigints; buffers are filled", () => {
+    const fds = new Int32Array(2);
+    check(libc.pipe(fds), "pipe");
+    try {
+      const n = libc.write(fds[1], new TextEncoder().encode("abc"), 3);
+      assert.equal(n, 3n);
+      const out = new Uint8Array(8);
+      assert.equal(libc.read(fds[0], out, 8), 3n);
+      assert.equal(new TextDecoder().decode(out.subarray(0, 3)), "abc");
+    } finally {
+      libc.close(fds[0]);
+      libc.close(fds[1]);
+    }
+  });
+
+  test("optional symbols: present ones bind, bindSymbol caches", () => {
+    assert.equal(typeof libc.close_range, "function");
+    assert.equal(bindSymbol("getpid"), bindSymbol("getpid"));
+  });
+
+  test(
+    "without --allow-ffi the first FFI use names the missing flag",
+    { skip: isBun ? "Bun has no FFI permission to withhold" : false },
+    () => {
+      const script = fileURLToPath(new URL("./fixtures/ffi_no_permission.ts", import.meta.url));
+      const r = runScript(script);
+      // the fixture runs a grandchild Deno without --allow-ffi
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /FfiPermissionError: .*--allow-ffi/);
+    },
+  );
+});

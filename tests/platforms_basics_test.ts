@@ -1,0 +1,184 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { readFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import {
+  errnoName,
+  errnoNumber,
+  EX_CANTCREAT,
+  EX_FAILURE,
+  EX_OK,
+  EX_UNAVAILABLE,
+  EX_USAGE,
+  fdByPath,
+  getFdmax,
+  ignoreErrno,
+  isatty,
+  openFds,
+  OSError,
+  runtimeImplementation,
+} from "../platforms/mod.ts";
+import { fixture, isBun, runScript } from "./_util.ts";
+
+describe("platforms: basics", () => {
+  test("runtimeImplementation names the runtime and its version", () => {
+    const want = isBun
+      // deno-lint-ignore no-explicit-any
+      ? `Bun ${(globalThis as any).Bun.version}`
+      // deno-lint-ignore no-explicit-any
+      : `Deno ${(globalThis as any).Deno.version.deno}`;
+    assert.equal(runtimeImplementation(), want);
+    assert.match(runtimeImplementation(), /^(Deno|Bun) \d+\.\d+\.\d+/);
+  });
+
+  test("exit codes are sysexits(3)", () => {
+    assert.deepEqual([EX_OK, EX_FAILURE, EX_USAGE, EX_UNAVAILABLE, EX_CANTCREAT], [
+      0,
+      1,
+      64,
+      69,
+      73,
+    ]);
+  });
+
+  test("errnoNumber and errnoName", () => {
+    assert.equal(errnoNumber("ENOENT"), 2);
+    assert.equal(errnoNumber("EWOULDBLOCK"), 11);
+    assert.equal(errnoNumber(13), 13);
+    assert.throws(() => errnoNumber("ENOSUCH"), { name: "RangeError", message: /ENOSUCH/ });
+    assert.throws(() => errnoNumber(1.5), TypeError);
+    assert.equal(errnoName(2), "ENOENT");
+    assert.equal(errnoName(11), "EAGAIN");
+    assert.throws(() => errnoName(99999), RangeError);
+  });
+
+  test("ignoreErrno swallows only the listed errors, from every source", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "posixly-errno-"));
+    try {
+      const missing = join(dir, "missing");
+      // node:fs (Node-style: code "ENOENT", errno -2)
+      assert.equal(ignoreErrno("ENOENT", () => unlinkSync(missing)), undefined);
+      // numbers work as well as names
+      assert.equal(ignoreErrno([2], () => readFileSync(missing)), undefined);
+      // posixly's OSError
+      assert.equal(
+        ignoreErrno("EBADF", () => {
+          throw new OSError(9, "close");
+        }),
+        undefined,
+      );
+      // results pass through
+      assert.equal(ignoreErrno("ENOENT", () => 42), 42);
+      // other errors propagate
+      assert.throws(() => ignoreErrno("EACCES", () => unlinkSync(missing)), { code: "ENOENT" });
+      assert.throws(
+        () =>
+          ignoreErrno("ENOENT", () => {
+            throw new TypeError("not an OS error");
+          }),
+        TypeError,
+      );
+      // async functions: rejections are filtered the same way
+      assert.equal(await ignoreErrno("ENOENT", () => readFile(missing)), undefined);
+      await assert.rejects(ignoreErrno(["EPERM"], () => readFile(missing)), { code: "ENOENT" });
+      writeFileSync(join(dir, "x"), "data");
+      assert.equal(String(await ignoreErrno("ENOENT", () => readFile(join(dir, "x")))), "data");
+      // Deno's own errors carry code too
+      // deno-lint-ignore no-explicit-any
+      const D = (globalThis as any).Deno;
+      if (!isBun && D) {
+        assert.equal(ignoreErrno("ENOENT", () => D.readFileSync(missing)), undefined);
+      }
+      assert.throws(() => ignoreErrno("ENOSUCH", () => 1), RangeError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("getFdmax is the soft RLIMIT_NOFILE", () => {
+    const sh = spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" });
+    const limit = sh.stdout.trim();
+    if (limit === "unlimited") assert.equal(getFdmax("dflt"), "dflt");
+    else assert.equal(getFdmax(), Number(limit));
+  });
+
+  test("getFdmax follows setrlimit in a child", () => {
+    const r = runScript(fixture("fds_limits.ts"));
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.low, 64);
+    assert.equal(out.high, out.hard);
+  });
+
+  test("openFds and fdByPath find a file we opened", () => {
+    const dir = mkdtempSync(join(tmpdir(), "posixly-fd-"));
+    const path = join(dir, "f");
+    writeFileSync(path, "x");
+    const fd1 = openSync(path, "r");
+    const fd2 = openSync(path, "r");
+    writeFileSync(join(dir, "g"), "y");
+    const other = openSync(join(dir, "g"), "r");
+    try {
+      assert.ok(openFds().includes(fd1));
+      assert.deepEqual(fdByPath([path]), [fd1, fd2].sort((a, b) => a - b));
+      assert.deepEqual(fdByPath([join(dir, "missing")]), []);
+      assert.deepEqual(fdByPath([path, join(dir, "g")]), [fd1, fd2, other].sort((a, b) => a - b));
+      assert.throws(() => fdByPath([42 as unknown as string]), TypeError);
+    } finally {
+      closeSync(fd1);
+      closeSync(fd2);
+      closeSync(other);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(!openFds().includes(fd1) || fdByPath([path]).length === 0);
+  });
+
+  test("isatty: false for files and closed fds, clear error for bad input", () => {
+    const fd = openSync("/dev/null", "r");
+    try {
+      assert.equal(isatty(fd), false);
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(isatty(100000), false);
+    assert.throws(() => isatty(-1), TypeError);
+    assert.throws(() => isatty(1.5), TypeError);
+  });
+
+  test("isatty: true on a real pseudo-terminal", { skip: !hasScript() && "no script(1)" }, () => {
+    // script(1) runs the fixture with stdin/stdout on a pty.
+    const r = runScript(fixture("fds_tty.ts"), [], {});
+    assert.equal(r.status, 0, r.stderr);
+    const file = fixture("fds_tty.ts");
+    const cmd = isBun ? `${process.execPath} ${file}` : `${process.execPath} run -A ${file}`;
+    const pty = spawnSync("script", ["-qec", cmd, "/dev/null"], { encoding: "utf8" });
+    assert.equal(pty.status, 0, pty.stderr);
+    assert.match(pty.stdout, /isatty\(0\)=true isatty\(1\)=true/);
+    assert.match(r.stdout, /isatty\(0\)=false isatty\(1\)=false/);
+  });
+
+  test("closeOpenFds closes all but the kept fds (child process)", () => {
+    const r = runScript(fixture("fds_close.ts"));
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assert.equal(out.openedCount, 200);
+    assert.deepEqual(out.leftOpenOfOurs, [out.kept]);
+    assert.equal(out.runtimeWorks, true);
+  });
+});
+
+import process from "node:process";
+function hasScript(): boolean {
+  return spawnSync("sh", ["-c", "command -v script"]).status === 0;
+}
