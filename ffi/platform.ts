@@ -53,10 +53,14 @@ export interface StructLayouts {
   spawnattrSize: number;
   /** Opaque `posix_spawn_file_actions_t` storage. */
   fileActionsSize: number;
+  /** `struct dirent64` (Linux): where the name starts; names are at most 255 bytes. */
+  dirent: { name: number; nameMax: number };
   /** `sigset_t` size in bytes. */
   sigsetSize: number;
   /** `struct sockaddr_un`: family offset, path offset, path capacity, total size. */
   sockaddrUn: { size: number; family: number; familySize: 1 | 2; path: number; pathMax: number };
+  /** `struct stat` (as fstat/lstat fill it): size, st_dev, st_ino (u64), st_mode offsets and widths. */
+  stat: { size: number; dev: number; devSize: 4 | 8; ino: number; mode: number; modeSize: 2 | 4 };
 }
 
 /** Numeric constants whose values depend on the platform. */
@@ -109,6 +113,14 @@ export interface Constants {
   F_SETFL: number;
   FD_CLOEXEC: number;
   WNOHANG: number;
+  /** open(2) flag for an unnamed file in a directory; 0 where the platform has none. */
+  O_TMPFILE: number;
+  AT_FDCWD: number;
+  /** linkat(2) flag: link the fd itself; 0 where the platform has none. */
+  AT_EMPTY_PATH: number;
+  AT_SYMLINK_FOLLOW: number;
+  S_IFMT: number;
+  S_IFREG: number;
 }
 
 /** Everything posixly needs to know about the platform it runs on. */
@@ -439,8 +451,20 @@ const LINUX_LAYOUTS: StructLayouts = {
   // glibc sizes; musl's posix_spawnattr_t is 336 too and its file actions 80.
   spawnattrSize: 336,
   fileActionsSize: 80,
+  dirent: { name: 19, nameMax: 256 },
   sigsetSize: 128,
   sockaddrUn: { size: 110, family: 0, familySize: 2, path: 2, pathMax: 108 },
+  // x86-64: st_dev@0 st_ino@8 st_nlink@16 st_mode@24 (probed); arm64 differs, see LINUX_AARCH64_STAT.
+  stat: { size: 144, dev: 0, devSize: 8, ino: 8, mode: 24, modeSize: 4 },
+};
+// asm-generic struct stat (arm64): st_dev@0 st_ino@8 st_mode@16 st_nlink@20, 128 bytes.
+const LINUX_AARCH64_STAT: StructLayouts["stat"] = {
+  size: 128,
+  dev: 0,
+  devSize: 8,
+  ino: 8,
+  mode: 16,
+  modeSize: 4,
 };
 
 const DARWIN_LAYOUTS: StructLayouts = {
@@ -462,8 +486,12 @@ const DARWIN_LAYOUTS: StructLayouts = {
   // both are pointers to storage that posix_spawnattr_init allocates
   spawnattrSize: 8,
   fileActionsSize: 8,
+  // 64-bit-inode struct dirent (d_ino, d_seekoff, d_reclen, d_namlen, d_type, d_name)
+  dirent: { name: 21, nameMax: 1024 },
   sigsetSize: 4,
   sockaddrUn: { size: 106, family: 1, familySize: 1, path: 2, pathMax: 104 },
+  // struct stat (64-bit inodes): st_dev i32@0, st_mode u16@4, st_nlink u16@6, st_ino u64@8
+  stat: { size: 144, dev: 0, devSize: 4, ino: 8, mode: 4, modeSize: 2 },
 };
 
 const LINUX_COMMON = {
@@ -513,11 +541,26 @@ const LINUX_COMMON = {
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   WNOHANG: 1,
+  AT_FDCWD: -100,
+  AT_EMPTY_PATH: 0x1000,
+  AT_SYMLINK_FOLLOW: 0x400,
+  S_IFMT: 0o170000,
+  S_IFREG: 0o100000,
 } as const;
 
-const LINUX_X86_64: Constants = { ...LINUX_COMMON, O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000 };
+const LINUX_X86_64: Constants = {
+  ...LINUX_COMMON,
+  O_DIRECTORY: 0o200000,
+  O_NOFOLLOW: 0o400000,
+  O_TMPFILE: 0o20200000,
+};
 // arm64 (and 32-bit arm) use different O_DIRECTORY / O_NOFOLLOW bits.
-const LINUX_AARCH64: Constants = { ...LINUX_COMMON, O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000 };
+const LINUX_AARCH64: Constants = {
+  ...LINUX_COMMON,
+  O_DIRECTORY: 0o40000,
+  O_NOFOLLOW: 0o100000,
+  O_TMPFILE: 0o20040000,
+};
 
 const DARWIN: Constants = {
   O_RDONLY: 0,
@@ -568,6 +611,12 @@ const DARWIN: Constants = {
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   WNOHANG: 1,
+  O_TMPFILE: 0,
+  AT_FDCWD: -2,
+  AT_EMPTY_PATH: 0,
+  AT_SYMLINK_FOLLOW: 0x40,
+  S_IFMT: 0o170000,
+  S_IFREG: 0o100000,
 };
 
 function tables<K extends string | number, V extends string | number>(
@@ -645,7 +694,7 @@ function build(): Platform {
       ? `/lib/ld-musl-${arch === "aarch64" ? "aarch64" : "x86_64"}.so.1`
       : "libc.so.6",
     errnoSymbol: "__errno_location",
-    layouts: LINUX_LAYOUTS,
+    layouts: arch === "aarch64" ? { ...LINUX_LAYOUTS, stat: LINUX_AARCH64_STAT } : LINUX_LAYOUTS,
     constants: arch === "aarch64" ? LINUX_AARCH64 : LINUX_X86_64,
     errnoNames,
     errnoNumbers: { ...errnoNumbers, ...LINUX_ERRNO_ALIASES },

@@ -121,6 +121,12 @@ export const SYMBOLS = {
   isatty: { parameters: ["i32"], result: "i32" },
   /** int flock(int fd, int operation); */
   flock: { parameters: ["i32", "i32"], result: "i32" },
+  /** DIR *opendir(const char *name); */
+  opendir: { parameters: ["buffer"], result: "pointer" },
+  /** struct dirent64 *readdir64(DIR *dirp);  (glibc, musl; layout in platform.layouts.dirent) */
+  readdir64: { parameters: ["pointer"], result: "pointer", optional: true },
+  /** int closedir(DIR *dirp); */
+  closedir: { parameters: ["pointer"], result: "i32" },
   /** int link(const char *oldpath, const char *newpath); */
   link: { parameters: ["buffer", "buffer"], result: "i32" },
   /** int unlink(const char *path); */
@@ -212,11 +218,27 @@ export const SYMBOLS = {
     optional: true,
   },
 
+  // ---- daemon (platforms/daemon.ts) ----
+  /** char *getenv(const char *name); */
+  getenv: { parameters: ["buffer"], result: "pointer" },
+  /** int unsetenv(const char *name); */
+  unsetenv: { parameters: ["buffer"], result: "i32" },
+  /** off_t lseek(int fd, off_t offset, int whence); */
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
+
   // ---- sockets (systemd notify) ----
   /** int socket(int domain, int type, int protocol); */
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   /** ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen); */
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
+
+  // ---- pidfiles ----
+  /** int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags); */
+  linkat: { parameters: ["i32", "buffer", "i32", "buffer", "i32"], result: "i32", optional: true },
+  /** int fstat(int fd, struct stat *st);  (glibc >= 2.33 exports it; see platform.layouts.stat) */
+  fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  /** int lstat(const char *path, struct stat *st);  (glibc >= 2.33 exports it) */
+  lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of every symbol in {@linkcode SYMBOLS}. */

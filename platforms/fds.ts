@@ -4,8 +4,17 @@
  *
  * @module
  */
-import { readdirSync, statSync } from "node:fs";
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { fstatSync, readdirSync, statSync } from "node:fs";
+import {
+  cstr,
+  errno,
+  libc,
+  nativeMemory,
+  OSError,
+  platform,
+  pointerAddress,
+  setErrno,
+} from "../ffi/mod.ts";
 
 function assertFd(fd: number, what = "fd"): void {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
@@ -48,6 +57,8 @@ export function getFdmax(defaultValue: unknown = null): unknown {
  * ```
  */
 export function openFds(): number[] {
+  const viaLibc = platform.os === "linux" ? listFdsWithLibc() : null;
+  if (viaLibc) return viaLibc;
   for (const dir of ["/proc/self/fd", "/dev/fd"]) {
     let names: string[];
     try {
@@ -63,6 +74,34 @@ export function openFds(): number[] {
   const fds: number[] = [];
   for (let fd = 0; fd < max; fd++) if (isOpen(fd)) fds.push(fd);
   return fds;
+}
+
+const decoder = new TextDecoder();
+
+// Lists /proc/self/fd through libc: Deno's node:fs wants --allow-all for /proc/self.
+function listFdsWithLibc(): number[] | null {
+  const readdir = libc.readdir64;
+  if (!readdir) return null;
+  const dir = libc.opendir(cstr("/proc/self/fd"));
+  if (pointerAddress(dir) === 0n) return null;
+  const fds: number[] = [];
+  const { name, nameMax } = platform.layouts.dirent;
+  try {
+    for (;;) {
+      setErrno(0);
+      const entry = pointerAddress(readdir(dir));
+      if (entry === 0n) break;
+      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), 16));
+      const end = bytes.indexOf(0);
+      const text = decoder.decode(bytes.subarray(0, end < 0 ? Math.min(16, nameMax) : end));
+      const fd = Number(text);
+      if (text !== "" && Number.isInteger(fd)) fds.push(fd);
+    }
+  } finally {
+    libc.closedir(dir);
+  }
+  // The listing's own fd is closed by now: keep only fds that are still open.
+  return fds.filter(isOpen).sort((a, b) => a - b);
 }
 
 function isOpen(fd: number): boolean {
@@ -139,10 +178,9 @@ export function fdByPath(paths: Iterable<string>): number[] {
   }
   if (wanted.size === 0) return [];
   const found: number[] = [];
-  const base = platform.os === "linux" ? "/proc/self/fd" : "/dev/fd";
   for (const fd of openFds()) {
     try {
-      const st = statSync(`${base}/${fd}`, { bigint: true });
+      const st = fstatSync(fd, { bigint: true });
       if (wanted.has(`${st.dev}:${st.ino}`)) found.push(fd);
     } catch {
       // closed meanwhile, or not stat-able

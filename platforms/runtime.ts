@@ -21,3 +21,47 @@ export function runtimeImplementation(): string {
   if (g.process?.versions?.node) return `Node ${g.process.versions.node}`;
   return "unknown";
 }
+
+// deno-lint-ignore no-explicit-any
+const g = globalThis as any;
+const osName: string = g.Deno?.build?.os ?? g.process?.platform ?? "unknown";
+
+/**
+ * The operating system's name as `uname -s` spells it ("Linux", "Darwin"),
+ * like Celery's `SYSTEM`.
+ *
+ * @example
+ * ```ts
+ * import { SYSTEM } from "@posixly/posixly";
+ * console.log(SYSTEM); // "Linux"
+ * ```
+ */
+export const SYSTEM: string = osName === "linux"
+  ? "Linux"
+  : osName === "darwin"
+  ? "Darwin"
+  : osName === "windows" || osName === "win32"
+  ? "Windows"
+  : osName;
+
+/**
+ * True on macOS (Celery's `IS_macOS`).
+ *
+ * @example
+ * ```ts
+ * import { IS_MACOS } from "@posixly/posixly";
+ * if (IS_MACOS) console.log("no /proc here");
+ * ```
+ */
+export const IS_MACOS: boolean = SYSTEM === "Darwin";
+
+/**
+ * True on Windows (Celery's `IS_WINDOWS`); posixly's C bindings do not support it.
+ *
+ * @example
+ * ```ts
+ * import { IS_WINDOWS } from "@posixly/posixly";
+ * console.log(IS_WINDOWS); // false
+ * ```
+ */
+export const IS_WINDOWS: boolean = SYSTEM === "Windows";

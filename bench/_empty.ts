@@ -1,0 +1,1 @@
+// A program that does nothing: the cold-start baseline for bench/import_cost.ts.

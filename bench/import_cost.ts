@@ -1,0 +1,45 @@
+/**
+ * What importing posixly's mod.ts adds to a cold start, in Deno and in Bun:
+ * the median of 25 runs of a program that imports it, minus the median of 25
+ * runs of an empty program (alternated, caches warm).
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = (n: string): string => join(here, "..", "node_modules", ".bin", n);
+const runs = Deno.args.includes("--quick") ? 9 : 25;
+
+function time(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: "ignore" });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
+  return performance.now() - t0;
+}
+const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1];
+
+for (const runtime of ["deno", "bun"] as const) {
+  const args = (f: string): string[] =>
+    runtime === "deno" ? ["run", "-A", "--no-check", join(here, f)] : [join(here, f)];
+  time(bin(runtime), args("_import_mod.ts")); // warm the caches
+  const empty: number[] = [];
+  const withMod: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    empty.push(time(bin(runtime), args("_empty.ts")));
+    withMod.push(time(bin(runtime), args("_import_mod.ts")));
+  }
+  const e = median(empty);
+  const m = median(withMod);
+  console.log(`${runtime}: empty ${e.toFixed(1)} ms, with mod.ts ${m.toFixed(1)} ms`);
+  console.log(
+    "BENCH_JSON " + JSON.stringify({
+      area: "import",
+      runtime,
+      figures: {
+        "import mod.ts": { value: Math.max(0, m - e) * 1e6, unit: "ns" },
+        "cold start (empty program)": { value: e * 1e6, unit: "ns" },
+      },
+    }),
+  );
+}

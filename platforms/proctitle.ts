@@ -1,0 +1,255 @@
+/**
+ * Process titles (Celery's `set_process_title` and `set_mp_process_title`),
+ * and the program's original command line.
+ *
+ * On Linux the title replaces the original argv area of the process (found
+ * in `/proc/self/stat`), which is what `/proc/PID/cmdline` and `ps -o args`
+ * show, and its first 15 bytes become the thread name (`prctl(PR_SET_NAME)`,
+ * `/proc/PID/comm`, `ps -o comm`). This works the same in Deno and Bun; what
+ * the runtime reports as argv (`process.argv`, `Deno.args`) and the
+ * environment stay as they were.
+ *
+ * @module
+ */
+import process from "node:process";
+import { readFileSync } from "node:fs";
+import { isMainThread, threadId, threadName } from "node:worker_threads";
+import { check, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
+
+// deno-lint-ignore no-explicit-any
+const g = globalThis as any;
+
+let original: string[] | undefined;
+let argvArea: { start: bigint; length: number } | null | undefined;
+
+function splitCmdline(bytes: Uint8Array): string[] {
+  const text = new TextDecoder().decode(bytes);
+  const parts = text.split("\0");
+  if (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
+  return parts;
+}
+
+/** Reads a whole file through the C library (no runtime file permission needed). */
+function readWithLibc(path: string): Uint8Array {
+  const { O_RDONLY, O_CLOEXEC } = platform.constants;
+  const name = new TextEncoder().encode(`${path}\0`);
+  const fd = check(libc.open(name, O_RDONLY | O_CLOEXEC, 0), "open", { path });
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(4096);
+      const n = Number(libc.read(fd, chunk, BigInt(chunk.length)));
+      if (n < 0) check(-1, "read", { path });
+      if (n <= 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  } finally {
+    libc.close(fd);
+  }
+}
+
+/** True when node:fs may read `path` without Deno asking the user (or failing). */
+function mayReadWithoutPrompt(path: string): boolean {
+  if (!g.Deno) return true;
+  try {
+    return g.Deno.permissions.querySync({ name: "read", path }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+function runtimeCommandLine(): string[] {
+  const argv = process.argv.slice(1);
+  if (g.Deno) return [g.Deno.execPath?.() ?? process.execPath, "run", ...argv];
+  return [process.execPath, ...process.execArgv, ...argv];
+}
+
+// Take the snapshot now when that needs no FFI and no permission prompt, so a
+// title set by other code later (Deno's `process.title` setter) cannot hide it.
+if (platform.os === "linux" && mayReadWithoutPrompt("/proc/self/cmdline")) {
+  try {
+    original = splitCmdline(readFileSync("/proc/self/cmdline"));
+  } catch {
+    // taken on first use instead
+  }
+}
+
+/**
+ * The program's command line as the kernel first saw it, read from
+ * `/proc/self/cmdline` once, before posixly changes the process title, then
+ * cached. It keeps the runtime's own flags (`["deno", "run", "-A",
+ * "main.ts", ...]`), so it can re-run the same program. The snapshot is taken
+ * when this module is imported if that needs no FFI or permission prompt,
+ * otherwise on the first call here or to {@linkcode setProcessTitle}.
+ * Without /proc (macOS) it is a best effort from the runtime:
+ * `[execPath, ...execArgv, ...argv]` in Bun, and `[execPath, "run", ...argv]`
+ * in Deno, which loses Deno's permission flags. Returns a new array.
+ *
+ * @example
+ * ```ts
+ * import { originalCommandLine } from "@posixly/posixly";
+ * const [program, ...args] = originalCommandLine();
+ * console.log(program, args);
+ * ```
+ */
+export function originalCommandLine(): string[] {
+  if (original === undefined) {
+    try {
+      original = platform.os === "linux"
+        ? splitCmdline(readWithLibc("/proc/self/cmdline"))
+        : runtimeCommandLine();
+    } catch {
+      original = runtimeCommandLine();
+    }
+    if (original.length === 0) original = runtimeCommandLine();
+  }
+  return [...original];
+}
+
+/** The argv area from /proc/self/stat (fields 48 arg_start, 49 arg_end). */
+function findArgvArea(): { start: bigint; length: number } | null {
+  if (argvArea !== undefined) return argvArea;
+  argvArea = null;
+  if (platform.os !== "linux") return argvArea;
+  let stat: string;
+  try {
+    stat = new TextDecoder().decode(readWithLibc("/proc/self/stat"));
+  } catch {
+    return argvArea;
+  }
+  // Fields after the command name, which is in parentheses and may contain ") ".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+  // fields[0] is field 3 (state).
+  const start = BigInt(fields[48 - 3] ?? "0");
+  const end = BigInt(fields[49 - 3] ?? "0");
+  if (start > 0n && end > start) argvArea = { start, length: Number(end - start) };
+  return argvArea;
+}
+
+/** The longest prefix of `bytes` not longer than `max` that does not cut a UTF-8 character. */
+function utf8Prefix(bytes: Uint8Array, max: number): Uint8Array {
+  if (bytes.length <= max) return bytes;
+  let end = max;
+  // Back off from continuation bytes (10xxxxxx) to the start of the character.
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
+function writeTitle(title: string): boolean {
+  const area = findArgvArea();
+  if (area === null || area.length < 2) return false;
+  const bytes = utf8Prefix(new TextEncoder().encode(title), area.length - 1);
+  const buf = new Uint8Array(area.length);
+  buf.set(bytes);
+  // The title is NUL-terminated and the rest is NUL. When the title is
+  // shorter than the area, its last byte is made non-NUL: the kernel then
+  // reads /proc/PID/cmdline as one string up to its first NUL, so it shows
+  // exactly `title\0`, like a process whose only argument is the title.
+  if (bytes.length < area.length - 1) buf[area.length - 1] = 0x20;
+  libc.memcpy(pointerFromAddress(area.start), buf, BigInt(buf.length));
+  return true;
+}
+
+function setThreadName(title: string): void {
+  const prctl = libc.prctl_buffer;
+  if (prctl === null) return;
+  const bytes = utf8Prefix(new TextEncoder().encode(title), 15);
+  const name = new Uint8Array(bytes.length + 1);
+  name.set(bytes);
+  check(prctl(platform.constants.PR_SET_NAME, name, 0n, 0n, 0n), "prctl");
+}
+
+function setRuntimeTitle(title: string): void {
+  try {
+    process.title = title;
+  } catch {
+    // the runtime cannot change it: nothing else to try
+  }
+}
+
+/**
+ * Sets the process title to `"[progname]"` or `"[progname] info"` (Celery's
+ * format) and returns it.
+ *
+ * Linux: the title is what other processes see in `/proc/PID/cmdline` and
+ * `ps -o args` (cut on a UTF-8 boundary to the size of the original command
+ * line, usually 40-100 bytes), and its first 15 bytes what `/proc/PID/comm`
+ * and `ps -o comm` show. Called in a Worker, the 15-byte name is the
+ * worker's thread name. The original command line stays available from
+ * {@linkcode originalCommandLine}.
+ *
+ * Without /proc (macOS and other systems) it sets `process.title`, which
+ * changes what the runtime can change there (possibly nothing), and never
+ * throws.
+ *
+ * @example
+ * ```ts
+ * import { setProcessTitle } from "@posixly/posixly";
+ * setProcessTitle("celeryd", "-active-"); // "[celeryd] -active-"
+ * ```
+ */
+export function setProcessTitle(progname: string, info?: string | null): string {
+  if (typeof progname !== "string") {
+    throw new TypeError(`progname must be a string, got ${typeof progname}`);
+  }
+  if (info !== undefined && info !== null && typeof info !== "string") {
+    throw new TypeError(`info must be a string, got ${typeof info}`);
+  }
+  const title = info ? `[${progname}] ${info}` : `[${progname}]`;
+  if (title.includes("\0")) throw new TypeError("a process title cannot contain a NUL byte");
+  if (platform.os !== "linux") {
+    setRuntimeTitle(title);
+    return title;
+  }
+  originalCommandLine(); // the snapshot must come before the first change
+  if (!writeTitle(title)) setRuntimeTitle(title);
+  setThreadName(title);
+  return title;
+}
+
+/** The name of the current "process" as Celery reports it: the main thread or a Worker. */
+function currentProcessName(): string {
+  const inWorker = !isMainThread ||
+    (typeof g.WorkerGlobalScope === "function" && g instanceof g.WorkerGlobalScope);
+  if (!inWorker) return "MainProcess";
+  const name = typeof g.name === "string" && g.name !== "" ? g.name : threadName;
+  if (typeof name === "string" && name !== "") return name;
+  return threadId > 0 ? `Worker-${threadId}` : "Worker";
+}
+
+/**
+ * Sets a title naming the current "process" (Celery's
+ * `set_mp_process_title`): `"[progname:MainProcess]"` in the main thread,
+ * the Worker's name (its `name` option) in a Worker, with `progname:
+ * hostname` first when a hostname is given, and ` info` last. Returns the
+ * title; see {@linkcode setProcessTitle} for where it shows.
+ *
+ * @example
+ * ```ts
+ * import { setMpProcessTitle } from "@posixly/posixly";
+ * setMpProcessTitle("celeryd", "busy", "w1@host"); // "[celeryd: w1@host:MainProcess] busy"
+ * ```
+ */
+export function setMpProcessTitle(
+  progname: string,
+  info?: string | null,
+  hostname?: string | null,
+): string {
+  if (typeof progname !== "string") {
+    throw new TypeError(`progname must be a string, got ${typeof progname}`);
+  }
+  if (hostname !== undefined && hostname !== null && typeof hostname !== "string") {
+    throw new TypeError(`hostname must be a string, got ${typeof hostname}`);
+  }
+  const prefix = hostname ? `${progname}: ${hostname}` : progname;
+  return setProcessTitle(`${prefix}:${currentProcessName()}`, info);
+}

@@ -1,0 +1,426 @@
+/**
+ * Signals (Celery's `celery.platforms.signals`): names and numbers, JS
+ * handlers, ignoring and resetting, alarms, and the parent-death signal.
+ *
+ * JS handlers run through the runtime's own signal listeners
+ * (`process.on("SIGUSR1", fn)`, which Deno maps to `Deno.addSignalListener`).
+ * `"ignore"` and `"default"` are set with `sigaction(2)`. Measured in Deno
+ * 2.9 and Bun 1.4: a C-level `SIG_IGN` or `SIG_DFL` overrides the runtime's
+ * listeners; Deno installs its handler only once per signal, so before a JS
+ * handler is set again the runtime's saved `struct sigaction` is put back as
+ * it was (flags included: Deno uses `SA_SIGINFO`).
+ *
+ * @module
+ */
+import process from "node:process";
+import { check, libc, platform } from "../ffi/mod.ts";
+
+/** A JS signal handler; it gets the signal's number. */
+export type SignalHandler = (signum: number) => void;
+
+/** What a signal does: a JS handler, the default action, or nothing. */
+export type SignalDisposition = SignalHandler | "default" | "ignore";
+
+/** A signal given by name (`"TERM"`, `"SIGTERM"`) or number (15). */
+export type SignalSpec = string | number;
+
+interface ListenerProcess {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+  listeners(event: string): ((...args: unknown[]) => void)[];
+}
+
+const proc = process as unknown as ListenerProcess;
+
+/** JS handlers set through posixly: signal number -> user handler and the listener given to the runtime. */
+const installed = new Map<number, { handler: SignalHandler; listener: () => void }>();
+/** The runtime's own `struct sigaction`, saved when posixly replaced it with SIG_IGN / SIG_DFL. */
+const savedRuntimeActions = new Map<number, Uint8Array>();
+
+const UNCATCHABLE = new Set(["KILL", "STOP"]);
+
+function isUppercaseName(name: string): boolean {
+  return name.length > 0 && name === name.toUpperCase() && name !== name.toLowerCase();
+}
+
+/**
+ * The canonical name of a signal number, without the `SIG` prefix: `"TERM"`
+ * for 15. Aliases never come back (`CHLD`, not `CLD`; `ABRT`, not `IOT`;
+ * `IO`, not `POLL`). An unknown number throws a RangeError.
+ *
+ * @example
+ * ```ts
+ * import { signalName } from "@posixly/posixly";
+ * signalName(15); // "TERM"
+ * signalName(17); // "CHLD" on Linux
+ * ```
+ */
+export function signalName(signum: number): string {
+  const name = Number.isInteger(signum) && Object.hasOwn(platform.signalNames, signum)
+    ? platform.signalNames[signum]
+    : undefined;
+  if (name === undefined) throw new RangeError(`unknown signal number: ${String(signum)}`);
+  return name;
+}
+
+function sigactionBuffer(): Uint8Array {
+  return new Uint8Array(platform.layouts.sigaction.size);
+}
+
+function handlerOf(action: Uint8Array): bigint {
+  const view = new DataView(action.buffer, action.byteOffset, action.byteLength);
+  return view.getBigUint64(platform.layouts.sigaction.handler, true);
+}
+
+function isRuntimeHandler(handler: bigint): boolean {
+  const { SIG_DFL, SIG_IGN } = platform.constants;
+  return handler !== BigInt(SIG_DFL) && handler !== BigInt(SIG_IGN);
+}
+
+/** The current `struct sigaction` of a signal. */
+function currentAction(signum: number): Uint8Array {
+  const old = sigactionBuffer();
+  check(libc.sigaction(signum, null, old), "sigaction");
+  return old;
+}
+
+/** Sets SIG_IGN or SIG_DFL and keeps the runtime's handler it replaces. */
+function setCDisposition(signum: number, handler: number): void {
+  const action = sigactionBuffer();
+  const view = new DataView(action.buffer);
+  view.setBigUint64(platform.layouts.sigaction.handler, BigInt(handler), true);
+  const old = sigactionBuffer();
+  check(libc.sigaction(signum, action, old), "sigaction");
+  if (isRuntimeHandler(handlerOf(old))) savedRuntimeActions.set(signum, old);
+}
+
+function removeInstalled(signum: number): void {
+  const current = installed.get(signum);
+  if (current === undefined) return;
+  proc.off(`SIG${signalName(signum)}`, current.listener);
+  installed.delete(signum);
+}
+
+function armTimer(seconds: number): number {
+  const { itimerval } = platform.layouts;
+  const buf = new Uint8Array(itimerval.size);
+  const view = new DataView(buf.buffer);
+  let sec = Math.floor(seconds);
+  let usec = Math.round((seconds - sec) * 1e6);
+  if (usec >= 1e6) {
+    sec += 1;
+    usec -= 1e6;
+  }
+  // A tiny positive delay must not round to 0, which would disarm the timer.
+  if (seconds > 0 && sec === 0 && usec === 0) usec = 1;
+  view.setBigInt64(itimerval.valueSec, BigInt(sec), true);
+  if (itimerval.usecSize === 8) view.setBigInt64(itimerval.valueUsec, BigInt(usec), true);
+  else view.setInt32(itimerval.valueUsec, usec, true);
+  const old = new Uint8Array(itimerval.size);
+  check(libc.setitimer(platform.constants.ITIMER_REAL, buf, old), "setitimer");
+  const oldView = new DataView(old.buffer);
+  const oldSec = Number(oldView.getBigInt64(itimerval.valueSec, true));
+  const oldUsec = itimerval.usecSize === 8
+    ? Number(oldView.getBigInt64(itimerval.valueUsec, true))
+    : oldView.getInt32(itimerval.valueUsec, true);
+  return oldSec + oldUsec / 1e6;
+}
+
+/**
+ * Signal names, handlers and alarms, as Celery's `Signals`. Use the shared
+ * {@linkcode signals} instance; every instance sees the same process-wide
+ * state.
+ *
+ * @example
+ * ```ts
+ * import { signals } from "@posixly/posixly";
+ * signals.set("HUP", () => console.log("reload"));
+ * signals.ignore("USR2");
+ * signals.reset("HUP", "USR2");
+ * ```
+ */
+export class Signals {
+  /**
+   * The number of a signal: numbers pass through; `"INT"` and `"SIGINT"`
+   * both give 2. A lowercase name or a value that is neither a string nor an
+   * integer throws TypeError (`signal name must be uppercase string.`, as
+   * Celery); an unknown name throws a RangeError naming it.
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.signum("INT"); // 2
+   * signals.signum("SIGTERM"); // 15
+   * signals.signum(9); // 9
+   * ```
+   */
+  signum(name: SignalSpec): number {
+    if (typeof name === "number" && Number.isInteger(name)) return name;
+    if (typeof name !== "string" || !isUppercaseName(name)) {
+      throw new TypeError("signal name must be uppercase string.");
+    }
+    const short = name.startsWith("SIG") ? name.slice(3) : name;
+    if (!Object.hasOwn(platform.signalNumbers, short)) {
+      throw new RangeError(`unknown signal name: ${JSON.stringify(name)}`);
+    }
+    return platform.signalNumbers[short];
+  }
+
+  /**
+   * True when the name (or number) is a signal of this platform. False for
+   * unknown and lowercase names; never throws.
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.supported("TERM"); // true
+   * signals.supported("term"); // false
+   * signals.supported("NOSUCH"); // false
+   * ```
+   */
+  supported(name: SignalSpec): boolean {
+    try {
+      return Object.hasOwn(platform.signalNames, this.signum(name));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * What a signal does now: the JS handler set with {@linkcode Signals.set},
+   * `"ignore"`, or `"default"`. It reads the C library's disposition, so a
+   * signal the runtime ignores from the start (SIGPIPE in Deno and Bun)
+   * reports `"ignore"`. A listener added with `process.on` outside posixly is
+   * returned as it is.
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.get("PIPE"); // "ignore" (the runtime ignores SIGPIPE)
+   * ```
+   */
+  get(name: SignalSpec): SignalDisposition {
+    const signum = this.signum(name);
+    const handler = handlerOf(currentAction(signum));
+    if (handler === BigInt(platform.constants.SIG_IGN)) return "ignore";
+    if (handler === BigInt(platform.constants.SIG_DFL)) return "default";
+    const ours = installed.get(signum);
+    if (ours !== undefined) return ours.handler;
+    // The runtime's handler is installed: with no listener left, both
+    // runtimes apply the default action (measured).
+    const others = Object.hasOwn(platform.signalNames, signum)
+      ? proc.listeners(`SIG${signalName(signum)}`)
+      : [];
+    return others.length > 0 ? (others[0] as SignalHandler) : "default";
+  }
+
+  /**
+   * Sets what a signal does: a JS handler (run by the runtime's signal
+   * listener, called with the signal number), `"default"` or `"ignore"`.
+   * A handler set here replaces the one set before through posixly.
+   * SIGKILL and SIGSTOP throw a RangeError; so does a signal the runtime
+   * refuses to handle in JS (Deno refuses SEGV, ILL and FPE). `"ignore"` and
+   * `"default"` silence every listener of the signal, including ones added
+   * with `process.on` elsewhere; in Deno those stay silent until a handler
+   * is set here again.
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.set("USR1", (n) => console.log("got", n));
+   * signals.set("USR1", "ignore");
+   * signals.set("USR1", "default");
+   * ```
+   */
+  set(name: SignalSpec, handler: SignalDisposition): void {
+    const signum = this.signum(name);
+    const short = signalName(signum);
+    if (handler !== "default" && handler !== "ignore" && typeof handler !== "function") {
+      throw new TypeError(
+        `signal handler must be a function, "default" or "ignore", got ${String(handler)}`,
+      );
+    }
+    if (UNCATCHABLE.has(short)) {
+      throw new RangeError(`SIG${short} cannot be caught or ignored; its action is fixed`);
+    }
+    removeInstalled(signum);
+    if (handler === "ignore" || handler === "default") {
+      const { SIG_IGN, SIG_DFL } = platform.constants;
+      setCDisposition(signum, handler === "ignore" ? SIG_IGN : SIG_DFL);
+      return;
+    }
+    const saved = savedRuntimeActions.get(signum);
+    if (saved !== undefined && !isRuntimeHandler(handlerOf(currentAction(signum)))) {
+      // Put the runtime's own handler back exactly as it was (flags included).
+      check(libc.sigaction(signum, saved, null), "sigaction");
+    }
+    const listener = (): void => handler(signum);
+    try {
+      proc.on(`SIG${short}`, listener);
+    } catch (e) {
+      throw new RangeError(
+        `this runtime cannot run a JS handler for SIG${short}: ${(e as Error)?.message ?? e}`,
+        { cause: e },
+      );
+    }
+    installed.set(signum, { handler, listener });
+  }
+
+  /**
+   * Ignores each signal (`SIG_IGN`).
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.ignore("HUP", "USR1");
+   * ```
+   */
+  ignore(...names: SignalSpec[]): void {
+    for (const name of names) this.set(name, "ignore");
+  }
+
+  /**
+   * Restores the default action of each signal (`SIG_DFL`).
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.reset("HUP", "USR1");
+   * ```
+   */
+  reset(...names: SignalSpec[]): void {
+    for (const name of names) this.set(name, "default");
+  }
+
+  /**
+   * Sets several signals at once, from an object or from pairs.
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.update({ TERM: () => console.log("term"), HUP: "ignore" });
+   * signals.update([["TERM", "default"], ["HUP", "default"]]);
+   * ```
+   */
+  update(
+    map:
+      | Readonly<Record<string, SignalDisposition>>
+      | Iterable<readonly [SignalSpec, SignalDisposition]>,
+  ): void {
+    if (map === null || typeof map !== "object") {
+      throw new TypeError("signals.update() takes an object or an iterable of pairs");
+    }
+    const entries = Symbol.iterator in map
+      ? [...(map as Iterable<readonly [SignalSpec, SignalDisposition]>)]
+      : Object.entries(map as Record<string, SignalDisposition>);
+    for (const [name, handler] of entries) this.set(name, handler);
+  }
+
+  /**
+   * Schedules SIGALRM after `seconds` (fractions allowed), with
+   * `setitimer(ITIMER_REAL)`; 0 cancels a pending alarm. Without a handler
+   * the default action of SIGALRM ends the process.
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.set("ALRM", () => console.log("time is up"));
+   * signals.armAlarm(0.25);
+   * ```
+   */
+  armAlarm(seconds: number): void {
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+      throw new RangeError(`alarm seconds must be a finite number >= 0, got ${String(seconds)}`);
+    }
+    armTimer(seconds);
+  }
+
+  /**
+   * Cancels a pending alarm; returns the seconds it still had to run (0 when
+   * none was pending).
+   *
+   * @example
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.armAlarm(10);
+   * signals.resetAlarm(); // about 10
+   * ```
+   */
+  resetAlarm(): number {
+    return armTimer(0);
+  }
+}
+
+/**
+ * The process's signals (Celery's `platforms.signals`).
+ *
+ * @example
+ * ```ts
+ * import { signals } from "@posixly/posixly";
+ * signals.update({ HUP: "ignore", USR1: (n) => console.log("USR1", n) });
+ * ```
+ */
+export const signals: Signals = new Signals();
+
+/**
+ * The number of a signal name (Celery's `get_signal`); see {@linkcode Signals.signum}.
+ *
+ * @example
+ * ```ts
+ * import { getSignal } from "@posixly/posixly";
+ * getSignal("TERM"); // 15
+ * ```
+ */
+export function getSignal(name: SignalSpec): number {
+  return signals.signum(name);
+}
+
+/**
+ * Restores the default action of each signal (Celery's `reset_signals`).
+ *
+ * @example
+ * ```ts
+ * import { resetSignals } from "@posixly/posixly";
+ * resetSignals("HUP", "TERM");
+ * ```
+ */
+export function resetSignals(...names: SignalSpec[]): void {
+  signals.reset(...names);
+}
+
+/**
+ * Ignores each signal (Celery's `ignore_signals`).
+ *
+ * @example
+ * ```ts
+ * import { ignoreSignals } from "@posixly/posixly";
+ * ignoreSignals("HUP");
+ * ```
+ */
+export function ignoreSignals(...names: SignalSpec[]): void {
+  signals.ignore(...names);
+}
+
+/**
+ * Asks the kernel to send this process `name` when its parent dies
+ * (`prctl(PR_SET_PDEATHSIG)`, Linux). Unlike Celery, which always sends
+ * KILL, the signal given is the one sent. Returns true when it was set, false
+ * where the platform has no such feature. 0 clears it. The setting is lost
+ * on exec of a set-user-ID program, and a parent that already died before
+ * the call sends nothing: check `process.ppid` afterwards if that matters.
+ *
+ * @example
+ * ```ts
+ * import { setPdeathsig } from "@posixly/posixly";
+ * setPdeathsig("TERM"); // true on Linux
+ * ```
+ */
+export function setPdeathsig(name: SignalSpec): boolean {
+  const signum = signals.signum(name);
+  if (signum !== 0) signalName(signum); // validates the number
+  if (platform.os !== "linux") return false;
+  const prctl = libc.prctl;
+  if (prctl === null) return false;
+  check(prctl(platform.constants.PR_SET_PDEATHSIG, BigInt(signum), 0n, 0n, 0n), "prctl");
+  return true;
+}

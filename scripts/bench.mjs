@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every benchmark in Deno and in Bun, and celery 5.2.6's
+// counterpart where Debian's python3-celery is installed, then writes
+// BENCHMARKS.md with the figures side by side and as ratios.
+//
+//   node scripts/bench.mjs            all benchmarks
+//   node scripts/bench.mjs --quick    fewer race trials (for a fast look)
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, release } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const quick = process.argv.includes("--quick");
+
+// Which python has celery: Debian's /usr/bin/python3 (the PATH one may be another).
+function findPython() {
+  for (const py of ["/usr/bin/python3", "python3"]) {
+    const r = spawnSync(py, ["-c", "import celery; print(celery.__version__)"], { encoding: "utf8" });
+    if (r.status === 0) return { py, version: r.stdout.trim() };
+  }
+  return null;
+}
+const python = findPython();
+
+/** figures[area][name][runtime] = { value, unit } */
+const figures = {};
+const commands = [];
+const notes = [];
+
+function collect(stdout) {
+  for (const line of stdout.split("\n")) {
+    if (line.startsWith("BENCH_NOTE ")) notes.push(line.slice(11));
+    if (!line.startsWith("BENCH_JSON ")) continue;
+    const { area, runtime, figures: f } = JSON.parse(line.slice(11));
+    for (const [name, fig] of Object.entries(f)) {
+      ((figures[area] ??= {})[name] ??= {})[runtime] = fig;
+    }
+  }
+}
+
+function run(label, cmd, args, timeoutMs = 15 * 60_000) {
+  const shown = [cmd.replace(root + "/", ""), ...args.map((a) => a.replace(root + "/", ""))].join(" ");
+  process.stdout.write(`-- ${label}: ${shown}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, NO_COLOR: "1" } });
+  if (r.status !== 0) {
+    notes.push(`\`${shown}\` failed (status ${r.status}${r.signal ? `, ${r.signal}` : ""}): ${(r.stderr || "").trim().split("\n").slice(-3).join(" / ")}`);
+    process.stdout.write(r.stderr ?? "");
+  }
+  collect(r.stdout ?? "");
+  commands.push(shown);
+}
+
+const benchDir = join(root, "bench");
+const tsBenches = readdirSync(benchDir).filter((f) => f.endsWith(".bench.ts")).sort();
+const scripts = readdirSync(benchDir).filter((f) => /^[a-z_]+\.ts$/.test(f) && !f.startsWith("_") && !f.endsWith(".bench.ts")).sort();
+const pyBenches = readdirSync(benchDir).filter((f) => f.endsWith("_celery.py")).sort();
+
+for (const f of tsBenches) {
+  run(`deno ${f}`, bin("deno"), ["run", "-A", "--quiet", join("bench", f)]);
+  run(`bun ${f}`, bin("bun"), [join("bench", f)]);
+}
+// Stand-alone scripts (races, start-up timings) drive both runtimes themselves.
+for (const f of scripts) {
+  run(f, bin("deno"), ["run", "-A", "--quiet", join("bench", f), ...(quick ? ["--quick"] : [])]);
+}
+if (python) {
+  for (const f of pyBenches) run(f, python.py, [join("bench", f), ...(quick ? ["--quick"] : [])]);
+} else {
+  notes.push("celery is not installed (`apt-get install python3-celery`): the Celery column is empty.");
+}
+
+const goals = {
+  "ffi/getpid via ffi/": "<= 1.2x raw binding",
+  "threads/Local get": "<= 60 ns",
+  "threads/Local set": "<= 100 ns",
+  "threads/LocalStack push+pop": "<= 150 ns",
+  "users/parseUid by name": "<= celery (4.7 us)",
+  "users/parseUid by number": "< 200 ns",
+  "pidfile/Pidfile acquire+release /dev/shm": "<= celery / 2",
+  "fds/closeOpenFds": "< 5 ms at 1,048,576",
+  "import/import mod.ts": "< 5 ms (Deno)",
+  "daemon/detach to ready": "<= cold start + 10 ms",
+};
+
+function fmt(fig) {
+  if (!fig) return "—";
+  const { value, unit } = fig;
+  if (unit === "ns") {
+    if (value >= 1e6) return `${(value / 1e6).toFixed(2)} ms`;
+    if (value >= 1e3) return `${(value / 1e3).toFixed(2)} us`;
+    return `${value.toFixed(1)} ns`;
+  }
+  if (unit === "count") return String(Math.round(value));
+  return `${Number(value.toFixed(3))} ${unit}`;
+}
+function ratio(a, b) {
+  if (!a || !b || a.unit !== b.unit || !b.value) return "—";
+  return `${(a.value / b.value).toFixed(2)}x`;
+}
+
+const lines = [];
+lines.push("# posixly benchmarks", "");
+lines.push("Made by `npm run bench` (`node scripts/bench.mjs`" + (quick ? " --quick" : "") + `) on ${new Date().toISOString().slice(0, 10)}:`);
+lines.push(`Linux ${release()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ` +
+  `Deno ${spawnSync(bin("deno"), ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].split(" ")[1]}, ` +
+  `Bun ${spawnSync(bin("bun"), ["--version"], { encoding: "utf8" }).stdout.trim()}, ` +
+  (python ? `celery ${python.version} (${python.py})` : "celery not installed") + ".", "");
+lines.push("Timings are means per call from mitata unless the row says otherwise; ratios are posixly / Celery (below 1 is faster).", "");
+lines.push("| area | benchmark | Deno | Bun | Celery | Deno / Celery | Bun / Celery | goal |");
+lines.push("|---|---|---|---|---|---|---|---|");
+for (const area of Object.keys(figures).sort()) {
+  for (const [name, byRt] of Object.entries(figures[area])) {
+    const goal = goals[`${area}/${name}`] ?? "";
+    lines.push(`| ${area} | ${name} | ${fmt(byRt.deno)} | ${fmt(byRt.bun)} | ${fmt(byRt.celery)} | ${ratio(byRt.deno, byRt.celery)} | ${ratio(byRt.bun, byRt.celery)} | ${goal} |`);
+  }
+}
+lines.push("", "## Commands", "", "Each row above came from one of these, run from the repository root:", "");
+for (const c of commands) lines.push(`- \`${c}\``);
+if (notes.length) {
+  lines.push("", "## Notes", "");
+  for (const n of notes) lines.push(`- ${n}`);
+}
+writeFileSync(join(root, "BENCHMARKS.md"), lines.join("\n") + "\n");
+console.log(lines.join("\n"));

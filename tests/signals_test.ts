@@ -1,0 +1,278 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { fixture, runScript, scriptArgs, sleep, startScript } from "./_util.ts";
+import { getSignal, setPdeathsig, signalName, Signals, signals } from "../mod.ts";
+
+/** Line-oriented access to a child's stdout. */
+function lines(child: ChildProcess): { next(timeoutMs?: number): Promise<string> } {
+  const queue: string[] = [];
+  const waiters: ((s: string) => void)[] = [];
+  let buffered = "";
+  child.stdout!.setEncoding("utf8");
+  child.stdout!.on("data", (chunk: string) => {
+    buffered += chunk;
+    let i: number;
+    while ((i = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      const w = waiters.shift();
+      if (w) w(line);
+      else queue.push(line);
+    }
+  });
+  return {
+    next(timeoutMs = 10_000): Promise<string> {
+      const line = queue.shift();
+      if (line !== undefined) return Promise.resolve(line);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no line from child in time")), timeoutMs);
+        waiters.push((s) => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+      });
+    },
+  };
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+}
+
+async function startDriver(): Promise<{
+  child: ChildProcess;
+  send(cmd: string): Promise<string>;
+  next(timeoutMs?: number): Promise<string>;
+  kill(sig: string): Promise<void>;
+}> {
+  const child = spawn(process.execPath, scriptArgs(fixture("signals_driver.ts")), {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const out = lines(child);
+  assert.equal(await out.next(), "ready");
+  return {
+    child,
+    next: out.next,
+    async send(cmd: string): Promise<string> {
+      child.stdin!.write(`${cmd}\n`);
+      return await out.next();
+    },
+    async kill(sig: string): Promise<void> {
+      process.kill(child.pid!, sig);
+      await sleep(150);
+    },
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("signal names", () => {
+  test("signum: numbers pass through, with or without SIG prefix", () => {
+    assert.equal(signals.signum(9), 9);
+    assert.equal(signals.signum(0), 0);
+    assert.equal(signals.signum("INT"), 2);
+    assert.equal(signals.signum("SIGINT"), 2);
+    assert.equal(signals.signum("TERM"), 15);
+    assert.equal(signals.signum("USR1"), process.platform === "linux" ? 10 : 30);
+    assert.equal(getSignal("SIGHUP"), 1);
+  });
+
+  test("signum: lowercase or non-string throws Celery's TypeError", () => {
+    for (const bad of ["int", "sigint", "Int", "", 1.5, null, undefined, {}, 2n]) {
+      assert.throws(
+        () => signals.signum(bad as unknown as string),
+        { name: "TypeError", message: "signal name must be uppercase string." },
+        String(bad),
+      );
+    }
+  });
+
+  test("signum: an unknown name throws an error naming it", () => {
+    assert.throws(() => signals.signum("NOSUCH"), /unknown signal name: "NOSUCH"/);
+    assert.throws(() => signals.signum("SIGNOSUCH"), /"SIGNOSUCH"/);
+    assert.throws(() => signals.signum("SIG"), /"SIG"/);
+  });
+
+  test("supported never throws", () => {
+    assert.equal(signals.supported("TERM"), true);
+    assert.equal(signals.supported("SIGCHLD"), true);
+    assert.equal(signals.supported(15), true);
+    assert.equal(signals.supported("int"), false);
+    assert.equal(signals.supported("NOSUCH"), false);
+    assert.equal(signals.supported(1000), false);
+    assert.equal(signals.supported(null as unknown as string), false);
+  });
+
+  test("signalName gives deterministic canonical names", () => {
+    assert.equal(signalName(15), "TERM");
+    assert.equal(signalName(signals.signum("CLD")), "CHLD");
+    assert.equal(signalName(signals.signum("IOT")), "ABRT");
+    assert.equal(signalName(signals.signum("POLL")), "IO");
+    assert.throws(() => signalName(1000), RangeError);
+    assert.throws(() => signalName(1.5), RangeError);
+  });
+
+  test("KILL and STOP cannot be set; bad handlers and alarms throw before changing anything", () => {
+    for (const name of ["KILL", "SIGSTOP", 9]) {
+      for (const h of ["ignore", "default", () => {}] as const) {
+        assert.throws(() => signals.set(name, h), /cannot be caught or ignored/);
+      }
+    }
+    assert.throws(() => signals.set("USR2", 42 as unknown as "ignore"), TypeError);
+    assert.throws(() => signals.set("nosuch", "ignore"), TypeError);
+    assert.throws(() => signals.armAlarm(-1), RangeError);
+    assert.throws(() => signals.armAlarm(Number.NaN), RangeError);
+    assert.throws(() => signals.update(null as unknown as Record<string, "ignore">), TypeError);
+    assert.throws(() => setPdeathsig("term"), TypeError);
+    assert.ok(new Signals() instanceof Signals);
+  });
+
+  test("get reports the runtime's SIGPIPE as ignored", () => {
+    assert.equal(signals.get("PIPE"), "ignore");
+  });
+});
+
+describe("signal dispositions (child processes)", () => {
+  test("ignored USR1 is survived; after reset USR1 kills with the default action", async () => {
+    const d = await startDriver();
+    assert.equal(await d.send("get USR1"), "get USR1 default");
+    assert.equal(await d.send("ignore USR1"), "ok");
+    assert.equal(await d.send("get USR1"), "get USR1 ignore");
+    await d.kill("SIGUSR1");
+    assert.ok(alive(d.child.pid!), "child survived an ignored SIGUSR1");
+    assert.equal(await d.send("get USR1"), "get USR1 ignore");
+    assert.equal(await d.send("default USR1"), "ok");
+    assert.equal(await d.send("get USR1"), "get USR1 default");
+    process.kill(d.child.pid!, "SIGUSR1");
+    const r = await exited(d.child);
+    assert.deepEqual(r, { code: null, signal: "SIGUSR1" });
+  });
+
+  test("a JS handler runs, and runs again when set after ignore and after reset", async () => {
+    const d = await startDriver();
+    assert.equal(await d.send("handler USR1"), "ok");
+    assert.equal(await d.send("get USR1"), "get USR1 handler");
+    await d.kill("SIGUSR1");
+    assert.equal(await d.next(), "signal USR1 10");
+
+    assert.equal(await d.send("ignore USR1"), "ok");
+    await d.kill("SIGUSR1"); // ignored: no output
+    assert.equal(await d.send("handler USR1"), "ok");
+    assert.equal(await d.send("get USR1"), "get USR1 handler");
+    await d.kill("SIGUSR1");
+    assert.equal(await d.next(), "signal USR1 10");
+
+    assert.equal(await d.send("default USR1"), "ok");
+    assert.equal(await d.send("handler USR1"), "ok");
+    await d.kill("SIGUSR1");
+    assert.equal(await d.next(), "signal USR1 10");
+
+    // A handler set before any ignore, on a signal never handled before.
+    assert.equal(await d.send("ignore USR2"), "ok");
+    assert.equal(await d.send("handler USR2"), "ok");
+    await d.kill("SIGUSR2");
+    assert.equal(await d.next(), "signal USR2 12");
+
+    d.child.stdin!.write("exit\n");
+    assert.deepEqual(await exited(d.child), { code: 0, signal: null });
+  });
+
+  test("SIGKILL is refused in the child too and the child keeps running", async () => {
+    const d = await startDriver();
+    assert.match(await d.send("ignore KILL"), /^error RangeError: SIGKILL cannot be caught/);
+    assert.match(await d.send("handler STOP"), /^error RangeError: SIGSTOP cannot be caught/);
+    assert.match(await d.send("handler int"), /^error TypeError: signal name must be uppercase/);
+    d.child.stdin!.write("exit\n");
+    assert.deepEqual(await exited(d.child), { code: 0, signal: null });
+  });
+});
+
+describe("alarms (child processes)", () => {
+  test("armAlarm(0.05) fires the ALRM handler once, about 50 ms later", () => {
+    const r = runScript(fixture("signals_alarm.ts"), ["0.05"]);
+    assert.equal(r.status, 0, r.stderr);
+    const { fired } = JSON.parse(r.stdout) as { fired: number[] };
+    assert.equal(fired.length, 1, r.stdout);
+    console.log(`alarm latency: armed 50 ms, handler ran at ${fired[0].toFixed(2)} ms`);
+    assert.ok(fired[0] >= 49, `fired early: ${fired[0]} ms`);
+    assert.ok(fired[0] < 250, `fired late: ${fired[0]} ms`);
+  });
+
+  test("resetAlarm cancels and returns the time that was left", () => {
+    const r = runScript(fixture("signals_alarm.ts"), ["0.2", "cancel"]);
+    assert.equal(r.status, 0, r.stderr);
+    const { fired, remaining } = JSON.parse(r.stdout) as { fired: number[]; remaining: number };
+    assert.deepEqual(fired, []);
+    assert.ok(remaining > 0.1 && remaining <= 0.2, `remaining ${remaining}`);
+  });
+
+  test("an alarm without a handler ends the process with SIGALRM", () => {
+    const r = runScript(fixture("signals_alarm.ts"), ["0.05", "nohandler"]);
+    assert.equal(r.signal, "SIGALRM", `status ${r.status} ${r.stderr}`);
+  });
+});
+
+describe("setPdeathsig (child and grandchild)", () => {
+  async function orphan(mode: string): Promise<{ dir: string; grandchild: number }> {
+    const dir = mkdtempSync(join(tmpdir(), "posixly-pdeath-"));
+    const parent = startScript(fixture("signals_pdeath_parent.ts"), [dir, mode]);
+    const line = await lines(parent).next(25_000);
+    const m = /^grandchild (\d+)$/.exec(line);
+    assert.ok(m, line);
+    const ready = readFileSync(join(dir, "ready"), "utf8");
+    assert.equal(ready, `${m[1]} ${mode !== "none"}`);
+    parent.kill("SIGKILL");
+    await exited(parent);
+    return { dir, grandchild: Number(m[1]) };
+  }
+
+  async function waitFile(path: string, ms: number): Promise<string | null> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        await sleep(20);
+      }
+    }
+    return null;
+  }
+
+  test("the grandchild gets the signal it asked for (TERM) when its parent dies", async () => {
+    const { dir, grandchild } = await orphan("TERM");
+    try {
+      const got = await waitFile(join(dir, "got-term"), 5_000);
+      assert.ok(got !== null, "the grandchild never got SIGTERM");
+      assert.match(got, /^15 ppid=\d+$/);
+    } finally {
+      if (alive(grandchild)) process.kill(grandchild, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("control: without setPdeathsig the grandchild gets nothing", async () => {
+    const { dir, grandchild } = await orphan("none");
+    try {
+      assert.equal(await waitFile(join(dir, "got-term"), 500), null);
+      assert.ok(alive(grandchild), "the grandchild died without being asked to");
+    } finally {
+      if (alive(grandchild)) process.kill(grandchild, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
