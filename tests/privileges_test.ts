@@ -1,0 +1,273 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { checkPrivileges, lookupUser, SecurityError } from "../platforms/mod.ts";
+import { fixture, isRoot, runScript } from "./_util.ts";
+
+const NEEDS_ROOT = "needs root: the child process drops from root to nobody";
+const rootOnly = { skip: isRoot ? false : NEEDS_ROOT };
+if (!isRoot) {
+  console.error(`privileges_test: SKIPPING the privilege-dropping tests (${NEEDS_ROOT})`);
+}
+
+interface Outcome {
+  ok: boolean;
+  name?: string;
+  message?: string;
+  code?: string | null;
+}
+interface Task {
+  tid: number;
+  uid: number[];
+  gid: number[];
+  groups: number[];
+  groupCount: number;
+}
+interface Report {
+  results: Outcome[];
+  uid: number[];
+  gid: number[];
+  groups: number[];
+  groupCount: number;
+  groupMax: number;
+  tasks: Task[];
+  setuid0: string;
+  seteuid0: string;
+}
+
+/** Runs the operations in a child process (tests/fixtures/users_ops.ts) and parses its report. */
+function inChild(ops: unknown[][], env: Record<string, string> = {}): Report & { stderr: string } {
+  const r = runScript(fixture("users_ops.ts"), [JSON.stringify(ops)], { env });
+  assert.equal(r.status, 0, `fixture failed (signal ${r.signal}):\n${r.stderr}\n${r.stdout}`);
+  const line = r.stdout.trim().split("\n").pop()!;
+  return { ...JSON.parse(line), stderr: r.stderr };
+}
+
+const nobody = isRoot ? lookupUser("nobody") : { uid: 65534, gid: 65534 };
+const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+/** Every thread of the runtime shows the same real/effective/saved/fs ids. */
+function assertAllThreads(report: Report, uid: number, gid: number, groups: number[]): void {
+  assert.ok(
+    report.tasks.length > 1,
+    `the runtime is multi-threaded (${report.tasks.length} tasks)`,
+  );
+  for (const t of report.tasks) {
+    assert.deepEqual(t.uid, [uid, uid, uid, uid], `thread ${t.tid} Uid:`);
+    assert.deepEqual(t.gid, [gid, gid, gid, gid], `thread ${t.tid} Gid:`);
+    assert.deepEqual(sorted(t.groups), sorted(groups), `thread ${t.tid} Groups:`);
+  }
+}
+
+describe("maybeDropPrivileges", () => {
+  test("root -> nobody: all ids, no group 0 left, no way back, on every thread", rootOnly, () => {
+    const r = inChild([["drop", { uid: "nobody" }]]);
+    assert.deepEqual(r.results, [{ ok: true, value: null }]);
+    assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid], "real, effective, saved uid");
+    assert.deepEqual(r.gid, [nobody.gid, nobody.gid, nobody.gid], "real, effective, saved gid");
+    assert.ok(!r.groups.includes(0), `no group 0 left: ${r.groups}`);
+    assert.ok(r.groups.includes(nobody.gid));
+    assert.equal(r.setuid0, "EPERM");
+    assert.equal(r.seteuid0, "EPERM");
+    assertAllThreads(r, nobody.uid, nobody.gid, r.groups);
+  });
+
+  test("numbers work like names; an explicit gid 0 ('root') is honoured", rootOnly, () => {
+    const r = inChild([["drop", { uid: nobody.uid, gid: "root" }]]);
+    assert.deepEqual(r.results, [{ ok: true, value: null }]);
+    assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid]);
+    assert.deepEqual(r.gid, [0, 0, 0], "Celery would leave gid 65534 here");
+    assert.equal(r.setuid0, "EPERM");
+    assert.equal(r.seteuid0, "EPERM");
+    assertAllThreads(r, nobody.uid, 0, r.groups);
+  });
+
+  test("only a gid: the group and the supplementary groups change, the uid stays", rootOnly, () => {
+    const r = inChild([["drop", { gid: "nogroup" }]]);
+    assert.deepEqual(r.results, [{ ok: true, value: null }]);
+    assert.deepEqual(r.uid, [0, 0, 0]);
+    assert.deepEqual(r.gid, [65534, 65534, 65534]);
+    assert.deepEqual(r.groups, [65534], "Celery leaves root's supplementary groups");
+    assertAllThreads(r, 0, 65534, [65534]);
+  });
+
+  test("an explicit uid 'root' is honoured: the process stays root", rootOnly, () => {
+    const r = inChild([["drop", { uid: "root" }], ["drop", {}], ["drop", { uid: null }]]);
+    assert.deepEqual(r.results.map((x) => x.ok), [true, true, true]);
+    assert.deepEqual(r.uid, [0, 0, 0]);
+    assert.deepEqual(r.gid, [0, 0, 0]);
+  });
+
+  test(
+    "a uid without a user entry works with a gid, and is a LookupError without",
+    rootOnly,
+    () => {
+      const uid = 4_000_000_123;
+      assert.throws(() => lookupUser(uid), { name: "LookupError" });
+      const r = inChild([["drop", { uid }], ["drop", { uid, gid: 65534 }]]);
+      assert.deepEqual(r.results[0], {
+        ok: false,
+        name: "LookupError",
+        message: `User does not exist: ${uid}`,
+        code: null,
+      });
+      assert.deepEqual(r.results[1], { ok: true, value: null });
+      assert.deepEqual(r.uid, [uid, uid, uid]);
+      assert.deepEqual(r.groups, [65534]);
+      assert.equal(r.setuid0, "EPERM");
+    },
+  );
+
+  test("once dropped: asking for the same ids does nothing; root again is EPERM", rootOnly, () => {
+    const r = inChild([
+      ["drop", { uid: "nobody" }],
+      ["drop", { uid: "nobody" }],
+      ["drop", { uid: nobody.uid, gid: nobody.gid }],
+      ["drop", { gid: nobody.gid }],
+      ["drop", { uid: "root" }],
+      ["drop", { gid: 0 }],
+    ]);
+    assert.deepEqual(r.results.slice(0, 4).map((x) => x.ok), [true, true, true, true]);
+    for (const x of r.results.slice(4)) {
+      assert.equal(x.ok, false);
+      assert.equal(x.name, "OSError");
+      assert.equal(x.code, "EPERM");
+    }
+    assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid]);
+  });
+
+  test(
+    "effective uid not 0 while the real uid is 0: SecurityError('contact support')",
+    rootOnly,
+    () => {
+      const r = inChild([["seteuid", 65534], ["drop", { uid: "nobody" }]]);
+      assert.deepEqual(r.results[1], {
+        ok: false,
+        name: "SecurityError",
+        message: "contact support",
+        code: null,
+      });
+      assert.deepEqual(r.uid, [0, 65534, 0], "nothing changed");
+    },
+  );
+
+  test("bad or unknown ids throw before anything changes", rootOnly, () => {
+    const r = inChild([
+      ["drop", { uid: "posixly-no-such-user" }],
+      ["drop", { uid: "nobody", gid: "posixly-no-such-group" }],
+      ["drop", { uid: -1 }],
+      ["drop", { gid: "1.5" }],
+      ["drop", { uid: "" }],
+    ]);
+    assert.deepEqual(r.results.map((x) => [x.name, x.message]), [
+      ["LookupError", "User does not exist: posixly-no-such-user"],
+      ["LookupError", "Group does not exist: posixly-no-such-group"],
+      ["RangeError", "uid must not be negative, got -1"],
+      ["TypeError", 'gid as a string must be decimal digits or a name, got "1.5"'],
+      ["TypeError", "uid must be a number or a user name, got an empty string"],
+    ]);
+    assert.deepEqual(r.uid, [0, 0, 0]);
+    assert.deepEqual(r.gid, [0, 0, 0]);
+  });
+});
+
+describe("setgid, initgroups, setuid, setgroups", () => {
+  test("by name, in Celery's order, reach the same state as a drop", rootOnly, () => {
+    const r = inChild([
+      ["setgid", "nogroup"],
+      ["initgroups", "nobody", "nogroup"],
+      ["setuid", "nobody"],
+      ["setuid", "posixly-no-such-user"],
+    ]);
+    assert.deepEqual(r.results.slice(0, 3).map((x) => x.ok), [true, true, true]);
+    assert.equal(r.results[3].message, "User does not exist: posixly-no-such-user");
+    assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid]);
+    assert.deepEqual(r.gid, [65534, 65534, 65534]);
+    assert.equal(r.setuid0, "EPERM");
+    assertAllThreads(r, nobody.uid, 65534, r.groups);
+  });
+
+  test("setgroups takes names and ids; a list longer than NGROUPS_MAX is cut", rootOnly, () => {
+    const max = Number(spawnSync("getconf", ["NGROUPS_MAX"], { encoding: "utf8" }).stdout);
+    assert.ok(max > 0);
+    const r1 = inChild([["setgroupsRange", max + 5]]);
+    assert.deepEqual(r1.results, [{ ok: true, value: null }]);
+    assert.equal(r1.groupCount, max);
+    assert.equal(r1.groupMax, max - 1, "the first NGROUPS_MAX were kept");
+    for (const t of r1.tasks) assert.equal(t.groupCount, max, `thread ${t.tid}`);
+    const r2 = inChild([["setgroups", ["nogroup", 0, "root"]]]);
+    assert.deepEqual(r2.results, [{ ok: true, value: null }]);
+    assert.deepEqual(sorted(r2.groups), [0, 0, 65534], "passed to the kernel as given");
+  });
+
+  test("EPERM is ignored only when the groups already are the requested ones", rootOnly, () => {
+    const r = inChild([
+      ["drop", { uid: "nobody" }],
+      ["setgroups", [nobody.gid]],
+      ["setgroups", [0]],
+      ["setgroups", [nobody.gid, 0]],
+    ]);
+    assert.deepEqual(r.results[1], { ok: true, value: null });
+    for (const x of r.results.slice(2)) {
+      assert.deepEqual([x.name, x.code], ["OSError", "EPERM"]);
+      assert.match(x.message!, /^EPERM: operation not permitted, setgroups$/);
+    }
+    assert.deepEqual(r.groups, [nobody.gid]);
+  });
+});
+
+describe("checkPrivileges", () => {
+  test("as root with pickle and without C_FORCE_ROOT: SecurityError", rootOnly, () => {
+    for (const content of ["pickle", "application/x-python-serialize"]) {
+      for (
+        const env of [{}, { C_FORCE_ROOT: "" }, { C_FORCE_ROOT: "false" }, { C_FORCE_ROOT: "0" }]
+      ) {
+        assert.throws(() => checkPrivileges(["json", content], { env }), (e: unknown) => {
+          assert.ok(e instanceof SecurityError);
+          assert.equal(e.name, "SecurityError");
+          assert.match(
+            e.message,
+            /superuser privileges when the\nworker accepts messages serialized with pickle/,
+          );
+          assert.match(e.message, /C_FORCE_ROOT/);
+          assert.match(e.message, /User information: uid=0 euid=0 gid=\d+ egid=\d+/);
+          return true;
+        }, `${content} ${JSON.stringify(env)}`);
+      }
+    }
+  });
+
+  test("as root with C_FORCE_ROOT, or without pickle: a warning on stderr", rootOnly, () => {
+    const warning = /SecurityWarning: You're running the worker with superuser privileges/;
+    for (const value of ["1", "true", "yes", "YES"]) {
+      const r = inChild([["checkPrivileges", ["pickle"]]], { C_FORCE_ROOT: value });
+      assert.deepEqual(r.results, [{ ok: true, value: null }], value);
+      assert.match(r.stderr, warning);
+    }
+    const plain = inChild([["checkPrivileges", ["json"]]], { C_FORCE_ROOT: "" });
+    assert.deepEqual(plain.results, [{ ok: true, value: null }]);
+    assert.match(plain.stderr, warning);
+    // Celery's misspelt content type is not pickle: only a warning.
+    const misspelt = inChild(
+      [["checkPrivileges", ["application/group-python-serialize"]]],
+      { C_FORCE_ROOT: "" },
+    );
+    assert.deepEqual(misspelt.results, [{ ok: true, value: null }]);
+    assert.match(misspelt.stderr, warning);
+    const refused = inChild([["checkPrivileges", ["pickle"]]], { C_FORCE_ROOT: "false" });
+    assert.equal(refused.results[0].name, "SecurityError");
+  });
+
+  test("after dropping to nobody: pickle is accepted without a word", rootOnly, () => {
+    const r = inChild([["drop", { uid: "nobody" }], ["checkPrivileges", ["pickle"]]], {
+      C_FORCE_ROOT: "",
+    });
+    assert.deepEqual(r.results, [{ ok: true, value: null }, { ok: true, value: null }]);
+    assert.doesNotMatch(r.stderr, /SecurityWarning/);
+  });
+
+  test("bad input is a TypeError", () => {
+    assert.throws(() => checkPrivileges(null as unknown as string[]), TypeError);
+    assert.throws(() => checkPrivileges(5 as unknown as string[]), TypeError);
+  });
+});
