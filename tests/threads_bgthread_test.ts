@@ -1,0 +1,171 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { BgThread, getIdent, Local } from "../threads/mod.ts";
+import { fixture, runScript } from "./_util.ts";
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves to "timeout" when `p` does not settle within `ms`. */
+function within<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+class Recorder extends BgThread {
+  calls = 0;
+  finished = 0;
+  delay = 0;
+  idents = new Set<number>();
+  async body(): Promise<void> {
+    this.calls++;
+    this.idents.add(getIdent());
+    if (this.delay > 0) await sleep(this.delay);
+    this.finished++;
+  }
+}
+
+describe("BgThread", () => {
+  test("name defaults to the class name; options are kept", () => {
+    assert.equal(new Recorder().name, "Recorder");
+    assert.equal(new Recorder("svc").name, "svc");
+    assert.equal(new Recorder({ name: "opt" }).name, "opt");
+    assert.equal(new Recorder().exitOnCrash, true);
+    assert.equal(new Recorder({ exitOnCrash: false }).exitOnCrash, false);
+  });
+
+  test("stop() on a service that never started resolves at once", async () => {
+    const svc = new Recorder();
+    assert.equal(svc.isAlive, false);
+    assert.notEqual(await within(svc.stop(), 50), "timeout");
+    assert.equal(svc.calls, 0);
+  });
+
+  test("stop() waits for the current body() and ends the loop", async () => {
+    const svc = new Recorder();
+    svc.delay = 40;
+    svc.start();
+    assert.equal(svc.isAlive, true);
+    assert.throws(() => svc.start(), /already running/);
+    while (svc.calls === 0) await sleep(1);
+    assert.equal(svc.finished, 0, "body is still running");
+    await svc.stop();
+    assert.equal(svc.finished, svc.calls, "the current body() had finished");
+    assert.equal(svc.isAlive, false);
+    const calls = svc.calls;
+    await sleep(60);
+    assert.equal(svc.calls, calls, "no body() after stop() resolved");
+    // It can be started again.
+    svc.delay = 1;
+    svc.start();
+    while (svc.calls === calls) await sleep(1);
+    await svc.stop();
+    assert.equal(svc.isAlive, false);
+  });
+
+  test("stop() from inside body() resolves and the loop ends after it", async () => {
+    let stopResult: unknown = "not called";
+    class SelfStop extends BgThread {
+      calls = 0;
+      async body(): Promise<void> {
+        this.calls++;
+        stopResult = await within(this.stop(), 200);
+      }
+    }
+    const svc = new SelfStop();
+    svc.start();
+    while (svc.isAlive) await sleep(1);
+    assert.equal(stopResult, undefined);
+    assert.equal(svc.calls, 1);
+  });
+
+  test("the loop runs in its own context", async () => {
+    const local = new Local<{ v?: string }>();
+    local.v = "caller";
+    let seen: unknown = "unset";
+    class Peek extends BgThread {
+      async body(): Promise<void> {
+        seen = local.v;
+        await sleep(1);
+      }
+    }
+    const svc = new Recorder();
+    svc.delay = 1;
+    const peek = new Peek();
+    svc.start();
+    peek.start();
+    while (svc.calls < 3 || seen === "unset") await sleep(1);
+    await Promise.all([svc.stop(), peek.stop()]);
+    assert.equal(seen, undefined);
+    assert.equal(svc.idents.size, 1, "one context for the whole loop");
+    assert.equal(svc.idents.has(getIdent()), false);
+    delete local.v;
+  });
+
+  test("a synchronous body does not starve timers and I/O", async () => {
+    const cap = 5000; // a loop that never yields ends itself after cap calls (~0.5 s)
+    class Spin extends BgThread {
+      calls = 0;
+      body(): void {
+        if (++this.calls >= cap) this.stop();
+        const end = performance.now() + 0.1;
+        while (performance.now() < end) { /* busy */ }
+      }
+    }
+    const svc = new Spin();
+    svc.start();
+    try {
+      await sleep(20);
+      const callsAtTimer = svc.calls;
+      const aliveAtTimer = svc.isAlive;
+      const text = await readFile(fileURLToPath(import.meta.url), "utf8");
+      const aliveAfterIo = svc.isAlive;
+      assert.ok(callsAtTimer > 5, `body ran ${callsAtTimer} times`);
+      assert.ok(aliveAtTimer && callsAtTimer < cap, `timer waited for ${callsAtTimer} calls`);
+      assert.ok(aliveAfterIo, "I/O completed while the loop was running");
+      assert.ok(text.includes("does not starve"));
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  test("with exitOnCrash: false a crash calls onCrash and stops only the service", async () => {
+    const reports: [string, unknown][] = [];
+    const error = new RangeError("bad tick");
+    class Fragile extends BgThread {
+      calls = 0;
+      body(): void {
+        if (++this.calls === 2) throw error;
+      }
+      override onCrash(message: string, err: unknown): void {
+        reports.push([message, err]);
+      }
+    }
+    const svc = new Fragile("fragile", { exitOnCrash: false });
+    svc.start();
+    while (svc.isAlive) await sleep(1);
+    assert.deepEqual(reports, [["'fragile' crashed: RangeError: bad tick", error]]);
+    assert.equal(svc.calls, 2);
+    await svc.stop();
+  });
+
+  test("a crash exits the process with status 1 after printing the message", () => {
+    const r = runScript(fixture("threads_bgthread_crash.ts"), ["exit"]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^'Boom' crashed: TypeError: boom in body$/m);
+    assert.match(r.stderr, /at Boom\.body|at body/, "the stack is printed");
+    assert.doesNotMatch(r.stdout, /still alive/);
+    const named = runScript(fixture("threads_bgthread_crash.ts"), ["named"]);
+    assert.equal(named.status, 1);
+    assert.match(named.stderr, /'poller' crashed: TypeError: boom in body/);
+  });
+
+  test("a crash with exitOnCrash: false leaves the process running", () => {
+    const r = runScript(fixture("threads_bgthread_crash.ts"), ["noexit"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /'Boom' crashed: TypeError: boom in body/);
+    assert.match(r.stdout, /stopped alive=false runs=3/);
+  });
+});

@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { checkCollection, type GcResult } from "./fixtures/threads_gc.ts";
+import { fixture, isBun } from "./_util.ts";
+
+async function measure(): Promise<GcResult> {
+  if (isBun) {
+    const bun = (globalThis as unknown as { Bun: { gc(force: boolean): void } }).Bun;
+    return await checkCollection(() => bun.gc(true));
+  }
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) return await checkCollection(gc);
+  // No --expose-gc in this process: run the same check in a child Deno that has it.
+  const child = spawnSync(
+    process.execPath,
+    ["run", "--quiet", "--v8-flags=--expose-gc", fixture("threads_gc.ts")],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  assert.equal(child.status, 0, `gc child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as GcResult;
+}
+
+test("values of finished contexts are garbage-collected; a live context keeps its own", async () => {
+  const result = await measure();
+  assert.equal(result.total, 400);
+  assert.equal(result.collected, result.total, JSON.stringify(result));
+  assert.equal(result.liveKept, true);
+  assert.equal(result.liveValueOk, true);
+});

@@ -1,0 +1,138 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { getIdent, Local, LocalManager, LocalStack } from "../threads/mod.ts";
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe("LocalManager", () => {
+  test("locals: a Local, a LocalStack or an array you can push to", () => {
+    const local = new Local();
+    const stack = new LocalStack<number>();
+    assert.deepEqual(new LocalManager().locals, []);
+    assert.equal(new LocalManager(local).locals[0], local);
+    assert.equal(new LocalManager(stack).locals[0], stack);
+    const list = [local];
+    const mgr = new LocalManager(list);
+    mgr.locals.push(stack);
+    assert.deepEqual(mgr.locals, [local, stack]);
+    assert.throws(() => new LocalManager({} as never), {
+      name: "TypeError",
+      message: /must be a Local or a LocalStack/,
+    });
+    assert.throws(() => new LocalManager([local, 3 as never]), /locals\[1\]/);
+  });
+
+  test("getIdent uses identFunc when given", () => {
+    assert.equal(new LocalManager().getIdent(), getIdent());
+    assert.equal(new LocalManager([], () => 42).getIdent(), 42);
+  });
+
+  test("cleanup releases all its locals in the current context only", async () => {
+    const a = new Local<{ v?: number }>();
+    const b = new LocalStack<number>();
+    const other = new Local<{ v?: number }>();
+    const mgr = new LocalManager([a, b]);
+    a.v = 1;
+    b.push(1);
+    other.v = 1;
+    await new LocalManager().run(() => {
+      a.v = 2;
+      b.push(2);
+      mgr.cleanup();
+      assert.equal(a.v, undefined);
+      assert.equal(b.length, 0);
+    });
+    assert.equal(a.v, 1);
+    assert.equal(b.top, 1);
+    mgr.cleanup();
+    assert.equal(a.v, undefined);
+    assert.equal(b.top, undefined);
+    assert.equal(other.v, 1);
+    delete other.v;
+  });
+
+  test("run: fresh context, result returned, cleaned up after (sync and async)", async () => {
+    const local = new Local<{ v?: number }>();
+    const mgr = new LocalManager(local);
+    const late: unknown[] = [];
+    local.v = 0;
+    const r = mgr.run(() => {
+      assert.equal(local.v, undefined);
+      local.v = 1;
+      setTimeout(() => late.push(local.v), 5);
+      return "sync";
+    });
+    assert.equal(r, "sync");
+    const ar = await mgr.run(async () => {
+      local.v = 2;
+      setTimeout(() => late.push(local.v), 5);
+      await sleep(1);
+      return local.v;
+    });
+    assert.equal(ar, 2);
+    await sleep(20);
+    assert.deepEqual(late, [undefined, undefined], "timers left behind see the cleaned-up values");
+    assert.equal(local.v, 0);
+    delete local.v;
+  });
+
+  test("run cleans up when fn throws or rejects", async () => {
+    const local = new Local<{ v?: number }>();
+    const mgr = new LocalManager(local);
+    const late: unknown[] = [];
+    assert.throws(() =>
+      mgr.run(() => {
+        local.v = 1;
+        setTimeout(() => late.push(local.v), 5);
+        throw new Error("sync boom");
+      }), /sync boom/);
+    await assert.rejects(
+      mgr.run(async () => {
+        local.v = 2;
+        setTimeout(() => late.push(local.v), 5);
+        await sleep(1);
+        throw new Error("async boom");
+      }),
+      /async boom/,
+    );
+    await sleep(20);
+    assert.deepEqual(late, [undefined, undefined]);
+  });
+
+  test("run without cleanup would leave the values visible (control)", async () => {
+    const local = new Local<{ v?: number }>();
+    const late: unknown[] = [];
+    await new LocalManager().run(async () => {
+      local.v = 3;
+      setTimeout(() => late.push(local.v), 5);
+      await sleep(1);
+    });
+    await sleep(20);
+    assert.deepEqual(late, [3]);
+  });
+
+  test("middleware: each call in its own context, cleaned up, errors propagate", async () => {
+    const local = new Local<{ id?: string }>();
+    const mgr = new LocalManager(local);
+    const late: unknown[] = [];
+    const idents = new Set<number>();
+    const handler = mgr.middleware<{ tag: string }>(async (req, info) => {
+      assert.equal(local.id, undefined);
+      idents.add(getIdent());
+      local.id = new URL(req.url).searchParams.get("id")!;
+      if (local.id === "bad") throw new Error("handler failed");
+      setTimeout(() => late.push(local.id), 5);
+      await sleep(Math.random() * 5);
+      return new Response(`${local.id}:${info.tag}`);
+    });
+    const res = await Promise.all(
+      ["1", "2", "3"].map((id) => handler(new Request(`http://x/?id=${id}`), { tag: "t" })),
+    );
+    assert.deepEqual(await Promise.all(res.map((r) => r.text())), ["1:t", "2:t", "3:t"]);
+    await assert.rejects(handler(new Request("http://x/?id=bad"), { tag: "t" }), /handler failed/);
+    assert.equal(idents.size, 4);
+    assert.equal(idents.has(getIdent()), false);
+    await sleep(20);
+    assert.deepEqual(late, [undefined, undefined, undefined]);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { defaultSocketTimeout, getDefaultSocketTimeout, getIdent } from "../threads/mod.ts";
+
+describe("defaultSocketTimeout", () => {
+  test("is scoped to fn, across awaits and timers", async () => {
+    assert.equal(getDefaultSocketTimeout(), undefined);
+    const ident = getIdent();
+    const seen = await defaultSocketTimeout(5000, async () => {
+      assert.equal(getIdent(), ident, "does not start a new context");
+      const a = getDefaultSocketTimeout();
+      await new Promise((r) => setTimeout(r, 1));
+      const b = await new Promise((r) => setTimeout(() => r(getDefaultSocketTimeout()), 1));
+      const nested = defaultSocketTimeout(10, () => getDefaultSocketTimeout());
+      return [a, b, nested, getDefaultSocketTimeout()];
+    });
+    assert.deepEqual(seen, [5000, 5000, 10, 5000]);
+    assert.equal(getDefaultSocketTimeout(), undefined);
+  });
+
+  test("concurrent scopes do not interfere", async () => {
+    const results = await Promise.all([1, 2, 3].map((ms) =>
+      defaultSocketTimeout(ms, async () => {
+        await new Promise((r) => setTimeout(r, 4 - ms));
+        return getDefaultSocketTimeout();
+      })
+    ));
+    assert.deepEqual(results, [1, 2, 3]);
+  });
+
+  test("is restored when fn throws", () => {
+    defaultSocketTimeout(100, () => {
+      assert.throws(() =>
+        defaultSocketTimeout(5, () => {
+          throw new Error("boom");
+        }), /boom/);
+      assert.equal(getDefaultSocketTimeout(), 100);
+      assert.equal(defaultSocketTimeout(undefined, () => getDefaultSocketTimeout()), undefined);
+    });
+    assert.equal(getDefaultSocketTimeout(), undefined);
+  });
+
+  test("rejects bad timeouts with a RangeError", () => {
+    for (const bad of [-1, NaN, Infinity, "5" as unknown as number]) {
+      assert.throws(() => defaultSocketTimeout(bad, () => 0), RangeError);
+    }
+    assert.throws(() => defaultSocketTimeout(1, 3 as never), TypeError);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * {@linkcode Local}: an object whose properties have a separate value in
+ * every async context, and {@linkcode releaseLocal}.
+ *
+ * @module
+ */
+import { currentContext, slotKeys, storage, topContext } from "./ident.ts";
+import type { LocalStack } from "./local_stack.ts";
+
+type Values = Record<PropertyKey, unknown>;
+
+function valuesFor(target: object): Values | undefined {
+  return (storage.getStore() ?? topContext).slots.get(target) as Values | undefined;
+}
+
+function valuesForWrite(target: object): Values {
+  const slots = (storage.getStore() ?? topContext).slots;
+  let values = slots.get(target) as Values | undefined;
+  if (values === undefined) {
+    values = Object.create(null) as Values;
+    slots.set(target, values);
+  }
+  return values;
+}
+
+const handler: ProxyHandler<object> = {
+  get(target, prop) {
+    const values = (storage.getStore() ?? topContext).slots.get(target) as Values | undefined;
+    return values === undefined ? undefined : values[prop];
+  },
+  set(target, prop, value) {
+    valuesForWrite(target)[prop] = value;
+    return true;
+  },
+  has(target, prop) {
+    const values = valuesFor(target);
+    return values !== undefined && prop in values;
+  },
+  deleteProperty(target, prop) {
+    const values = valuesFor(target);
+    if (values !== undefined) delete values[prop];
+    return true;
+  },
+  ownKeys(target) {
+    const values = valuesFor(target);
+    return values === undefined ? [] : Reflect.ownKeys(values);
+  },
+  getOwnPropertyDescriptor(target, prop) {
+    const values = valuesFor(target);
+    if (values === undefined || !Object.hasOwn(values, prop)) return undefined;
+    return { value: values[prop], writable: true, enumerable: true, configurable: true };
+  },
+  defineProperty(target, prop, descriptor) {
+    if (descriptor.configurable === false) {
+      throw new TypeError(
+        `Local property ${String(prop)} cannot be defined as non-configurable: ` +
+          "its value is per context and can always be deleted",
+      );
+    }
+    return Reflect.defineProperty(valuesForWrite(target), prop, descriptor);
+  },
+  setPrototypeOf() {
+    throw new TypeError("The prototype of a Local cannot be changed");
+  },
+  preventExtensions() {
+    throw new TypeError("A Local cannot be made non-extensible");
+  },
+};
+
+/**
+ * An object whose properties have their own value in every async context
+ * (Celery's `celery.utils.threads.Local`, keyed by context instead of thread
+ * id). It is a `Proxy`: `local.x = v`, `local.x`, `"x" in local`,
+ * `delete local.x`, `Object.keys(local)` act on the current context's values
+ * only. Reading a name that was never set gives `undefined`.
+ *
+ * The type of a `Local<T>` is `T` itself.
+ *
+ * @example Usage
+ * ```ts
+ * import { Local, LocalManager } from "@posixly/posixly/threads";
+ *
+ * const local = new Local<{ user?: string }>();
+ * local.user = "top";
+ * await new LocalManager().run(async () => {
+ *   console.log(local.user); // undefined: a fresh context
+ *   local.user = "inner";
+ * });
+ * console.log(local.user); // "top"
+ * ```
+ *
+ * @typeParam T The shape of the per-context values.
+ */
+export type Local<T extends object = Record<string, unknown>> = T;
+
+/**
+ * The constructor type of {@linkcode Local}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Local, type LocalConstructor } from "@posixly/posixly/threads";
+ *
+ * const Ctor: LocalConstructor = Local;
+ * const local = new Ctor<{ n?: number }>();
+ * ```
+ */
+export interface LocalConstructor {
+  /**
+   * Creates a Local with no values in any context.
+   *
+   * @example Usage
+   * ```ts
+   * import { Local } from "@posixly/posixly/threads";
+   *
+   * const local = new Local<{ user?: string }>();
+   * ```
+   *
+   * @typeParam T The shape of the per-context values.
+   */
+  new <T extends object = Record<string, unknown>>(): Local<T>;
+  /** The prototype shared by all Locals (`local instanceof Local` holds). */
+  readonly prototype: object;
+}
+
+/**
+ * Creates a {@linkcode Local}; see the type of the same name.
+ *
+ * @example Usage
+ * ```ts
+ * import { Local } from "@posixly/posixly/threads";
+ *
+ * const local = new Local<{ user?: string }>();
+ * local.user = "alice";
+ * console.log(local.user, local instanceof Local); // "alice" true
+ * ```
+ */
+export const Local: LocalConstructor = function Local(this: unknown): object {
+  if (new.target === undefined) {
+    throw new TypeError("Local is a class: create one with `new Local()`");
+  }
+  // The proxy target (an empty Local) is also the key of its slot in each context.
+  const target: object = Object.create(Local.prototype);
+  const proxy = new Proxy(target, handler);
+  slotKeys.set(proxy, target);
+  return proxy;
+} as unknown as LocalConstructor;
+
+/**
+ * Drops the current context's values of a {@linkcode Local} or
+ * {@linkcode LocalStack} (Celery's `release_local`). Other contexts keep
+ * theirs.
+ *
+ * @example Usage
+ * ```ts
+ * import { Local, releaseLocal } from "@posixly/posixly/threads";
+ *
+ * const local = new Local<{ user?: string }>();
+ * local.user = "alice";
+ * releaseLocal(local);
+ * console.log(local.user); // undefined
+ * ```
+ *
+ * @param local The Local or LocalStack to release.
+ * @throws {TypeError} When `local` is neither a Local nor a LocalStack.
+ */
+export function releaseLocal(local: Local<object> | LocalStack<unknown>): void {
+  const key = typeof local === "object" && local !== null ? slotKeys.get(local) : undefined;
+  if (key === undefined) {
+    throw new TypeError(
+      `releaseLocal() expects a Local or a LocalStack, got ${describe(local)}`,
+    );
+  }
+  currentContext().slots.delete(key);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return value.constructor?.name ?? "an object";
+}

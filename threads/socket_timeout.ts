@@ -1,0 +1,64 @@
+/**
+ * {@linkcode defaultSocketTimeout}: a default timeout scoped to a function
+ * and everything it awaits (Celery's `default_socket_timeout`).
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+const timeouts: AsyncLocalStorage<number | undefined> = new AsyncLocalStorage();
+
+/**
+ * Runs `fn` with a default socket timeout that
+ * {@linkcode getDefaultSocketTimeout} returns inside it, across its awaits,
+ * timers and promise chains. Outside it (and in concurrent code) the previous
+ * value stays in effect; it is restored also when `fn` throws. posixly opens
+ * no sockets itself: code that does reads the value to pick its timeout.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultSocketTimeout, getDefaultSocketTimeout } from "@posixly/posixly/threads";
+ *
+ * await defaultSocketTimeout(5_000, async () => {
+ *   const ms = getDefaultSocketTimeout() ?? 30_000; // 5000
+ *   const signal = AbortSignal.timeout(ms); // e.g. fetch(url, { signal })
+ * });
+ * getDefaultSocketTimeout(); // undefined
+ * ```
+ *
+ * @typeParam R The result type of `fn`.
+ * @param ms The timeout in milliseconds, or `undefined` for none.
+ * @param fn The function to run.
+ * @returns What `fn` returns.
+ * @throws {RangeError} When `ms` is not a finite number >= 0 or `undefined`.
+ */
+export function defaultSocketTimeout<R>(ms: number | undefined, fn: () => R): R {
+  if (ms !== undefined && (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)) {
+    throw new RangeError(
+      `defaultSocketTimeout() needs a finite number of milliseconds >= 0 or undefined, got ${
+        String(ms)
+      }`,
+    );
+  }
+  if (typeof fn !== "function") {
+    throw new TypeError(`defaultSocketTimeout() expects a function, got ${typeof fn}`);
+  }
+  return timeouts.run(ms, fn);
+}
+
+/**
+ * Returns the default socket timeout set by the enclosing
+ * {@linkcode defaultSocketTimeout}, or `undefined` outside any.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultSocketTimeout, getDefaultSocketTimeout } from "@posixly/posixly/threads";
+ *
+ * defaultSocketTimeout(1_000, () => getDefaultSocketTimeout()); // 1000
+ * ```
+ *
+ * @returns The timeout in milliseconds, or `undefined`.
+ */
+export function getDefaultSocketTimeout(): number | undefined {
+  return timeouts.getStore();
+}
