@@ -239,6 +239,8 @@ export const SYMBOLS = {
   fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   /** int lstat(const char *path, struct stat *st);  (glibc >= 2.33 exports it) */
   lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
+  /** char *getcwd(char *buf, size_t size);  (no read permission needed, unlike Deno.cwd) */
+  getcwd: { parameters: ["buffer", "usize"], result: "pointer" },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of every symbol in {@linkcode SYMBOLS}. */

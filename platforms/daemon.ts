@@ -1,0 +1,851 @@
+/**
+ * Daemonizing without fork (Celery's `detached()` and `DaemonContext`).
+ *
+ * A Deno or Bun process cannot fork (the child crashes at once), so the
+ * program is started again: the original process (the launcher) checks
+ * everything that can fail, `posix_spawn`s the same runtime with the same
+ * command line as a new session leader, and waits on a pipe until the new
+ * process (the daemon), reaching `detached()` in turn, says it is ready. Then
+ * the launcher exits 0; on a failure it prints why and exits non-zero.
+ *
+ * Call `detached()` first: code before it runs in both processes.
+ *
+ * Differences from a double fork: the daemon is a session leader, so a
+ * terminal it opens without O_NOCTTY would become its controlling terminal;
+ * the program and its modules load twice (in Deno, the Node compatibility
+ * layer alone adds about 20 ms to each start); relative paths in the options
+ * are resolved against the launcher's working directory, before the chdir.
+ *
+ * @module
+ */
+import process from "node:process";
+import { resolve } from "node:path";
+import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
+import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
+import { createPidlock, LockFailed, Pidfile } from "./pidfile.ts";
+import { parseGid, parseUid } from "./users.ts";
+import { maybeDropPrivileges } from "./privileges.ts";
+import { originalCommandLine } from "./proctitle.ts";
+import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
+import { sdNotify, type SystemdState } from "./systemd.ts";
+
+/** Options of {@linkcode detached} and {@linkcode DaemonContext}. */
+export interface DetachedOptions {
+  /** Where the daemon's stdout and stderr go (appended); default /dev/null. */
+  logfile?: string | null;
+  /** Pidfile the daemon takes and keeps (see `createPidlock`). */
+  pidfile?: string | null;
+  /** User to run as (name or uid); needs root. */
+  uid?: string | number | null;
+  /** Group to run as (name or gid); default with `uid`: the user's group. */
+  gid?: string | number | null;
+  /**
+   * The daemon's umask: a number, or a string read as octal with a leading 0
+   * (`"022"`, `"0o22"`) and decimal otherwise, as Celery. Default 0o022.
+   */
+  umask?: number | string | null;
+  /** Directory the daemon changes to; default: the current directory. */
+  workdir?: string | null;
+  /**
+   * Do everything except detaching, in this process (for debugging): the
+   * same checks, exits and messages, the umask, chdir, privileges and pidfile.
+   */
+  fake?: boolean;
+  /**
+   * `"auto"` (default): the daemon is ready when `detached()` resolves.
+   * `"manual"`: only when the program calls `notifyReady()`.
+   */
+  ready?: "auto" | "manual";
+  /** How long the launcher waits for the daemon to be ready; default 30000. */
+  timeoutMs?: number;
+  /** Fds (3 and up) passed to the daemon under the same numbers; all others are closed. */
+  keepFds?: readonly number[];
+  /** Called in the daemon after the chdir, before privileges are dropped. */
+  afterChdir?: (() => void | Promise<void>) | null;
+}
+
+/**
+ * A failure that stops daemonizing, with the exit code the launcher exits
+ * with (73, `EX_CANTCREAT`, for a held pidfile or a logfile that cannot be
+ * opened; 1 otherwise).
+ *
+ * @example
+ * ```ts
+ * import { DaemonError } from "@posixly/posixly";
+ * const e = new DaemonError("ERROR: workdir /nope does not exist", 1);
+ * console.log(e.exitCode); // 1
+ * ```
+ */
+export class DaemonError extends Error {
+  /** Exit code for this failure. */
+  readonly exitCode: number;
+
+  /**
+   * @param message what went wrong, for the user
+   * @param exitCode the exit code (default 1)
+   * @param options cause
+   *
+   * @example
+   * ```ts
+   * import { DaemonError } from "@posixly/posixly";
+   * throw new DaemonError("ERROR: the daemon did not start", 1);
+   * ```
+   */
+  constructor(message: string, exitCode: number = EX_FAILURE, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DaemonError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** Environment variable that marks the daemon: `<fd>:<token>`. */
+const MARKER = "POSIXLY_DAEMON";
+const DEFAULT_UMASK = 0o022;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const SEEK_SET = 0;
+const SEEK_END = 2;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** What this process turned out to be, once a context was opened. */
+let role: "launcher" | "daemon" | "fake" | undefined;
+
+/** Parses a umask as Celery does: strings with a leading 0 are octal. */
+function parseUmask(value: number | string | null | undefined): number {
+  if (value === undefined || value === null) return DEFAULT_UMASK;
+  let n: number;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string") {
+    const s = value.trim();
+    const octal = /^0[oO]?([0-7]+)$/.exec(s);
+    if (octal) n = parseInt(octal[1], 8);
+    else if (s === "0") n = 0;
+    else if (/^[1-9][0-9]*$/.test(s)) n = parseInt(s, 10);
+    else {throw new TypeError(
+        `umask must be octal ("022") or decimal digits, got ${JSON.stringify(value)}`,
+      );}
+  } else {
+    throw new TypeError(`umask must be a number or a string, got ${typeof value}`);
+  }
+  if (!Number.isInteger(n) || n < 0 || n > 0o777) {
+    throw new RangeError(`umask must be between 0 and 0o777, got ${String(value)}`);
+  }
+  return n;
+}
+
+function optionalPath(value: string | null | undefined, what: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value === "" || value.includes("\0")) {
+    throw new TypeError(`${what} must be a non-empty path, got ${JSON.stringify(value)}`);
+  }
+  return resolve(value);
+}
+
+function optionalId(
+  value: string | number | null | undefined,
+  what: string,
+): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" && typeof value !== "number") {
+    throw new TypeError(`${what} must be a name or a number, got ${typeof value}`);
+  }
+  return value;
+}
+
+/** Reads a whole (small) file through libc: works without Deno's read permission. */
+function readSmallFile(path: string): Uint8Array {
+  const c = platform.constants;
+  const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = new Uint8Array(65536);
+      const n = Number(libc.read(fd, buf, buf.length));
+      if (n === -1) {
+        const e = errno();
+        if (e === platform.errnoNumbers.EINTR) continue;
+        throw new OSError(e, "read", { path });
+      }
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
+  } finally {
+    libc.close(fd);
+  }
+}
+
+/**
+ * This process's environment: `process.env`, or, where the runtime refuses
+ * it (Deno without --allow-env, whose programs then cannot have changed it),
+ * what the kernel gave the process.
+ */
+function currentEnvironment(): Record<string, string> {
+  try {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    return env;
+  } catch (e) {
+    if (platform.os !== "linux") throw e;
+    const env: Record<string, string> = {};
+    for (const entry of decoder.decode(readSmallFile("/proc/self/environ")).split("\0")) {
+      const eq = entry.indexOf("=");
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return env;
+  }
+}
+
+/** Reads and removes the daemon marker (libc environ and process.env). */
+function takeMarker(): { fd: number; token: string } | null {
+  const name = cstr(MARKER);
+  const value = readCString(libc.getenv(name));
+  if (value === null) return null;
+  libc.unsetenv(name);
+  try {
+    delete process.env[MARKER];
+  } catch {
+    // Deno without --allow-env: the libc environment, which children get, is clean already
+  }
+  const m = /^(\d+):([0-9a-f]{32})$/.exec(value);
+  if (!m) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
+  return { fd: Number(m[1]), token: m[2] };
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function isAlive(pid: number): boolean {
+  return libc.kill(pid, 0) === 0 || errno() === platform.errnoNumbers.EPERM;
+}
+
+/** Writes all of `bytes` to `fd` (a pipe). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) {
+    const view = bytes.subarray(off);
+    const n = Number(libc.write(fd, view, view.length));
+    if (n === -1) {
+      const e = errno();
+      if (e === platform.errnoNumbers.EINTR) continue;
+      throw new OSError(e, "write");
+    }
+    off += n;
+  }
+}
+
+/** Prints a failure to stderr and exits with its code. */
+function exitWith(e: DaemonError): never {
+  console.error(e.message);
+  process.exit(e.exitCode);
+}
+
+function describeStatus(status: number): { text: string; code: number } {
+  const sig = status & 0x7f;
+  if (sig === 0) {
+    const code = (status >> 8) & 0xff;
+    return { text: `exited with code ${code}`, code: code === 0 ? EX_FAILURE : code };
+  }
+  const name = platform.signalNames[sig];
+  return { text: `was killed by ${name ? "SIG" + name : `signal ${sig}`}`, code: EX_FAILURE };
+}
+
+/**
+ * The daemon side of Celery's `DaemonContext`, opened by {@linkcode detached}.
+ * `open()` in the original process (the launcher) starts the daemon, waits
+ * until it is ready and exits the process; in the daemon it sets the umask,
+ * changes to `workdir`, calls `afterChdir`, drops privileges and takes the
+ * pidfile, then (with `ready: "auto"`) tells the launcher it is ready. With
+ * `fake: true` it does the same in this process, without detaching.
+ *
+ * @example
+ * ```ts
+ * import { DaemonContext } from "@posixly/posixly";
+ * await using ctx = new DaemonContext({ pidfile: "/tmp/app.pid", ready: "manual" });
+ * await ctx.open(); // from here on, this is the daemon
+ * // ... bind ports ...
+ * ctx.notifyReady(); // the launcher exits 0
+ * ```
+ */
+export class DaemonContext {
+  /** The daemon's working directory (absolute). */
+  readonly workdir: string;
+  /** The daemon's umask. */
+  readonly umask: number;
+  /** True: do everything except detaching. */
+  readonly fake: boolean;
+  /** Called in the daemon after the chdir. */
+  readonly afterChdir: (() => void | Promise<void>) | null;
+  /** Absolute path of the logfile, or null (output to /dev/null). */
+  readonly logfile: string | null;
+  /** Absolute path of the pidfile, or null. */
+  readonly pidfile: string | null;
+  /** User to run as, or null. */
+  readonly uid: string | number | null;
+  /** Group to run as, or null. */
+  readonly gid: string | number | null;
+  /** When the daemon counts as ready. */
+  readonly ready: "auto" | "manual";
+  /** How long the launcher waits, in ms. */
+  readonly timeoutMs: number;
+  /** Fds passed on to the daemon. */
+  readonly keepFds: readonly number[];
+
+  #isOpen = false;
+  #isReady = false;
+  #handshakeFd: number | null = null;
+  #token = "";
+  #pidlock: Pidfile | null = null;
+
+  /**
+   * Checks and stores the options; nothing happens until `open()`. Relative
+   * paths are resolved against the current directory now.
+   *
+   * @param options see {@linkcode DetachedOptions}
+   *
+   * @example
+   * ```ts
+   * import { DaemonContext } from "@posixly/posixly";
+   * const ctx = new DaemonContext({ umask: "027", workdir: "/" });
+   * console.log(ctx.umask.toString(8)); // "27"
+   * ```
+   */
+  constructor(options: DetachedOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("DaemonContext takes an options object");
+    }
+    this.logfile = optionalPath(options.logfile, "logfile");
+    this.pidfile = optionalPath(options.pidfile, "pidfile");
+    this.workdir = optionalPath(options.workdir, "workdir") ?? process.cwd();
+    this.uid = optionalId(options.uid, "uid");
+    this.gid = optionalId(options.gid, "gid");
+    this.umask = parseUmask(options.umask);
+    this.fake = Boolean(options.fake);
+    const ready = options.ready ?? "auto";
+    if (ready !== "auto" && ready !== "manual") {
+      throw new TypeError(`ready must be "auto" or "manual", got ${JSON.stringify(ready)}`);
+    }
+    this.ready = ready;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+      throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
+    }
+    this.timeoutMs = timeoutMs;
+    const keep = [...new Set(options.keepFds ?? [])];
+    for (const fd of keep) {
+      if (!Number.isInteger(fd) || fd < 3 || fd > 0x7fffffff) {
+        throw new RangeError(
+          `keepFds entries must be integers from 3 up (0-2 are stdin, stdout, stderr), got ${fd}`,
+        );
+      }
+    }
+    this.keepFds = keep.sort((a, b) => a - b);
+    const afterChdir = options.afterChdir ?? null;
+    if (afterChdir !== null && typeof afterChdir !== "function") {
+      throw new TypeError("afterChdir must be a function");
+    }
+    this.afterChdir = afterChdir;
+  }
+
+  /**
+   * True once `open()` has finished in this process (the daemon, or fake mode).
+   *
+   * @example
+   * ```ts
+   * import { DaemonContext } from "@posixly/posixly";
+   * console.log(new DaemonContext().isOpen); // false
+   * ```
+   */
+  get isOpen(): boolean {
+    return this.#isOpen;
+  }
+
+  /**
+   * True once the daemon said it is ready.
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * const ctx = await detached({ ready: "manual" });
+   * console.log(ctx.isReady); // false
+   * ```
+   */
+  get isReady(): boolean {
+    return this.#isReady;
+  }
+
+  /**
+   * True in the detached process (false in fake mode).
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * const ctx = await detached({ fake: true });
+   * console.log(ctx.isDaemon); // false
+   * ```
+   */
+  get isDaemon(): boolean {
+    return this.#isOpen && role === "daemon";
+  }
+
+  /**
+   * The pidfile held by this process, or null.
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * const ctx = await detached({ pidfile: "/tmp/app.pid" });
+   * console.log(ctx.pidlock?.readPid());
+   * ```
+   */
+  get pidlock(): Pidfile | null {
+    return this.#pidlock;
+  }
+
+  /**
+   * Detaches. In the launcher this starts the daemon, waits until it is ready
+   * and exits the process (0 when ready; on a failure it prints the reason to
+   * stderr and exits non-zero: 73 for a held pidfile), so it never resolves
+   * there. In the daemon (and in fake mode) it resolves once set up.
+   *
+   * @example
+   * ```ts
+   * import { DaemonContext } from "@posixly/posixly";
+   * const ctx = new DaemonContext({ logfile: "/tmp/app.log" });
+   * await ctx.open();
+   * console.log("now detached; this line goes to /tmp/app.log");
+   * ```
+   */
+  async open(): Promise<void> {
+    if (this.#isOpen) return;
+    if (role === "daemon" || role === "fake") {
+      throw new Error("this process is already detached: open only one DaemonContext");
+    }
+    const marker = role === undefined ? takeMarker() : null;
+    if (this.fake) {
+      role = "fake";
+      try {
+        this.#preflight();
+        await this.#setUp();
+      } catch (e) {
+        if (e instanceof DaemonError) exitWith(e);
+        throw e;
+      }
+      this.#isOpen = true;
+    } else if (marker) {
+      role = "daemon";
+      this.#handshakeFd = marker.fd;
+      this.#token = marker.token;
+      try {
+        await this.#setUp();
+      } catch (e) {
+        this.#report(e);
+      }
+      this.#isOpen = true;
+    } else {
+      role = "launcher";
+      await this.#launch();
+    }
+    if (this.ready === "auto") this.notifyReady();
+  }
+
+  /**
+   * Tells the launcher that the daemon is ready (the launcher then exits 0),
+   * and systemd too when `NOTIFY_SOCKET` is set (`READY=1` and `MAINPID=`).
+   * Call it with `ready: "manual"` once start-up is done; later calls do
+   * nothing.
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * const ctx = await detached({ pidfile: "/tmp/app.pid", ready: "manual" });
+   * // ... listen on a port ...
+   * ctx.notifyReady();
+   * ```
+   */
+  notifyReady(): void {
+    if (!this.#isOpen) {
+      throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
+    }
+    if (this.#isReady) return;
+    this.#isReady = true;
+    const fd = this.#handshakeFd;
+    if (fd !== null) {
+      this.#handshakeFd = null;
+      try {
+        writeAll(fd, encoder.encode(`R${this.#token}\n`));
+      } catch (e) {
+        throw new DaemonError(
+          "ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced",
+          EX_FAILURE,
+          { cause: e },
+        );
+      } finally {
+        libc.close(fd);
+      }
+    }
+    sdNotify({ ready: true, mainPid: libc.getpid() });
+  }
+
+  /**
+   * Sends a state to systemd when `NOTIFY_SOCKET` is set (`STATUS=...`,
+   * `WATCHDOG=1`, `STOPPING=1`, ...); returns false when it is not.
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * const ctx = await detached({});
+   * ctx.notify({ status: "serving" });
+   * ctx.notify({ watchdog: true });
+   * ```
+   */
+  notify(state: string | SystemdState): boolean {
+    return sdNotify(state);
+  }
+
+  /**
+   * Releases the pidfile and, if the daemon was not ready yet, closes the
+   * pipe to the launcher (which then reports that the daemon did not start).
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * const ctx = await detached({ pidfile: "/tmp/app.pid" });
+   * // ... serve until asked to stop ...
+   * ctx.close(); // the pidfile is removed
+   * ```
+   */
+  close(): void {
+    if (!this.#isOpen) return;
+    this.#isOpen = false;
+    if (this.#handshakeFd !== null) {
+      libc.close(this.#handshakeFd);
+      this.#handshakeFd = null;
+    }
+    const lock = this.#pidlock;
+    this.#pidlock = null;
+    lock?.release();
+  }
+
+  /**
+   * `close()`, for `await using`.
+   *
+   * @example
+   * ```ts
+   * import { detached } from "@posixly/posixly";
+   * await using ctx = await detached({ pidfile: "/tmp/app.pid" });
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /**
+   * Everything that can fail before detaching: the workdir, users, the
+   * logfile (created with the daemon's umask) and the pidfile. Returns the
+   * logfile's size, where the daemon's output will start.
+   */
+  #preflight(): number {
+    const c = platform.constants;
+    const dir = libc.open(cstr(this.workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
+    if (dir === -1) {
+      const e = new OSError(errno(), "open", { path: this.workdir });
+      throw new DaemonError(`ERROR: workdir ${this.workdir} cannot be used: ${e.message}`);
+    }
+    libc.close(dir);
+    try {
+      if (this.uid !== null) parseUid(this.uid);
+      if (this.gid !== null) parseGid(this.gid);
+    } catch (e) {
+      if (e instanceof Error && e.name === "LookupError") {
+        throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
+      }
+      throw e;
+    }
+    let logStart = 0;
+    if (this.logfile !== null) {
+      const old = libc.umask(this.umask);
+      const fd = libc.open(
+        cstr(this.logfile),
+        c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC,
+        0o666,
+      );
+      const err = errno();
+      libc.umask(old);
+      if (fd === -1) {
+        const e = new OSError(err, "open", { path: this.logfile });
+        throw new DaemonError(`ERROR: cannot open the logfile: ${e.message}`, EX_CANTCREAT);
+      }
+      logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
+      libc.close(fd);
+    }
+    if (this.pidfile !== null) {
+      // Only a look: the daemon takes (and keeps) the lock, removing a stale file.
+      const state = new Pidfile(this.pidfile).inspect();
+      if (state.status === "alive") {
+        throw new DaemonError(
+          `ERROR: Pidfile (${this.pidfile}) already exists.\n` +
+            `Seems we're already running? (pid: ${state.pid})`,
+          EX_CANTCREAT,
+        );
+      }
+      if (state.status === "unusable") {
+        throw new DaemonError(`ERROR: cannot use the pidfile: ${state.reason}`, EX_CANTCREAT);
+      }
+    }
+    return logStart;
+  }
+
+  /** The daemon's own set-up (also fake mode's). */
+  async #setUp(): Promise<void> {
+    libc.umask(this.umask);
+    check(libc.chdir(cstr(this.workdir)), "chdir", { path: this.workdir });
+    if (this.afterChdir) await this.afterChdir();
+    maybeDropPrivileges({ uid: this.uid, gid: this.gid });
+    if (this.pidfile !== null) {
+      try {
+        this.#pidlock = createPidlock(this.pidfile);
+      } catch (e) {
+        if (e instanceof LockFailed) {
+          const message = e.message.startsWith("ERROR") ? e.message : `ERROR: ${e.message}`;
+          throw new DaemonError(message, e.exitCode, { cause: e });
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** In the daemon: sends a set-up failure to the launcher and exits. */
+  #report(e: unknown): never {
+    const failure = e instanceof DaemonError
+      ? e
+      : new DaemonError(`ERROR: ${e instanceof Error ? e.message : String(e)}`, EX_FAILURE);
+    // Also into the logfile, with the stack.
+    console.error(e);
+    const fd = this.#handshakeFd;
+    if (fd !== null) {
+      try {
+        writeAll(
+          fd,
+          encoder.encode(
+            `E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}\n`,
+          ),
+        );
+      } catch {
+        // the launcher is gone
+      }
+    }
+    process.exit(failure.exitCode);
+  }
+
+  /** In the launcher: starts the daemon, waits for it, exits. */
+  async #launch(): Promise<never> {
+    let logStart: number;
+    try {
+      logStart = this.#preflight();
+    } catch (e) {
+      if (e instanceof DaemonError) exitWith(e);
+      throw e;
+    }
+    const c = platform.constants;
+    const token = randomToken();
+    const fds = new Int32Array(2);
+    if (libc.pipe2) check(libc.pipe2(fds, c.O_CLOEXEC), "pipe2");
+    else {
+      check(libc.pipe(fds), "pipe");
+      for (const fd of fds) libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC);
+    }
+    const [readFd, writeFd] = fds;
+    const flags = libc.fcntl(readFd, c.F_GETFL, 0);
+    check(libc.fcntl(readFd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
+
+    let handshakeFd = 3;
+    while (this.keepFds.includes(handshakeFd)) handshakeFd++;
+    const highest = Math.max(handshakeFd, ...this.keepFds);
+    const out = this.logfile ?? "/dev/null";
+    const actions: SpawnFileAction[] = [
+      { dup2: [writeFd, handshakeFd] },
+      // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
+      ...this.keepFds.map((fd): SpawnFileAction => ({ dup2: [fd, fd] })),
+      { open: 0, path: "/dev/null", flags: c.O_RDONLY },
+      { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 0o666 },
+      { dup2: [1, 2] },
+    ];
+    for (let fd = 3; fd < highest; fd++) {
+      if (fd !== handshakeFd && !this.keepFds.includes(fd)) actions.push({ close: fd });
+    }
+    actions.push({ closeFrom: highest + 1 });
+
+    const env = currentEnvironment();
+    env[MARKER] = `${handshakeFd}:${token}`;
+    const [, ...args] = originalCommandLine();
+    const program = process.execPath;
+    let pid: number;
+    const oldUmask = libc.umask(this.umask);
+    try {
+      pid = posixSpawn(program, {
+        args: [program, ...args],
+        env,
+        fileActions: actions,
+        setsid: true,
+        defaultSignals: true,
+        signalMask: [],
+      });
+    } catch (e) {
+      libc.close(readFd);
+      libc.close(writeFd);
+      exitWith(
+        new DaemonError(`ERROR: cannot start the daemon: ${(e as Error).message}`, EX_FAILURE, {
+          cause: e,
+        }),
+      );
+    } finally {
+      libc.umask(oldUmask);
+    }
+    // Only the daemon may hold the write end, or the end-of-file never comes.
+    libc.close(writeFd);
+    return await this.#waitForDaemon(pid, readFd, token, logStart);
+  }
+
+  async #waitForDaemon(
+    pid: number,
+    readFd: number,
+    token: string,
+    logStart: number,
+  ): Promise<never> {
+    const { EAGAIN, EINTR } = platform.errnoNumbers;
+    const started = performance.now();
+    const buf = new Uint8Array(4096);
+    let text = "";
+    for (;;) {
+      const n = Number(libc.read(readFd, buf, buf.length));
+      if (n > 0) {
+        text += decoder.decode(buf.subarray(0, n), { stream: true });
+        let nl: number;
+        while ((nl = text.indexOf("\n")) !== -1) {
+          const line = text.slice(0, nl);
+          text = text.slice(nl + 1);
+          if (line === `R${token}`) process.exit(0);
+          const m = /^E([0-9a-f]{32}) (\d+) (.*)$/.exec(line);
+          if (m && m[1] === token) {
+            let message: string;
+            try {
+              message = String(JSON.parse(m[3]));
+            } catch {
+              message = m[3];
+            }
+            exitWith(new DaemonError(message, Number(m[2]) || EX_FAILURE));
+          }
+        }
+        continue;
+      }
+      if (n === 0) break; // end of file: the daemon is gone (or closed the pipe)
+      const e = errno();
+      if (e !== EAGAIN && e !== EINTR) {
+        exitWith(
+          new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`),
+        );
+      }
+      const elapsed = performance.now() - started;
+      if (elapsed > this.timeoutMs) {
+        libc.kill(pid, platform.signalNumbers.TERM);
+        exitWith(
+          new DaemonError(
+            `ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` +
+              `sent it SIGTERM.${this.#outputHint(logStart)}`,
+          ),
+        );
+      }
+      await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
+    }
+    libc.close(readFd);
+    // The daemon closed the pipe without "ready": collect how it ended.
+    const status = new Int32Array(1);
+    let ended: { text: string; code: number } | null = null;
+    for (let i = 0; i < 100 && ended === null; i++) {
+      const r = libc.waitpid(pid, status, platform.constants.WNOHANG);
+      if (r === pid) ended = describeStatus(status[0]);
+      else if (r === -1 || !isAlive(pid)) break;
+      else await sleep(2);
+    }
+    const what = ended
+      ? `${ended.text} before it was ready`
+      : isAlive(pid)
+      ? "closed the pipe to the launcher without becoming ready"
+      : "ended before it was ready";
+    exitWith(
+      new DaemonError(
+        `ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint(logStart)}`,
+        ended?.code,
+      ),
+    );
+  }
+
+  /** A hint where the daemon's output went, with its last lines. */
+  #outputHint(logStart: number): string {
+    if (this.logfile === null) return "\nIts output went to /dev/null: set a logfile to see why.";
+    let tail = "";
+    try {
+      tail = readTail(this.logfile, logStart, 2048).trimEnd();
+    } catch {
+      // unreadable now: the path is still worth printing
+    }
+    return `\nIts output is in ${this.logfile}` + (tail ? `; it ends with:\n${tail}` : ".");
+  }
+}
+
+/** Up to `max` last bytes of a file from offset `from` on. */
+function readTail(path: string, from: number, max: number): string {
+  const c = platform.constants;
+  const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
+  try {
+    const end = Number(libc.lseek(fd, 0, SEEK_END));
+    const start = Math.max(from, end - max);
+    if (end <= start) return "";
+    check(libc.lseek(fd, start, SEEK_SET), "lseek", { path });
+    const buf = new Uint8Array(end - start);
+    const n = Number(check(libc.read(fd, buf, buf.length), "read", { path }));
+    return decoder.decode(buf.subarray(0, n));
+  } finally {
+    libc.close(fd);
+  }
+}
+
+/**
+ * Daemonizes the program (Celery's `detached()`) and resolves, in the
+ * daemon, to its open {@linkcode DaemonContext}. In the original process it
+ * never resolves: that process exits 0 once the daemon is ready, or prints
+ * why it is not and exits non-zero (73 when the pidfile is held by a live
+ * process). Call it first in the program: the daemon runs the program again
+ * from the start. Needs FFI (Deno: `--allow-ffi`).
+ *
+ * Unlike Celery: the parent only exits 0 when the daemon really started;
+ * the default umask is 0o022, not 0; the daemon keeps the pidfile locked.
+ *
+ * @example
+ * ```ts
+ * import { detached } from "@posixly/posixly";
+ * const ctx = await detached({ pidfile: "/tmp/app.pid", logfile: "/tmp/app.log" });
+ * console.log(`daemon ${ctx.pidlock?.readPid()} running`);
+ * ```
+ */
+export async function detached(options: DetachedOptions = {}): Promise<DaemonContext> {
+  const ctx = new DaemonContext(options);
+  await ctx.open();
+  return ctx;
+}

@@ -1,0 +1,254 @@
+/**
+ * A typed `posix_spawn(3)`: start a program with file actions (open, dup2,
+ * close, close-from), a new session, default signal dispositions and a signal
+ * mask, without forking the runtime (fork() kills Deno and Bun children).
+ *
+ * @module
+ */
+import { addressOf, checkReturnedErrno, libc, platform } from "../ffi/mod.ts";
+import { openFds } from "./fds.ts";
+
+/** One file action, run in the child in order, between fork and exec. */
+export type SpawnFileAction =
+  /** Open `path` on `fd` (`flags` are O_* constants; `mode` for O_CREAT, default 0o666). */
+  | { readonly open: number; readonly path: string; readonly flags: number; readonly mode?: number }
+  /** Duplicate `dup2[0]` onto `dup2[1]` (the copy is not close-on-exec, even for the same fd). */
+  | { readonly dup2: readonly [number, number] }
+  /** Close one fd (an fd that is not open is ignored). */
+  | { readonly close: number }
+  /** Close every fd from `closeFrom` up. */
+  | { readonly closeFrom: number };
+
+/** Options for {@linkcode posixSpawn}. */
+export interface PosixSpawnOptions {
+  /** argv, including argv[0]; default `[path]`. */
+  readonly args?: readonly string[];
+  /** The environment; default: this process's `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** File actions, run in order in the child. */
+  readonly fileActions?: readonly SpawnFileAction[];
+  /** Make the child a session leader (`POSIX_SPAWN_SETSID`). */
+  readonly setsid?: boolean;
+  /**
+   * Signals reset to their default action in the child
+   * (`POSIX_SPAWN_SETSIGDEF`): `true` for all, or a list of numbers.
+   */
+  readonly defaultSignals?: boolean | readonly number[];
+  /** The child's blocked-signal mask (`POSIX_SPAWN_SETSIGMASK`); `[]` unblocks all. */
+  readonly signalMask?: readonly number[];
+}
+
+const encoder = new TextEncoder();
+
+function assertFd(fd: unknown, what: string): asserts fd is number {
+  if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
+    throw new TypeError(`${what} must be a non-negative integer fd, got ${String(fd)}`);
+  }
+}
+
+/** NUL-terminated strings in one buffer, and a NULL-terminated table of their addresses. */
+interface StringTable {
+  readonly arena: Uint8Array;
+  readonly table: BigUint64Array;
+}
+
+function stringTable(strings: readonly string[], what: string): StringTable {
+  const parts = strings.map((s) => {
+    if (typeof s !== "string") throw new TypeError(`${what} entries must be strings`);
+    if (s.includes("\0")) {
+      throw new TypeError(`${what} entry contains a NUL byte: ${JSON.stringify(s)}`);
+    }
+    return encoder.encode(s);
+  });
+  const arena = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0) || 1);
+  const table = new BigUint64Array(parts.length + 1);
+  const base = parts.length > 0 ? addressOf(arena) : 0n;
+  let offset = 0;
+  parts.forEach((p, i) => {
+    arena.set(p, offset);
+    table[i] = base + BigInt(offset);
+    offset += p.length + 1;
+  });
+  return { arena, table };
+}
+
+function cString(s: string, what: string): Uint8Array {
+  if (typeof s !== "string") throw new TypeError(`${what} must be a string`);
+  if (s.includes("\0")) throw new TypeError(`${what} contains a NUL byte: ${JSON.stringify(s)}`);
+  return encoder.encode(s + "\0");
+}
+
+function sigset(signals: boolean | readonly number[]): Uint8Array {
+  const set = new Uint8Array(platform.layouts.sigsetSize);
+  libc.sigemptyset(set);
+  if (signals === false) return set;
+  // Signals 1-64 (1-31 on macOS). Not sigfillset(): glibc leaves out its
+  // internal signals 32 and 33, which its posix_spawn then sets to SIG_IGN in
+  // the child, and an ignored signal stays ignored across exec.
+  const max = Math.min(64, platform.layouts.sigsetSize * 8 - 1);
+  const all = Array.from({ length: max }, (_, i) => i + 1);
+  for (const sig of signals === true ? all : signals) {
+    if (!Number.isInteger(sig) || sig < 1 || sig > platform.layouts.sigsetSize * 8) {
+      throw new RangeError(`not a signal number: ${String(sig)}`);
+    }
+    // sigaddset is a macro in some libcs: set the bit ourselves (bit sig-1, little-endian words).
+    const bit = sig - 1;
+    set[bit >> 3] |= 1 << (bit & 7);
+  }
+  return set;
+}
+
+/**
+ * True when this C library can close a range of fds in a spawned child
+ * (`posix_spawn_file_actions_addclosefrom_np`, glibc 2.34+). Without it,
+ * `closeFrom` becomes one close action per fd open in this process.
+ *
+ * @example
+ * ```ts
+ * import { spawnCanCloseFrom } from "@posixly/posixly/platforms";
+ * console.log(spawnCanCloseFrom());
+ * ```
+ */
+export function spawnCanCloseFrom(): boolean {
+  return libc.posix_spawn_file_actions_addclosefrom_np !== null;
+}
+
+/**
+ * Starts `path` with `posix_spawn(3)` and returns the child's pid. Failures,
+ * including an exec failure in the child such as ENOENT, throw an OSError.
+ * The child is not waited for.
+ *
+ * @example
+ * ```ts
+ * import { posixSpawn } from "@posixly/posixly/platforms";
+ * import { constants } from "node:fs";
+ * const pid = posixSpawn("/bin/sh", {
+ *   args: ["sh", "-c", "echo hello"],
+ *   fileActions: [{ open: 0, path: "/dev/null", flags: constants.O_RDONLY }],
+ *   setsid: true,
+ *   defaultSignals: true,
+ *   signalMask: [],
+ * });
+ * console.log(pid);
+ * ```
+ */
+export function posixSpawn(path: string, options: PosixSpawnOptions = {}): number {
+  const file = cString(path, "path");
+  const argv = stringTable(options.args ?? [path], "args");
+  const envObject = options.env ?? (globalThis as { process?: { env?: Record<string, string> } })
+    .process?.env ??
+    {};
+  const envEntries: string[] = [];
+  for (const [k, v] of Object.entries(envObject)) {
+    if (v === undefined) continue;
+    if (k === "" || k.includes("=")) {
+      throw new TypeError(`bad environment variable name: ${JSON.stringify(k)}`);
+    }
+    envEntries.push(`${k}=${v}`);
+  }
+  const envp = stringTable(envEntries, "env");
+
+  let flags = 0;
+  const c = platform.constants;
+  if (options.setsid) flags |= c.POSIX_SPAWN_SETSID;
+  const sigdef = options.defaultSignals ? sigset(options.defaultSignals) : null;
+  if (sigdef) flags |= c.POSIX_SPAWN_SETSIGDEF;
+  const sigmask = options.signalMask ? sigset(options.signalMask) : null;
+  if (sigmask) flags |= c.POSIX_SPAWN_SETSIGMASK;
+
+  // Opaque C structs: 8-byte aligned storage.
+  const attr = new BigUint64Array(Math.ceil(platform.layouts.spawnattrSize / 8));
+  const actions = new BigUint64Array(Math.ceil(platform.layouts.fileActionsSize / 8));
+  const keepAlive: Uint8Array[] = [];
+  checkReturnedErrno(libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
+  try {
+    checkReturnedErrno(
+      libc.posix_spawn_file_actions_init(actions),
+      "posix_spawn_file_actions_init",
+    );
+    try {
+      checkReturnedErrno(libc.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
+      if (sigdef) {
+        checkReturnedErrno(
+          libc.posix_spawnattr_setsigdefault(attr, sigdef),
+          "posix_spawnattr_setsigdefault",
+        );
+      }
+      if (sigmask) {
+        checkReturnedErrno(
+          libc.posix_spawnattr_setsigmask(attr, sigmask),
+          "posix_spawnattr_setsigmask",
+        );
+      }
+      for (const action of options.fileActions ?? []) addAction(actions, action, keepAlive);
+      const pid = new Int32Array(1);
+      const rc = libc.posix_spawn(pid, file, actions, attr, argv.table, envp.table);
+      checkReturnedErrno(rc, "posix_spawn", { path });
+      // The tables and strings must stay alive until here.
+      if (argv.arena.length + envp.arena.length + keepAlive.length < 0) throw new Error();
+      return pid[0];
+    } finally {
+      libc.posix_spawn_file_actions_destroy(actions);
+    }
+  } finally {
+    libc.posix_spawnattr_destroy(attr);
+  }
+}
+
+function addAction(
+  actions: BigUint64Array,
+  action: SpawnFileAction,
+  keepAlive: Uint8Array[],
+): void {
+  if (typeof action !== "object" || action === null) {
+    throw new TypeError("file actions must be objects");
+  }
+  if ("open" in action) {
+    assertFd(action.open, "open");
+    const p = cString(action.path, "open path");
+    keepAlive.push(p);
+    const mode = action.mode ?? 0o666;
+    if (!Number.isInteger(action.flags)) throw new TypeError("open flags must be an integer");
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new RangeError(`bad mode: ${String(action.mode)}`);
+    }
+    checkReturnedErrno(
+      libc.posix_spawn_file_actions_addopen(actions, action.open, p, action.flags, mode),
+      "posix_spawn_file_actions_addopen",
+      { path: action.path },
+    );
+  } else if ("dup2" in action) {
+    const [from, to] = action.dup2;
+    assertFd(from, "dup2 source");
+    assertFd(to, "dup2 target");
+    checkReturnedErrno(
+      libc.posix_spawn_file_actions_adddup2(actions, from, to),
+      "posix_spawn_file_actions_adddup2",
+    );
+  } else if ("close" in action) {
+    assertFd(action.close, "close");
+    checkReturnedErrno(
+      libc.posix_spawn_file_actions_addclose(actions, action.close),
+      "posix_spawn_file_actions_addclose",
+    );
+  } else if ("closeFrom" in action) {
+    assertFd(action.closeFrom, "closeFrom");
+    const closeFrom = libc.posix_spawn_file_actions_addclosefrom_np;
+    if (closeFrom) {
+      checkReturnedErrno(
+        closeFrom(actions, action.closeFrom),
+        "posix_spawn_file_actions_addclosefrom_np",
+      );
+    } else {
+      for (const fd of openFds()) {
+        if (fd < action.closeFrom) continue;
+        checkReturnedErrno(
+          libc.posix_spawn_file_actions_addclose(actions, fd),
+          "posix_spawn_file_actions_addclose",
+        );
+      }
+    }
+  } else {
+    throw new TypeError(`unknown file action: ${JSON.stringify(action)}`);
+  }
+}

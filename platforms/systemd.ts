@@ -1,0 +1,127 @@
+/**
+ * systemd's notify protocol (`sd_notify(3)`) without the `systemd-notify`
+ * binary: one datagram to the unix socket named by `NOTIFY_SOCKET`, so
+ * `Type=notify` units work.
+ *
+ * @module
+ */
+import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
+
+/** A notify message as fields; each set field becomes one `KEY=value` line. */
+export interface SystemdState {
+  /** `READY=1`: start-up is finished. */
+  readonly ready?: boolean;
+  /** `RELOADING=1`: reloading configuration. */
+  readonly reloading?: boolean;
+  /** `STOPPING=1`: shutting down. */
+  readonly stopping?: boolean;
+  /** `WATCHDOG=1`: keep-alive ping for `WatchdogSec=`. */
+  readonly watchdog?: boolean;
+  /** `STATUS=...`: a one-line status shown by `systemctl status`. */
+  readonly status?: string;
+  /** `MAINPID=...`: the service's main process (after detaching). */
+  readonly mainPid?: number;
+  /** `ERRNO=...`: the errno of a failure. */
+  readonly errno?: number;
+}
+
+const encoder = new TextEncoder();
+
+function stateText(state: string | SystemdState): string {
+  if (typeof state === "string") {
+    if (state.trim() === "") throw new TypeError("sdNotify: the state must not be empty");
+    return state;
+  }
+  if (typeof state !== "object" || state === null) {
+    throw new TypeError(`sdNotify: the state must be a string or an object, got ${String(state)}`);
+  }
+  const lines: string[] = [];
+  if (state.ready) lines.push("READY=1");
+  if (state.reloading) lines.push("RELOADING=1");
+  if (state.stopping) lines.push("STOPPING=1");
+  if (state.watchdog) lines.push("WATCHDOG=1");
+  if (state.status !== undefined) {
+    if (typeof state.status !== "string" || /[\n\0]/.test(state.status)) {
+      throw new TypeError("sdNotify: status must be a string without newlines or NUL bytes");
+    }
+    lines.push(`STATUS=${state.status}`);
+  }
+  for (const key of ["mainPid", "errno"] as const) {
+    const v = state[key];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0) {
+      throw new RangeError(`sdNotify: ${key} must be a non-negative integer, got ${String(v)}`);
+    }
+    lines.push(`${key === "mainPid" ? "MAINPID" : "ERRNO"}=${v}`);
+  }
+  if (lines.length === 0) throw new TypeError("sdNotify: the state sets no field");
+  return lines.join("\n");
+}
+
+/**
+ * Builds the `struct sockaddr_un` for a `NOTIFY_SOCKET` value: an absolute
+ * path, or `@name` for Linux's abstract namespace (leading NUL, no trailing
+ * NUL, counted by the address length).
+ */
+function socketAddress(socket: string): { addr: Uint8Array; length: number } {
+  const { sockaddrUn } = platform.layouts;
+  const addr = new Uint8Array(sockaddrUn.size);
+  let path: Uint8Array;
+  let length: number;
+  if (socket.startsWith("@")) {
+    if (platform.os !== "linux") {
+      throw new Error(`NOTIFY_SOCKET ${socket}: abstract sockets exist only on Linux`);
+    }
+    path = encoder.encode("\0" + socket.slice(1));
+    length = sockaddrUn.path + path.length;
+  } else if (socket.startsWith("/")) {
+    path = encoder.encode(socket + "\0");
+    length = sockaddrUn.path + path.length;
+  } else {
+    throw new Error(
+      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${JSON.stringify(socket)}`,
+    );
+  }
+  if (socket.includes("\0") || path.length > sockaddrUn.pathMax) {
+    throw new Error(`NOTIFY_SOCKET is too long for a unix socket address: ${socket}`);
+  }
+  addr.set(path, sockaddrUn.path);
+  if (sockaddrUn.familySize === 2) {
+    new DataView(addr.buffer).setUint16(sockaddrUn.family, platform.constants.AF_UNIX, true);
+  } else {
+    addr[0] = length; // BSD sun_len
+    addr[sockaddrUn.family] = platform.constants.AF_UNIX;
+  }
+  return { addr, length };
+}
+
+/**
+ * Sends a state to systemd over the socket named by `NOTIFY_SOCKET` (or
+ * `socket`). Returns false, sending nothing, when there is no socket (not run
+ * by systemd); throws an OSError when the send fails (e.g. ECONNREFUSED:
+ * nobody listens) and a TypeError for a malformed state.
+ *
+ * @example
+ * ```ts
+ * import { sdNotify } from "@posixly/posixly/platforms";
+ * sdNotify({ ready: true, status: "serving on :8080" });
+ * sdNotify("WATCHDOG=1");
+ * ```
+ */
+export function sdNotify(state: string | SystemdState, socket?: string): boolean {
+  const text = stateText(state);
+  // libc's getenv: no --allow-env needed in Deno
+  const target = socket ?? readCString(libc.getenv(cstr("NOTIFY_SOCKET"))) ?? undefined;
+  if (target === undefined || target === "") return false;
+  const { addr, length } = socketAddress(target);
+  const message = encoder.encode(text);
+  const c = platform.constants;
+  const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
+  try {
+    const sent = libc.sendto(fd, message, message.length, 0, addr, length);
+    if (sent === -1n) throw new OSError(errno(), "sendto", { path: target });
+  } finally {
+    libc.close(fd);
+  }
+  return true;
+}

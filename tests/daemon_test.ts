@@ -1,0 +1,654 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { DaemonContext, DaemonError, type DetachedOptions } from "../platforms/daemon.ts";
+import { posixSpawn, type PosixSpawnOptions, spawnCanCloseFrom } from "../platforms/spawn.ts";
+import { libc, OSError, platform } from "../ffi/mod.ts";
+import { fixture, isBun, isRoot, runScript, sleep } from "./_util.ts";
+
+const APP = fixture("daemon_app.ts");
+
+interface AppOptions {
+  detached: DetachedOptions;
+  secret?: string;
+  kept?: string;
+  throwBeforeReady?: boolean;
+  readyDelayMs?: number;
+  neverReady?: boolean;
+  status?: string;
+  exitAfterReport?: boolean;
+  twice?: boolean;
+  afterChdirFile?: string;
+}
+
+interface Report {
+  pid: number;
+  sid: number;
+  uid: number;
+  euid: number;
+  gid: number;
+  umask: number;
+  cwd: string;
+  fds: Record<string, string>;
+  envMarker: string | null;
+  libcMarker: string | null;
+  childMarker: string;
+  isDaemon: boolean;
+  isReady: boolean;
+  workdir: string;
+  pidlockPid: number | null;
+}
+
+/** A fresh directory every process (including nobody) may write to. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "posixly-daemon-"));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+function launch(dir: string, options: AppOptions, env: Record<string, string> = {}) {
+  const started = performance.now();
+  const r = runScript(APP, [JSON.stringify({ dir, ...options })], { env, timeout: 30_000 });
+  const launcher =
+    r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l))[0];
+  return { ...r, ms: performance.now() - started, launcher };
+}
+
+/** Pids the fixture logged (launcher first, then the daemon, if any). */
+function loggedPids(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, "pids"), "utf8").trim().split("\n").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function procStat(pid: number): { state: string; ppid: number; session: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { state: f[0], ppid: Number(f[1]), session: Number(f[3]) };
+}
+
+function isRunning(pid: number): boolean {
+  const s = procStat(pid);
+  return s !== null && s.state !== "Z" && s.state !== "X";
+}
+
+async function waitUntil(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function readReport(dir: string): Promise<Report> {
+  const path = join(dir, "report.json");
+  await waitUntil("the daemon's report", () => existsSync(path));
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+/** Kills every fixture process the test started that still runs, then removes the directory. */
+function cleanUp(dir: string): void {
+  for (const pid of loggedPids(dir)) {
+    if (pid === process.pid || !isRunning(pid)) continue;
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (cmdline.includes("daemon_app.ts")) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The pid on a pidfile's first line. */
+function pidIn(pidfile: string): number {
+  return Number(readFileSync(pidfile, "utf8").split("\n")[0]);
+}
+
+function fdInode(pid: number, fd: string): number | null {
+  try {
+    return statSync(`/proc/${pid}/fd/${fd}`).ino;
+  } catch {
+    return null;
+  }
+}
+
+function umaskOf(pid: number): number {
+  const m = /^Umask:\s+([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return parseInt(m![1], 8);
+}
+
+describe("detached()", () => {
+  test("the launcher exits 0 and the daemon runs detached as asked", async () => {
+    const dir = tempDir();
+    try {
+      const work = join(dir, "work");
+      mkdirSync(work);
+      const secret = join(dir, "secret");
+      const kept = join(dir, "kept");
+      writeFileSync(secret, "s3cret");
+      writeFileSync(kept, "kept");
+      const logfile = join(dir, "app.log");
+      const pidfile = join(dir, "app.pid");
+      const r = launch(dir, {
+        detached: { logfile, pidfile, umask: "027", workdir: work },
+        secret,
+        kept,
+        afterChdirFile: join(dir, "after-chdir"),
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, "");
+      const [launcherPid, daemonPid] = loggedPids(dir);
+      assert.ok(daemonPid, "the daemon logged its pid");
+      assert.equal(pidIn(pidfile), daemonPid);
+      assert.ok(
+        r.launcher.secretFd > r.launcher.keptFd && r.launcher.keptFd > 2,
+        JSON.stringify(r.launcher),
+      );
+
+      const report = await readReport(dir);
+      assert.equal(report.pid, daemonPid);
+      assert.equal(report.isDaemon, true);
+      assert.equal(report.pidlockPid, daemonPid);
+      // A session leader whose parent is gone: reparented to init or a subreaper.
+      assert.equal(report.sid, daemonPid);
+      const stat = procStat(daemonPid)!;
+      assert.equal(stat.session, daemonPid);
+      assert.notEqual(stat.ppid, launcherPid);
+      assert.equal(procStat(launcherPid), null, "the launcher is gone");
+      // umask and cwd as asked
+      assert.equal(report.umask, 0o027);
+      assert.equal(umaskOf(daemonPid), 0o027);
+      assert.equal(readlinkSync(`/proc/${daemonPid}/cwd`), work);
+      assert.equal(report.cwd, work);
+      assert.equal(
+        readFileSync(join(dir, "after-chdir"), "utf8"),
+        work,
+        "afterChdir ran after the chdir",
+      );
+      // stdin /dev/null, stdout and stderr in the logfile
+      assert.equal(readlinkSync(`/proc/${daemonPid}/fd/0`), "/dev/null");
+      assert.equal(readlinkSync(`/proc/${daemonPid}/fd/1`), logfile);
+      assert.equal(readlinkSync(`/proc/${daemonPid}/fd/2`), logfile);
+      // the launcher's secret fd is closed; the kept one is there under its number
+      const links = Object.values(report.fds);
+      assert.ok(!links.some((l) => l.includes("secret")), JSON.stringify(report.fds));
+      assert.equal(report.fds[String(r.launcher.keptFd)], `${kept} (deleted)`);
+      // nothing else of the launcher's: only the runtime's own kinds of fds
+      const pidfileInode = statSync(pidfile).ino;
+      for (const [fd, link] of Object.entries(report.fds)) {
+        if (Number(fd) <= 2 || Number(fd) === r.launcher.keptFd) continue;
+        // the pidfile lock's own fd (it shows the O_TMPFILE name)
+        if (fdInode(daemonPid, fd) === pidfileInode) continue;
+        assert.match(
+          link,
+          /^(anon_inode:|socket:|pipe:|\/dev\/|\/root\/\.cache\/deno\/|\/proc\/)|app\.log$/,
+          `fd ${fd} -> ${link}`,
+        );
+      }
+      // the marker is gone from the daemon's environment and its children's
+      assert.equal(report.envMarker, null);
+      assert.equal(report.libcMarker, null);
+      assert.equal(report.childMarker, "unset");
+      await waitUntil(
+        "the log lines",
+        () => readFileSync(logfile, "utf8").includes("daemon stderr line"),
+      );
+      assert.match(readFileSync(logfile, "utf8"), /daemon stdout line\n/);
+
+      // SIGTERM: the program closes the context; the pidfile goes away.
+      process.kill(daemonPid, "SIGTERM");
+      await waitUntil("the daemon to exit", () => !isRunning(daemonPid));
+      assert.equal(existsSync(pidfile), false);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("ready: manual waits for notifyReady; the launcher's event loop keeps running", async () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, {
+        detached: { pidfile: join(dir, "p.pid"), ready: "manual" },
+        readyDelayMs: 400,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.ms >= 400, `the launcher waited ${r.ms} ms`);
+      // a 5 ms interval in the launcher kept ticking while it waited
+      assert.ok(r.launcher.launcherTicks >= 30, JSON.stringify(r.launcher));
+      const report = await readReport(dir);
+      assert.equal(report.isReady, false, "the report was written before notifyReady()");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a pidfile held by a live daemon: exit 73 with Celery's message, no second daemon", () => {
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "held.pid");
+      const first = launch(dir, { detached: { pidfile } });
+      assert.equal(first.status, 0, first.stderr);
+      const holder = loggedPids(dir)[1];
+      const second = launch(dir, { detached: { pidfile } });
+      assert.equal(second.status, 73, second.stderr);
+      assert.equal(
+        second.stderr.trim(),
+        `ERROR: Pidfile (${pidfile}) already exists.\nSeems we're already running? (pid: ${holder})`,
+      );
+      assert.equal(loggedPids(dir).length, 3, "the second launcher started no daemon");
+      assert.ok(isRunning(holder));
+      assert.equal(pidIn(pidfile), holder);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a stale pidfile is replaced", () => {
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "stale.pid");
+      const dead = spawnSync("true").pid!;
+      writeFileSync(pidfile, `${dead}\n`);
+      const r = launch(dir, { detached: { pidfile } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(pidIn(pidfile), loggedPids(dir)[1]);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("an unwritable logfile fails in the foreground (73), before detaching", () => {
+    const dir = tempDir();
+    try {
+      const logfile = join(dir, "missing-dir", "app.log");
+      const r = launch(dir, { detached: { logfile, pidfile: join(dir, "x.pid") } });
+      assert.equal(r.status, 73, r.stderr);
+      assert.match(r.stderr, /ERROR: cannot open the logfile: ENOENT: no such file or directory/);
+      assert.ok(r.stderr.includes(logfile));
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+      assert.equal(existsSync(join(dir, "x.pid")), false);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("an unknown user fails in the foreground, before detaching", () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, { detached: { uid: "posixly-no-such-user" } });
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr.trim(), "ERROR: User does not exist: posixly-no-such-user");
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a missing workdir fails in the foreground, before detaching", () => {
+    const dir = tempDir();
+    try {
+      const workdir = join(dir, "nope");
+      const r = launch(dir, { detached: { workdir } });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /ERROR: workdir .*nope cannot be used: ENOENT/);
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a daemon that throws before it is ready: non-zero, naming the logfile", () => {
+    const dir = tempDir();
+    try {
+      const logfile = join(dir, "app.log");
+      const r = launch(dir, {
+        detached: { logfile, ready: "manual" },
+        throwBeforeReady: true,
+      });
+      assert.notEqual(r.status, 0);
+      const daemonPid = loggedPids(dir)[1];
+      assert.match(
+        r.stderr,
+        new RegExp(`the daemon \\(pid ${daemonPid}\\) exited with code \\d+ before it was ready`),
+      );
+      assert.ok(r.stderr.includes(`Its output is in ${logfile}`), r.stderr);
+      assert.match(r.stderr, /boom before ready/, "the end of the log is shown");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a daemon not ready in time is stopped; the launcher fails", async () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, {
+        detached: { ready: "manual", timeoutMs: 500, logfile: join(dir, "log") },
+        neverReady: true,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      const daemonPid = loggedPids(dir)[1];
+      assert.match(
+        r.stderr,
+        new RegExp(`the daemon \\(pid ${daemonPid}\\) was not ready within 500 ms`),
+      );
+      await waitUntil("the stopped daemon to exit", () => !isRunning(daemonPid));
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a second detached() in the daemon is refused", async () => {
+    const dir = tempDir();
+    try {
+      const logfile = join(dir, "log");
+      const r = launch(dir, { detached: { logfile }, twice: true });
+      assert.equal(r.status, 0, r.stderr);
+      await readReport(dir);
+      assert.match(
+        readFileSync(logfile, "utf8"),
+        /second detached\(\): this process is already detached/,
+      );
+      assert.equal(loggedPids(dir).length, 2);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test(
+    "uid: nobody runs the daemon as nobody",
+    { skip: isRoot ? false : "needs root: setuid" },
+    async () => {
+      const dir = tempDir();
+      try {
+        const pidfile = join(dir, "nobody.pid");
+        const r = launch(dir, { detached: { uid: "nobody", pidfile, logfile: join(dir, "log") } });
+        assert.equal(r.status, 0, r.stderr);
+        const report = await readReport(dir);
+        const nobody = Number(
+          spawnSync("id", ["-u", "nobody"], { encoding: "utf8" }).stdout.trim(),
+        );
+        assert.equal(report.uid, nobody);
+        assert.equal(report.euid, nobody);
+        assert.match(
+          readFileSync(`/proc/${report.pid}/status`, "utf8"),
+          new RegExp(`^Uid:\\s+${nobody}\\s+${nobody}\\s+${nobody}\\s+${nobody}$`, "m"),
+        );
+        assert.equal(pidIn(pidfile), report.pid);
+      } finally {
+        cleanUp(dir);
+      }
+    },
+  );
+
+  test(
+    "a set-up failure in the daemon is reported by the launcher",
+    { skip: isRoot ? false : "needs root: drops to nobody" },
+    () => {
+      const dir = tempDir();
+      try {
+        const locked = join(dir, "root-only");
+        mkdirSync(locked, { mode: 0o755 });
+        const r = launch(dir, { detached: { uid: "nobody", pidfile: join(locked, "p.pid") } });
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /^ERROR: .*EACCES/, r.stderr);
+        assert.equal(loggedPids(dir).length, 2);
+      } finally {
+        cleanUp(dir);
+      }
+    },
+  );
+
+  test("fake: true does everything in this process, without detaching", () => {
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "fake.pid");
+      const r = launch(dir, {
+        detached: { fake: true, pidfile, umask: 0o077, workdir: dir },
+        exitAfterReport: true,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const pids = loggedPids(dir);
+      assert.equal(pids.length, 1);
+      const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as Report;
+      assert.equal(report.pid, pids[0]);
+      assert.notEqual(report.sid, report.pid, "not a new session");
+      assert.equal(report.isDaemon, false);
+      assert.equal(report.pidlockPid, report.pid);
+      assert.equal(report.umask, 0o077);
+      assert.equal(report.cwd, dir);
+      assert.equal(existsSync(pidfile), false, "released by close()");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
+  test(
+    "NOTIFY_SOCKET: READY=1 and MAINPID= from the daemon, then its STATUS=",
+    { skip: hasPython ? false : "needs python3 for the NOTIFY_SOCKET receiver" },
+    async () => {
+      const dir = tempDir();
+      const name = `@posixly-daemon-test-${process.pid}-${Date.now()}`;
+      const receiver = spawn(
+        "python3",
+        [fixture("daemon_notify_receiver.py"), name, "2", "15"],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let out = "";
+      receiver.stdout!.on("data", (d) => (out += String(d)));
+      const closed = new Promise((r) => receiver.on("close", r));
+      try {
+        await waitUntil("the receiver", () => out.startsWith("bound\n"));
+        const r = launch(dir, { detached: { pidfile: join(dir, "p.pid") }, status: "serving" }, {
+          NOTIFY_SOCKET: name,
+        });
+        assert.equal(r.status, 0, r.stderr);
+        await closed;
+        const daemonPid = loggedPids(dir)[1];
+        const messages = out.trim().split("\n").slice(1).map((l) => JSON.parse(l));
+        assert.deepEqual(messages, [`READY=1\nMAINPID=${daemonPid}`, "STATUS=serving"]);
+      } finally {
+        receiver.kill();
+        cleanUp(dir);
+      }
+    },
+  );
+
+  test(
+    "without FFI permission, detached() fails with the FFI-permission error",
+    { skip: isBun ? "Deno only: Bun has no permissions" : false },
+    () => {
+      const dir = tempDir();
+      try {
+        const r = spawnSync(
+          process.execPath,
+          [
+            "run",
+            "--quiet",
+            "--allow-read",
+            "--allow-write",
+            "--allow-env",
+            APP,
+            JSON.stringify({
+              dir,
+              detached: {},
+            }),
+          ],
+          { encoding: "utf8", timeout: 20_000 },
+        );
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /FfiPermissionError: .*--allow-ffi/);
+        assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+      } finally {
+        cleanUp(dir);
+      }
+    },
+  );
+});
+
+describe("DaemonContext options", () => {
+  test("umask: numbers, octal strings with a leading 0, decimal strings; default 0o022", () => {
+    assert.equal(new DaemonContext().umask, 0o022);
+    assert.equal(new DaemonContext({ umask: 0 }).umask, 0);
+    assert.equal(new DaemonContext({ umask: "0" }).umask, 0);
+    assert.equal(new DaemonContext({ umask: "022" }).umask, 0o022);
+    assert.equal(new DaemonContext({ umask: "0o27" }).umask, 0o027);
+    assert.equal(new DaemonContext({ umask: "18" }).umask, 18);
+    assert.throws(() => new DaemonContext({ umask: "abc" }), TypeError);
+    assert.throws(() => new DaemonContext({ umask: "089" }), TypeError);
+    assert.throws(() => new DaemonContext({ umask: 0o1000 }), RangeError);
+    assert.throws(() => new DaemonContext({ umask: 1.5 }), RangeError);
+  });
+
+  test("paths are made absolute; workdir defaults to the current directory", () => {
+    const ctx = new DaemonContext({ pidfile: "app.pid", logfile: "log/app.log" });
+    assert.equal(ctx.pidfile, join(process.cwd(), "app.pid"));
+    assert.equal(ctx.logfile, join(process.cwd(), "log/app.log"));
+    assert.equal(ctx.workdir, process.cwd());
+    assert.equal(ctx.fake, false);
+    assert.equal(ctx.ready, "auto");
+    assert.equal(ctx.timeoutMs, 30_000);
+    assert.equal(ctx.isOpen, false);
+    assert.equal(ctx.isDaemon, false);
+    assert.equal(ctx.pidlock, null);
+  });
+
+  test("bad options throw TypeError or RangeError; nothing is started", () => {
+    assert.throws(() => new DaemonContext(null as never), TypeError);
+    assert.throws(() => new DaemonContext({ ready: "later" as never }), TypeError);
+    assert.throws(() => new DaemonContext({ timeoutMs: -1 }), RangeError);
+    assert.throws(() => new DaemonContext({ timeoutMs: Number.NaN }), RangeError);
+    assert.throws(() => new DaemonContext({ keepFds: [1] }), RangeError);
+    assert.throws(() => new DaemonContext({ keepFds: [3.5] }), RangeError);
+    assert.throws(() => new DaemonContext({ pidfile: "" }), TypeError);
+    assert.throws(() => new DaemonContext({ logfile: "a\0b" }), TypeError);
+    assert.throws(() => new DaemonContext({ uid: {} as never }), TypeError);
+    assert.throws(() => new DaemonContext({ afterChdir: 5 as never }), TypeError);
+  });
+
+  test("notifyReady() before open() is an error; close() before open() does nothing", () => {
+    const ctx = new DaemonContext();
+    assert.throws(() => ctx.notifyReady(), /call open\(\) first/);
+    ctx.close();
+  });
+
+  test("DaemonError carries an exit code", () => {
+    const e = new DaemonError("ERROR: x", 73);
+    assert.equal(e.exitCode, 73);
+    assert.equal(e.name, "DaemonError");
+    assert.equal(new DaemonError("y").exitCode, 1);
+  });
+});
+
+describe("posixSpawn", () => {
+  /** Runs `sh -c script` through posixSpawn, output to a file; returns [status, output]. */
+  function sh(script: string, options: Omit<PosixSpawnOptions, "args"> = {}): [number, string] {
+    const dir = mkdtempSync(join(tmpdir(), "posixly-spawn-"));
+    try {
+      const out = join(dir, "out");
+      const c = platform.constants;
+      const pid = posixSpawn("/bin/sh", {
+        ...options,
+        args: ["sh", "-c", script],
+        fileActions: [
+          ...(options.fileActions ?? []),
+          { open: 1, path: out, flags: c.O_WRONLY | c.O_CREAT | c.O_TRUNC, mode: 0o600 },
+        ],
+      });
+      const status = new Int32Array(1);
+      assert.equal(libc.waitpid(pid, status, 0), pid);
+      return [status[0], readFileSync(out, "utf8")];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test("argv, env and file actions reach the child", () => {
+    const [status, out] = sh('printf "%s|%s|%s" "$0" "$GREETING" "$(cat)"', {
+      env: { GREETING: "hi there", PATH: "/usr/bin:/bin" },
+      fileActions: [{ open: 0, path: "/etc/hostname", flags: platform.constants.O_RDONLY }],
+    });
+    assert.equal(status, 0);
+    assert.equal(out, `sh|hi there|${readFileSync("/etc/hostname", "utf8").trim()}`);
+  });
+
+  test("setsid, default signal actions and an empty mask", () => {
+    // the runtime ignores SIGPIPE (and Bun SIGXFSZ): a plain child inherits that
+    const [, inherited] = sh("grep -E '^SigIgn' /proc/self/status");
+    assert.doesNotMatch(inherited, /^SigIgn:\s+0+$/m, "the runtime ignores some signals");
+    const [, reset] = sh(
+      "grep -E '^(SigIgn|SigBlk)' /proc/self/status; ps -o sid= -p $$; echo $$",
+      {
+        setsid: true,
+        defaultSignals: true,
+        signalMask: [],
+      },
+    );
+    assert.match(reset, /^SigIgn:\s+0+$/m);
+    assert.match(reset, /^SigBlk:\s+0+$/m);
+    const [sid, self] = reset.trim().split("\n").slice(-2).map((s) => Number(s.trim()));
+    assert.equal(sid, self, "a session leader");
+  });
+
+  test("closeFrom closes inherited fds; dup2 onto a number keeps it open", () => {
+    const fd = openSync("/etc/hostname", "r");
+    try {
+      libc.fcntl(fd, platform.constants.F_SETFD, 0); // inheritable
+      const [, open] = sh(`ls /proc/self/fd`, {});
+      assert.ok(open.split("\n").includes(String(fd)), "inherited without closeFrom");
+      const [, closed] = sh(`ls /proc/self/fd`, { fileActions: [{ closeFrom: 3 }] });
+      assert.ok(!closed.split("\n").includes(String(fd)), closed);
+      const [, kept] = sh(`readlink /proc/self/fd/9`, {
+        fileActions: [{ dup2: [fd, 9] }, { closeFrom: 10 }],
+      });
+      assert.equal(kept.trim(), "/etc/hostname");
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  test("an exec failure is an OSError; bad input a TypeError", () => {
+    assert.throws(() => posixSpawn("/nonexistent/program"), (e: unknown) => {
+      assert.ok(e instanceof OSError);
+      assert.equal(e.code, "ENOENT");
+      assert.equal(e.syscall, "posix_spawn");
+      return true;
+    });
+    assert.throws(() => posixSpawn("/bin/true", { args: ["a\0b"] }), TypeError);
+    assert.throws(() => posixSpawn("/bin/true", { env: { "A=B": "x" } }), TypeError);
+    assert.throws(() => posixSpawn("/bin/true", { fileActions: [{ close: -1 }] }), TypeError);
+    assert.throws(() => posixSpawn("/bin/true", { signalMask: [0] }), RangeError);
+    assert.equal(typeof spawnCanCloseFrom(), "boolean");
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { OSError } from "../ffi/mod.ts";
+import { sdNotify } from "../platforms/systemd.ts";
+import { fixture, runScript } from "./_util.ts";
+
+const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
+const noPython = hasPython ? false : "needs python3 for an independent NOTIFY_SOCKET receiver";
+if (!hasPython) console.warn(`SKIPPING systemd receiver tests: ${noPython}`);
+
+/** A real unix datagram receiver (python3, as independent of posixly as systemd is). */
+async function receiver(address: string, count: number): Promise<{ messages: Promise<string[]> }> {
+  const child = spawn("python3", [
+    fixture("daemon_notify_receiver.py"),
+    address,
+    String(count),
+    "10",
+  ], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  let onBound: () => void = () => {};
+  const bound = new Promise<void>((r) => (onBound = r));
+  const done = new Promise<string[]>((resolve) => {
+    child.stdout!.on("data", (d) => {
+      out += String(d);
+      if (out.startsWith("bound\n")) onBound();
+    });
+    child.on("close", () => {
+      onBound();
+      const lines = out.split("\n").filter((l) => l !== "" && l !== "bound");
+      resolve(lines.map((l) => (l === "timeout" ? "<timeout>" : JSON.parse(l))));
+    });
+  });
+  await bound;
+  return { messages: done };
+}
+
+describe("sdNotify", () => {
+  test("sends nothing and returns false without a socket", () => {
+    assert.equal(sdNotify({ ready: true }, ""), false);
+  });
+
+  test(
+    "one datagram to a path socket, fields in systemd's format",
+    { skip: noPython },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "posixly-sd-"));
+      try {
+        const path = join(dir, "notify");
+        const r = await receiver(path, 2);
+        assert.equal(
+          sdNotify({ ready: true, status: "serving on :80", mainPid: 4242 }, path),
+          true,
+        );
+        assert.equal(sdNotify("WATCHDOG=1", path), true);
+        assert.deepEqual(await r.messages, [
+          "READY=1\nSTATUS=serving on :80\nMAINPID=4242",
+          "WATCHDOG=1",
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  test("an abstract socket (@name)", { skip: noPython }, async () => {
+    const name = `@posixly-test-${process.pid}-${Date.now()}`;
+    const r = await receiver(name, 1);
+    assert.equal(sdNotify({ stopping: true, errno: 5 }, name), true);
+    assert.deepEqual(await r.messages, ["STOPPING=1\nERRNO=5"]);
+  });
+
+  test("reads NOTIFY_SOCKET from the environment (in a child)", { skip: noPython }, async () => {
+    const name = `@posixly-test-env-${process.pid}-${Date.now()}`;
+    const r = await receiver(name, 1);
+    const out = runScript(
+      fixture("daemon_sd_notify.ts"),
+      ['{"status":"from env","watchdog":true}'],
+      {
+        env: { NOTIFY_SOCKET: name },
+      },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(out.stdout.trim(), "true");
+    assert.deepEqual(await r.messages, ["WATCHDOG=1\nSTATUS=from env"]);
+  });
+
+  test("a socket nobody listens on gives an OSError", () => {
+    const dir = mkdtempSync(join(tmpdir(), "posixly-sd-"));
+    try {
+      const path = join(dir, "missing");
+      assert.throws(() => sdNotify("READY=1", path), (e: unknown) => {
+        assert.ok(e instanceof OSError);
+        assert.equal(e.code, "ENOENT");
+        assert.equal(e.syscall, "sendto");
+        assert.equal(e.path, path);
+        return true;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("bad states and socket names are rejected before sending", () => {
+    assert.throws(() => sdNotify("", "/x"), TypeError);
+    assert.throws(() => sdNotify({}, "/x"), /sets no field/);
+    assert.throws(() => sdNotify({ status: "two\nlines" }, "/x"), TypeError);
+    assert.throws(() => sdNotify({ mainPid: -1 }, "/x"), RangeError);
+    assert.throws(() => sdNotify(null as never, "/x"), TypeError);
+    assert.throws(() => sdNotify("READY=1", "relative/path"), /absolute path or start with "@"/);
+    assert.throws(() => sdNotify("READY=1", "/" + "x".repeat(200)), /too long/);
+  });
+});
