@@ -1,0 +1,626 @@
+/**
+ * Pidfile locks (Celery's `Pidfile` and `create_pidlock`) that can never be
+ * held twice.
+ *
+ * The file format is Celery's: the pid and a newline on the first line (as
+ * Celery, start-stop-daemon and systemd's `PIDFile=` read it); posixly adds the
+ * process's start time on a second line, so that a reused pid is recognised.
+ *
+ * How the lock works:
+ * - acquire: the content is written into a new, unnamed file in the same
+ *   directory (`O_TMPFILE`; a hidden temporary name where the file system
+ *   has none), which is `flock(LOCK_EX)`ed and then `linkat(2)`ed to the
+ *   path. The file therefore appears complete, already locked, and `EEXIST`
+ *   means somebody else has it. The holder keeps the fd and its flock.
+ * - a file at the path is alive while anyone holds its flock, whatever its
+ *   pid. A file nobody has locked (a crashed holder, or Celery's or another
+ *   tool's file) is judged by its pid: no such process, the caller's own pid,
+ *   or a live pid whose start time differs from the recorded one mean stale;
+ *   `EPERM` (another user's live process) means alive.
+ * - a stale file is removed only while the remover holds its flock and the
+ *   path still names the very inode it judged, so a newer lock is never
+ *   deleted; `release()` removes the file only if it is still its own inode.
+ *
+ * The pidfile is not fsynced: it only matters while its holder lives, and
+ * after a crash an empty or old file is judged stale anyway (on ext4 an
+ * fsync would cost about 0.5 ms per acquire).
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import process from "node:process";
+import { cstr, errno, libc, OSError, platform, pointerAddress } from "../ffi/mod.ts";
+import { LockFailed, PidfileError } from "./pidfile_errors.ts";
+import {
+  type Contents,
+  fdIdentity,
+  heldHere,
+  type Identity,
+  judge,
+  judgeSettled,
+  LOCK_TRY,
+  MAX_ATTEMPTS,
+  OPEN_READ,
+  ownPid,
+  parseContents,
+  pathExists,
+  pathNames,
+  readHead,
+  symlinkError,
+  type Verdict,
+} from "./pidfile_judge.ts";
+import { processStartTime } from "./process_start.ts";
+
+export { LockFailed, PidfileError } from "./pidfile_errors.ts";
+export type { PidfileErrorReason } from "./pidfile_errors.ts";
+
+const C = platform.constants;
+const E = platform.errnoNumbers;
+const ENOENT = E.ENOENT;
+const EEXIST = E.EEXIST;
+const ELOOP = E.ELOOP;
+const EPERM = E.EPERM;
+const EACCES = E.EACCES;
+
+/** How long acquire waits, in total, for a rival to finish judging a stale file. */
+const CONTESTED_WAIT_MS = 100;
+
+const OPEN_TEMP = C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW | C.O_CLOEXEC;
+const EMPTY_C = new Uint8Array(1);
+const MODE = 0o644;
+
+/** What {@linkcode Pidfile.prototype.inspect} found at a pidfile's path. */
+export interface PidfileState {
+  /**
+   * - `"absent"`: there is no file;
+   * - `"alive"`: a live process holds it (its flock is held, or its pid is a
+   *   live process, possibly another user's);
+   * - `"stale"`: nobody holds it and its process is gone, or it is this
+   *   process's own pid, or its contents are not a pid (`removeIfStale()`
+   *   would remove it);
+   * - `"unusable"`: a symbolic link, not a regular file, or a file this
+   *   process cannot open; `reason` says which.
+   */
+  status: "absent" | "alive" | "stale" | "unusable";
+  /** The pid in the file, or null when there is none or it is unreadable. */
+  pid: number | null;
+  /** Why, in words (e.g. "flock held", "no such process", "EPERM: another user's process"). */
+  reason: string;
+}
+
+/** Options for {@linkcode Pidfile}. */
+export interface PidfileOptions {
+  /**
+   * How the complete file is put in place: `"auto"` (default) writes an
+   * unnamed `O_TMPFILE` file and links it to the path, falling back to a
+   * hidden temporary name (`.NAME.PID.RANDOM.tmp` in the same directory)
+   * where the file system has no `O_TMPFILE`; `"named"` always uses the
+   * temporary name.
+   */
+  tempFile?: "auto" | "named";
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+function sleepMs(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+function lockedMessage(path: string, pid: number | null): string {
+  return `ERROR: Pidfile (${path}) already exists.\n` +
+    `Seems we're already running? (pid: ${pid ?? "unknown"})`;
+}
+
+// ---------------------------------------------------------------- publishing
+
+/** How a prepared unnamed file is linked to its path (decided once per process). */
+let linkMethod: "empty-path" | "proc" | undefined;
+let ownContent: { pid: number; bytes: Uint8Array } | undefined;
+
+function contentBytes(): Uint8Array {
+  const pid = ownPid();
+  if (ownContent?.pid !== pid) {
+    const start = processStartTime(pid);
+    const text = start === null ? `${pid}\n` : `${pid}\n${start}\n`;
+    ownContent = { pid, bytes: new TextEncoder().encode(text) };
+  }
+  return ownContent.bytes;
+}
+
+/** A file written with our pid and flocked, not yet at the path. */
+interface Prepared {
+  fd: number;
+  /** Its temporary name (C string), or null for an unnamed O_TMPFILE file. */
+  tempC: Uint8Array | null;
+  tempPath: string | null;
+}
+
+function failure(e: number, syscall: string, path: string): never {
+  throw new OSError(e, syscall, { path });
+}
+
+/** `path` made absolute against getcwd(3) (Deno's process.cwd() would need --allow-read). */
+function absolute(path: string): string {
+  if (path.startsWith("/")) return resolve(path);
+  const buf = new Uint8Array(4097);
+  if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) {
+    throw new OSError(errno(), "getcwd");
+  }
+  return resolve(new TextDecoder().decode(buf.subarray(0, buf.indexOf(0))), path);
+}
+
+// ------------------------------------------------------------------- Pidfile
+
+/**
+ * A pidfile lock: Celery's `Pidfile` that can never be held twice.
+ *
+ * @example
+ * ```ts
+ * import { Pidfile } from "@posixly/posixly";
+ * {
+ *   using lock = new Pidfile("/tmp/example-app.pid").acquire();
+ *   console.log(lock.readPid()); // this process's pid
+ * } // released here
+ * ```
+ */
+export class Pidfile {
+  /** Absolute path of the pidfile. */
+  readonly path: string;
+  #pathC: Uint8Array;
+  #dir: string;
+  #dirC: Uint8Array;
+  #useTmpfile: boolean;
+  #fd = -1;
+  #id: Identity | null = null;
+  #exitHook: (() => void) | null = null;
+
+  /**
+   * A pidfile at `path`; nothing is touched until a method is called.
+   *
+   * @param path where the pidfile lives; made absolute against the current
+   *   directory (as Celery's `os.path.abspath`).
+   * @param options how the file is put in place (see {@linkcode PidfileOptions})
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * console.log(new Pidfile("app.pid").path); // e.g. /home/me/app.pid
+   * ```
+   */
+  constructor(path: string, options: PidfileOptions = {}) {
+    if (typeof path !== "string" || path.length === 0) {
+      throw new TypeError(`pidfile path must be a non-empty string, got ${JSON.stringify(path)}`);
+    }
+    const tempFile = options.tempFile ?? "auto";
+    if (tempFile !== "auto" && tempFile !== "named") {
+      throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
+    }
+    this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
+    this.path = absolute(path);
+    this.#pathC = cstr(this.path);
+    this.#dir = dirname(this.path);
+    this.#dirC = cstr(this.#dir);
+  }
+
+  /**
+   * Takes the lock: writes this process's pid into the pidfile, which appears
+   * at the path complete and flock-ed, and keeps it locked until
+   * {@linkcode Pidfile.prototype.release}. A stale file at the path (see
+   * {@linkcode Pidfile.prototype.removeIfStale}) is removed first.
+   *
+   * @returns this
+   * @throws {LockFailed} when a live process holds it (`pid` set, with
+   *   Celery's message), or the file cannot be created (the OS error as
+   *   `cause`), or the path is a symbolic link.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * const lock = new Pidfile("/tmp/example-app.pid").acquire();
+   * lock.release();
+   * ```
+   */
+  acquire(): this {
+    try {
+      this.#publish(true);
+    } catch (e) {
+      if (e instanceof LockFailed) throw e;
+      if (e instanceof PidfileError) throw new LockFailed(e.message, { path: this.path, cause: e });
+      if (e instanceof OSError) {
+        throw new LockFailed(`Cannot create pidfile ${this.path}: ${e.message}`, {
+          path: this.path,
+          cause: e,
+        });
+      }
+      throw e;
+    }
+    return this;
+  }
+
+  /**
+   * Celery's `is_locked()`: true when a file (or link) exists at the path.
+   * It says nothing about liveness: see {@linkcode Pidfile.prototype.inspect}.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * console.log(new Pidfile("/tmp/example-app.pid").isLocked());
+   * ```
+   */
+  isLocked(): boolean {
+    return pathExists(this.path, this.#pathC);
+  }
+
+  /**
+   * True while this object holds the lock (between acquire and release).
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * const lock = new Pidfile("/tmp/example-app.pid").acquire();
+   * console.log(lock.held); // true
+   * lock.release();
+   * ```
+   */
+  get held(): boolean {
+    return this.#fd >= 0;
+  }
+
+  /**
+   * The pid on the pidfile's first line, or null when there is no file.
+   * Reads Celery's files too.
+   *
+   * @throws {PidfileError} on an empty or partial file (no newline after the
+   *   pid), contents that are not a positive decimal integer, or a symbolic link.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * console.log(new Pidfile("/tmp/example-app.pid").readPid()); // null or a pid
+   * ```
+   */
+  readPid(): number | null {
+    const fd = libc.open(this.#pathC, OPEN_READ, 0);
+    if (fd === -1) {
+      const e = errno();
+      if (e === ENOENT) return null;
+      const error = new OSError(e, "open", { path: this.path });
+      throw e === ELOOP ? symlinkError(this.path, error) : error;
+    }
+    let contents: Contents;
+    try {
+      contents = parseContents(readHead(fd, this.path));
+    } finally {
+      libc.close(fd);
+    }
+    if (contents.pid !== null) return contents.pid;
+    const { reason, detail } = contents.problem!;
+    const what = reason === "invalid" ? "contents invalid" : "is partial or invalid";
+    throw new PidfileError(`pidfile ${this.path} ${what}: ${detail}`, this.path, reason);
+  }
+
+  /**
+   * The low-level step of {@linkcode Pidfile.prototype.acquire} (Celery's
+   * `write_pid()`): creates the pidfile with this process's pid, complete and
+   * flock-ed, and holds it; no stale-file handling.
+   *
+   * @throws {OSError} `EEXIST` when any file is at the path.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * const lock = new Pidfile("/tmp/example-app.pid");
+   * lock.writePid();
+   * lock.release();
+   * ```
+   */
+  writePid(): void {
+    this.#publish(false);
+  }
+
+  /**
+   * Removes the pidfile: releases it when this object holds it; otherwise
+   * removes the file at the path if nobody holds its flock (whatever its pid,
+   * as Celery's `remove()`). A missing file is fine.
+   *
+   * @throws {LockFailed} when another live holder has it flock-ed.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * new Pidfile("/tmp/example-app.pid").remove();
+   * ```
+   */
+  remove(): void {
+    if (this.#fd >= 0) return this.release();
+    const v = judgeSettled(this.path, this.#pathC, "unheld");
+    if (v.kind === "alive") {
+      throw new LockFailed(`pidfile ${this.path} is held by a live process; not removed`, {
+        path: this.path,
+        pid: v.pid,
+      });
+    }
+    if (v.kind === "unusable") throw v.error;
+  }
+
+  /**
+   * Removes the pidfile if it is stale: nobody holds its flock and its pid is
+   * not a live process (`ESRCH`), is this process's own, was reused (another
+   * start time), or is not a pid at all. A file whose flock is held, or whose
+   * pid is a live process of any user (`EPERM`), is left alone.
+   *
+   * @returns true when no live lock is at the path any more (a stale file was
+   *   removed, or there was none); false when a live process holds it.
+   * @throws {PidfileError} for a symbolic link or a file that is not regular;
+   *   {@linkcode OSError} when the file cannot be opened or removed.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * if (!new Pidfile("/tmp/example-app.pid").removeIfStale()) console.log("running");
+   * ```
+   */
+  removeIfStale(): boolean {
+    if (this.#fd >= 0) return false;
+    const v = judgeSettled(this.path, this.#pathC, "stale");
+    if (v.kind === "unusable") throw v.error;
+    return v.kind !== "alive";
+  }
+
+  /**
+   * Looks at the pidfile without changing it and never throws for a bad
+   * file: is it there, is it held by a live process, and by which pid. (It
+   * takes the file's flock for a moment if nobody holds it.)
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * const { status, pid } = new Pidfile("/tmp/example-app.pid").inspect();
+   * if (status === "alive") console.log(`already running as ${pid}`);
+   * ```
+   */
+  inspect(): PidfileState {
+    if (this.#fd >= 0) {
+      return { status: "alive", pid: ownPid(), reason: "held by this object" };
+    }
+    let v: Exclude<Verdict, { kind: "changed" }>;
+    try {
+      v = judgeSettled(this.path, this.#pathC, "never");
+    } catch (e) {
+      return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
+    }
+    switch (v.kind) {
+      case "absent":
+        return { status: "absent", pid: null, reason: "no file" };
+      case "alive":
+      case "stale":
+        return { status: v.kind, pid: v.pid, reason: v.reason };
+      case "removed": // not reached with "never"
+        return { status: "absent", pid: null, reason: v.reason };
+      case "unusable":
+        return { status: "unusable", pid: null, reason: v.reason };
+    }
+  }
+
+  /**
+   * Releases the lock: removes the pidfile if the path still names this
+   * object's own file (never another process's), then drops the flock. Does
+   * nothing when not held. Failing to unlink for lack of permission (say,
+   * after dropping privileges) is ignored, as Celery does: the file is left
+   * unlocked, and so stale.
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * const lock = new Pidfile("/tmp/example-app.pid").acquire();
+   * lock.release();
+   * ```
+   */
+  release(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    const id = this.#id!;
+    this.#fd = -1;
+    this.#id = null;
+    heldHere.delete(id);
+    if (this.#exitHook) {
+      process.off("exit", this.#exitHook);
+      this.#exitHook = null;
+    }
+    try {
+      if (pathNames(this.path, this.#pathC, id) && libc.unlink(this.#pathC) === -1) {
+        const e = errno();
+        if (e !== ENOENT && e !== EACCES && e !== EPERM && e !== E.EROFS) {
+          throw new OSError(e, "unlink", { path: this.path });
+        }
+      }
+    } finally {
+      libc.close(fd);
+    }
+  }
+
+  /**
+   * Releases the lock (for `using lock = new Pidfile(p).acquire()`).
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * using _lock = new Pidfile("/tmp/example-app.pid").acquire();
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  /**
+   * Releases the lock when the process exits normally (a `process.on("exit")`
+   * listener, removed again by {@linkcode Pidfile.prototype.release}). A
+   * killed process leaves its pidfile unlocked: the next acquire removes it.
+   *
+   * @returns this
+   *
+   * @example
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * new Pidfile("/tmp/example-app.pid").acquire().releaseAtExit();
+   * ```
+   */
+  releaseAtExit(): this {
+    if (this.#fd >= 0 && !this.#exitHook) {
+      this.#exitHook = () => this.release();
+      process.on("exit", this.#exitHook);
+    }
+    return this;
+  }
+
+  // -------------------------------------------------------------- internals
+
+  #publish(handleStale: boolean): void {
+    if (this.#fd >= 0) {
+      throw new LockFailed(lockedMessage(this.path, ownPid()), {
+        path: this.path,
+        pid: ownPid(),
+      });
+    }
+    let prepared: Prepared;
+    try {
+      prepared = this.#prepare();
+    } catch (e) {
+      // Cannot even write here (say EACCES): a live holder is the better answer.
+      if (handleStale && e instanceof OSError) {
+        const v = judgeSettled(this.path, this.#pathC, "never");
+        if (v.kind === "alive") {
+          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
+        }
+      }
+      throw e;
+    }
+    let done = false;
+    try {
+      let waited = 0;
+      let changes = 0;
+      for (;;) {
+        const e = this.#link(prepared);
+        if (e === 0) break;
+        if (e !== EEXIST || !handleStale) failure(e, "link", this.path);
+        if (++changes > MAX_ATTEMPTS) {
+          throw new LockFailed(`pidfile ${this.path} kept changing; gave up taking it`, {
+            path: this.path,
+          });
+        }
+        const v = judge(this.path, this.#pathC, "stale");
+        if (v.kind === "unusable") throw v.error;
+        if (v.kind === "alive") {
+          if (v.contested && waited < CONTESTED_WAIT_MS) {
+            // A rival is judging a stale file: let it finish.
+            sleepMs(1);
+            waited += 1;
+            changes--;
+            continue;
+          }
+          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
+        }
+        // absent, changed, removed, (stale: not with "stale" removal): try again.
+      }
+      const id: Identity = new Uint32Array(4);
+      fdIdentity(prepared.fd, id);
+      this.#fd = prepared.fd;
+      this.#id = id;
+      heldHere.add(id);
+      done = true;
+    } finally {
+      if (prepared.tempC) libc.unlink(prepared.tempC);
+      if (!done) libc.close(prepared.fd);
+    }
+  }
+
+  /** Creates the file with our pid, flock-ed, not yet at the path. */
+  #prepare(): Prepared {
+    const bytes = contentBytes();
+    let fd = -1;
+    let tempC: Uint8Array | null = null;
+    let tempPath: string | null = null;
+    if (this.#useTmpfile) {
+      fd = libc.open(this.#dirC, C.O_TMPFILE | C.O_WRONLY | C.O_CLOEXEC, MODE);
+      if (fd === -1) {
+        const e = errno();
+        // EISDIR: kernel without O_TMPFILE; EOPNOTSUPP/EINVAL: file system without it.
+        if (e !== E.EISDIR && e !== E.EOPNOTSUPP && e !== E.EINVAL) failure(e, "open", this.#dir);
+        this.#useTmpfile = false;
+      }
+    }
+    if (fd === -1) {
+      const base = this.path.slice(this.#dir.length + 1);
+      const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
+      tempPath = `${this.#dir}/.${base}.${tag}.tmp`;
+      tempC = cstr(tempPath);
+      fd = libc.open(tempC, OPEN_TEMP, MODE);
+      if (fd === -1) failure(errno(), "open", tempPath);
+    }
+    try {
+      const n = Number(libc.write(fd, bytes, bytes.length));
+      if (n !== bytes.length) failure(n === -1 ? errno() : E.EIO, "write", tempPath ?? this.path);
+      if (libc.flock(fd, LOCK_TRY) === -1) failure(errno(), "flock", tempPath ?? this.path);
+    } catch (e) {
+      libc.close(fd);
+      if (tempC) libc.unlink(tempC);
+      throw e;
+    }
+    return { fd, tempC, tempPath };
+  }
+
+  /** Links the prepared file to the path: 0, or the errno (EEXIST: taken). */
+  #link(p: Prepared): number {
+    if (p.tempC) return libc.link(p.tempC, this.#pathC) === 0 ? 0 : errno();
+    const linkat = libc.linkat;
+    if (!linkat) return E.ENOSYS;
+    if (linkMethod !== "proc") {
+      if (linkat(p.fd, EMPTY_C, C.AT_FDCWD, this.#pathC, C.AT_EMPTY_PATH) === 0) {
+        linkMethod = "empty-path";
+        return 0;
+      }
+      const e = errno();
+      // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10.
+      if (e !== ENOENT || linkMethod === "empty-path") return e;
+    }
+    const proc = cstr(`/proc/self/fd/${p.fd}`);
+    if (linkat(C.AT_FDCWD, proc, C.AT_FDCWD, this.#pathC, C.AT_SYMLINK_FOLLOW) === 0) {
+      linkMethod = "proc";
+      return 0;
+    }
+    return errno();
+  }
+}
+
+/**
+ * Celery's `create_pidlock`: removes a stale pidfile, takes the lock, and
+ * releases it when the process exits normally (`process.on("exit")`).
+ *
+ * @param path the pidfile's path (made absolute)
+ * @returns the held {@linkcode Pidfile}
+ * @throws {LockFailed} when a live process holds it, with the message
+ *   `ERROR: Pidfile (PATH) already exists.\nSeems we're already running? (pid: N)`,
+ *   `pid` = N and `exitCode` = 73; or when the file cannot be created.
+ *
+ * @example
+ * ```ts
+ * import { createPidlock } from "@posixly/posixly";
+ * const lock = createPidlock("/tmp/example-app.pid");
+ * // ... run; the pidfile goes away at exit, or now:
+ * lock.release();
+ * ```
+ */
+export function createPidlock(path: string): Pidfile {
+  const lock = new Pidfile(path);
+  try {
+    lock.acquire();
+  } catch (e) {
+    if (e instanceof LockFailed && e.pid !== null) {
+      // Celery's message names the path as it was given.
+      throw new LockFailed(lockedMessage(path, e.pid), { path: lock.path, pid: e.pid, cause: e });
+    }
+    throw e;
+  }
+  lock.releaseAtExit();
+  return lock;
+}

@@ -1,0 +1,685 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import type { Readable } from "node:stream";
+import { libc, OSError, platform } from "../ffi/mod.ts";
+import {
+  createPidlock,
+  EX_CANTCREAT,
+  LockFailed,
+  parseStartTime,
+  Pidfile,
+  PidfileError,
+  processStartTime,
+} from "../mod.ts";
+import { fixture, isRoot, runScript, scriptArgs, sleep, startScript } from "./_util.ts";
+
+const CHILD = fixture("pidfile_child.ts");
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "posixly-pidfile-"));
+}
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  const r = spawnSync("true");
+  assert.equal(r.status, 0);
+  return r.pid!;
+}
+
+/** Opens `path` and takes its flock, as another holder would; returns a closer. */
+function flockFile(path: string): () => void {
+  const fd = openSync(path, "r");
+  assert.equal(libc.flock(fd, platform.constants.LOCK_EX | platform.constants.LOCK_NB), 0);
+  return () => closeSync(fd);
+}
+
+/** Starts `sleep 60` (a live process we own); returns it and a stopper. */
+function liveChild(): { pid: number; stop: () => void } {
+  const child = spawn("sleep", ["60"], { stdio: "ignore" });
+  return { pid: child.pid!, stop: () => child.kill("SIGKILL") };
+}
+
+function lockFailed(fn: () => unknown): LockFailed {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof LockFailed, `expected LockFailed, got ${String(e)}`);
+    return e;
+  }
+  assert.fail("expected LockFailed, nothing was thrown");
+}
+
+function pidfileError(fn: () => unknown): PidfileError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof PidfileError, `expected PidfileError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail("expected PidfileError, nothing was thrown");
+}
+
+const PID = process.pid;
+
+describe("processStartTime", () => {
+  test("field 22 of /proc/PID/stat, counted after the last ')'", () => {
+    const line = "7 (a) b) S 1 7 7 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 99 0 0";
+    assert.equal(parseStartTime(line), 99);
+    assert.equal(parseStartTime("garbage"), null);
+    const own = processStartTime(PID);
+    assert.ok(typeof own === "number" && own > 0);
+    const raw = readFileSync(`/proc/${PID}/stat`, "latin1");
+    assert.equal(own, Number(raw.slice(raw.lastIndexOf(")") + 2).split(" ")[19]));
+    assert.equal(processStartTime(deadPid()), null);
+    assert.throws(() => processStartTime(0), RangeError);
+    assert.throws(() => processStartTime(1.5), RangeError);
+  });
+});
+
+describe("Pidfile: acquire and release", () => {
+  test("acquire writes PID and start time, held until release; release removes it", () => {
+    const dir = tempDir();
+    try {
+      const lock = new Pidfile(join(dir, "a.pid"));
+      assert.equal(lock.acquire(), lock);
+      assert.equal(lock.held, true);
+      assert.equal(readFileSync(lock.path, "utf8"), `${PID}\n${processStartTime(PID)}\n`);
+      assert.equal(lock.readPid(), PID);
+      assert.equal(lock.isLocked(), true);
+      assert.deepEqual(lock.inspect().status, "alive");
+      // nothing left behind but the pidfile (O_TMPFILE: no temporary name)
+      assert.deepEqual(readdirSync(dir), ["a.pid"]);
+      lock.release();
+      assert.equal(lock.held, false);
+      assert.equal(existsSync(lock.path), false);
+      assert.equal(lock.isLocked(), false);
+      lock.release(); // no-op when not held
+      assert.equal(lock.readPid(), null);
+      assert.deepEqual(lock.inspect(), { status: "absent", pid: null, reason: "no file" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the path is made absolute", () => {
+    assert.equal(new Pidfile("x.pid").path, join(process.cwd(), "x.pid"));
+    assert.equal(new Pidfile("/a/../b/./c.pid").path, "/b/c.pid");
+  });
+
+  test("a second acquire while held fails with Celery's message, pid and exit code 73", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const lock = new Pidfile(path).acquire();
+      const e = lockFailed(() => new Pidfile(path).acquire());
+      assert.equal(e.pid, PID);
+      assert.equal(e.exitCode, 73);
+      assert.equal(EX_CANTCREAT, 73);
+      assert.equal(
+        e.message,
+        `ERROR: Pidfile (${path}) already exists.\nSeems we're already running? (pid: ${PID})`,
+      );
+      assert.equal(lockFailed(() => lock.acquire()).pid, PID); // the same object
+      assert.equal(new Pidfile(path).removeIfStale(), false);
+      assert.ok(existsSync(path));
+      assert.equal(readFileSync(path, "utf8").split("\n")[0], String(PID));
+      lock.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("`using` releases at the end of the block", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      {
+        using lock = new Pidfile(path).acquire();
+        assert.ok(lock.held && existsSync(path));
+      }
+      assert.equal(existsSync(path), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("tempFile 'named' works the same and leaves no temporary file", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const lock = new Pidfile(path, { tempFile: "named" }).acquire();
+      assert.equal(readFileSync(path, "utf8"), `${PID}\n${processStartTime(PID)}\n`);
+      assert.deepEqual(readdirSync(dir), ["a.pid"]);
+      assert.equal(lockFailed(() => new Pidfile(path, { tempFile: "named" }).acquire()).pid, PID);
+      assert.deepEqual(readdirSync(dir), ["a.pid"]);
+      lock.release();
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("mode is 0644 before the umask", () => {
+    const dir = tempDir();
+    try {
+      for (const [mask, want] of [["0", "644"], ["77", "600"], ["27", "640"]]) {
+        const r = runScript(CHILD, ["umask", join(dir, `m${mask}.pid`), mask]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout.trim(), want, `umask ${mask}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a missing directory gives LockFailed with the OS error as cause", () => {
+    const e = lockFailed(() => new Pidfile("/nonexistent-posixly-dir/a.pid").acquire());
+    assert.ok(e.cause instanceof OSError);
+    assert.equal((e.cause as OSError).code, "ENOENT");
+    assert.match(e.message, /Cannot create pidfile \/nonexistent-posixly-dir\/a\.pid: ENOENT/);
+    assert.equal(e.pid, null);
+    assert.equal(e.exitCode, 73);
+  });
+
+  test("bad arguments are TypeErrors", () => {
+    assert.throws(() => new Pidfile(""), TypeError);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => new Pidfile(42 as any), TypeError);
+    assert.throws(() => new Pidfile("/tmp/a\0b"), TypeError);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => new Pidfile("/tmp/a", { tempFile: "x" as any }), TypeError);
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => createPidlock(undefined as any), TypeError);
+  });
+});
+
+describe("Pidfile: release never deletes another's pidfile", () => {
+  test("a file put at the path by someone else survives release()", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const lock = new Pidfile(path).acquire();
+      unlinkSync(path); // e.g. an admin or Celery removed it ...
+      writeFileSync(path, "4242\n"); // ... and another process wrote its own
+      lock.release();
+      assert.equal(readFileSync(path, "utf8"), "4242\n");
+      // moved away: the file at the path is not ours either
+      unlinkSync(path);
+      const lock2 = new Pidfile(path).acquire();
+      renameSync(path, join(dir, "moved.pid"));
+      writeFileSync(path, "4343\n");
+      lock2.release();
+      assert.equal(readFileSync(path, "utf8"), "4343\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Pidfile: symbolic links are refused", () => {
+  test("acquire, readPid, removeIfStale and inspect refuse a link at the path", () => {
+    const dir = tempDir();
+    try {
+      const target = join(dir, "target");
+      writeFileSync(target, "keep\n");
+      const path = join(dir, "a.pid");
+      for (const to of [target, join(dir, "dangling")]) {
+        symlinkSync(to, path);
+        const e = lockFailed(() => new Pidfile(path).acquire());
+        assert.ok(e.cause instanceof PidfileError && e.cause.reason === "symlink");
+        assert.match(e.message, /symbolic link/);
+        assert.equal(pidfileError(() => new Pidfile(path).readPid()).reason, "symlink");
+        assert.equal(pidfileError(() => new Pidfile(path).removeIfStale()).reason, "symlink");
+        assert.equal(pidfileError(() => new Pidfile(path).remove()).reason, "symlink");
+        assert.equal(new Pidfile(path).inspect().status, "unusable");
+        assert.equal(readlinkSync(path), to);
+        unlinkSync(path);
+      }
+      assert.equal(readFileSync(target, "utf8"), "keep\n");
+      assert.equal(existsSync(join(dir, "dangling")), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a directory at the path is not a pidfile", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      mkdirSync(path);
+      const e = lockFailed(() => new Pidfile(path).acquire());
+      assert.ok(e.cause instanceof PidfileError && e.cause.reason === "not-regular");
+      assert.equal(new Pidfile(path).inspect().status, "unusable");
+      assert.ok(lstatSync(path).isDirectory());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Pidfile: bad contents", () => {
+  const cases: [string, string | Uint8Array, string][] = [
+    ["empty", "", "empty"],
+    ["a word", "eighteen\n", "invalid"],
+    ["negative", "-1\n", "invalid"],
+    ["zero", "0\n", "invalid"],
+    ["no newline", "123", "partial"],
+    ["binary junk", new Uint8Array([0xff, 0, 0x13, 0x80, 10, 0xfe]), "invalid"],
+    ["1 MB of digits", "7".repeat(1 << 20), "partial"],
+    ["too big", "99999999999999999999\n", "invalid"],
+  ];
+  for (const [name, content, reason] of cases) {
+    test(`${name}: readPid throws, stale unless flock-ed`, () => {
+      const dir = tempDir();
+      try {
+        const path = join(dir, "a.pid");
+        writeFileSync(path, content);
+        const lock = new Pidfile(path);
+        const e = pidfileError(() => lock.readPid());
+        assert.equal(e.reason, reason);
+        assert.ok(e.message.includes(path), e.message);
+        assert.ok(e.message.length < 300, "the message quotes a bounded excerpt");
+        // someone holds its flock: alive, not removed, not taken
+        const unlock = flockFile(path);
+        assert.equal(lock.inspect().status, "alive");
+        assert.equal(lock.removeIfStale(), false);
+        assert.equal(lockFailed(() => new Pidfile(path).acquire()).pid, null);
+        assert.ok(existsSync(path));
+        unlock();
+        // nobody holds it: stale
+        assert.equal(lock.inspect().status, "stale");
+        assert.equal(lock.removeIfStale(), true);
+        assert.equal(existsSync(path), false);
+        writeFileSync(path, content);
+        new Pidfile(path).acquire().release();
+        assert.equal(existsSync(path), false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test("a pid with surrounding blanks and a Celery-style file read fine", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, " 1234 \n");
+      assert.equal(new Pidfile(path).readPid(), 1234);
+      writeFileSync(path, "1234\nnot-a-start-time\n");
+      assert.equal(new Pidfile(path).readPid(), 1234);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Pidfile: liveness", () => {
+  test("an unlocked file naming a dead pid is stale; acquire replaces it", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const dead = deadPid();
+      writeFileSync(path, `${dead}\n`);
+      assert.deepEqual(new Pidfile(path).inspect(), {
+        status: "stale",
+        pid: dead,
+        reason: "no such process",
+      });
+      const lock = new Pidfile(path).acquire();
+      assert.equal(lock.readPid(), PID);
+      lock.release();
+      writeFileSync(path, `${dead}\n`);
+      assert.equal(new Pidfile(path).removeIfStale(), true);
+      assert.equal(existsSync(path), false);
+      assert.equal(new Pidfile(path).removeIfStale(), true); // nothing there: true, as Celery
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an unlocked file naming this process is stale", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, `${PID}\n`);
+      assert.equal(new Pidfile(path).inspect().status, "stale");
+      new Pidfile(path).acquire().release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an unlocked file naming a live process (Celery's format) is alive", () => {
+    const dir = tempDir();
+    const child = liveChild();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, `${child.pid}\n`);
+      const lock = new Pidfile(path);
+      assert.equal(lock.readPid(), child.pid);
+      assert.equal(lock.inspect().status, "alive");
+      assert.equal(lock.removeIfStale(), false);
+      const e = lockFailed(() => createPidlock(path));
+      assert.equal(e.pid, child.pid);
+      assert.ok(existsSync(path));
+    } finally {
+      child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a live pid with another start time was reused: stale", async () => {
+    const dir = tempDir();
+    const child = liveChild();
+    try {
+      await sleep(20);
+      const path = join(dir, "a.pid");
+      const start = processStartTime(child.pid);
+      assert.ok(start !== null);
+      writeFileSync(path, `${child.pid}\n${start}\n`);
+      assert.equal(new Pidfile(path).inspect().status, "alive");
+      assert.equal(new Pidfile(path).removeIfStale(), false);
+      writeFileSync(path, `${child.pid}\n${start + 1}\n`);
+      const state = new Pidfile(path).inspect();
+      assert.equal(state.status, "stale");
+      assert.match(state.reason, /reused/);
+      new Pidfile(path).acquire().release();
+      assert.equal(existsSync(path), false);
+    } finally {
+      child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a file whose flock is held is alive whatever its pid", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, `${deadPid()}\n`);
+      const unlock = flockFile(path);
+      const started = performance.now();
+      const e = lockFailed(() => new Pidfile(path).acquire());
+      assert.ok(performance.now() - started < 5_000);
+      assert.equal(new Pidfile(path).removeIfStale(), false);
+      assert.equal(new Pidfile(path).inspect().status, "alive");
+      assert.ok(existsSync(path));
+      unlock();
+      assert.equal(e.exitCode, 73);
+      assert.equal(new Pidfile(path).removeIfStale(), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Pidfile: writePid and remove", () => {
+  test("writePid is the bare step: EEXIST even for a stale file", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, `${deadPid()}\n`);
+      const lock = new Pidfile(path);
+      assert.throws(
+        () => lock.writePid(),
+        (e: unknown) => e instanceof OSError && e.code === "EEXIST",
+      );
+      unlinkSync(path);
+      lock.writePid();
+      assert.equal(lock.held, true);
+      assert.equal(lock.readPid(), PID);
+      lock.remove(); // held by this object: a release
+      assert.equal(lock.held, false);
+      assert.equal(existsSync(path), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("remove deletes a file nobody holds (any pid), never one a holder has locked", async () => {
+    const dir = tempDir();
+    const child = liveChild();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, `${child.pid}\n`);
+      new Pidfile(path).remove();
+      assert.equal(existsSync(path), false);
+      new Pidfile(path).remove(); // missing: fine
+      const other = await runHolder(path);
+      try {
+        const e = lockFailed(() => new Pidfile(path).remove());
+        assert.equal(e.pid, other.pid);
+        assert.ok(existsSync(path));
+      } finally {
+        other.kill();
+      }
+    } finally {
+      child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Starts a child that holds `path` through createPidlock; resolves once it does. */
+async function runHolder(path: string): Promise<{ pid: number; kill: () => void }> {
+  const child = startScript(CHILD, ["hold", path]);
+  const line = await firstLine(child.stdout!);
+  assert.equal(line, `held ${child.pid}`);
+  return { pid: child.pid!, kill: () => child.kill("SIGKILL") };
+}
+
+describe("createPidlock", () => {
+  test("a live holder: Celery's message with the path as given, pid, exit code 73", async () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const holder = startScript(CHILD, ["hold", path]);
+      const line = await firstLine(holder.stdout!);
+      const pid = Number(line.split(" ")[1]);
+      assert.equal(holder.pid, pid);
+      const e = lockFailed(() => createPidlock(path));
+      assert.equal(
+        e.message,
+        `ERROR: Pidfile (${path}) already exists.\nSeems we're already running? (pid: ${pid})`,
+      );
+      assert.equal(e.pid, pid);
+      assert.equal(e.exitCode, 73);
+      // SIGKILL: the file stays, unlocked; createPidlock takes over
+      holder.kill("SIGKILL");
+      await new Promise((r) => holder.once("exit", r));
+      assert.equal(readFileSync(path, "utf8").split("\n")[0], String(pid));
+      const lock = createPidlock(path);
+      assert.equal(lock.readPid(), PID);
+      lock.release();
+      assert.equal(existsSync(path), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("released at normal exit and at process.exit()", () => {
+    const dir = tempDir();
+    try {
+      for (const how of ["normal", "3"]) {
+        const path = join(dir, `${how}.pid`);
+        const r = runScript(CHILD, ["exit", path, how]);
+        assert.equal(r.status, how === "normal" ? 0 : 3, r.stderr);
+        assert.match(r.stdout, /^held \d+/);
+        assert.equal(existsSync(path), false, `pidfile left after exit (${how})`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a held lock's exit listener goes away with release()", () => {
+    const dir = tempDir();
+    try {
+      const before = process.listenerCount("exit");
+      const lock = createPidlock(join(dir, "a.pid"));
+      assert.equal(process.listenerCount("exit"), before + 1);
+      lock.release();
+      assert.equal(process.listenerCount("exit"), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function firstLine(stream: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    stream.on("end", () => reject(new Error(`no line; got ${JSON.stringify(buf)}`)));
+  });
+}
+
+const celeryPython = spawnSync("/usr/bin/python3", ["-c", "import celery.platforms"]).status === 0;
+if (!celeryPython) {
+  console.log("pidfile_test: skipping Celery interop: /usr/bin/python3 has no celery");
+}
+
+describe("Celery interop", () => {
+  test(
+    "Celery reads posixly's pidfile; posixly reads and judges Celery's",
+    {
+      skip: celeryPython
+        ? false
+        : "needs /usr/bin/python3 with celery (apt-get install python3-celery)",
+    },
+    () => {
+      const dir = tempDir();
+      try {
+        const path = join(dir, "a.pid");
+        const lock = new Pidfile(path).acquire();
+        const py = (code: string) =>
+          spawnSync("/usr/bin/python3", ["-c", code, path], { encoding: "utf8" });
+        const r = py(
+          "import sys; from celery.platforms import Pidfile; print(Pidfile(sys.argv[1]).read_pid())",
+        );
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout.trim(), String(PID));
+        // Celery's remove_if_stale sees a live pid too and keeps it.
+        const r2 = py(
+          "import sys; from celery.platforms import Pidfile; print(Pidfile(sys.argv[1]).remove_if_stale())",
+        );
+        assert.equal(r2.stdout.trim(), "False");
+        lock.release();
+        // Celery writes; its process is gone by now: stale for posixly.
+        const r3 = py(
+          "import sys, os; from celery.platforms import Pidfile; Pidfile(sys.argv[1]).acquire(); print(os.getpid())",
+        );
+        assert.equal(r3.status, 0, r3.stderr);
+        assert.equal(new Pidfile(path).readPid(), Number(r3.stdout.trim()));
+        assert.equal(new Pidfile(path).inspect().status, "stale");
+        createPidlock(path).release();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe("another user's live process", () => {
+  test(
+    "a checker running as nobody gets EPERM and keeps the pidfile (it could remove a dead one)",
+    { skip: isRoot ? false : "needs root: runs a checker as uid/gid 65534 (nobody)" },
+    () => {
+      const dir = tempDir();
+      const child = liveChild(); // a live root process
+      try {
+        // A directory nobody owns: the checker COULD unlink there, so only the
+        // liveness judgement keeps the file.
+        const lockDir = join(dir, "run");
+        mkdirSync(lockDir);
+        chmodSync(dir, 0o755);
+        chownSync(lockDir, 65534, 65534);
+        const home = join(dir, "home");
+        mkdirSync(home);
+        chownSync(home, 65534, 65534);
+        const path = join(lockDir, "a.pid");
+        const check = (mode = "check", target = path) => {
+          const r = spawnSync(process.execPath, scriptArgs(CHILD, [mode, target]), {
+            uid: 65534,
+            gid: 65534,
+            encoding: "utf8",
+            env: { ...process.env, HOME: home, DENO_DIR: join(home, "deno"), TMPDIR: home },
+            timeout: 30_000,
+          });
+          assert.equal(r.status, 0, `checker failed: ${r.stderr}`);
+          return JSON.parse(r.stdout.trim().split("\n").pop()!);
+        };
+        for (
+          const content of [`${child.pid}\n`, `${child.pid}\n${processStartTime(child.pid)}\n`]
+        ) {
+          writeFileSync(path, content);
+          const out = check();
+          assert.equal(out.uid, 65534);
+          assert.equal(out.pid, child.pid);
+          assert.equal(out.killErrno, platform.errnoNumbers.EPERM);
+          assert.equal(out.inspect.status, "alive");
+          assert.match(out.inspect.reason, /EPERM/);
+          assert.equal(out.removeIfStale, false);
+          assert.equal(out.exists, true);
+          assert.equal(readFileSync(path, "utf8"), content);
+        }
+        // createPidlock as nobody: the holder's pid and Celery's message
+        const taken = check("take");
+        assert.equal(taken.pid, child.pid);
+        assert.equal(taken.exitCode, 73);
+        assert.match(taken.message, /^ERROR: Pidfile \(.*\) already exists\.\nSeems we're/);
+        // control: the same checker removes a stale one there
+        writeFileSync(path, `${deadPid()}\n`);
+        const out = check();
+        assert.equal(out.inspect.status, "stale");
+        assert.equal(out.removeIfStale, true);
+        assert.equal(existsSync(path), false);
+        assert.deepEqual(check("take"), { ok: true });
+        // In a directory nobody cannot write to, a live holder is still reported
+        // as such (not as EACCES); a free path gives EACCES as the cause.
+        const rootPath = join(dir, "root.pid");
+        const rootLock = new Pidfile(rootPath).acquire();
+        try {
+          const held = check("take", rootPath);
+          assert.equal(held.pid, PID);
+          assert.equal(held.exitCode, 73);
+        } finally {
+          rootLock.release();
+        }
+        const denied = check("take", rootPath);
+        assert.equal(denied.pid, null);
+        assert.equal(denied.cause, "EACCES");
+        assert.equal(denied.exitCode, 73);
+      } finally {
+        child.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
