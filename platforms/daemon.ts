@@ -18,9 +18,17 @@
  *
  * @module
  */
-import process from "node:process";
-import { resolve } from "node:path";
 import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
+import {
+  absolutePath,
+  chdir,
+  cwd,
+  deleteEnv,
+  envObject,
+  execPath,
+  exit,
+  writeStderr,
+} from "./host.ts";
 import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
 import { createPidlock, LockFailed, Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
@@ -138,7 +146,7 @@ function optionalPath(value: string | null | undefined, what: string): string | 
   if (typeof value !== "string" || value === "" || value.includes("\0")) {
     throw new TypeError(`${what} must be a non-empty path, got ${JSON.stringify(value)}`);
   }
-  return resolve(value);
+  return absolutePath(value);
 }
 
 function optionalId(
@@ -190,9 +198,7 @@ function readSmallFile(path: string): Uint8Array {
  */
 function currentEnvironment(): Record<string, string> {
   try {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-    return env;
+    return envObject();
   } catch (e) {
     if (platform.os !== "linux") throw e;
     const env: Record<string, string> = {};
@@ -211,7 +217,7 @@ function takeMarker(): { fd: number; token: string } | null {
   if (value === null) return null;
   libc.unsetenv(name);
   try {
-    delete process.env[MARKER];
+    deleteEnv(MARKER);
   } catch {
     // Deno without --allow-env: the libc environment, which children get, is clean already
   }
@@ -250,8 +256,8 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 
 /** Prints a failure to stderr and exits with its code. */
 function exitWith(e: DaemonError): never {
-  console.error(e.message);
-  process.exit(e.exitCode);
+  writeStderr(`${e.message}\n`);
+  exit(e.exitCode);
 }
 
 function describeStatus(status: number): { text: string; code: number } {
@@ -330,7 +336,7 @@ export class DaemonContext {
     }
     this.logfile = optionalPath(options.logfile, "logfile");
     this.pidfile = optionalPath(options.pidfile, "pidfile");
-    this.workdir = optionalPath(options.workdir, "workdir") ?? process.cwd();
+    this.workdir = optionalPath(options.workdir, "workdir") ?? cwd();
     this.uid = optionalId(options.uid, "uid");
     this.gid = optionalId(options.gid, "gid");
     this.umask = parseUmask(options.umask);
@@ -614,7 +620,7 @@ export class DaemonContext {
   /** The daemon's own set-up (also fake mode's). */
   async #setUp(): Promise<void> {
     libc.umask(this.umask);
-    check(libc.chdir(cstr(this.workdir)), "chdir", { path: this.workdir });
+    chdir(this.workdir);
     if (this.afterChdir) await this.afterChdir();
     maybeDropPrivileges({ uid: this.uid, gid: this.gid });
     if (this.pidfile !== null) {
@@ -650,7 +656,7 @@ export class DaemonContext {
         // the launcher is gone
       }
     }
-    process.exit(failure.exitCode);
+    exit(failure.exitCode);
   }
 
   /** In the launcher: starts the daemon, waits for it, exits. */
@@ -694,7 +700,7 @@ export class DaemonContext {
     const env = currentEnvironment();
     env[MARKER] = `${handshakeFd}:${token}`;
     const [, ...args] = originalCommandLine();
-    const program = process.execPath;
+    const program = execPath();
     let pid: number;
     const oldUmask = libc.umask(this.umask);
     try {
@@ -740,7 +746,7 @@ export class DaemonContext {
         while ((nl = text.indexOf("\n")) !== -1) {
           const line = text.slice(0, nl);
           text = text.slice(nl + 1);
-          if (line === `R${token}`) process.exit(0);
+          if (line === `R${token}`) exit(0);
           const m = /^E([0-9a-f]{32}) (\d+) (.*)$/.exec(line);
           if (m && m[1] === token) {
             let message: string;

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import process from "node:process";
 import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { getEnv } from "./host.ts";
 import {
   currentIds,
   initgroups,
@@ -213,8 +213,8 @@ export function checkPrivileges(
 }
 
 function warnOrThrow(pickle: boolean, options: CheckPrivilegesOptions): void {
-  const env = options.env ?? process.env;
-  const force = TRUE_VALUES.has((env.C_FORCE_ROOT ?? "").trim().toLowerCase());
+  const value = options.env ? options.env.C_FORCE_ROOT : getEnv("C_FORCE_ROOT");
+  const force = TRUE_VALUES.has((value ?? "").trim().toLowerCase());
   if (pickle && !force) {
     throw new SecurityError(
       "Running a worker with superuser privileges when the\n" +

@@ -11,10 +11,8 @@
  *
  * @module
  */
-import process from "node:process";
-import { readFileSync } from "node:fs";
-import { isMainThread, threadId, threadName } from "node:worker_threads";
 import { check, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
+import { execPath, isMainThread, scriptArgs } from "./host.ts";
 
 // deno-lint-ignore no-explicit-any
 const g = globalThis as any;
@@ -57,30 +55,13 @@ function readWithLibc(path: string): Uint8Array {
   }
 }
 
-/** True when node:fs may read `path` without Deno asking the user (or failing). */
-function mayReadWithoutPrompt(path: string): boolean {
-  if (!g.Deno) return true;
-  try {
-    return g.Deno.permissions.querySync({ name: "read", path }).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
 function runtimeCommandLine(): string[] {
-  const argv = process.argv.slice(1);
-  if (g.Deno) return [g.Deno.execPath?.() ?? process.execPath, "run", ...argv];
-  return [process.execPath, ...process.execArgv, ...argv];
-}
-
-// Take the snapshot now when that needs no FFI and no permission prompt, so a
-// title set by other code later (Deno's `process.title` setter) cannot hide it.
-if (platform.os === "linux" && mayReadWithoutPrompt("/proc/self/cmdline")) {
-  try {
-    original = splitCmdline(readFileSync("/proc/self/cmdline"));
-  } catch {
-    // taken on first use instead
-  }
+  const args = scriptArgs();
+  if (g.Deno && !g.Bun) return [execPath(), "run", ...args];
+  const proc = g.process;
+  return [execPath(), ...(proc?.execArgv ?? []), proc?.argv?.[1] ?? "", ...args].filter((a) =>
+    a !== ""
+  );
 }
 
 /**
@@ -88,8 +69,9 @@ if (platform.os === "linux" && mayReadWithoutPrompt("/proc/self/cmdline")) {
  * `/proc/self/cmdline` once, before posixly changes the process title, then
  * cached. It keeps the runtime's own flags (`["deno", "run", "-A",
  * "main.ts", ...]`), so it can re-run the same program. The snapshot is taken
- * when this module is imported if that needs no FFI or permission prompt,
- * otherwise on the first call here or to {@linkcode setProcessTitle}.
+ * on the first call here or to {@linkcode setProcessTitle} (importing posixly
+ * reads nothing); code that sets Deno's `process.title` before that hides the
+ * original, so call this first in such a program.
  * Without /proc (macOS) it is a best effort from the runtime:
  * `[execPath, ...execArgv, ...argv]` in Bun, and `[execPath, "run", ...argv]`
  * in Deno, which loses Deno's permission flags. Returns a new array.
@@ -170,7 +152,7 @@ function setThreadName(title: string): void {
 
 function setRuntimeTitle(title: string): void {
   try {
-    process.title = title;
+    if (g.process) g.process.title = title;
   } catch {
     // the runtime cannot change it: nothing else to try
   }
@@ -218,12 +200,12 @@ export function setProcessTitle(progname: string, info?: string | null): string 
 
 /** The name of the current "process" as Celery reports it: the main thread or a Worker. */
 function currentProcessName(): string {
-  const inWorker = !isMainThread ||
-    (typeof g.WorkerGlobalScope === "function" && g instanceof g.WorkerGlobalScope);
-  if (!inWorker) return "MainProcess";
-  const name = typeof g.name === "string" && g.name !== "" ? g.name : threadName;
-  if (typeof name === "string" && name !== "") return name;
-  return threadId > 0 ? `Worker-${threadId}` : "Worker";
+  if (isMainThread()) return "MainProcess";
+  if (typeof g.name === "string" && g.name !== "") return g.name;
+  // Bun names its workers through node:worker_threads (cheap to reach in Bun).
+  const wt = g.Bun ? g.process?.getBuiltinModule?.("node:worker_threads") : undefined;
+  if (typeof wt?.threadName === "string" && wt.threadName !== "") return wt.threadName;
+  return wt?.threadId > 0 ? `Worker-${wt.threadId}` : "Worker";
 }
 
 /**

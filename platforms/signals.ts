@@ -12,8 +12,8 @@
  *
  * @module
  */
-import process from "node:process";
 import { check, libc, platform } from "../ffi/mod.ts";
+import { addSignalListener, removeSignalListener } from "./host.ts";
 
 /** A JS signal handler; it gets the signal's number. */
 export type SignalHandler = (signum: number) => void;
@@ -24,13 +24,12 @@ export type SignalDisposition = SignalHandler | "default" | "ignore";
 /** A signal given by name (`"TERM"`, `"SIGTERM"`) or number (15). */
 export type SignalSpec = string | number;
 
-interface ListenerProcess {
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  off(event: string, listener: (...args: unknown[]) => void): unknown;
-  listeners(event: string): ((...args: unknown[]) => void)[];
+/** Listeners other code added with `process.on` (visible in Bun; Deno does not list them). */
+function otherListeners(signal: string): ((...args: unknown[]) => void)[] {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  return g.Bun && typeof g.process?.listeners === "function" ? g.process.listeners(signal) : [];
 }
-
-const proc = process as unknown as ListenerProcess;
 
 /** JS handlers set through posixly: signal number -> user handler and the listener given to the runtime. */
 const installed = new Map<number, { handler: SignalHandler; listener: () => void }>();
@@ -97,7 +96,7 @@ function setCDisposition(signum: number, handler: number): void {
 function removeInstalled(signum: number): void {
   const current = installed.get(signum);
   if (current === undefined) return;
-  proc.off(`SIG${signalName(signum)}`, current.listener);
+  removeSignalListener(`SIG${signalName(signum)}`, current.listener);
   installed.delete(signum);
 }
 
@@ -209,7 +208,7 @@ export class Signals {
     // The runtime's handler is installed: with no listener left, both
     // runtimes apply the default action (measured).
     const others = Object.hasOwn(platform.signalNames, signum)
-      ? proc.listeners(`SIG${signalName(signum)}`)
+      ? otherListeners(`SIG${signalName(signum)}`)
       : [];
     return others.length > 0 ? (others[0] as SignalHandler) : "default";
   }
@@ -256,7 +255,7 @@ export class Signals {
     }
     const listener = (): void => handler(signum);
     try {
-      proc.on(`SIG${short}`, listener);
+      addSignalListener(`SIG${short}`, listener);
     } catch (e) {
       throw new RangeError(
         `this runtime cannot run a JS handler for SIG${short}: ${(e as Error)?.message ?? e}`,

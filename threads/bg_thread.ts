@@ -4,8 +4,15 @@
  *
  * @module
  */
-import process from "node:process";
-import { setImmediate } from "node:timers";
+// Globals, not node:process / node:timers: importing those costs Deno several
+// ms of Node-compatibility start-up (setImmediate is a global in Deno 2 and Bun).
+// deno-lint-ignore no-explicit-any
+const g = globalThis as any;
+
+function exitProcess(code: number): void {
+  if (g.Deno && !g.Bun) g.Deno.exit(code);
+  else g.process.exit(code);
+}
 import { currentContext, runInNewContext } from "./ident.ts";
 import type { Context } from "./ident.ts";
 
@@ -30,7 +37,7 @@ export interface BgThreadOptions {
 }
 
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => g.setImmediate(resolve));
 }
 
 function describeError(error: unknown): string {
@@ -236,7 +243,7 @@ export abstract class BgThread {
     } catch (reportError) {
       console.error(`'${this.name}' onCrash failed: ${describeError(reportError)}`);
     } finally {
-      if (this.exitOnCrash) process.exit(1);
+      if (this.exitOnCrash) exitProcess(1);
     }
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * The running runtime's process facilities (environment, cwd, exit, stderr,
+ * signal listeners, exit hooks) reached without Node compatibility in Deno:
+ * loading `node:process` or `node:fs` costs Deno 8-15 ms at start-up, which
+ * a daemon pays twice. Bun's `process` is native and cheap, so Bun uses it.
+ *
+ * Internal to posixly (not re-exported from mod.ts).
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { check, cstr, libc, pointerAddress, raiseErrno } from "../ffi/mod.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+const g = globalThis as Any;
+const D: Any = g.Bun ? undefined : g.Deno;
+const proc = (): Any => g.process;
+
+/** The environment variable `name`, or undefined (Deno: needs --allow-env). */
+export function getEnv(name: string): string | undefined {
+  return D ? D.env.get(name) : proc().env[name];
+}
+
+/** The whole environment as a plain object. */
+export function envObject(): Record<string, string> {
+  if (D) return D.env.toObject();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(proc().env as Record<string, string | undefined>)) {
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Removes `name` from the runtime's view of the environment. */
+export function deleteEnv(name: string): void {
+  if (D) D.env.delete(name);
+  else delete proc().env[name];
+}
+
+/** The current working directory, from getcwd(3): no permission needed, never stale. */
+export function cwd(): string {
+  const buf = new Uint8Array(4096);
+  if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) raiseErrno("getcwd");
+  return new TextDecoder().decode(buf.subarray(0, buf.indexOf(0)));
+}
+
+/** Changes the working directory, in the C library and in the runtime's own view of it. */
+export function chdir(path: string): void {
+  check(libc.chdir(cstr(path)), "chdir", { path });
+  // Bun caches process.cwd(): tell it too.
+  if (!D) proc().chdir(path);
+}
+
+/** The runtime's executable (`deno`, `bun`). */
+export function execPath(): string {
+  return D ? D.execPath() : proc().execPath;
+}
+
+/** The program's arguments after the script, as the runtime reports them. */
+export function scriptArgs(): string[] {
+  return D ? [...D.args] : proc().argv.slice(2);
+}
+
+/** Ends the process with `code`, running exit hooks. */
+export function exit(code: number): never {
+  if (D) D.exit(code);
+  proc().exit(code);
+  throw new Error("unreachable");
+}
+
+const encoder = new TextEncoder();
+
+/** Writes text to stderr synchronously. */
+export function writeStderr(text: string): void {
+  if (D) {
+    const bytes = encoder.encode(text);
+    let off = 0;
+    while (off < bytes.length) off += D.stderr.writeSync(bytes.subarray(off));
+  } else {
+    proc().stderr.write(text);
+  }
+}
+
+/** Adds a runtime-level listener for a signal such as "SIGTERM". */
+export function addSignalListener(signal: string, fn: () => void): void {
+  if (D) D.addSignalListener(signal, fn);
+  else proc().on(signal, fn);
+}
+
+/** Removes a listener added with {@linkcode addSignalListener}. */
+export function removeSignalListener(signal: string, fn: () => void): void {
+  if (D) D.removeSignalListener(signal, fn);
+  else proc().off(signal, fn);
+}
+
+/** Runs `fn` when the process exits normally (end of program or exit()). */
+export function onExit(fn: () => void): void {
+  if (D) g.addEventListener("unload", fn);
+  else proc().on("exit", fn);
+}
+
+/** Removes a hook added with {@linkcode onExit}. */
+export function offExit(fn: () => void): void {
+  if (D) g.removeEventListener("unload", fn);
+  else proc().off("exit", fn);
+}
+
+/** True on the runtime's main thread, false in a Worker. */
+export function isMainThread(): boolean {
+  if (g.Bun) return g.Bun.isMainThread !== false;
+  return typeof g.WorkerGlobalScope === "undefined" || !(g instanceof g.WorkerGlobalScope);
+}
+
+/** `path` made absolute against the current directory, normalized. */
+export function absolutePath(path: string): string {
+  // An absolute first argument keeps node:path from asking the runtime for the cwd.
+  return resolve(cwd(), path);
+}
