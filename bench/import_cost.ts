@@ -3,13 +3,14 @@
  * the median of 25 runs of a program that imports it, minus the median of 25
  * runs of an empty program (alternated, caches warm).
  */
+import process from "node:process";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = (n: string): string => join(here, "..", "node_modules", ".bin", n);
-const runs = Deno.args.includes("--quick") ? 9 : 25;
+const runs = process.argv.includes("--quick") ? 9 : 25;
 
 function time(cmd: string, args: string[]): number {
   const t0 = performance.now();

@@ -649,16 +649,20 @@ function detectArch(): ArchName {
   return "other";
 }
 
-function detectLinuxLibc(): LibcName {
+function detectLinuxLibc(arch: ArchName): LibcName {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
-  // Bun and Node expose the glibc version in process.report; Deno is only built against glibc.
-  if (g.Deno) return g.Deno.build?.env === "musl" ? "musl" : "glibc";
+  // Deno is only built against glibc.
+  if (g.Deno && !g.Bun) return g.Deno.build?.env === "musl" ? "musl" : "glibc";
+  // musl systems have its dynamic loader (process.report would tell too, but costs Bun ~2 ms).
   try {
-    const header = g.process?.report?.getReport?.()?.header;
-    if (header && !header.glibcVersionRuntime) return "musl";
+    const fs = g.process?.getBuiltinModule?.("node:fs");
+    const arm = arch === "aarch64";
+    const musl = `/lib/ld-musl-${arm ? "aarch64" : "x86_64"}.so.1`;
+    const glibc = arm ? "/lib/ld-linux-aarch64.so.1" : "/lib64/ld-linux-x86-64.so.2";
+    if (fs?.existsSync(musl) && !fs.existsSync(glibc)) return "musl";
   } catch {
-    // no report: assume glibc
+    // cannot look: assume glibc
   }
   return "glibc";
 }
@@ -683,16 +687,22 @@ function build(): Platform {
       signalNames,
     };
   }
-  const libc = os === "linux" ? detectLinuxLibc() : "unknown";
   const [errnoNumbers, errnoNames] = tables(LINUX_ERRNO.map(([n, s]) => [s, n] as const));
   const [signalNumbers, signalNames] = tables(LINUX_SIGNALS);
+  // Which C library is looked up on first use (at import it would cost Bun ~2 ms).
+  let libc: LibcName | undefined;
+  const whichLibc = (): LibcName => libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
   return {
     os,
     arch,
-    libc,
-    libraryName: libc === "musl"
-      ? `/lib/ld-musl-${arch === "aarch64" ? "aarch64" : "x86_64"}.so.1`
-      : "libc.so.6",
+    get libc(): LibcName {
+      return whichLibc();
+    },
+    get libraryName(): string {
+      return whichLibc() === "musl"
+        ? `/lib/ld-musl-${arch === "aarch64" ? "aarch64" : "x86_64"}.so.1`
+        : "libc.so.6";
+    },
     errnoSymbol: "__errno_location",
     layouts: arch === "aarch64" ? { ...LINUX_LAYOUTS, stat: LINUX_AARCH64_STAT } : LINUX_LAYOUTS,
     constants: arch === "aarch64" ? LINUX_AARCH64 : LINUX_X86_64,

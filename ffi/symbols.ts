@@ -237,6 +237,8 @@ export const SYMBOLS = {
   linkat: { parameters: ["i32", "buffer", "i32", "buffer", "i32"], result: "i32", optional: true },
   /** int fstat(int fd, struct stat *st);  (glibc >= 2.33 exports it; see platform.layouts.stat) */
   fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
+  /** int stat(const char *path, struct stat *st);  (glibc >= 2.33 exports it) */
+  stat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
   /** int lstat(const char *path, struct stat *st);  (glibc >= 2.33 exports it) */
   lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
   /** char *getcwd(char *buf, size_t size);  (no read permission needed, unlike Deno.cwd) */

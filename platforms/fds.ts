@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { fstatSync, readdirSync, statSync } from "node:fs";
 import {
   cstr,
   errno,
@@ -15,6 +14,8 @@ import {
   pointerAddress,
   setErrno,
 } from "../ffi/mod.ts";
+import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
+import { nodeFs } from "./host.ts";
 
 function assertFd(fd: number, what = "fd"): void {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
@@ -62,7 +63,7 @@ export function openFds(): number[] {
   for (const dir of ["/proc/self/fd", "/dev/fd"]) {
     let names: string[];
     try {
-      names = readdirSync(dir);
+      names = nodeFs().readdirSync(dir);
     } catch {
       continue;
     }
@@ -167,23 +168,20 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
  */
 export function fdByPath(paths: Iterable<string>): number[] {
   const wanted = new Set<string>();
+  const id: Identity = new Uint32Array(4);
   for (const p of paths) {
     if (typeof p !== "string") throw new TypeError(`paths must be strings, got ${typeof p}`);
-    try {
-      const st = statSync(p, { bigint: true });
-      wanted.add(`${st.dev}:${st.ino}`);
-    } catch {
-      // unreadable or missing: skipped, as Celery does
-    }
+    // unreadable or missing: skipped, as Celery does
+    if (!p.includes("\0") && statIdentity(p, cstr(p), id)) wanted.add(id.join(":"));
   }
   if (wanted.size === 0) return [];
   const found: number[] = [];
   for (const fd of openFds()) {
     try {
-      const st = fstatSync(fd, { bigint: true });
-      if (wanted.has(`${st.dev}:${st.ino}`)) found.push(fd);
+      fdIdentity(fd, id);
+      if (wanted.has(id.join(":"))) found.push(fd);
     } catch {
-      // closed meanwhile, or not stat-able
+      // closed meanwhile
     }
   }
   return found;

@@ -9,7 +9,6 @@
  * @module
  */
 
-import { resolve } from "node:path";
 import { check, cstr, libc, pointerAddress, raiseErrno } from "../ffi/mod.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -95,16 +94,41 @@ export function removeSignalListener(signal: string, fn: () => void): void {
   else proc().off(signal, fn);
 }
 
-/** Runs `fn` when the process exits normally (end of program or exit()). */
+const exitHooks = new Set<() => void>();
+let exitListenerInstalled = false;
+
+function runExitHooks(): void {
+  for (const fn of [...exitHooks]) {
+    exitHooks.delete(fn);
+    try {
+      fn();
+    } catch (e) {
+      writeStderr(`posixly: an exit hook failed: ${String(e)}\n`);
+    }
+  }
+}
+
+/**
+ * Runs `fn` once when the process exits normally (end of program, Deno.exit,
+ * process.exit): Deno's "unload" event, Bun's process "exit" event, behind one
+ * runtime listener.
+ */
 export function onExit(fn: () => void): void {
-  if (D) g.addEventListener("unload", fn);
-  else proc().on("exit", fn);
+  exitHooks.add(fn);
+  if (exitListenerInstalled) return;
+  exitListenerInstalled = true;
+  if (D) g.addEventListener("unload", runExitHooks);
+  else proc().on("exit", runExitHooks);
 }
 
 /** Removes a hook added with {@linkcode onExit}. */
 export function offExit(fn: () => void): void {
-  if (D) g.removeEventListener("unload", fn);
-  else proc().off("exit", fn);
+  exitHooks.delete(fn);
+}
+
+/** How many exit hooks are waiting (for tests: nothing may leak). */
+export function pendingExitHooks(): number {
+  return exitHooks.size;
 }
 
 /** True on the runtime's main thread, false in a Worker. */
@@ -113,8 +137,28 @@ export function isMainThread(): boolean {
   return typeof g.WorkerGlobalScope === "undefined" || !(g instanceof g.WorkerGlobalScope);
 }
 
-/** `path` made absolute against the current directory, normalized. */
+/**
+ * `path` made absolute against the current directory and normalized (`.`,
+ * `..` and repeated slashes resolved lexically, as node:path's resolve does;
+ * node:path itself would cost Deno ~4 ms of start-up).
+ */
 export function absolutePath(path: string): string {
-  // An absolute first argument keeps node:path from asking the runtime for the cwd.
-  return resolve(cwd(), path);
+  const parts: string[] = [];
+  for (const seg of (path.startsWith("/") ? path : `${cwd()}/${path}`).split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return `/${parts.join("/")}`;
+}
+
+/** The directory part of an absolute, normalized path ("/" for "/x"). */
+export function parentDir(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}
+
+/** node:fs, loaded on first use (Bun: native; Deno: costs ~10 ms once, so only fallbacks use it). */
+export function nodeFs(): typeof import("node:fs") {
+  return proc().getBuiltinModule("node:fs");
 }

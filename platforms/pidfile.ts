@@ -27,9 +27,8 @@
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
-import process from "node:process";
-import { cstr, errno, libc, OSError, platform, pointerAddress } from "../ffi/mod.ts";
+import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { absolutePath, offExit, onExit, parentDir } from "./host.ts";
 import { LockFailed, PidfileError } from "./pidfile_errors.ts";
 import {
   type Contents,
@@ -139,16 +138,6 @@ function failure(e: number, syscall: string, path: string): never {
   throw new OSError(e, syscall, { path });
 }
 
-/** `path` made absolute against getcwd(3) (Deno's process.cwd() would need --allow-read). */
-function absolute(path: string): string {
-  if (path.startsWith("/")) return resolve(path);
-  const buf = new Uint8Array(4097);
-  if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) {
-    throw new OSError(errno(), "getcwd");
-  }
-  return resolve(new TextDecoder().decode(buf.subarray(0, buf.indexOf(0))), path);
-}
-
 // ------------------------------------------------------------------- Pidfile
 
 /**
@@ -196,9 +185,9 @@ export class Pidfile {
       throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
     }
     this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
-    this.path = absolute(path);
+    this.path = absolutePath(path);
     this.#pathC = cstr(this.path);
-    this.#dir = dirname(this.path);
+    this.#dir = parentDir(this.path);
     this.#dirC = cstr(this.#dir);
   }
 
@@ -424,7 +413,7 @@ export class Pidfile {
     this.#id = null;
     heldHere.delete(id);
     if (this.#exitHook) {
-      process.off("exit", this.#exitHook);
+      offExit(this.#exitHook);
       this.#exitHook = null;
     }
     try {
@@ -453,7 +442,7 @@ export class Pidfile {
   }
 
   /**
-   * Releases the lock when the process exits normally (a `process.on("exit")`
+   * Releases the lock when the process exits normally (an exit hook: Deno's `unload` event, Bun's `process.on("exit")`
    * listener, removed again by {@linkcode Pidfile.prototype.release}). A
    * killed process leaves its pidfile unlocked: the next acquire removes it.
    *
@@ -468,7 +457,7 @@ export class Pidfile {
   releaseAtExit(): this {
     if (this.#fd >= 0 && !this.#exitHook) {
       this.#exitHook = () => this.release();
-      process.on("exit", this.#exitHook);
+      onExit(this.#exitHook);
     }
     return this;
   }

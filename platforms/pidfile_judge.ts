@@ -5,10 +5,12 @@
  *
  * @module
  */
-import { lstatSync, statSync } from "node:fs";
 import { errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
 import { processStartTime } from "./process_start.ts";
+import { fdIdentity, type Identity, pathExists, scratch } from "./file_identity.ts";
+
+export { fdIdentity, type Identity, pathExists };
 
 const C = platform.constants;
 const E = platform.errnoNumbers;
@@ -29,66 +31,6 @@ export const OPEN_READ: number = C.O_RDONLY | C.O_NOFOLLOW | C.O_CLOEXEC | C.O_N
   C.O_NOCTTY;
 /** An exclusive flock that does not wait. */
 export const LOCK_TRY: number = C.LOCK_EX | C.LOCK_NB;
-
-// ---------------------------------------------------------------- stat helpers
-
-/** A file's identity: st_dev and st_ino as 32-bit words (lo, hi, lo, hi). */
-export type Identity = Uint32Array;
-
-const ST = platform.layouts.stat;
-const statBytes = new Uint8Array(ST.size);
-const statWords = new Uint32Array(statBytes.buffer);
-const statView = new DataView(statBytes.buffer);
-const DEV = ST.dev / 4;
-const INO = ST.ino / 4;
-
-/** Copies dev/ino from the last stat into `out`; returns st_mode. */
-function takeIdentity(out: Identity): number {
-  out[0] = statWords[DEV];
-  out[1] = ST.devSize === 8 ? statWords[DEV + 1] : 0;
-  out[2] = statWords[INO];
-  out[3] = statWords[INO + 1];
-  return ST.modeSize === 4 ? statView.getUint32(ST.mode, true) : statView.getUint16(ST.mode, true);
-}
-
-function takeNodeIdentity(st: { dev: bigint; ino: bigint; mode: bigint }, out: Identity): number {
-  out[0] = Number(st.dev & 0xffffffffn);
-  out[1] = Number(st.dev >> 32n);
-  out[2] = Number(st.ino & 0xffffffffn);
-  out[3] = Number(st.ino >> 32n);
-  return Number(st.mode);
-}
-
-/** Stores an open fd's dev/ino in `out`; returns its mode (OSError when fstat fails). */
-export function fdIdentity(fd: number, out: Identity): number {
-  const fstat = libc.fstat;
-  if (fstat) {
-    if (fstat(fd, statBytes) === -1) throw new OSError(errno(), "fstat");
-    return takeIdentity(out);
-  }
-  const dir = platform.os === "linux" ? "/proc/self/fd" : "/dev/fd";
-  return takeNodeIdentity(statSync(`${dir}/${fd}`, { bigint: true }), out);
-}
-
-const scratch: Identity = new Uint32Array(4);
-
-/** Is anything at the path (not following a link)? Leaves its identity in `scratch`. */
-export function pathExists(path: string, pathC: Uint8Array): boolean {
-  const lstat = libc.lstat;
-  if (lstat) {
-    if (lstat(pathC, statBytes) === -1) {
-      const e = errno();
-      if (e === ENOENT) return false;
-      throw new OSError(e, "lstat", { path });
-    }
-    takeIdentity(scratch);
-    return true;
-  }
-  const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  if (!st) return false;
-  takeNodeIdentity(st, scratch);
-  return true;
-}
 
 /** Does the path still name the file with identity `id`? */
 export function pathNames(path: string, pathC: Uint8Array, id: Identity): boolean {

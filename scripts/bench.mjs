@@ -6,7 +6,7 @@
 //   node scripts/bench.mjs            all benchmarks
 //   node scripts/bench.mjs --quick    fewer race trials (for a fast look)
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { cpus, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,9 @@ const quick = process.argv.includes("--quick");
 // Which python has celery: Debian's /usr/bin/python3 (the PATH one may be another).
 function findPython() {
   for (const py of ["/usr/bin/python3", "python3"]) {
-    const r = spawnSync(py, ["-c", "import celery; print(celery.__version__)"], { encoding: "utf8" });
+    const r = spawnSync(py, ["-c", "import celery; print(celery.__version__)"], {
+      encoding: "utf8",
+    });
     if (r.status === 0) return { py, version: r.stdout.trim() };
   }
   return null;
@@ -42,11 +44,22 @@ function collect(stdout) {
 }
 
 function run(label, cmd, args, timeoutMs = 15 * 60_000) {
-  const shown = [cmd.replace(root + "/", ""), ...args.map((a) => a.replace(root + "/", ""))].join(" ");
+  const shown = [cmd.replace(root + "/", ""), ...args.map((a) => a.replace(root + "/", ""))].join(
+    " ",
+  );
   process.stdout.write(`-- ${label}: ${shown}\n`);
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   if (r.status !== 0) {
-    notes.push(`\`${shown}\` failed (status ${r.status}${r.signal ? `, ${r.signal}` : ""}): ${(r.stderr || "").trim().split("\n").slice(-3).join(" / ")}`);
+    notes.push(
+      `\`${shown}\` failed (status ${r.status}${r.signal ? `, ${r.signal}` : ""}): ${
+        (r.stderr || "").trim().split("\n").slice(-3).join(" / ")
+      }`,
+    );
     process.stdout.write(r.stderr ?? "");
   }
   collect(r.stdout ?? "");
@@ -55,7 +68,9 @@ function run(label, cmd, args, timeoutMs = 15 * 60_000) {
 
 const benchDir = join(root, "bench");
 const tsBenches = readdirSync(benchDir).filter((f) => f.endsWith(".bench.ts")).sort();
-const scripts = readdirSync(benchDir).filter((f) => /^[a-z_]+\.ts$/.test(f) && !f.startsWith("_") && !f.endsWith(".bench.ts")).sort();
+const scripts = readdirSync(benchDir).filter((f) =>
+  /^[a-z_]+\.ts$/.test(f) && !f.startsWith("_") && !f.endsWith(".bench.ts")
+).sort();
 const pyBenches = readdirSync(benchDir).filter((f) => f.endsWith("_celery.py")).sort();
 
 for (const f of tsBenches) {
@@ -69,7 +84,9 @@ for (const f of scripts) {
 if (python) {
   for (const f of pyBenches) run(f, python.py, [join("bench", f), ...(quick ? ["--quick"] : [])]);
 } else {
-  notes.push("celery is not installed (`apt-get install python3-celery`): the Celery column is empty.");
+  notes.push(
+    "celery is not installed (`apt-get install python3-celery`): the Celery column is empty.",
+  );
 }
 
 const goals = {
@@ -103,21 +120,44 @@ function ratio(a, b) {
 
 const lines = [];
 lines.push("# posixly benchmarks", "");
-lines.push("Made by `npm run bench` (`node scripts/bench.mjs`" + (quick ? " --quick" : "") + `) on ${new Date().toISOString().slice(0, 10)}:`);
-lines.push(`Linux ${release()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ` +
-  `Deno ${spawnSync(bin("deno"), ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].split(" ")[1]}, ` +
-  `Bun ${spawnSync(bin("bun"), ["--version"], { encoding: "utf8" }).stdout.trim()}, ` +
-  (python ? `celery ${python.version} (${python.py})` : "celery not installed") + ".", "");
-lines.push("Timings are means per call from mitata unless the row says otherwise; ratios are posixly / Celery (below 1 is faster).", "");
+lines.push(
+  "Made by `npm run bench` (`node scripts/bench.mjs`" + (quick ? " --quick" : "") +
+    `) on ${new Date().toISOString().slice(0, 10)}:`,
+);
+lines.push(
+  `Linux ${release()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ` +
+    `Deno ${
+      spawnSync(bin("deno"), ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].split(
+        " ",
+      )[1]
+    }, ` +
+    `Bun ${spawnSync(bin("bun"), ["--version"], { encoding: "utf8" }).stdout.trim()}, ` +
+    (python ? `celery ${python.version} (${python.py})` : "celery not installed") + ".",
+  "",
+);
+lines.push(
+  "Timings are means per call from mitata unless the row says otherwise; ratios are posixly / Celery (below 1 is faster).",
+  "",
+);
 lines.push("| area | benchmark | Deno | Bun | Celery | Deno / Celery | Bun / Celery | goal |");
 lines.push("|---|---|---|---|---|---|---|---|");
 for (const area of Object.keys(figures).sort()) {
   for (const [name, byRt] of Object.entries(figures[area])) {
     const goal = goals[`${area}/${name}`] ?? "";
-    lines.push(`| ${area} | ${name} | ${fmt(byRt.deno)} | ${fmt(byRt.bun)} | ${fmt(byRt.celery)} | ${ratio(byRt.deno, byRt.celery)} | ${ratio(byRt.bun, byRt.celery)} | ${goal} |`);
+    lines.push(
+      `| ${area} | ${name} | ${fmt(byRt.deno)} | ${fmt(byRt.bun)} | ${fmt(byRt.celery)} | ${
+        ratio(byRt.deno, byRt.celery)
+      } | ${ratio(byRt.bun, byRt.celery)} | ${goal} |`,
+    );
   }
 }
-lines.push("", "## Commands", "", "Each row above came from one of these, run from the repository root:", "");
+lines.push(
+  "",
+  "## Commands",
+  "",
+  "Each row above came from one of these, run from the repository root:",
+  "",
+);
 for (const c of commands) lines.push(`- \`${c}\``);
 if (notes.length) {
   lines.push("", "## Notes", "");

@@ -1,3 +1,4 @@
+import { pendingExitHooks } from "../platforms/host.ts";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -533,14 +534,14 @@ describe("createPidlock", () => {
     }
   });
 
-  test("a held lock's exit listener goes away with release()", () => {
+  test("a held lock's exit hook goes away with release()", () => {
     const dir = tempDir();
     try {
-      const before = process.listenerCount("exit");
+      const before = pendingExitHooks();
       const lock = createPidlock(join(dir, "a.pid"));
-      assert.equal(process.listenerCount("exit"), before + 1);
+      assert.equal(pendingExitHooks(), before + 1);
       lock.release();
-      assert.equal(process.listenerCount("exit"), before);
+      assert.equal(pendingExitHooks(), before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,90 @@
+/**
+ * A file's identity (device and inode) through fstat/lstat/stat in the C
+ * library (internal). The node:fs fallback, for a glibc older than 2.33
+ * that exports no `fstat`, is loaded only when needed: importing node:fs
+ * costs Deno ~10 ms at start-up.
+ *
+ * @module
+ */
+import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { nodeFs } from "./host.ts";
+
+const ENOENT = platform.errnoNumbers.ENOENT;
+
+/** A file's identity: st_dev and st_ino as 32-bit words (lo, hi, lo, hi). */
+export type Identity = Uint32Array;
+
+const ST = platform.layouts.stat;
+const statBytes = new Uint8Array(ST.size);
+const statWords = new Uint32Array(statBytes.buffer);
+const statView = new DataView(statBytes.buffer);
+const DEV = ST.dev / 4;
+const INO = ST.ino / 4;
+
+/** Copies dev/ino from the last stat into `out`; returns st_mode. */
+function takeIdentity(out: Identity): number {
+  out[0] = statWords[DEV];
+  out[1] = ST.devSize === 8 ? statWords[DEV + 1] : 0;
+  out[2] = statWords[INO];
+  out[3] = statWords[INO + 1];
+  return ST.modeSize === 4 ? statView.getUint32(ST.mode, true) : statView.getUint16(ST.mode, true);
+}
+
+function takeNodeIdentity(st: { dev: bigint; ino: bigint; mode: bigint }, out: Identity): number {
+  out[0] = Number(st.dev & 0xffffffffn);
+  out[1] = Number(st.dev >> 32n);
+  out[2] = Number(st.ino & 0xffffffffn);
+  out[3] = Number(st.ino >> 32n);
+  return Number(st.mode);
+}
+
+/** Stores an open fd's dev/ino in `out`; returns its mode (OSError when fstat fails). */
+export function fdIdentity(fd: number, out: Identity): number {
+  const fstat = libc.fstat;
+  if (fstat) {
+    if (fstat(fd, statBytes) === -1) throw new OSError(errno(), "fstat");
+    return takeIdentity(out);
+  }
+  const dir = platform.os === "linux" ? "/proc/self/fd" : "/dev/fd";
+  return takeNodeIdentity(nodeFs().statSync(`${dir}/${fd}`, { bigint: true }), out);
+}
+
+/** Where {@linkcode pathExists} leaves the identity it found. */
+export const scratch: Identity = new Uint32Array(4);
+
+/** Is anything at the path (not following a link)? Leaves its identity in `scratch`. */
+export function pathExists(path: string, pathC: Uint8Array): boolean {
+  const lstat = libc.lstat;
+  if (lstat) {
+    if (lstat(pathC, statBytes) === -1) {
+      const e = errno();
+      if (e === ENOENT) return false;
+      throw new OSError(e, "lstat", { path });
+    }
+    takeIdentity(scratch);
+    return true;
+  }
+  const st = nodeFs().lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!st) return false;
+  takeNodeIdentity(st, scratch);
+  return true;
+}
+
+/**
+ * Stores the identity of the file `path` names (following symbolic links) in
+ * `out`; false when it cannot be stat'ed.
+ */
+export function statIdentity(path: string, pathC: Uint8Array, out: Identity): boolean {
+  const stat = libc.stat;
+  if (stat) {
+    if (stat(pathC, statBytes) === -1) return false;
+    takeIdentity(out);
+    return true;
+  }
+  try {
+    takeNodeIdentity(nodeFs().statSync(path, { bigint: true }), out);
+    return true;
+  } catch {
+    return false;
+  }
+}

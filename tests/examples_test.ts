@@ -1,0 +1,35 @@
+// Runs each short example as a user would: `deno run --allow-ffi examples/X.ts`
+// (no other permission) or `bun examples/X.ts`, and checks what it prints.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { isBun, isRoot } from "./_util.ts";
+
+function runExample(name: string): { status: number | null; stdout: string; stderr: string } {
+  const file = fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
+  const args = isBun ? [file] : ["run", "--quiet", "--allow-ffi", file];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+const expectations: Record<string, RegExp[]> = {
+  "pidlock.ts": [/Seems we're already running\? \(pid: \d+\)/, /after the block: absent/],
+  "drop_privileges.ts": isRoot
+    ? [/after:\s+uid=65534,65534,65534 gid=65534,65534,65534/, /setuid\(0\) fails: EPERM/]
+    : [/not root/i],
+  "signals.ts": [/handler ran for SIGUSR1 \(10\)/, /USR1 ignored and survived/, /alarm after/],
+  "locals.ts": [/user=alice/, /user=bob/, /top level ctx 1/],
+  "proctitle.ts": [/returned "\[example\] -active-"/, /\[celeryd: w1@host:MainProcess\] busy/],
+};
+
+describe("examples run as they are", () => {
+  for (const [name, patterns] of Object.entries(expectations)) {
+    test(name, () => {
+      const r = runExample(name);
+      assert.equal(r.status, 0, `examples/${name} exited ${r.status}\n${r.stderr}`);
+      for (const p of patterns) assert.match(r.stdout, p, `examples/${name} output:\n${r.stdout}`);
+    });
+  }
+});
