@@ -7,7 +7,7 @@
  */
 import { errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
-import { processStartTime } from "./process_start.ts";
+import { processIsZombie, processStartTime } from "./process_start.ts";
 import { fdIdentity, type Identity, pathExists, scratch } from "./file_identity.ts";
 
 export { fdIdentity, type Identity, pathExists };
@@ -127,6 +127,9 @@ function liveness(pid: number, start: number | null): { alive: boolean; reason: 
     reason = e === EPERM
       ? "process exists (EPERM: another user's process)"
       : `kill(pid, 0) failed with errno ${e}; taken as alive`;
+  } else if (processIsZombie(pid)) {
+    // kill(pid, 0) succeeds for an exited process that is not reaped yet.
+    return { alive: false, reason: "the process has exited (a zombie, not yet reaped)" };
   }
   if (start !== null) {
     const actual = processStartTime(pid);

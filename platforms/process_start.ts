@@ -1,6 +1,6 @@
 /**
  * A process's start time, the stamp that tells a live process from a later
- * one that reuses its pid.
+ * one that reuses its pid, and whether it is a zombie.
  *
  * @module
  */
@@ -28,6 +28,33 @@ const statBuffer = new Uint8Array(4096);
  * ```
  */
 export function processStartTime(pid: number): number | null {
+  const text = readProcStat(pid);
+  return text === null ? null : parseStartTime(text);
+}
+
+/**
+ * True when process `pid` has exited but its parent has not reaped it yet (a
+ * zombie, state `Z` or `X` in `/proc/PID/stat`): `kill(pid, 0)` still succeeds
+ * for it, yet it holds nothing. False when it is running, unknown or gone.
+ *
+ * @param pid a process id (a positive integer)
+ * @returns whether it is a zombie
+ *
+ * @example
+ * ```ts
+ * import { processIsZombie } from "@posixly/posixly";
+ * console.log(processIsZombie(1)); // false
+ * ```
+ */
+export function processIsZombie(pid: number): boolean {
+  const text = readProcStat(pid);
+  if (text === null) return false;
+  const state = text[text.lastIndexOf(")") + 2];
+  return state === "Z" || state === "X";
+}
+
+/** The text of /proc/PID/stat, or null when it cannot be read. */
+function readProcStat(pid: number): string | null {
   if (!Number.isInteger(pid) || pid <= 0 || pid > 0x7fffffff) {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
   }
@@ -47,7 +74,7 @@ export function processStartTime(pid: number): number | null {
   }
   let text = "";
   for (let i = 0; i < n; i++) text += String.fromCharCode(statBuffer[i]);
-  return parseStartTime(text);
+  return text;
 }
 
 /**

@@ -32,6 +32,8 @@ import {
   parseStartTime,
   Pidfile,
   PidfileError,
+  posixSpawn,
+  processIsZombie,
   processStartTime,
 } from "../mod.ts";
 import { fixture, isRoot, runScript, scriptArgs, sleep, startScript } from "./_util.ts";
@@ -356,6 +358,27 @@ describe("Pidfile: liveness", () => {
       assert.equal(existsSync(path), false);
       assert.equal(new Pidfile(path).removeIfStale(), true); // nothing there: true, as Celery
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an unlocked file naming a zombie (exited, not reaped) is stale", async () => {
+    const dir = tempDir();
+    // posixSpawn's children are not reaped by the runtime: this one stays a zombie.
+    const zombie = posixSpawn("/bin/true", { args: ["true"] });
+    try {
+      const deadline = Date.now() + 5000;
+      while (!processIsZombie(zombie) && Date.now() < deadline) await sleep(5);
+      assert.equal(processIsZombie(zombie), true);
+      assert.equal(libc.kill(zombie, 0), 0, "kill(pid, 0) succeeds for a zombie");
+      const path = join(dir, "z.pid");
+      writeFileSync(path, `${zombie}\n`);
+      assert.equal(new Pidfile(path).inspect().status, "stale");
+      const lock = createPidlock(path);
+      assert.equal(lock.readPid(), PID);
+      lock.release();
+    } finally {
+      libc.waitpid(zombie, new Int32Array(1), 0);
       rmSync(dir, { recursive: true, force: true });
     }
   });
