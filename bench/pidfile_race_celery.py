@@ -5,7 +5,7 @@ call celery.platforms.create_pidlock on one path at once, TRIALS times
 A winner keeps the lock until every process has answered, so two winners in
 one trial held it at the same time (each trial the processes wait for one
 shared instant plus a random jitter of up to 0-0.2 ms, then race); each winner also checks with an O_EXCL
-marker. Same output form as bench/pidfile_race.ts:
+marker. Same output form as bench/pidfile_race.bench.ts:
 
     /usr/bin/python3 bench/pidfile_race_celery.py [TRIALS] [PROCS]
 """
@@ -38,7 +38,7 @@ def worker(path):
         cmd = parts[0] if parts else ""
         if cmd == "go":
             # Start together: nap, then spin until the coordinator's start time
-            # plus a random jitter (as bench/pidfile_race.ts).
+            # plus a random jitter (as bench/pidfile_race.bench.ts).
             end = (float(parts[1]) + random.random() * float(parts[2])) / 1000
             nap = end - time.time() - 0.003
             if nap > 0:
@@ -147,5 +147,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         worker(sys.argv[2])
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000,
-             int(sys.argv[2]) if len(sys.argv) > 2 else 32)
+        args = [a for a in sys.argv[1:] if a != "--quick"]
+        default_trials = 100 if "--quick" in sys.argv else 1000
+        main(int(args[0]) if len(args) > 0 else default_trials,
+             int(args[1]) if len(args) > 1 else 32)

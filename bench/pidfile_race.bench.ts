@@ -7,8 +7,8 @@
  * the lock until every process has answered, so two winners in one trial
  * held it at the same time; each winner also checks with an O_EXCL marker.
  *
- *   deno run -A bench/pidfile_race.ts [TRIALS] [PROCS]
- *   bun bench/pidfile_race.ts [TRIALS] [PROCS]
+ *   deno run -A bench/pidfile_race.bench.ts [TRIALS] [PROCS]
+ *   bun bench/pidfile_race.bench.ts [TRIALS] [PROCS]
  *
  * Prints `BENCH_JSON` with "race double holders <state>" (count),
  * "race no holder <state>" (count) and "race trials" (count).
@@ -172,14 +172,16 @@ async function main(trials: number, procs: number): Promise<void> {
   console.log("BENCH_JSON " + JSON.stringify({ area: "pidfile", runtime, figures }));
 }
 
-const argv = process.argv.slice(2);
+// --quick (from `npm run bench -- --quick`): 100 trials per state.
+const quick = process.argv.includes("--quick");
+const argv = process.argv.slice(2).filter((a) => a !== "--quick");
 if (argv[0] === "--worker") {
   worker(argv[1]);
 } else {
-  const trials = Number(argv[0] ?? 1000);
+  const trials = Number(argv[0] ?? (quick ? 100 : 1000));
   const procs = Number(argv[1] ?? 32);
   if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(procs) || procs < 2) {
-    console.error("usage: pidfile_race.ts [TRIALS>=1] [PROCS>=2]");
+    console.error("usage: pidfile_race.bench.ts [TRIALS>=1] [PROCS>=2]");
     process.exit(64);
   }
   await main(trials, procs);
