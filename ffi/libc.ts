@@ -28,7 +28,8 @@ export type ResultValue<T extends NativeType> = T extends "i16" | "i32" | "u32" 
   : T extends "void" ? void
   : never;
 
-type Params<P extends readonly NativeType[]> = { -readonly [I in keyof P]: ParamValue<P[I]> };
+/** JS parameter types for a tuple of native types. */
+export type Params<P extends readonly NativeType[]> = { -readonly [I in keyof P]: ParamValue<P[I]> };
 
 /** The JS signature of one bound symbol. */
 export type NativeFunction<S extends SymbolSpec> = (
@@ -45,6 +46,8 @@ export type Libc = {
 /** Thrown when the runtime refuses FFI (Deno without `--allow-ffi`). */
 export class FfiPermissionError extends Error {
   /**
+   * Builds the error from the runtime's refusal.
+   *
    * @param cause the runtime's own error
    *
    * @example
@@ -70,6 +73,8 @@ export class FfiPermissionError extends Error {
 /** Thrown when a required C symbol cannot be bound. */
 export class FfiSymbolError extends Error {
   /**
+   * Builds the error for a symbol that could not be bound.
+   *
    * @param symbol the C symbol's name
    * @param cause the runtime's own error
    *

@@ -40,6 +40,8 @@ export class OSError extends Error {
   readonly dest?: string;
 
   /**
+   * Builds the error; the message comes from strerror(3).
+   *
    * @param errnum errno number
    * @param syscall name of the failed call
    * @param options path, dest, cause

@@ -65,74 +65,131 @@ export interface StructLayouts {
 
 /** Numeric constants whose values depend on the platform. */
 export interface Constants {
+  /** The C constant `O_RDONLY` on this platform (-1 where it does not exist). */
   O_RDONLY: number;
+  /** The C constant `O_WRONLY` on this platform (-1 where it does not exist). */
   O_WRONLY: number;
+  /** The C constant `O_RDWR` on this platform (-1 where it does not exist). */
   O_RDWR: number;
+  /** The C constant `O_CREAT` on this platform (-1 where it does not exist). */
   O_CREAT: number;
+  /** The C constant `O_EXCL` on this platform (-1 where it does not exist). */
   O_EXCL: number;
+  /** The C constant `O_NOCTTY` on this platform (-1 where it does not exist). */
   O_NOCTTY: number;
+  /** The C constant `O_TRUNC` on this platform (-1 where it does not exist). */
   O_TRUNC: number;
+  /** The C constant `O_APPEND` on this platform (-1 where it does not exist). */
   O_APPEND: number;
+  /** The C constant `O_NONBLOCK` on this platform (-1 where it does not exist). */
   O_NONBLOCK: number;
+  /** The C constant `O_DIRECTORY` on this platform (-1 where it does not exist). */
   O_DIRECTORY: number;
+  /** The C constant `O_NOFOLLOW` on this platform (-1 where it does not exist). */
   O_NOFOLLOW: number;
+  /** The C constant `O_CLOEXEC` on this platform (-1 where it does not exist). */
   O_CLOEXEC: number;
+  /** The C constant `LOCK_SH` on this platform (-1 where it does not exist). */
   LOCK_SH: number;
+  /** The C constant `LOCK_EX` on this platform (-1 where it does not exist). */
   LOCK_EX: number;
+  /** The C constant `LOCK_NB` on this platform (-1 where it does not exist). */
   LOCK_NB: number;
+  /** The C constant `LOCK_UN` on this platform (-1 where it does not exist). */
   LOCK_UN: number;
+  /** The C constant `RLIMIT_NOFILE` on this platform (-1 where it does not exist). */
   RLIMIT_NOFILE: number;
+  /** The C constant `RLIM_INFINITY` on this platform (-1 where it does not exist). */
   RLIM_INFINITY: bigint;
+  /** The C constant `_SC_OPEN_MAX` on this platform (-1 where it does not exist). */
   _SC_OPEN_MAX: number;
+  /** The C constant `_SC_NGROUPS_MAX` on this platform (-1 where it does not exist). */
   _SC_NGROUPS_MAX: number;
+  /** The C constant `_SC_GETPW_R_SIZE_MAX` on this platform (-1 where it does not exist). */
   _SC_GETPW_R_SIZE_MAX: number;
+  /** The C constant `_SC_GETGR_R_SIZE_MAX` on this platform (-1 where it does not exist). */
   _SC_GETGR_R_SIZE_MAX: number;
+  /** The C constant `SIG_DFL` on this platform (-1 where it does not exist). */
   SIG_DFL: number;
+  /** The C constant `SIG_IGN` on this platform (-1 where it does not exist). */
   SIG_IGN: number;
+  /** The C constant `SA_SIGINFO` on this platform (-1 where it does not exist). */
   SA_SIGINFO: number;
+  /** The C constant `SA_RESTART` on this platform (-1 where it does not exist). */
   SA_RESTART: number;
+  /** The C constant `SIG_BLOCK` on this platform (-1 where it does not exist). */
   SIG_BLOCK: number;
+  /** The C constant `SIG_UNBLOCK` on this platform (-1 where it does not exist). */
   SIG_UNBLOCK: number;
+  /** The C constant `SIG_SETMASK` on this platform (-1 where it does not exist). */
   SIG_SETMASK: number;
+  /** The C constant `ITIMER_REAL` on this platform (-1 where it does not exist). */
   ITIMER_REAL: number;
+  /** The C constant `PR_SET_PDEATHSIG` on this platform (-1 where it does not exist). */
   PR_SET_PDEATHSIG: number;
+  /** The C constant `PR_GET_PDEATHSIG` on this platform (-1 where it does not exist). */
   PR_GET_PDEATHSIG: number;
+  /** The C constant `PR_SET_NAME` on this platform (-1 where it does not exist). */
   PR_SET_NAME: number;
+  /** The C constant `PR_GET_NAME` on this platform (-1 where it does not exist). */
   PR_GET_NAME: number;
+  /** The C constant `POSIX_SPAWN_RESETIDS` on this platform (-1 where it does not exist). */
   POSIX_SPAWN_RESETIDS: number;
+  /** The C constant `POSIX_SPAWN_SETPGROUP` on this platform (-1 where it does not exist). */
   POSIX_SPAWN_SETPGROUP: number;
+  /** The C constant `POSIX_SPAWN_SETSIGDEF` on this platform (-1 where it does not exist). */
   POSIX_SPAWN_SETSIGDEF: number;
+  /** The C constant `POSIX_SPAWN_SETSIGMASK` on this platform (-1 where it does not exist). */
   POSIX_SPAWN_SETSIGMASK: number;
+  /** The C constant `POSIX_SPAWN_SETSID` on this platform (-1 where it does not exist). */
   POSIX_SPAWN_SETSID: number;
+  /** The C constant `AF_UNIX` on this platform (-1 where it does not exist). */
   AF_UNIX: number;
+  /** The C constant `SOCK_DGRAM` on this platform (-1 where it does not exist). */
   SOCK_DGRAM: number;
+  /** The C constant `SOCK_CLOEXEC` on this platform (-1 where it does not exist). */
   SOCK_CLOEXEC: number;
+  /** The C constant `F_GETFD` on this platform (-1 where it does not exist). */
   F_GETFD: number;
+  /** The C constant `F_SETFD` on this platform (-1 where it does not exist). */
   F_SETFD: number;
+  /** The C constant `F_GETFL` on this platform (-1 where it does not exist). */
   F_GETFL: number;
+  /** The C constant `F_SETFL` on this platform (-1 where it does not exist). */
   F_SETFL: number;
+  /** The C constant `FD_CLOEXEC` on this platform (-1 where it does not exist). */
   FD_CLOEXEC: number;
+  /** The C constant `WNOHANG` on this platform (-1 where it does not exist). */
   WNOHANG: number;
   /** open(2) flag for an unnamed file in a directory; 0 where the platform has none. */
   O_TMPFILE: number;
+  /** The C constant `AT_FDCWD` on this platform (-1 where it does not exist). */
   AT_FDCWD: number;
   /** linkat(2) flag: link the fd itself; 0 where the platform has none. */
   AT_EMPTY_PATH: number;
+  /** The C constant `AT_SYMLINK_FOLLOW` on this platform (-1 where it does not exist). */
   AT_SYMLINK_FOLLOW: number;
+  /** The C constant `S_IFMT` on this platform (-1 where it does not exist). */
   S_IFMT: number;
+  /** The C constant `S_IFREG` on this platform (-1 where it does not exist). */
   S_IFREG: number;
 }
 
 /** Everything posixly needs to know about the platform it runs on. */
 export interface Platform {
+  /** The operating system. */
   os: OsName;
+  /** The CPU architecture. */
   arch: ArchName;
+  /** The C library (looked up on first read). */
   libc: LibcName;
   /** File name given to dlopen for the C library. */
   libraryName: string;
   /** Symbol that returns the address of the calling thread's errno. */
   errnoSymbol: "__errno_location" | "__error";
+  /** Struct layouts. */
   layouts: StructLayouts;
+  /** Numeric constants. */
   constants: Constants;
   /** errno number -> canonical name. */
   errnoNames: Readonly<Record<number, string>>;

@@ -31,7 +31,9 @@ export type NativeType =
 
 /** One C function: its parameter and result types. */
 export interface SymbolSpec {
+  /** The parameters' types, in order. */
   readonly parameters: readonly NativeType[];
+  /** The result's type. */
   readonly result: NativeType;
   /** The C symbol's name when it differs from the table key (one C function, two typings). */
   readonly name?: string;

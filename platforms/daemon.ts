@@ -19,6 +19,7 @@
  * @module
  */
 import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
+import { readFileWithLibc } from "./libc_file.ts";
 import {
   absolutePath,
   chdir,
@@ -89,6 +90,8 @@ export class DaemonError extends Error {
   readonly exitCode: number;
 
   /**
+   * Builds the error with the exit code the launcher should use.
+   *
    * @param message what went wrong, for the user
    * @param exitCode the exit code (default 1)
    * @param options cause
@@ -160,37 +163,6 @@ function optionalId(
   return value;
 }
 
-/** Reads a whole (small) file through libc: works without Deno's read permission. */
-function readSmallFile(path: string): Uint8Array {
-  const c = platform.constants;
-  const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(65536);
-      const n = Number(libc.read(fd, buf, buf.length));
-      if (n === -1) {
-        const e = errno();
-        if (e === platform.errnoNumbers.EINTR) continue;
-        throw new OSError(e, "read", { path });
-      }
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
-  } finally {
-    libc.close(fd);
-  }
-}
-
 /**
  * This process's environment: `process.env`, or, where the runtime refuses
  * it (Deno without --allow-env, whose programs then cannot have changed it),
@@ -202,7 +174,7 @@ function currentEnvironment(): Record<string, string> {
   } catch (e) {
     if (platform.os !== "linux") throw e;
     const env: Record<string, string> = {};
-    for (const entry of decoder.decode(readSmallFile("/proc/self/environ")).split("\0")) {
+    for (const entry of decoder.decode(readFileWithLibc("/proc/self/environ")).split("\0")) {
       const eq = entry.indexOf("=");
       if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
     }

@@ -34,6 +34,15 @@ function assertFd(fd: number, what = "fd"): void {
  * ```
  */
 export function getFdmax(): number | null;
+/**
+ * The highest number of open files, or `defaultValue` when it is unlimited.
+ *
+ * @example
+ * ```ts
+ * import { getFdmax } from "@posixly/posixly";
+ * console.log(getFdmax(2048));
+ * ```
+ */
 export function getFdmax<D>(defaultValue: D): number | D;
 export function getFdmax(defaultValue: unknown = null): unknown {
   const { rlimit } = platform.layouts;

@@ -12,6 +12,7 @@
  * @module
  */
 import { check, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
+import { readFileWithLibc } from "./libc_file.ts";
 import { execPath, isMainThread, scriptArgs } from "./host.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -25,34 +26,6 @@ function splitCmdline(bytes: Uint8Array): string[] {
   const parts = text.split("\0");
   if (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
   return parts;
-}
-
-/** Reads a whole file through the C library (no runtime file permission needed). */
-function readWithLibc(path: string): Uint8Array {
-  const { O_RDONLY, O_CLOEXEC } = platform.constants;
-  const name = new TextEncoder().encode(`${path}\0`);
-  const fd = check(libc.open(name, O_RDONLY | O_CLOEXEC, 0), "open", { path });
-  try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = new Uint8Array(4096);
-      const n = Number(libc.read(fd, chunk, BigInt(chunk.length)));
-      if (n < 0) check(-1, "read", { path });
-      if (n <= 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  } finally {
-    libc.close(fd);
-  }
 }
 
 function runtimeCommandLine(): string[] {
@@ -87,7 +60,7 @@ export function originalCommandLine(): string[] {
   if (original === undefined) {
     try {
       original = platform.os === "linux"
-        ? splitCmdline(readWithLibc("/proc/self/cmdline"))
+        ? splitCmdline(readFileWithLibc("/proc/self/cmdline"))
         : runtimeCommandLine();
     } catch {
       original = runtimeCommandLine();
@@ -104,7 +77,7 @@ function findArgvArea(): { start: bigint; length: number } | null {
   if (platform.os !== "linux") return argvArea;
   let stat: string;
   try {
-    stat = new TextDecoder().decode(readWithLibc("/proc/self/stat"));
+    stat = new TextDecoder().decode(readFileWithLibc("/proc/self/stat"));
   } catch {
     return argvArea;
   }

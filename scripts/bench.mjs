@@ -34,7 +34,7 @@ const notes = [];
 
 function collect(stdout) {
   for (const line of stdout.split("\n")) {
-    if (line.startsWith("BENCH_NOTE ")) notes.push(line.slice(11));
+    if (line.startsWith("BENCH_NOTE ") && !notes.includes(line.slice(11))) notes.push(line.slice(11));
     if (!line.startsWith("BENCH_JSON ")) continue;
     const { area, runtime, figures: f } = JSON.parse(line.slice(11));
     for (const [name, fig] of Object.entries(f)) {
@@ -119,7 +119,7 @@ function fmt(fig) {
   return `${Number(value.toFixed(3))} ${unit}`;
 }
 function ratio(a, b) {
-  if (!a || !b || a.unit !== b.unit || !b.value) return "—";
+  if (!a || !b || a.unit !== b.unit || !b.value || a.unit === "count") return "—";
   return `${(a.value / b.value).toFixed(2)}x`;
 }
 

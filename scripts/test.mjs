@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // posixly's whole check, run by `npm test` and CI: fmt, lint, type checks for
-// Deno and Bun, the suite on Deno and on Bun, and `deno publish --dry-run`.
+// Deno and Bun, JSDoc on every export (`deno doc --lint`), the suite on Deno
+// and on Bun, and `deno publish --dry-run`.
 // The last line is "N passed, N failed, N skipped", counting every test in
 // both runtimes plus each check step.
 import { spawnSync } from "node:child_process";
@@ -108,6 +109,7 @@ const tsFiles = [
 step("fmt", bin("deno"), ["fmt", "--check"]);
 step("lint", bin("deno"), ["lint"]);
 step("deno-check", bin("deno"), ["check", ...tsFiles]);
+step("doc-lint", bin("deno"), ["doc", "--lint", "mod.ts", "ffi/mod.ts", "platforms/mod.ts", "threads/mod.ts"]);
 step("bun-typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
 suite("deno", bin("deno"), [
   "test",

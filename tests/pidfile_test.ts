@@ -584,52 +584,6 @@ function firstLine(stream: Readable): Promise<string> {
   });
 }
 
-const celeryPython = spawnSync("/usr/bin/python3", ["-c", "import celery.platforms"]).status === 0;
-if (!celeryPython) {
-  console.log("pidfile_test: skipping Celery interop: /usr/bin/python3 has no celery");
-}
-
-describe("Celery interop", () => {
-  test(
-    "Celery reads posixly's pidfile; posixly reads and judges Celery's",
-    {
-      skip: celeryPython
-        ? false
-        : "needs /usr/bin/python3 with celery (apt-get install python3-celery)",
-    },
-    () => {
-      const dir = tempDir();
-      try {
-        const path = join(dir, "a.pid");
-        const lock = new Pidfile(path).acquire();
-        const py = (code: string) =>
-          spawnSync("/usr/bin/python3", ["-c", code, path], { encoding: "utf8" });
-        const r = py(
-          "import sys; from celery.platforms import Pidfile; print(Pidfile(sys.argv[1]).read_pid())",
-        );
-        assert.equal(r.status, 0, r.stderr);
-        assert.equal(r.stdout.trim(), String(PID));
-        // Celery's remove_if_stale sees a live pid too and keeps it.
-        const r2 = py(
-          "import sys; from celery.platforms import Pidfile; print(Pidfile(sys.argv[1]).remove_if_stale())",
-        );
-        assert.equal(r2.stdout.trim(), "False");
-        lock.release();
-        // Celery writes; its process is gone by now: stale for posixly.
-        const r3 = py(
-          "import sys, os; from celery.platforms import Pidfile; Pidfile(sys.argv[1]).acquire(); print(os.getpid())",
-        );
-        assert.equal(r3.status, 0, r3.stderr);
-        assert.equal(new Pidfile(path).readPid(), Number(r3.stdout.trim()));
-        assert.equal(new Pidfile(path).inspect().status, "stale");
-        createPidlock(path).release();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
-});
-
 describe("another user's live process", () => {
   test(
     "a checker running as nobody gets EPERM and keeps the pidfile (it could remove a dead one)",
