@@ -29,7 +29,9 @@ export type ResultValue<T extends NativeType> = T extends "i16" | "i32" | "u32" 
   : never;
 
 /** JS parameter types for a tuple of native types. */
-export type Params<P extends readonly NativeType[]> = { -readonly [I in keyof P]: ParamValue<P[I]> };
+export type Params<P extends readonly NativeType[]> = {
+  -readonly [I in keyof P]: ParamValue<P[I]>;
+};
 
 /** The JS signature of one bound symbol. */
 export type NativeFunction<S extends SymbolSpec> = (

@@ -34,7 +34,9 @@ const notes = [];
 
 function collect(stdout) {
   for (const line of stdout.split("\n")) {
-    if (line.startsWith("BENCH_NOTE ") && !notes.includes(line.slice(11))) notes.push(line.slice(11));
+    if (line.startsWith("BENCH_NOTE ") && !notes.includes(line.slice(11))) {
+      notes.push(line.slice(11));
+    }
     if (!line.startsWith("BENCH_JSON ")) continue;
     const { area, runtime, figures: f } = JSON.parse(line.slice(11));
     for (const [name, fig] of Object.entries(f)) {

@@ -109,7 +109,14 @@ const tsFiles = [
 step("fmt", bin("deno"), ["fmt", "--check"]);
 step("lint", bin("deno"), ["lint"]);
 step("deno-check", bin("deno"), ["check", ...tsFiles]);
-step("doc-lint", bin("deno"), ["doc", "--lint", "mod.ts", "ffi/mod.ts", "platforms/mod.ts", "threads/mod.ts"]);
+step("doc-lint", bin("deno"), [
+  "doc",
+  "--lint",
+  "mod.ts",
+  "ffi/mod.ts",
+  "platforms/mod.ts",
+  "threads/mod.ts",
+]);
 step("bun-typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
 suite("deno", bin("deno"), [
   "test",
