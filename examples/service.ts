@@ -32,6 +32,7 @@ const ctx = await detached({
   workdir: dir,
   umask: 0o022,
   ready: "manual",
+  timeoutMs: 8000,
 });
 
 const log = (msg: string): void => {

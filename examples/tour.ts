@@ -9,7 +9,7 @@
  */
 import process from "node:process";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,12 +38,27 @@ const alive = (pid: number): boolean => {
 };
 const sleep = (n: number): Promise<void> => new Promise((r) => setTimeout(r, n));
 
+function ourProcesses(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir) && alive(pid)) pids.push(pid);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
 async function tour(): Promise<void> {
   console.log(`posixly tour on ${runtimeImplementation()} in ${dir}\n`);
 
   step = "launch the daemon";
   const args = isBun ? [service, dir] : ["run", "-A", service, dir];
-  const launch = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 10_000 });
+  // The service gives its daemon 8 s to get ready (timeoutMs), less than this limit.
+  const launch = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 15_000 });
   say("launcher exit status", `${launch.status} (after ${ms()})`);
   if (launch.status !== 0) throw new Error(`launcher failed: ${launch.stderr.trim()}`);
 
@@ -112,10 +127,21 @@ try {
   console.error(`\ntour FAILED at step "${step}": ${(e as Error).message}`);
   status = 1;
 } finally {
-  if (daemonPid > 0 && alive(daemonPid)) {
+  // Ours: the pid in the pidfile, and every process whose command line names our
+  // directory (a daemon whose launcher was killed before the pidfile was written;
+  // setProcessTitle changes the command line only after that).
+  const leftovers = new Set(ourProcesses());
+  try {
+    const pid = Number(readFileSync(pidfile, "utf8").split("\n")[0]);
+    if (pid > 0 && alive(pid)) leftovers.add(pid);
+  } catch {
+    // no pidfile
+  }
+  if (daemonPid > 0 && alive(daemonPid)) leftovers.add(daemonPid);
+  for (const pid of leftovers) {
     try {
-      process.kill(daemonPid, "SIGKILL");
-      console.error(`killed daemon ${daemonPid}`);
+      process.kill(pid, "SIGKILL");
+      console.error(`killed leftover process ${pid}`);
     } catch { /* already gone */ }
   }
   rmSync(dir, { recursive: true, force: true });

@@ -195,7 +195,12 @@ function takeMarker(): { fd: number; token: string } | null {
   }
   const m = /^(\d+):([0-9a-f]{32})$/.exec(value);
   if (!m) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
-  return { fd: Number(m[1]), token: m[2] };
+  const fd = Number(m[1]);
+  // posix_spawn's dup2 left it inheritable: a child started before ready would keep
+  // the launcher waiting (no end-of-file when this daemon dies).
+  const { F_SETFD, FD_CLOEXEC } = platform.constants;
+  libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return { fd, token: m[2] };
 }
 
 function randomToken(): string {

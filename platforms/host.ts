@@ -42,7 +42,14 @@ export function deleteEnv(name: string): void {
 export function cwd(): string {
   const buf = new Uint8Array(4096);
   if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) raiseErrno("getcwd");
-  return new TextDecoder().decode(buf.subarray(0, buf.indexOf(0)));
+  const bytes = buf.subarray(0, buf.indexOf(0));
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new TypeError(
+      "the current directory's name is not valid UTF-8; give posixly absolute paths instead",
+    );
+  }
 }
 
 /** Changes the working directory, in the C library and in the runtime's own view of it. */

@@ -229,6 +229,8 @@ export class Pidfile {
   /**
    * Celery's `is_locked()`: true when a file (or link) exists at the path.
    * It says nothing about liveness: see {@linkcode Pidfile.prototype.inspect}.
+   * A path this process may not look at (EACCES) gives false, as Celery's
+   * `os.path.exists` does.
    *
    * @example
    * ```ts
@@ -237,7 +239,12 @@ export class Pidfile {
    * ```
    */
   isLocked(): boolean {
-    return pathExists(this.path, this.#pathC);
+    try {
+      return pathExists(this.path, this.#pathC);
+    } catch (e) {
+      if (e instanceof OSError && (e.errno === EACCES || e.errno === EPERM)) return false;
+      throw e;
+    }
   }
 
   /**
@@ -278,6 +285,14 @@ export class Pidfile {
     }
     let contents: Contents;
     try {
+      const mode = fdIdentity(fd, new Uint32Array(4));
+      if ((mode & C.S_IFMT) !== C.S_IFREG) {
+        throw new PidfileError(
+          `pidfile ${this.path} is not a regular file (mode 0o${mode.toString(8)})`,
+          this.path,
+          "not-regular",
+        );
+      }
       contents = parseContents(readHead(fd, this.path));
     } finally {
       libc.close(fd);
@@ -394,9 +409,10 @@ export class Pidfile {
   /**
    * Releases the lock: removes the pidfile if the path still names this
    * object's own file (never another process's), then drops the flock. Does
-   * nothing when not held. Failing to unlink for lack of permission (say,
-   * after dropping privileges) is ignored, as Celery does: the file is left
-   * unlocked, and so stale.
+   * nothing when not held. Failing to remove it for lack of permission (say,
+   * after dropping privileges) is ignored, as Celery does, but the file is
+   * emptied first (through the held descriptor) and left unlocked, so every
+   * other process judges it stale at once.
    *
    * @example
    * ```ts
@@ -416,14 +432,29 @@ export class Pidfile {
       offExit(this.#exitHook);
       this.#exitHook = null;
     }
+    let removed = false;
     try {
-      if (pathNames(this.path, this.#pathC, id) && libc.unlink(this.#pathC) === -1) {
-        const e = errno();
-        if (e !== ENOENT && e !== EACCES && e !== EPERM && e !== E.EROFS) {
-          throw new OSError(e, "unlink", { path: this.path });
-        }
+      let ours: boolean | null = null; // null: cannot tell
+      try {
+        ours = pathNames(this.path, this.#pathC, id);
+      } catch (e) {
+        // EACCES/EPERM: the directory is closed to us now (privileges dropped).
+        if (!(e instanceof OSError) || (e.errno !== EACCES && e.errno !== EPERM)) throw e;
       }
+      if (ours) {
+        if (libc.unlink(this.#pathC) === 0) removed = true;
+        else {
+          const e = errno();
+          if (e === ENOENT) removed = true;
+          else if (e !== EACCES && e !== EPERM && e !== E.EROFS) {
+            throw new OSError(e, "unlink", { path: this.path });
+          }
+        }
+      } else if (ours === false) removed = true; // another file (or none): not ours to touch
     } finally {
+      // A file we could not remove must not look alive: empty it through our own fd
+      // (no directory permission needed), so that every process judges it stale.
+      if (!removed) libc.ftruncate(fd, 0);
       libc.close(fd);
     }
   }
@@ -539,9 +570,11 @@ export class Pidfile {
       }
     }
     if (fd === -1) {
-      const base = this.path.slice(this.#dir.length + 1);
+      // Short enough for NAME_MAX (255) whatever the pidfile's own name.
+      const base = this.path.slice(this.path.lastIndexOf("/") + 1).slice(0, 200);
       const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
-      tempPath = `${this.#dir}/.${base}.${tag}.tmp`;
+      const dir = this.#dir === "/" ? "" : this.#dir;
+      tempPath = `${dir}/.${base}.${tag}.tmp`;
       tempC = cstr(tempPath);
       fd = libc.open(tempC, OPEN_TEMP, MODE);
       if (fd === -1) failure(errno(), "open", tempPath);

@@ -127,7 +127,8 @@ function liveness(pid: number, start: number | null): { alive: boolean; reason: 
     reason = e === EPERM
       ? "process exists (EPERM: another user's process)"
       : `kill(pid, 0) failed with errno ${e}; taken as alive`;
-  } else if (processIsZombie(pid)) {
+  }
+  if (processIsZombie(pid)) {
     // kill(pid, 0) succeeds for an exited process that is not reaped yet.
     return { alive: false, reason: "the process has exited (a zombie, not yet reaped)" };
   }

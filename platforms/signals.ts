@@ -24,11 +24,11 @@ export type SignalDisposition = SignalHandler | "default" | "ignore";
 /** A signal given by name (`"TERM"`, `"SIGTERM"`) or number (15). */
 export type SignalSpec = string | number;
 
-/** Listeners other code added with `process.on` (visible in Bun; Deno does not list them). */
+/** Listeners other code added with `process.on` (both runtimes list them). */
 function otherListeners(signal: string): ((...args: unknown[]) => void)[] {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
-  return g.Bun && typeof g.process?.listeners === "function" ? g.process.listeners(signal) : [];
+  return typeof g.process?.listeners === "function" ? g.process.listeners(signal) : [];
 }
 
 /** JS handlers set through posixly: signal number -> user handler and the listener given to the runtime. */

@@ -35,6 +35,8 @@ interface AppOptions {
   exitAfterReport?: boolean;
   twice?: boolean;
   afterChdirFile?: string;
+  /** Start `sleep 30` (its pid into DIR/children), then exit with this code before ready. */
+  childThenExit?: number;
 }
 
 interface Report {
@@ -345,6 +347,35 @@ describe("detached()", () => {
       assert.ok(r.stderr.includes(`Its output is in ${logfile}`), r.stderr);
       assert.match(r.stderr, /boom before ready/, "the end of the log is shown");
     } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a child the daemon starts before ready does not hold the launcher's pipe", () => {
+    const dir = tempDir();
+    try {
+      const t0 = performance.now();
+      const r = launch(dir, {
+        detached: { ready: "manual", timeoutMs: 20_000, logfile: join(dir, "log") },
+        childThenExit: 3,
+      });
+      const ms = performance.now() - t0;
+      const daemonPid = loggedPids(dir)[1];
+      assert.match(
+        r.stderr,
+        new RegExp(`the daemon \\(pid ${daemonPid}\\) exited with code 3 before it was ready`),
+      );
+      assert.ok(ms < 10_000, `the launcher waited ${Math.round(ms)} ms (for the child?)`);
+    } finally {
+      for (const line of readFileSync(join(dir, "children"), "utf8").split("\n")) {
+        if (Number(line) > 0) {
+          try {
+            process.kill(Number(line), "SIGKILL");
+          } catch {
+            // gone
+          }
+        }
+      }
       cleanUp(dir);
     }
   });

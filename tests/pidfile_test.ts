@@ -168,6 +168,19 @@ describe("Pidfile: acquire and release", () => {
     }
   });
 
+  test("tempFile 'named' works with a pidfile name near NAME_MAX", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, `${"a".repeat(246)}.pid`); // 250 bytes: valid
+      const lock = new Pidfile(path, { tempFile: "named" }).acquire();
+      assert.equal(lock.readPid(), PID);
+      lock.release();
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("tempFile 'named' works the same and leaves no temporary file", () => {
     const dir = tempDir();
     try {
@@ -275,7 +288,26 @@ describe("Pidfile: symbolic links are refused", () => {
       const e = lockFailed(() => new Pidfile(path).acquire());
       assert.ok(e.cause instanceof PidfileError && e.cause.reason === "not-regular");
       assert.equal(new Pidfile(path).inspect().status, "unusable");
+      assert.throws(() => new Pidfile(path).readPid(), {
+        name: "PidfileError",
+        reason: "not-regular",
+      });
       assert.ok(lstatSync(path).isDirectory());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a FIFO at the path is not a pidfile either (and readPid does not block on it)", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      assert.equal(spawnSync("mkfifo", [path]).status, 0);
+      assert.throws(() => new Pidfile(path).readPid(), {
+        name: "PidfileError",
+        reason: "not-regular",
+      });
+      assert.equal(new Pidfile(path).inspect().status, "unusable");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -660,4 +692,40 @@ describe("another user's live process", () => {
       }
     },
   );
+});
+
+describe("release() after dropping privileges", () => {
+  for (const mode of [0o755, 0o700]) {
+    test(
+      `a file the holder can no longer remove (directory ${
+        mode.toString(8)
+      }) is left stale, not alive`,
+      { skip: isRoot ? false : "needs root: the holder drops to nobody before release()" },
+      async () => {
+        const dir = tempDir();
+        chmodSync(dir, 0o755); // nobody may reach run/
+        const sub = join(dir, "run");
+        mkdirSync(sub, { mode });
+        chmodSync(sub, mode); // root-owned: nobody cannot unlink (and with 0700 not even lstat)
+        const path = join(sub, "app.pid");
+        const child = startScript(CHILD, ["drop", path]);
+        try {
+          const out = JSON.parse(await firstLine(child.stdout!));
+          assert.equal(out.threw, null, "release() must not throw for lack of permission");
+          assert.equal(out.held, false);
+          // the file stayed (nobody could not remove it) but is empty and unlocked,
+          // so while its writer still lives, everyone else judges it stale
+          if (mode === 0o755) assert.equal(out.size, 0);
+          assert.equal(lstatSync(path).size, 0);
+          assert.equal(new Pidfile(path).inspect().status, "stale");
+          const lock = createPidlock(path);
+          assert.equal(lock.readPid(), PID);
+          lock.release();
+        } finally {
+          child.kill("SIGKILL");
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  }
 });

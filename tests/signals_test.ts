@@ -142,6 +142,17 @@ describe("signal names", () => {
     assert.ok(new Signals() instanceof Signals);
   });
 
+  test("get returns a listener other code added with process.on, in both runtimes", () => {
+    const fn = (): void => {};
+    process.on("SIGUSR2", fn);
+    try {
+      assert.equal(signals.get("USR2"), fn);
+    } finally {
+      process.off("SIGUSR2", fn);
+    }
+    assert.equal(signals.get("USR2"), "default");
+  });
+
   test("get reports the runtime's SIGPIPE as ignored", () => {
     assert.equal(signals.get("PIPE"), "ignore");
   });
@@ -245,10 +256,13 @@ describe("setPdeathsig (child and grandchild)", () => {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
       try {
-        return readFileSync(path, "utf8");
+        // the writer creates the file, then fills it: wait for the contents
+        const text = readFileSync(path, "utf8");
+        if (text !== "") return text;
       } catch {
-        await sleep(20);
+        // not there yet
       }
+      await sleep(20);
     }
     return null;
   }

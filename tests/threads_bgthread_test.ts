@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { BgThread, getIdent, Local } from "../threads/mod.ts";
+import { BgThread, getIdent, Local, LocalManager } from "../threads/mod.ts";
 import { fixture, runScript } from "./_util.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +75,25 @@ describe("BgThread", () => {
       }
     }
     const svc = new SelfStop();
+    svc.start();
+    while (svc.isAlive) await sleep(1);
+    assert.equal(stopResult, undefined);
+    assert.equal(svc.calls, 1);
+  });
+
+  test("stop() from a nested context inside body() (LocalManager.run) resolves too", async () => {
+    const manager = new LocalManager();
+    let stopResult: unknown = "not called";
+    class NestedStop extends BgThread {
+      calls = 0;
+      async body(): Promise<void> {
+        this.calls++;
+        await manager.run(async () => {
+          stopResult = await within(this.stop(), 200);
+        });
+      }
+    }
+    const svc = new NestedStop();
     svc.start();
     while (svc.isAlive) await sleep(1);
     assert.equal(stopResult, undefined);

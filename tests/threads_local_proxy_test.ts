@@ -85,6 +85,12 @@ describe("LocalProxy", () => {
     assert.throws(() => user.name, { name: "TypeError", message: /factory returned undefined/ });
   });
 
+  test("cannot be frozen (that would break it), and stays usable after trying", () => {
+    const proxy = new LocalProxy(() => ({ a: 1 }));
+    assert.throws(() => Object.freeze(proxy), { name: "TypeError", message: /non-extensible/ });
+    assert.deepEqual(Object.keys(proxy), ["a"]);
+  });
+
   test("rejects a non-function factory and calls without new", () => {
     assert.throws(() => new LocalProxy(1 as unknown as () => number), {
       name: "TypeError",

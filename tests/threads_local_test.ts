@@ -116,6 +116,22 @@ describe("getIdent", () => {
   });
 });
 
+describe("Local and defineProperty", () => {
+  test("a value defined with defineProperty stays writable and deletable", () => {
+    const local = new Local<{ x?: number }>();
+    Object.defineProperty(local, "x", { value: 1 });
+    assert.equal(local.x, 1);
+    local.x = 2;
+    assert.equal(local.x, 2);
+    assert.equal(delete local.x, true);
+    assert.equal(local.x, undefined);
+    assert.throws(
+      () => Object.defineProperty(local, "x", { value: 1, configurable: false }),
+      TypeError,
+    );
+  });
+});
+
 describe("1000 concurrent contexts", () => {
   test("never see each other's values", async () => {
     const local = new Local<{ id?: number }>();

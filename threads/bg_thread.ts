@@ -13,8 +13,11 @@ function exitProcess(code: number): void {
   if (g.Deno && !g.Bun) g.Deno.exit(code);
   else g.process.exit(code);
 }
-import { currentContext, runInNewContext } from "./ident.ts";
-import type { Context } from "./ident.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { runInNewContext } from "./ident.ts";
+
+/** The service whose body() the current async context runs in (nested contexts included). */
+const insideBody: AsyncLocalStorage<BgThread> = new AsyncLocalStorage<BgThread>();
 
 /**
  * Options of a {@linkcode BgThread}.
@@ -85,7 +88,6 @@ export abstract class BgThread {
   #stopping = false;
   #alive = false;
   #inBody = false;
-  #loopContext: Context | undefined = undefined;
   #done: Promise<void> = Promise.resolve();
 
   /**
@@ -163,10 +165,7 @@ export abstract class BgThread {
     }
     this.#alive = true;
     this.#stopping = false;
-    this.#done = runInNewContext((ctx) => {
-      this.#loopContext = ctx;
-      return this.#loop();
-    });
+    this.#done = runInNewContext(() => this.#loop());
   }
 
   /**
@@ -186,7 +185,9 @@ export abstract class BgThread {
   stop(): Promise<void> {
     this.#stopping = true;
     if (!this.#alive) return Promise.resolve();
-    if (this.#inBody && currentContext() === this.#loopContext) return Promise.resolve();
+    // From inside body() -- also from a nested context (LocalManager.run, middleware) --
+    // waiting for the loop would wait for ourselves.
+    if (this.#inBody && insideBody.getStore() === this) return Promise.resolve();
     return this.#done;
   }
 
@@ -223,7 +224,7 @@ export abstract class BgThread {
         if (this.#stopping) break;
         this.#inBody = true;
         try {
-          await this.body();
+          await insideBody.run(this, () => this.body());
         } catch (error) {
           this.#crash(error);
           return;
@@ -233,7 +234,6 @@ export abstract class BgThread {
       }
     } finally {
       this.#alive = false;
-      this.#loopContext = undefined;
     }
   }
 

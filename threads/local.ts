@@ -57,7 +57,12 @@ const handler: ProxyHandler<object> = {
           "its value is per context and can always be deleted",
       );
     }
-    return Reflect.defineProperty(valuesForWrite(target), prop, descriptor);
+    // Absent flags default to false in defineProperty: a per-context value stays
+    // writable and deletable unless the caller says otherwise.
+    const full = "get" in descriptor || "set" in descriptor
+      ? { enumerable: true, ...descriptor, configurable: true }
+      : { writable: true, enumerable: true, ...descriptor, configurable: true };
+    return Reflect.defineProperty(valuesForWrite(target), prop, full);
   },
   setPrototypeOf() {
     throw new TypeError("The prototype of a Local cannot be changed");

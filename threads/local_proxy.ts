@@ -55,6 +55,12 @@ const handler: ProxyHandler<Target> = {
   getPrototypeOf(target) {
     return Reflect.getPrototypeOf(resolve(target, "get the prototype of"));
   },
+  preventExtensions() {
+    // Freezing the proxy would freeze its own target, not the object it stands for.
+    throw new TypeError(
+      "A LocalProxy cannot be made non-extensible (freeze the object it returns)",
+    );
+  },
   apply(target, thisArg, args) {
     const fn = resolve(target, "call");
     if (typeof fn !== "function") {
