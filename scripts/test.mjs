@@ -5,7 +5,7 @@
 // The last line is "N passed, N failed, N skipped", counting every test in
 // both runtimes plus each check step.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -133,6 +133,21 @@ suite("bun", bin("bun"), [
   `--reporter-outfile=${join(results, "bun.xml")}`,
   "tests/",
 ], join(results, "bun.xml"));
+// threads/ must work with no FFI permission at all: its tests once more, without --allow-ffi.
+const threadTests = readdirSync(join(root, "tests"))
+  .filter((f) => /^threads_.*_test\.ts$/.test(f))
+  .map((f) => `tests/${f}`);
+step("threads-without-ffi", bin("deno"), [
+  "test",
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-sys",
+  "--no-check",
+  ...threadTests,
+]);
 step("publish-dry-run", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
 
 if (failures.length) {
