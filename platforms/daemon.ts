@@ -19,13 +19,12 @@
  * @module
  */
 import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
-import { readFileWithLibc } from "./libc_file.ts";
 import {
   absolutePath,
   chdir,
+  currentEnvironment,
   cwd,
   deleteEnv,
-  envObject,
   execPath,
   exit,
   writeStderr,
@@ -37,6 +36,20 @@ import { maybeDropPrivileges } from "./privileges.ts";
 import { originalCommandLine } from "./proctitle.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
 import { sdNotify, type SystemdState } from "./systemd.ts";
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  "logfile",
+  "pidfile",
+  "uid",
+  "gid",
+  "umask",
+  "workdir",
+  "fake",
+  "ready",
+  "timeoutMs",
+  "keepFds",
+  "afterChdir",
+]);
 
 /** Options of {@linkcode detached} and {@linkcode DaemonContext}. */
 export interface DetachedOptions {
@@ -161,25 +174,6 @@ function optionalId(
     throw new TypeError(`${what} must be a name or a number, got ${typeof value}`);
   }
   return value;
-}
-
-/**
- * This process's environment: `process.env`, or, where the runtime refuses
- * it (Deno without --allow-env, whose programs then cannot have changed it),
- * what the kernel gave the process.
- */
-function currentEnvironment(): Record<string, string> {
-  try {
-    return envObject();
-  } catch (e) {
-    if (platform.os !== "linux") throw e;
-    const env: Record<string, string> = {};
-    for (const entry of decoder.decode(readFileWithLibc("/proc/self/environ")).split("\0")) {
-      const eq = entry.indexOf("=");
-      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
-    }
-    return env;
-  }
 }
 
 /** Reads and removes the daemon marker (libc environ and process.env). */
@@ -310,6 +304,16 @@ export class DaemonContext {
   constructor(options: DetachedOptions = {}) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("DaemonContext takes an options object");
+    }
+    // A misspelt option (say `pidFile`) must not silently turn the pidfile lock off.
+    const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
+    if (unknown.length > 0) {
+      throw new TypeError(
+        `unknown option${unknown.length > 1 ? "s" : ""} ${
+          unknown.map((k) => `'${k}'`).join(", ")
+        }` +
+          ` for detached()/DaemonContext; known: ${[...KNOWN_OPTIONS].join(", ")}`,
+      );
     }
     this.logfile = optionalPath(options.logfile, "logfile");
     this.pidfile = optionalPath(options.pidfile, "pidfile");

@@ -19,7 +19,8 @@ import { nodeFs } from "./host.ts";
 
 function assertFd(fd: number, what = "fd"): void {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
-    throw new TypeError(`${what} must be a non-negative integer, got ${String(fd)}`);
+    const shown = typeof fd === "string" ? JSON.stringify(fd) : String(fd);
+    throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${shown}`);
   }
 }
 
@@ -137,6 +138,11 @@ function isOpen(fd: number): boolean {
  * ```
  */
 export function closeOpenFds(keep: Iterable<number> = []): void {
+  if (keep === null || typeof (keep as Partial<Iterable<number>>)[Symbol.iterator] !== "function") {
+    throw new TypeError(
+      `closeOpenFds: keep must be an iterable of fds (an array), got ${typeof keep}`,
+    );
+  }
   const kept = [...new Set(keep)];
   for (const fd of kept) assertFd(fd, "keep entries");
   kept.sort((a, b) => a - b);
@@ -176,6 +182,15 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
  * ```
  */
 export function fdByPath(paths: Iterable<string>): number[] {
+  if (
+    typeof paths === "string" || paths === null ||
+    typeof (paths as Partial<Iterable<string>>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(
+      `fdByPath: paths must be an array (an iterable) of paths, got ${typeof paths}` +
+        (typeof paths === "string" ? ` (use fdByPath([${JSON.stringify(paths)}]))` : ""),
+    );
+  }
   const wanted = new Set<string>();
   const id: Identity = new Uint32Array(4);
   for (const p of paths) {

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { check, cstr, libc, pointerAddress, raiseErrno } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, pointerAddress, raiseErrno } from "../ffi/mod.ts";
+import { readFileWithLibc } from "./libc_file.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -168,4 +169,25 @@ export function parentDir(path: string): string {
 /** node:fs, loaded on first use (Bun: native; Deno: costs ~10 ms once, so only fallbacks use it). */
 export function nodeFs(): typeof import("node:fs") {
   return proc().getBuiltinModule("node:fs");
+}
+
+/**
+ * This process's environment: `process.env`, or, where the runtime refuses
+ * it (Deno without --allow-env, whose programs then cannot have changed it),
+ * what the kernel gave the process.
+ */
+export function currentEnvironment(): Record<string, string> {
+  try {
+    return envObject();
+  } catch (e) {
+    if (platform.os !== "linux") throw e;
+    const env: Record<string, string> = {};
+    for (
+      const entry of new TextDecoder().decode(readFileWithLibc("/proc/self/environ")).split("\0")
+    ) {
+      const eq = entry.indexOf("=");
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return env;
+  }
 }

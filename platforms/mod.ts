@@ -11,7 +11,7 @@
  *
  * @module
  */
-export { OSError } from "../ffi/mod.ts";
+export { FfiPermissionError, FfiSymbolError, OSError } from "../ffi/mod.ts";
 export type { OSErrorOptions } from "../ffi/mod.ts";
 export * from "./runtime.ts";
 export * from "./exit_codes.ts";

@@ -55,6 +55,9 @@ export function processIsZombie(pid: number): boolean {
 
 /** The text of /proc/PID/stat, or null when it cannot be read. */
 function readProcStat(pid: number): string | null {
+  if (typeof pid !== "number") {
+    throw new TypeError(`pid must be a number, got ${typeof pid} ${JSON.stringify(pid)}`);
+  }
   if (!Number.isInteger(pid) || pid <= 0 || pid > 0x7fffffff) {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
   }

@@ -55,6 +55,12 @@ function isUppercaseName(name: string): boolean {
  * ```
  */
 export function signalName(signum: number): string {
+  if (typeof signum !== "number") {
+    throw new TypeError(
+      `signalName takes a signal number, got ${typeof signum} ${JSON.stringify(signum)}` +
+        " (signals.signum() turns names into numbers)",
+    );
+  }
   const name = Number.isInteger(signum) && Object.hasOwn(platform.signalNames, signum)
     ? platform.signalNames[signum]
     : undefined;

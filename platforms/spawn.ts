@@ -6,6 +6,7 @@
  * @module
  */
 import { addressOf, checkReturnedErrno, libc, platform } from "../ffi/mod.ts";
+import { currentEnvironment } from "./host.ts";
 import { openFds } from "./fds.ts";
 
 /** One file action, run in the child in order, between fork and exec. */
@@ -23,7 +24,10 @@ export type SpawnFileAction =
 export interface PosixSpawnOptions {
   /** argv, including argv[0]; default `[path]`. */
   readonly args?: readonly string[];
-  /** The environment; default: this process's `process.env`. */
+  /**
+   * The environment; default: this process's (in Deno without --allow-env, the
+   * one the process started with, read through the C library).
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** File actions, run in order in the child. */
   readonly fileActions?: readonly SpawnFileAction[];
@@ -135,9 +139,7 @@ export function spawnCanCloseFrom(): boolean {
 export function posixSpawn(path: string, options: PosixSpawnOptions = {}): number {
   const file = cString(path, "path");
   const argv = stringTable(options.args ?? [path], "args");
-  const envObject = options.env ?? (globalThis as { process?: { env?: Record<string, string> } })
-    .process?.env ??
-    {};
+  const envObject = options.env ?? currentEnvironment();
   const envEntries: string[] = [];
   for (const [k, v] of Object.entries(envObject)) {
     if (v === undefined) continue;

@@ -576,6 +576,13 @@ describe("DaemonContext options", () => {
   });
 
   test("bad options throw TypeError or RangeError; nothing is started", () => {
+    assert.throws(
+      () => new DaemonContext({ pidFile: "/tmp/x.pid" } as unknown as DetachedOptions),
+      {
+        name: "TypeError",
+        message: /unknown option 'pidFile'/,
+      },
+    );
     assert.throws(() => new DaemonContext(null as never), TypeError);
     assert.throws(() => new DaemonContext({ ready: "later" as never }), TypeError);
     assert.throws(() => new DaemonContext({ timeoutMs: -1 }), RangeError);

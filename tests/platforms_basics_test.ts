@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import {
+  closeOpenFds,
   errnoName,
   errnoNumber,
   EX_CANTCREAT,
@@ -27,8 +28,11 @@ import {
   isatty,
   openFds,
   OSError,
+  processIsZombie,
   runtimeImplementation,
+  signalName,
 } from "../platforms/mod.ts";
+import { FfiPermissionError } from "../mod.ts";
 import { fixture, isBun, runScript } from "./_util.ts";
 
 describe("platforms: basics", () => {
@@ -166,6 +170,54 @@ describe("platforms: basics", () => {
     assert.equal(pty.status, 0, pty.stderr);
     assert.match(pty.stdout, /isatty\(0\)=true isatty\(1\)=true/);
     assert.match(r.stdout, /isatty\(0\)=false isatty\(1\)=false/);
+  });
+
+  test("every platforms/ area works with --allow-ffi alone (Deno; Bun needs no flag)", () => {
+    const file = fixture("ffi_only.ts");
+    const args = isBun ? [file] : ["run", "--quiet", "--allow-ffi", file];
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      fdmax: true,
+      openFds: true,
+      fdByPath: true,
+      isatty: "boolean",
+      pidfile: true,
+      nobody: true,
+      title: "[ffi-only]",
+      spawn: true,
+    });
+  });
+
+  test("the errors posixly throws are importable from mod.ts", () => {
+    assert.equal(typeof FfiPermissionError, "function");
+    assert.ok(new FfiPermissionError(null).message.includes("--allow-ffi"));
+  });
+
+  test("wrong types to signalName and processIsZombie say what they got", () => {
+    assert.throws(() => signalName("TERM" as unknown as number), {
+      name: "TypeError",
+      message: /signal number, got string "TERM"/,
+    });
+    assert.throws(() => processIsZombie("x" as unknown as number), {
+      name: "TypeError",
+      message: /got string "x"/,
+    });
+  });
+
+  test("bad input to the fd helpers gets a clear TypeError", () => {
+    assert.throws(() => isatty("1" as unknown as number), {
+      name: "TypeError",
+      message: /got string "1"/,
+    });
+    assert.throws(() => closeOpenFds({ keep: [0] } as unknown as number[]), {
+      name: "TypeError",
+      message: /iterable of fds/,
+    });
+    assert.throws(() => fdByPath("/dev/null" as unknown as string[]), {
+      name: "TypeError",
+      message: /fdByPath\(\["\/dev\/null"\]\)/,
+    });
   });
 
   test("closeOpenFds closes all but the kept fds (child process)", () => {
