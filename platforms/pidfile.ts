@@ -4,7 +4,9 @@
  *
  * The file format is Celery's: the pid and a newline on the first line (as
  * Celery, start-stop-daemon and systemd's `PIDFile=` read it); posixly adds the
- * process's start time on a second line, so that a reused pid is recognised.
+ * process's start time on a second line (`starttime=N`, clock ticks after boot), so
+ * that a reused pid is recognised; a bare number there, from another tool, is not
+ * taken for one.
  *
  * How the lock works:
  * - acquire: the content is written into a new, unnamed file in the same
@@ -45,6 +47,7 @@ import {
   pathExists,
   pathNames,
   readHead,
+  START_KEY,
   symlinkError,
   type Verdict,
 } from "./pidfile_judge.ts";
@@ -120,7 +123,7 @@ function contentBytes(): Uint8Array {
   const pid = ownPid();
   if (ownContent?.pid !== pid) {
     const start = processStartTime(pid);
-    const text = start === null ? `${pid}\n` : `${pid}\n${start}\n`;
+    const text = start === null ? `${pid}\n` : `${pid}\n${START_KEY}${start}\n`;
     ownContent = { pid, bytes: new TextEncoder().encode(text) };
   }
   return ownContent.bytes;

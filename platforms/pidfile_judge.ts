@@ -86,8 +86,10 @@ function shown(line: string): string {
 }
 
 const DIGITS = /^[0-9]+$/;
+/** How posixly marks the start time on a pidfile's second line. */
+export const START_KEY = "starttime=";
 
-/** Parses `PID\n[START\n]`; never throws. */
+/** Parses `PID\n[starttime=N\n]`; never throws. */
 export function parseContents(bytes: Uint8Array): Contents {
   if (bytes.length === 0) {
     return { pid: null, start: null, problem: { reason: "empty", detail: "the file is empty" } };
@@ -112,9 +114,12 @@ export function parseContents(bytes: Uint8Array): Contents {
       },
     };
   }
+  // posixly's own files say `starttime=N` on line 2; a bare number there (another
+  // tool's port, say) is not taken for a start time.
   const nl2 = text.indexOf("\n", nl + 1);
   const second = nl2 < 0 ? "" : text.slice(nl + 1, nl2).trim();
-  const start = DIGITS.test(second) ? Number(second) : NaN;
+  const value = second.startsWith(START_KEY) ? second.slice(START_KEY.length) : "";
+  const start = DIGITS.test(value) ? Number(value) : NaN;
   return { pid, start: Number.isSafeInteger(start) ? start : null };
 }
 

@@ -108,7 +108,7 @@ describe("Pidfile: acquire and release", () => {
       const lock = new Pidfile(join(dir, "a.pid"));
       assert.equal(lock.acquire(), lock);
       assert.equal(lock.held, true);
-      assert.equal(readFileSync(lock.path, "utf8"), `${PID}\n${processStartTime(PID)}\n`);
+      assert.equal(readFileSync(lock.path, "utf8"), `${PID}\nstarttime=${processStartTime(PID)}\n`);
       assert.equal(lock.readPid(), PID);
       assert.equal(lock.isLocked(), true);
       assert.deepEqual(lock.inspect().status, "alive");
@@ -186,7 +186,7 @@ describe("Pidfile: acquire and release", () => {
     try {
       const path = join(dir, "a.pid");
       const lock = new Pidfile(path, { tempFile: "named" }).acquire();
-      assert.equal(readFileSync(path, "utf8"), `${PID}\n${processStartTime(PID)}\n`);
+      assert.equal(readFileSync(path, "utf8"), `${PID}\nstarttime=${processStartTime(PID)}\n`);
       assert.deepEqual(readdirSync(dir), ["a.pid"]);
       assert.equal(lockFailed(() => new Pidfile(path, { tempFile: "named" }).acquire()).pid, PID);
       assert.deepEqual(readdirSync(dir), ["a.pid"]);
@@ -454,10 +454,13 @@ describe("Pidfile: liveness", () => {
       const path = join(dir, "a.pid");
       const start = processStartTime(child.pid);
       assert.ok(start !== null);
-      writeFileSync(path, `${child.pid}\n${start}\n`);
+      writeFileSync(path, `${child.pid}\nstarttime=${start}\n`);
       assert.equal(new Pidfile(path).inspect().status, "alive");
       assert.equal(new Pidfile(path).removeIfStale(), false);
+      // another tool's second line (a bare number, say a port) is not a start time
       writeFileSync(path, `${child.pid}\n${start + 1}\n`);
+      assert.equal(new Pidfile(path).inspect().status, "alive");
+      writeFileSync(path, `${child.pid}\nstarttime=${start + 1}\n`);
       const state = new Pidfile(path).inspect();
       assert.equal(state.status, "stale");
       assert.match(state.reason, /reused/);
@@ -646,7 +649,10 @@ describe("another user's live process", () => {
           return JSON.parse(r.stdout.trim().split("\n").pop()!);
         };
         for (
-          const content of [`${child.pid}\n`, `${child.pid}\n${processStartTime(child.pid)}\n`]
+          const content of [
+            `${child.pid}\n`,
+            `${child.pid}\nstarttime=${processStartTime(child.pid)}\n`,
+          ]
         ) {
           writeFileSync(path, content);
           const out = check();
