@@ -21,23 +21,9 @@ import { DaemonContext, DaemonError, type DetachedOptions } from "../platforms/d
 import { posixSpawn, type PosixSpawnOptions, spawnCanCloseFrom } from "../platforms/spawn.ts";
 import { libc, OSError, platform } from "../ffi/mod.ts";
 import { fixture, isBun, isRoot, runScript, sleep } from "./_util.ts";
+import type { AppOptions } from "./fixtures/daemon_app_options.ts";
 
 const APP = fixture("daemon_app.ts");
-
-interface AppOptions {
-  detached: DetachedOptions;
-  secret?: string;
-  kept?: string;
-  throwBeforeReady?: boolean;
-  readyDelayMs?: number;
-  neverReady?: boolean;
-  status?: string;
-  exitAfterReport?: boolean;
-  twice?: boolean;
-  afterChdirFile?: string;
-  /** Start `sleep 30` (its pid into DIR/children), then exit with this code before ready. */
-  childThenExit?: number;
-}
 
 interface Report {
   pid: number;
