@@ -13,11 +13,11 @@ function exitProcess(code: number): void {
   if (g.Deno && !g.Bun) g.Deno.exit(code);
   else g.process.exit(code);
 }
-import { AsyncLocalStorage } from "node:async_hooks";
+import { type ContextVariable, contextVariable } from "./context_variable.ts";
 import { runInNewContext } from "./ident.ts";
 
 /** The service whose body() the current async context runs in (nested contexts included). */
-const insideBody: AsyncLocalStorage<BgThread> = new AsyncLocalStorage<BgThread>();
+const insideBody: ContextVariable<BgThread> = contextVariable<BgThread>();
 
 /**
  * Options of a {@linkcode BgThread}.
@@ -187,7 +187,7 @@ export abstract class BgThread {
     if (!this.#alive) return Promise.resolve();
     // From inside body() -- also from a nested context (LocalManager.run, middleware) --
     // waiting for the loop would wait for ourselves.
-    if (this.#inBody && insideBody.getStore() === this) return Promise.resolve();
+    if (this.#inBody && insideBody.get() === this) return Promise.resolve();
     return this.#done;
   }
 

@@ -4,14 +4,14 @@
  *
  * Celery keys its locals by thread id; posixly keys them by async context.
  * Every context is a {@linkcode Context} object carried by one module-level
- * `AsyncLocalStorage`. Code that runs outside any context (top-level code)
+ * {@linkcode ContextVariable} (AsyncLocalStorage's `run` and `get`). Code that runs outside any context (top-level code)
  * uses a module-level top context. The values of a Local live in the
  * context object itself, so they are garbage-collected together with the
  * context once nothing (no pending await, timer or promise) refers to it.
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { type ContextVariable, contextVariable } from "./context_variable.ts";
 
 let counter = 0;
 
@@ -48,16 +48,16 @@ export class Context {
 }
 
 /**
- * The one AsyncLocalStorage that carries the current {@linkcode Context}.
+ * The one context variable that carries the current {@linkcode Context}.
  *
  * @example Usage
  * ```ts ignore
- * storage.run(new Context(), () => storage.getStore());
+ * storage.run(new Context(), () => storage.get());
  * ```
  *
  * @internal
  */
-export const storage: AsyncLocalStorage<Context> = new AsyncLocalStorage<Context>();
+export const storage: ContextVariable<Context> = contextVariable<Context>();
 
 /**
  * The context of code that runs outside any `run()`; lives as long as the
@@ -98,7 +98,7 @@ export const slotKeys: WeakMap<object, object> = new WeakMap();
  * @internal
  */
 export function currentContext(): Context {
-  return storage.getStore() ?? topContext;
+  return storage.get() ?? topContext;
 }
 
 /**
@@ -116,7 +116,7 @@ export function currentContext(): Context {
  */
 export function runInNewContext<R>(fn: (ctx: Context) => R): R {
   const ctx = new Context();
-  return storage.run(ctx, fn, ctx);
+  return storage.run(ctx, () => fn(ctx));
 }
 
 /**
@@ -137,5 +137,5 @@ export function runInNewContext<R>(fn: (ctx: Context) => R): R {
  * @returns The current context's ident.
  */
 export function getIdent(): number {
-  return (storage.getStore() ?? topContext).ident;
+  return (storage.get() ?? topContext).ident;
 }

@@ -10,11 +10,11 @@ import type { LocalStack } from "./local_stack.ts";
 type Values = Record<PropertyKey, unknown>;
 
 function valuesFor(target: object): Values | undefined {
-  return (storage.getStore() ?? topContext).slots.get(target) as Values | undefined;
+  return (storage.get() ?? topContext).slots.get(target) as Values | undefined;
 }
 
 function valuesForWrite(target: object): Values {
-  const slots = (storage.getStore() ?? topContext).slots;
+  const slots = (storage.get() ?? topContext).slots;
   let values = slots.get(target) as Values | undefined;
   if (values === undefined) {
     values = Object.create(null) as Values;
@@ -25,7 +25,7 @@ function valuesForWrite(target: object): Values {
 
 const handler: ProxyHandler<object> = {
   get(target, prop) {
-    const values = (storage.getStore() ?? topContext).slots.get(target) as Values | undefined;
+    const values = (storage.get() ?? topContext).slots.get(target) as Values | undefined;
     return values === undefined ? undefined : values[prop];
   },
   set(target, prop, value) {

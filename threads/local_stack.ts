@@ -55,7 +55,7 @@ export class LocalStack<T> {
    * @returns The new length of the current context's stack.
    */
   push(value: T): number {
-    const slots = (storage.getStore() ?? topContext).slots;
+    const slots = (storage.get() ?? topContext).slots;
     const items = slots.get(this) as T[] | undefined;
     if (items === undefined) {
       slots.set(this, [value]);
@@ -81,7 +81,7 @@ export class LocalStack<T> {
    * @returns The removed item, or `undefined` when the stack is empty.
    */
   pop(): T | undefined {
-    const slots = (storage.getStore() ?? topContext).slots;
+    const slots = (storage.get() ?? topContext).slots;
     const items = slots.get(this) as T[] | undefined;
     if (items === undefined) return undefined;
     if (items.length <= 1) {
@@ -107,7 +107,7 @@ export class LocalStack<T> {
    * @returns The top item or `undefined`.
    */
   get top(): T | undefined {
-    const items = (storage.getStore() ?? topContext).slots.get(this) as T[] | undefined;
+    const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
     return items === undefined ? undefined : items[items.length - 1];
   }
 
@@ -127,7 +127,7 @@ export class LocalStack<T> {
    * @returns A new array with the items.
    */
   get stack(): T[] {
-    const items = (storage.getStore() ?? topContext).slots.get(this) as T[] | undefined;
+    const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
     return items === undefined ? [] : items.slice();
   }
 
@@ -146,7 +146,7 @@ export class LocalStack<T> {
    * @returns The stack length.
    */
   get length(): number {
-    const items = (storage.getStore() ?? topContext).slots.get(this) as T[] | undefined;
+    const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
     return items === undefined ? 0 : items.length;
   }
 
@@ -170,7 +170,7 @@ export class LocalStack<T> {
    */
   proxy(): LocalProxy<T> {
     return new LocalProxy<T>(() => {
-      const items = (storage.getStore() ?? topContext).slots.get(this) as T[] | undefined;
+      const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
       if (items === undefined || items.length === 0) {
         throw new ReferenceError(
           "object unbound: the LocalStack is empty in this context; push() an item first",
