@@ -2,6 +2,13 @@
  * The C library, bound lazily: `libc.getpid()` opens the library and binds
  * `getpid` on its first call, then calls the runtime's own binding directly.
  *
+ * In Deno, binding a symbol compiles a call trampoline (about 0.1-0.3 ms a
+ * symbol), which adds up in short-lived processes such as a daemon's
+ * launcher. So a function starts on Deno's generic call path (a pointer from
+ * `dlsym`, about 1 us a call, cheap to set up) and is bound for real once it
+ * has been called {@linkcode HOT_AFTER} times. Bun binds cheaply: it binds at
+ * once.
+ *
  * This file and memory.ts are the only places that touch `Deno.dlopen`,
  * `Deno.UnsafePointer*` or `bun:ffi`.
  *
@@ -129,11 +136,79 @@ export function bindSymbol<K extends SymbolName>(key: K): Libc[K] {
   return fn as Libc[K];
 }
 
+/** Calls through the generic path before a function is bound for real. */
+export const HOT_AFTER = 8;
+
+/** dlsym and the C library's handle, for the generic path; null where unavailable. */
+let lookup:
+  | { dlsym: (handle: unknown, name: Uint8Array) => unknown; handle: unknown }
+  | null
+  | undefined;
+
+function nameBytes(name: string): Uint8Array {
+  const bytes = new Uint8Array(name.length + 1);
+  for (let i = 0; i < name.length; i++) bytes[i] = name.charCodeAt(i); // symbol names are ASCII
+  return bytes;
+}
+
+/**
+ * The generic-path function for a symbol: undefined where there is no
+ * generic path (bind instead), null when the library lacks the symbol.
+ */
+function genericFunction(
+  cName: string,
+  spec: SymbolSpec,
+): ((...a: unknown[]) => unknown) | null | undefined {
+  const b = backend();
+  if (!b.fromPointer) return undefined;
+  if (lookup === undefined) {
+    lookup = null;
+    const dlopen = bindSymbol("dlopen") as ((path: Uint8Array, flags: number) => unknown) | null;
+    const dlsym = bindSymbol("dlsym") as ((h: unknown, n: Uint8Array) => unknown) | null;
+    if (dlopen && dlsym) {
+      const handle = dlopen(nameBytes(platform.libraryName), platform.constants.RTLD_LAZY);
+      if (handle !== null) lookup = { dlsym, handle };
+    }
+  }
+  if (lookup === null) return undefined;
+  const pointer = lookup.dlsym(lookup.handle, nameBytes(cName));
+  return pointer === null ? null : b.fromPointer(pointer, spec);
+}
+
+/**
+ * The function for `key` on its first use: the generic-path function that
+ * binds for real after {@linkcode HOT_AFTER} calls, or the bound function.
+ * Null for a missing optional symbol.
+ */
+function firstUse(key: SymbolName): unknown {
+  if (key in bound) return bound[key];
+  const spec: SymbolSpec = SYMBOLS[key];
+  let generic: ((...a: unknown[]) => unknown) | null | undefined;
+  try {
+    generic = genericFunction(spec.name ?? key, spec);
+  } catch (e) {
+    if (e instanceof FfiPermissionError) throw e;
+    if (isPermissionError(e)) throw new FfiPermissionError(e);
+    generic = undefined; // no generic path after all: bind
+  }
+  // A missing symbol: bindSymbol gives null for an optional one, the error otherwise.
+  if (!generic) return bindSymbol(key);
+  let calls = 0;
+  const tiered = (...args: unknown[]): unknown => {
+    if (++calls > HOT_AFTER) {
+      return (bindSymbol(key) as unknown as (...a: unknown[]) => unknown)(...args);
+    }
+    return generic(...args);
+  };
+  (libcObject as Record<string, unknown>)[key] = tiered;
+  return tiered;
+}
+
 function makeStub(key: SymbolName): unknown {
   const spec: SymbolSpec = SYMBOLS[key];
   if (spec.optional) return undefined; // resolved through the getter below
   return function lazyStub(...args: unknown[]): unknown {
-    const fn = bindSymbol(key) as unknown as (...a: unknown[]) => unknown;
+    const fn = firstUse(key) as (...a: unknown[]) => unknown;
     return fn(...args);
   };
 }
@@ -147,8 +222,10 @@ for (const key of Object.keys(SYMBOLS) as SymbolName[]) {
       configurable: true,
       enumerable: true,
       get(): unknown {
-        const fn = bindSymbol(key);
-        Object.defineProperty(libcObject, key, { value: fn, writable: true, enumerable: true });
+        const fn = firstUse(key);
+        if (Object.getOwnPropertyDescriptor(libcObject, key)?.get) {
+          Object.defineProperty(libcObject, key, { value: fn, writable: true, enumerable: true });
+        }
         return fn;
       },
       set(v: unknown): void {

@@ -161,6 +161,8 @@ export interface Constants {
   FD_CLOEXEC: number;
   /** The C constant `WNOHANG` on this platform (-1 where it does not exist). */
   WNOHANG: number;
+  /** The C constant `RTLD_LAZY` (dlopen) on this platform (-1 where it does not exist). */
+  RTLD_LAZY: number;
   /** open(2) flag for an unnamed file in a directory; 0 where the platform has none. */
   O_TMPFILE: number;
   /** The C constant `AT_FDCWD` on this platform (-1 where it does not exist). */
@@ -341,7 +343,7 @@ const LINUX_ERRNO: Readonly<Record<string, number>> = {
 };
 
 // errno numbers of macOS (<sys/errno.h>); 1-34 are the classic Unix ones.
-const DARWIN_ERRNO: Readonly<Record<string, number>> = {
+const DARWIN_ERRNO = (): Readonly<Record<string, number>> => ({
   EPERM: 1,
   ENOENT: 2,
   ESRCH: 3,
@@ -450,7 +452,7 @@ const DARWIN_ERRNO: Readonly<Record<string, number>> = {
   EQFULL: 106,
   // Aliases, after their canonical names (the first name of a number is its name).
   EWOULDBLOCK: 35,
-};
+});
 
 // Signal numbers. The first name given for a number is the canonical one.
 const LINUX_SIGNALS: readonly (readonly [string, number])[] = [
@@ -489,7 +491,7 @@ const LINUX_SIGNALS: readonly (readonly [string, number])[] = [
   ["PWR", 30],
   ["SYS", 31],
 ];
-const DARWIN_SIGNALS: readonly (readonly [string, number])[] = [
+const DARWIN_SIGNALS = (): readonly (readonly [string, number])[] => [
   ["HUP", 1],
   ["INT", 2],
   ["QUIT", 3],
@@ -547,16 +549,16 @@ const LINUX_LAYOUTS: StructLayouts = {
   stat: { size: 144, dev: 0, devSize: 8, ino: 8, mode: 24, modeSize: 4 },
 };
 // asm-generic struct stat (arm64): st_dev@0 st_ino@8 st_mode@16 st_nlink@20, 128 bytes.
-const LINUX_AARCH64_STAT: StructLayouts["stat"] = {
+const LINUX_AARCH64_STAT = (): StructLayouts["stat"] => ({
   size: 128,
   dev: 0,
   devSize: 8,
   ino: 8,
   mode: 16,
   modeSize: 4,
-};
+});
 
-const DARWIN_LAYOUTS: StructLayouts = {
+const DARWIN_LAYOUTS = (): StructLayouts => ({
   // pw_name, pw_passwd, pw_uid, pw_gid, pw_change, pw_class, pw_gecos, pw_dir, pw_shell, pw_expire
   passwd: { size: 72, name: 0, uid: 16, gid: 20, gecos: 40, dir: 48, shell: 56 },
   group: { size: 32, name: 0, gid: 16, mem: 24 },
@@ -581,7 +583,7 @@ const DARWIN_LAYOUTS: StructLayouts = {
   sockaddrUn: { size: 106, family: 1, familySize: 1, path: 2, pathMax: 104 },
   // struct stat (64-bit inodes): st_dev i32@0, st_mode u16@4, st_nlink u16@6, st_ino u64@8
   stat: { size: 144, dev: 0, devSize: 4, ino: 8, mode: 4, modeSize: 2 },
-};
+});
 
 const LINUX_COMMON = {
   O_RDONLY: 0,
@@ -630,6 +632,7 @@ const LINUX_COMMON = {
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   WNOHANG: 1,
+  RTLD_LAZY: 1,
   AT_FDCWD: -100,
   AT_EMPTY_PATH: 0x1000,
   AT_SYMLINK_FOLLOW: 0x400,
@@ -644,14 +647,14 @@ const LINUX_X86_64: Constants = {
   O_TMPFILE: 0o20200000,
 };
 // arm64 (and 32-bit arm) use different O_DIRECTORY / O_NOFOLLOW bits.
-const LINUX_AARCH64: Constants = {
+const LINUX_AARCH64 = (): Constants => ({
   ...LINUX_COMMON,
   O_DIRECTORY: 0o40000,
   O_NOFOLLOW: 0o100000,
   O_TMPFILE: 0o20040000,
-};
+});
 
-const DARWIN: Constants = {
+const DARWIN = (): Constants => ({
   O_RDONLY: 0,
   O_WRONLY: 0x1,
   O_RDWR: 0x2,
@@ -700,13 +703,14 @@ const DARWIN: Constants = {
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   WNOHANG: 1,
+  RTLD_LAZY: 1,
   O_TMPFILE: 0,
   AT_FDCWD: -2,
   AT_EMPTY_PATH: 0,
   AT_SYMLINK_FOLLOW: 0x40,
   S_IFMT: 0o170000,
   S_IFREG: 0o100000,
-};
+});
 
 /**
  * The name of each number in a name -> number table (the first name given
@@ -771,25 +775,35 @@ function detectLinuxLibc(arch: ArchName): LibcName {
   return "glibc";
 }
 
-function build(): Platform {
-  const os = detectOs();
-  const arch = detectArch();
+/**
+ * The tables of a platform: those of the running one are
+ * {@linkcode platform}; the others let a test check them on any machine.
+ *
+ * @example
+ * ```ts
+ * import { platformFor } from "@posixly/posixly/ffi";
+ * console.log(platformFor("darwin", "aarch64").errnoNumbers.EAGAIN); // 35
+ * ```
+ */
+export function platformFor(os: OsName, arch: ArchName): Platform {
   if (os === "darwin") {
-    const errnoNames = lazyNames(() => DARWIN_ERRNO);
-    const signalNumbers = lazyRecord(DARWIN_SIGNALS);
-    const signalNames = lazyNames(() => DARWIN_SIGNALS);
+    const errnoNumbers = DARWIN_ERRNO();
+    const signals = DARWIN_SIGNALS();
+    const errnoNames = lazyNames(() => errnoNumbers);
+    const signalNumbers = lazyRecord(signals);
+    const signalNames = lazyNames(() => signals);
     return {
       os,
       arch,
       libc: "darwin",
       libraryName: "libSystem.B.dylib",
       errnoSymbol: "__error",
-      layouts: DARWIN_LAYOUTS,
-      constants: DARWIN,
+      layouts: DARWIN_LAYOUTS(),
+      constants: DARWIN(),
       get errnoNames() {
         return errnoNames();
       },
-      errnoNumbers: DARWIN_ERRNO,
+      errnoNumbers,
       get signalNumbers() {
         return signalNumbers();
       },
@@ -816,8 +830,8 @@ function build(): Platform {
         : "libc.so.6";
     },
     errnoSymbol: "__errno_location",
-    layouts: arch === "aarch64" ? { ...LINUX_LAYOUTS, stat: LINUX_AARCH64_STAT } : LINUX_LAYOUTS,
-    constants: arch === "aarch64" ? LINUX_AARCH64 : LINUX_X86_64,
+    layouts: arch === "aarch64" ? { ...LINUX_LAYOUTS, stat: LINUX_AARCH64_STAT() } : LINUX_LAYOUTS,
+    constants: arch === "aarch64" ? LINUX_AARCH64() : LINUX_X86_64,
     get errnoNames() {
       return errnoNames();
     },
@@ -840,4 +854,4 @@ function build(): Platform {
  * console.log(platform.libraryName, platform.constants.O_NOFOLLOW);
  * ```
  */
-export const platform: Platform = build();
+export const platform: Platform = platformFor(detectOs(), detectArch());

@@ -66,6 +66,11 @@ export const SYMBOLS = {
     result: "i32",
     optional: true,
   },
+  // ---- the dynamic linker (glibc >= 2.34, musl and macOS have them in the C library) ----
+  /** void *dlopen(const char *filename, int flags); */
+  dlopen: { parameters: ["buffer", "i32"], result: "pointer", optional: true },
+  /** void *dlsym(void *handle, const char *symbol); */
+  dlsym: { parameters: ["pointer", "buffer"], result: "pointer", optional: true },
   // ---- errno ----
   /** int *__errno_location(void);  (glibc, musl) */
   __errno_location: { parameters: [], result: "pointer", optional: true },

@@ -12,6 +12,7 @@ import {
   nativeMemory,
   OSError,
   platform,
+  platformFor,
   readCString,
   setErrno,
   strerror,
@@ -109,6 +110,22 @@ describe("ffi: the C library", () => {
     assert.equal(bindSymbol("getpid"), bindSymbol("getpid"));
   });
 
+  test("a function is right from its first call and bound for real once it is hot", () => {
+    const script = fileURLToPath(new URL("./fixtures/ffi_tiering.ts", import.meta.url));
+    const r = runScript(script, [], { cwd: "/tmp" });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout);
+    assert.deepEqual(seen, {
+      chdirResult: -1,
+      chdirErrno: 2,
+      getcwdOk: true,
+      cwd: "/tmp",
+      samePidEveryCall: true,
+      boundAfterHot: true,
+      closeRange: "function",
+    });
+  });
+
   test(
     "without --allow-ffi the first FFI use names the missing flag",
     { skip: isBun ? "Bun has no FFI permission to withhold" : false },
@@ -120,4 +137,39 @@ describe("ffi: the C library", () => {
       assert.match(r.stdout, /FfiPermissionError: .*--allow-ffi/);
     },
   );
+});
+
+describe("platformFor: the tables of every platform posixly knows", () => {
+  const cases = [
+    ["linux", "x86_64"],
+    ["linux", "aarch64"],
+    ["darwin", "x86_64"],
+    ["darwin", "aarch64"],
+  ] as const;
+  for (const [os, arch] of cases) {
+    test(`${os} ${arch}: errno and signal tables agree both ways`, () => {
+      const p = platformFor(os, arch);
+      const names = Object.entries(p.errnoNames);
+      assert.ok(names.length > 90, `${names.length} errno names`);
+      for (const [n, name] of names) assert.equal(p.errnoNumbers[name], Number(n), name);
+      assert.equal(p.errnoNames[p.errnoNumbers.EWOULDBLOCK], "EAGAIN");
+      assert.equal(p.errnoNumbers.EAGAIN, os === "darwin" ? 35 : 11);
+      assert.equal(p.errnoNumbers.ENOENT, 2);
+      assert.equal(Object.hasOwn(p.errnoNames, "toString"), false);
+      for (const [n, name] of Object.entries(p.signalNames)) {
+        assert.equal(p.signalNumbers[name], Number(n), name);
+      }
+      assert.equal(p.signalNumbers.KILL, 9);
+      assert.equal(p.signalNumbers.USR1, os === "darwin" ? 30 : 10);
+      assert.equal(p.libraryName.length > 0, true);
+      assert.ok(p.layouts.stat.size > 0 && p.constants.O_NOFOLLOW > 0);
+      assert.equal(p.errnoSymbol, os === "darwin" ? "__error" : "__errno_location");
+    });
+  }
+  test("the running platform's tables are those of its os and arch", () => {
+    const p = platformFor(platform.os, platform.arch);
+    assert.deepEqual(p.constants, platform.constants);
+    assert.deepEqual(p.layouts, platform.layouts);
+    assert.equal(platform.errnoNumbers.ENOENT, 2);
+  });
 });

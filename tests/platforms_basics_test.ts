@@ -234,3 +234,19 @@ import process from "node:process";
 function hasScript(): boolean {
   return spawnSync("sh", ["-c", "command -v script"]).status === 0;
 }
+
+describe("mod.ts", () => {
+  test("exports exactly what platforms/mod.ts and threads/mod.ts export", async () => {
+    const all = await import("../mod.ts");
+    const platforms = await import("../platforms/mod.ts");
+    const threads = await import("../threads/mod.ts");
+    const union = new Set([...Object.keys(platforms), ...Object.keys(threads)]);
+    assert.deepEqual(Object.keys(all).sort(), [...union].sort());
+    for (const name of union) {
+      const value = name in platforms
+        ? (platforms as Record<string, unknown>)[name]
+        : (threads as Record<string, unknown>)[name];
+      assert.equal((all as Record<string, unknown>)[name], value, name);
+    }
+  });
+});
