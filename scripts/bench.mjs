@@ -6,8 +6,8 @@
 //   node scripts/bench.mjs            all benchmarks
 //   node scripts/bench.mjs --quick    fewer race trials (for a fast look)
 import { spawnSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
-import { cpus, release } from "node:os";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -83,6 +83,23 @@ for (const f of tsBenches) {
 // Stand-alone scripts (races, start-up timings) drive both runtimes themselves.
 for (const f of scripts) {
   run(f, bin("deno"), ["run", "-A", "--quiet", join("bench", f), ...(quick ? ["--quick"] : [])]);
+}
+// C programs (the floor under a benchmark): compiled and run when a C compiler is here.
+const cBenches = readdirSync(benchDir).filter((f) => f.endsWith(".c")).sort();
+const cc = ["cc", "gcc", "clang"].find((c) => spawnSync(c, ["--version"]).status === 0);
+if (cc) {
+  const out = mkdtempSync(join(tmpdir(), "posixly-bench-c-"));
+  try {
+    for (const f of cBenches) {
+      const exe = join(out, f.replace(/\.c$/, ""));
+      run(`${cc} -O2 -o ${exe} bench/${f}`, cc, ["-O2", "-o", exe, join("bench", f)]);
+      run(`${exe} (bench/${f})`, exe, []);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+} else if (cBenches.length) {
+  notes.push(`no C compiler: ${cBenches.join(", ")} not run (they give the C floor under a row).`);
 }
 if (python) {
   for (const f of pyBenches) run(f, python.py, [join("bench", f), ...(quick ? ["--quick"] : [])]);
