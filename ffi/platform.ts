@@ -762,13 +762,16 @@ function detectLinuxLibc(arch: ArchName): LibcName {
   const g = globalThis as any;
   // Deno is only built against glibc.
   if (g.Deno && !g.Bun) return g.Deno.build?.env === "musl" ? "musl" : "glibc";
-  // musl systems have its dynamic loader (process.report would tell too, but costs Bun ~2 ms).
+  // musl systems have its dynamic loader. Bun.file(...).size looks without node:fs:
+  // process.getBuiltinModule("node:fs") (and process.report) cost Bun about 2 ms.
   try {
-    const fs = g.process?.getBuiltinModule?.("node:fs");
     const arm = arch === "aarch64";
     const musl = `/lib/ld-musl-${arm ? "aarch64" : "x86_64"}.so.1`;
     const glibc = arm ? "/lib/ld-linux-aarch64.so.1" : "/lib64/ld-linux-x86-64.so.2";
-    if (fs?.existsSync(musl) && !fs.existsSync(glibc)) return "musl";
+    const exists: (path: string) => boolean = g.Bun?.file
+      ? (path) => g.Bun.file(path).size > 0 // 0 when missing; a loader is never empty
+      : (path) => Boolean(g.process?.getBuiltinModule?.("node:fs")?.existsSync(path));
+    if (exists(musl) && !exists(glibc)) return "musl";
   } catch {
     // cannot look: assume glibc
   }
