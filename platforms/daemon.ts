@@ -12,8 +12,9 @@
  *
  * Differences from a double fork: the daemon is a session leader, so a
  * terminal it opens without O_NOCTTY would become its controlling terminal;
- * the program and its modules load twice (in Deno, the Node compatibility
- * layer alone adds about 20 ms to each start); relative paths in the options
+ * the program and its modules load twice (posixly itself avoids Deno's Node
+ * compatibility layer, but a program that imports `node:` modules pays its
+ * start-up, several ms in Deno, in both processes); relative paths in the options
  * are resolved against the launcher's working directory, before the chdir.
  *
  * @module
