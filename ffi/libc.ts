@@ -195,8 +195,15 @@ function firstUse(key: SymbolName): unknown {
   if (!generic) return bindSymbol(key);
   let calls = 0;
   const tiered = (...args: unknown[]): unknown => {
-    if (++calls > HOT_AFTER) {
-      return (bindSymbol(key) as unknown as (...a: unknown[]) => unknown)(...args);
+    if (++calls === HOT_AFTER + 1) {
+      try {
+        return (bindSymbol(key) as unknown as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        if (e instanceof FfiPermissionError) throw e;
+        // It cannot be bound after all: it stays on the generic path, which works.
+        delete bound[key];
+        (libcObject as Record<string, unknown>)[key] = tiered;
+      }
     }
     return generic(...args);
   };
