@@ -180,10 +180,17 @@ function genericFunction(
  * binds for real after {@linkcode HOT_AFTER} calls, or the bound function.
  * Null for a missing optional symbol.
  */
+type AnyFunction = (...a: unknown[]) => unknown;
+
+/** Functions on the generic path, until they are bound (one per symbol). */
+const pending: Partial<Record<SymbolName, AnyFunction>> = {};
+
 function firstUse(key: SymbolName): unknown {
   if (key in bound) return bound[key];
+  const waiting = pending[key];
+  if (waiting) return waiting;
   const spec: SymbolSpec = SYMBOLS[key];
-  let generic: ((...a: unknown[]) => unknown) | null | undefined;
+  let generic: AnyFunction | null | undefined;
   try {
     generic = genericFunction(spec.name ?? key, spec);
   } catch (e) {
@@ -193,30 +200,49 @@ function firstUse(key: SymbolName): unknown {
   }
   // A missing symbol: bindSymbol gives null for an optional one, the error otherwise.
   if (!generic) return bindSymbol(key);
+  const slow: AnyFunction = generic;
   let calls = 0;
+  let fast: AnyFunction | undefined;
+  let stuck = false;
+  // Every reference to it (a saved `libc.X`, too) turns fast once it is bound.
   const tiered = (...args: unknown[]): unknown => {
-    if (++calls === HOT_AFTER + 1) {
-      try {
-        return (bindSymbol(key) as unknown as (...a: unknown[]) => unknown)(...args);
-      } catch (e) {
-        if (e instanceof FfiPermissionError) throw e;
-        // It cannot be bound after all: it stays on the generic path, which works.
-        delete bound[key];
-        (libcObject as Record<string, unknown>)[key] = tiered;
-      }
+    if (fast) return fast(...args);
+    if (!stuck && ++calls > HOT_AFTER) {
+      fast = tierUp(key);
+      if (fast) return fast(...args);
+      stuck = true;
     }
-    return generic(...args);
+    return slow(...args);
   };
+  pending[key] = tiered;
   (libcObject as Record<string, unknown>)[key] = tiered;
   return tiered;
+}
+
+/** Binds a hot function for real; undefined (it stays on the generic path) when it cannot. */
+function tierUp(key: SymbolName): AnyFunction | undefined {
+  let fn: unknown;
+  try {
+    fn = bindSymbol(key);
+  } catch (e) {
+    if (e instanceof FfiPermissionError) throw e;
+    fn = null;
+  }
+  if (typeof fn !== "function") {
+    delete bound[key];
+    (libcObject as Record<string, unknown>)[key] = pending[key];
+    return undefined;
+  }
+  delete pending[key];
+  return fn as AnyFunction;
 }
 
 function makeStub(key: SymbolName): unknown {
   const spec: SymbolSpec = SYMBOLS[key];
   if (spec.optional) return undefined; // resolved through the getter below
+  // A saved reference to the stub keeps working: it hands over to what is there now.
   return function lazyStub(...args: unknown[]): unknown {
-    const fn = firstUse(key) as (...a: unknown[]) => unknown;
-    return fn(...args);
+    return (firstUse(key) as AnyFunction)(...args);
   };
 }
 

@@ -122,6 +122,8 @@ describe("ffi: the C library", () => {
       cwd: "/tmp",
       samePidEveryCall: true,
       boundAfterHot: true,
+      savedReferenceBound: true,
+      boundAfterBadCall: true,
       closeRange: "function",
     });
   });
