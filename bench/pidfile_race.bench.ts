@@ -14,7 +14,7 @@
  * "race no holder <state>" (count) and "race trials" (count).
  * bench/pidfile_race_celery.py does the same with Celery 5.2.6.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -29,6 +29,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { createPidlock, LockFailed, type Pidfile } from "../mod.ts";
+import { LineWorker } from "../tests/_util.ts";
 
 const STATES = ["clean", "stale", "empty", "garbage"] as const;
 /** Start-time jitters (ms), cycled over the trials: collisions at many phases. */
@@ -83,41 +84,6 @@ function worker(path: string): void {
   reply("ready");
 }
 
-class Proc {
-  readonly child: ChildProcess;
-  #lines: string[] = [];
-  #waiting: ((line: string) => void) | null = null;
-  #buf = "";
-
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
-    this.child.stdout!.setEncoding("utf8");
-    this.child.stdout!.on("data", (chunk: string) => {
-      this.#buf += chunk;
-      let nl: number;
-      while ((nl = this.#buf.indexOf("\n")) >= 0) {
-        const line = this.#buf.slice(0, nl);
-        this.#buf = this.#buf.slice(nl + 1);
-        const w = this.#waiting;
-        if (w) {
-          this.#waiting = null;
-          w(line);
-        } else this.#lines.push(line);
-      }
-    });
-  }
-
-  send(line: string): void {
-    this.child.stdin!.write(line + "\n");
-  }
-
-  next(): Promise<string> {
-    const queued = this.#lines.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve) => (this.#waiting = resolve));
-  }
-}
-
 function prepare(path: string, state: State, dead: number): void {
   if (existsSync(path)) unlinkSync(path);
   if (state === "stale") writeFileSync(path, `${dead}\n`);
@@ -129,10 +95,9 @@ async function main(trials: number, procs: number): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const dir = mkdtempSync(join(tmpdir(), "posixly-race-bench-"));
   const path = join(dir, "race.pid");
-  const runArgs = "Bun" in globalThis ? [] : ["run", "-A", "--quiet"];
   const workers = Array.from(
     { length: procs },
-    () => new Proc([...runArgs, self, "--worker", path]),
+    () => new LineWorker(self, ["--worker", path]),
   );
   await Promise.all(workers.map((w) => w.next()));
   const figures: Record<string, { value: number; unit: string }> = {};
@@ -167,7 +132,7 @@ async function main(trials: number, procs: number): Promise<void> {
     figures[`race no holder ${state}`] = { value: none, unit: "count" };
   }
   figures["race trials"] = { value: trials, unit: "count" };
-  for (const w of workers) w.child.stdin!.end();
+  for (const w of workers) w.end();
   rmSync(dir, { recursive: true, force: true });
   console.log("BENCH_JSON " + JSON.stringify({ area: "pidfile", runtime, figures }));
 }

@@ -2,7 +2,7 @@
  * Test helpers shared by the suite: run a fixture program in the SAME runtime
  * that runs the tests (Deno or Bun), as a real child process.
  */
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 
@@ -53,4 +53,70 @@ export const isRoot: boolean = typeof process.getuid === "function" && process.g
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * A child process of this runtime that speaks in lines: `send` writes one to
+ * its stdin, `next` resolves with the next one it prints (rejecting, with its
+ * stderr, when it stays silent for `timeoutMs`). Used by the pidfile race test
+ * and its benchmark.
+ */
+export class LineWorker {
+  readonly child: ChildProcess;
+  #lines: string[] = [];
+  #waiting: ((line: string) => void) | null = null;
+  #buf = "";
+  #stderr = "";
+
+  constructor(script: string, args: string[]) {
+    this.child = spawn(process.execPath, scriptArgs(script, args), {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.child.stdout!.setEncoding("utf8");
+    this.child.stdout!.on("data", (chunk: string) => {
+      this.#buf += chunk;
+      let nl: number;
+      while ((nl = this.#buf.indexOf("\n")) >= 0) {
+        const line = this.#buf.slice(0, nl);
+        this.#buf = this.#buf.slice(nl + 1);
+        const w = this.#waiting;
+        if (w) {
+          this.#waiting = null;
+          w(line);
+        } else this.#lines.push(line);
+      }
+    });
+    this.child.stderr!.setEncoding("utf8");
+    this.child.stderr!.on("data", (chunk: string) => (this.#stderr += chunk));
+  }
+
+  send(line: string): void {
+    this.child.stdin!.write(line + "\n");
+  }
+
+  next(timeoutMs = 60_000): Promise<string> {
+    const queued = this.#lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`worker ${this.child.pid} silent; stderr: ${this.#stderr}`)),
+        timeoutMs,
+      );
+      this.#waiting = (line) => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+    });
+  }
+
+  /** Closes its stdin (it ends by itself). */
+  end(): void {
+    this.child.stdin!.end();
+  }
+
+  /** Closes its stdin and kills it. */
+  stop(): void {
+    this.end();
+    this.child.kill("SIGKILL");
+  }
 }

@@ -6,71 +6,17 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fixture, scriptArgs } from "./_util.ts";
+import { fixture, LineWorker, scriptArgs } from "./_util.ts";
 
 const RACE = fixture("pidfile_race.ts");
 const WORKERS = 16;
 /** Start-time jitters (ms), cycled over the trials: collisions at many phases. */
 const JITTERS = [0, 0.05, 0.1, 0.2];
-
-class Worker {
-  readonly child: ChildProcess;
-  #lines: string[] = [];
-  #waiting: ((line: string) => void) | null = null;
-  #buf = "";
-  #stderr = "";
-
-  constructor(path: string, tempFile: string) {
-    this.child = spawn(process.execPath, scriptArgs(RACE, ["worker", path, tempFile]), {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    this.child.stdout!.setEncoding("utf8");
-    this.child.stdout!.on("data", (chunk: string) => {
-      this.#buf += chunk;
-      let nl: number;
-      while ((nl = this.#buf.indexOf("\n")) >= 0) {
-        const line = this.#buf.slice(0, nl);
-        this.#buf = this.#buf.slice(nl + 1);
-        if (this.#waiting) {
-          const w = this.#waiting;
-          this.#waiting = null;
-          w(line);
-        } else this.#lines.push(line);
-      }
-    });
-    this.child.stderr!.setEncoding("utf8");
-    this.child.stderr!.on("data", (chunk: string) => (this.#stderr += chunk));
-  }
-
-  send(line: string): void {
-    this.child.stdin!.write(line + "\n");
-  }
-
-  next(timeoutMs = 60_000): Promise<string> {
-    const queued = this.#lines.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`worker ${this.child.pid} silent; stderr: ${this.#stderr}`)),
-        timeoutMs,
-      );
-      this.#waiting = (line) => {
-        clearTimeout(timer);
-        resolve(line);
-      };
-    });
-  }
-
-  stop(): void {
-    this.child.stdin!.end();
-    this.child.kill("SIGKILL");
-  }
-}
 
 type State = "clean" | "stale" | "empty" | "garbage";
 
@@ -95,7 +41,7 @@ interface Tally {
 }
 
 async function race(
-  workers: Worker[],
+  workers: LineWorker[],
   path: string,
   state: State,
   trials: number,
@@ -120,8 +66,11 @@ async function race(
   return tally;
 }
 
-async function startWorkers(path: string, tempFile: string): Promise<Worker[]> {
-  const workers = Array.from({ length: WORKERS }, () => new Worker(path, tempFile));
+async function startWorkers(path: string, tempFile: string): Promise<LineWorker[]> {
+  const workers = Array.from(
+    { length: WORKERS },
+    () => new LineWorker(RACE, ["worker", path, tempFile]),
+  );
   const ready = await Promise.all(workers.map((w) => w.next(120_000)));
   assert.deepEqual(new Set(ready), new Set(["ready"]));
   return workers;
