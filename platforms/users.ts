@@ -164,46 +164,68 @@ function wordAt(address: bigint, s: Scratch): bigint {
 }
 
 /**
- * Calls getpwnam_r (name given) or getpwuid_r into `record`; true when found.
- * Throws OSError on a real failure.
+ * Runs one reentrant NSS lookup (`call` with a buffer) into `record`, growing
+ * the buffer on ERANGE; true when found. Throws OSError on a real failure.
  */
-function fetchUser(name: Uint8Array | null, uid: number): boolean {
-  let s = pwScratch ??= makeScratch(
-    initialSize(platform.constants._SC_GETPW_R_SIZE_MAX, 1024),
-  );
+function fetchRecord(
+  scratch: Scratch,
+  keep: (s: Scratch) => void,
+  syscall: string,
+  call: (buf: Uint8Array) => number,
+): boolean {
+  let s = scratch;
   for (;;) {
     result[0] = 0n;
-    const rc = name === null
-      ? libc.getpwuid_r(uid, record, s.bytes, s.bytes.length, result)
-      : libc.getpwnam_r(name, record, s.bytes, s.bytes.length, result);
+    const rc = call(s.bytes);
     if (rc === 0) return result[0] !== 0n;
     if (rc === ERANGE) {
-      s = pwScratch = grow(s, name === null ? "getpwuid_r" : "getpwnam_r");
+      s = grow(s, syscall);
+      keep(s);
       continue;
     }
     if (NOT_FOUND.has(rc)) return false;
-    throw new OSError(rc, name === null ? "getpwuid_r" : "getpwnam_r");
+    throw new OSError(rc, syscall);
   }
+}
+
+/** Calls getpwnam_r (name given) or getpwuid_r into `record`; true when found. */
+function fetchUser(name: Uint8Array | null, uid: number): boolean {
+  const s = pwScratch ??= makeScratch(
+    initialSize(platform.constants._SC_GETPW_R_SIZE_MAX, 1024),
+  );
+  return name === null
+    ? fetchRecord(
+      s,
+      (g) => pwScratch = g,
+      "getpwuid_r",
+      (b) => libc.getpwuid_r(uid, record, b, b.length, result),
+    )
+    : fetchRecord(
+      s,
+      (g) => pwScratch = g,
+      "getpwnam_r",
+      (b) => libc.getpwnam_r(name, record, b, b.length, result),
+    );
 }
 
 /** Calls getgrnam_r (name given) or getgrgid_r into `record`; true when found. */
 function fetchGroup(name: Uint8Array | null, gid: number): boolean {
-  let s = grScratch ??= makeScratch(
+  const s = grScratch ??= makeScratch(
     initialSize(platform.constants._SC_GETGR_R_SIZE_MAX, 16384),
   );
-  for (;;) {
-    result[0] = 0n;
-    const rc = name === null
-      ? libc.getgrgid_r(gid, record, s.bytes, s.bytes.length, result)
-      : libc.getgrnam_r(name, record, s.bytes, s.bytes.length, result);
-    if (rc === 0) return result[0] !== 0n;
-    if (rc === ERANGE) {
-      s = grScratch = grow(s, name === null ? "getgrgid_r" : "getgrnam_r");
-      continue;
-    }
-    if (NOT_FOUND.has(rc)) return false;
-    throw new OSError(rc, name === null ? "getgrgid_r" : "getgrnam_r");
-  }
+  return name === null
+    ? fetchRecord(
+      s,
+      (g) => grScratch = g,
+      "getgrgid_r",
+      (b) => libc.getgrgid_r(gid, record, b, b.length, result),
+    )
+    : fetchRecord(
+      s,
+      (g) => grScratch = g,
+      "getgrnam_r",
+      (b) => libc.getgrnam_r(name, record, b, b.length, result),
+    );
 }
 
 function userFromRecord(): UserInfo {
