@@ -17,6 +17,7 @@
 import { platform } from "./platform.ts";
 import { type NativeType, type SymbolName, SYMBOLS, type SymbolSpec } from "./symbols.ts";
 import { backend } from "./runtime.ts";
+import { cstr } from "./memory.ts";
 
 /** An opaque C pointer as the runtime represents it (use memory.ts to read it). */
 export type Pointer = object | number | null;
@@ -145,12 +146,6 @@ let lookup:
   | null
   | undefined;
 
-function nameBytes(name: string): Uint8Array {
-  const bytes = new Uint8Array(name.length + 1);
-  for (let i = 0; i < name.length; i++) bytes[i] = name.charCodeAt(i); // symbol names are ASCII
-  return bytes;
-}
-
 /**
  * The generic-path function for a symbol: undefined where there is no
  * generic path (bind instead), null when the library lacks the symbol.
@@ -166,12 +161,12 @@ function genericFunction(
     const dlopen = bindSymbol("dlopen") as ((path: Uint8Array, flags: number) => unknown) | null;
     const dlsym = bindSymbol("dlsym") as ((h: unknown, n: Uint8Array) => unknown) | null;
     if (dlopen && dlsym) {
-      const handle = dlopen(nameBytes(platform.libraryName), platform.constants.RTLD_LAZY);
+      const handle = dlopen(cstr(platform.libraryName), platform.constants.RTLD_LAZY);
       if (handle !== null) lookup = { dlsym, handle };
     }
   }
   if (lookup === null) return undefined;
-  const pointer = lookup.dlsym(lookup.handle, nameBytes(cName));
+  const pointer = lookup.dlsym(lookup.handle, cstr(cName));
   return pointer === null ? null : b.fromPointer(pointer, spec);
 }
 
