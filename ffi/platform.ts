@@ -759,6 +759,14 @@ function detectLinuxLibc(arch: ArchName): LibcName {
  * ```
  */
 export function platformFor(os: OsName, arch: ArchName): Platform {
+  if (os !== "linux" && os !== "darwin" && os !== "other") {
+    throw new TypeError(`os must be "linux", "darwin" or "other", got ${JSON.stringify(os)}`);
+  }
+  if (arch !== "x86_64" && arch !== "aarch64" && arch !== "other") {
+    throw new TypeError(
+      `arch must be "x86_64", "aarch64" or "other", got ${JSON.stringify(arch)}`,
+    );
+  }
   if (os === "darwin") {
     const errnoNumbers = DARWIN_ERRNO();
     const signals = DARWIN_SIGNALS();

@@ -168,6 +168,16 @@ describe("platformFor: the tables of every platform posixly knows", () => {
       assert.equal(p.errnoSymbol, os === "darwin" ? "__error" : "__errno_location");
     });
   }
+  test("an unknown os or arch is a TypeError that names the accepted values", () => {
+    assert.throws(
+      () => platformFor("windows" as "linux", "x86_64"),
+      { name: "TypeError", message: 'os must be "linux", "darwin" or "other", got "windows"' },
+    );
+    assert.throws(
+      () => platformFor("linux", 64 as unknown as "x86_64"),
+      { name: "TypeError", message: 'arch must be "x86_64", "aarch64" or "other", got 64' },
+    );
+  });
   test("the running platform's tables are those of its os and arch", () => {
     const p = platformFor(platform.os, platform.arch);
     assert.deepEqual(p.constants, platform.constants);
