@@ -41,10 +41,11 @@ export type Params<P extends readonly NativeType[]> = {
   -readonly [I in keyof P]: ParamValue<P[I]>;
 };
 
-/** The JS signature of one bound symbol. */
+/** The JS signature of one bound symbol (a promise of the result for a `nonblocking` one). */
 export type NativeFunction<S extends SymbolSpec> = (
   ...args: Params<S["parameters"]>
-) => ResultValue<S["result"]>;
+) => S extends { nonblocking: true } ? Promise<ResultValue<S["result"]>>
+  : ResultValue<S["result"]>;
 
 /** Every symbol of the table, typed; optional symbols may be `null` where missing. */
 export type Libc = {
@@ -122,19 +123,47 @@ const bound: Partial<Record<SymbolName, unknown>> = {};
  */
 export function bindSymbol<K extends SymbolName>(key: K): Libc[K] {
   if (key in bound) return bound[key] as Libc[K];
+  if (!Object.hasOwn(SYMBOLS, key)) {
+    throw new TypeError(`'${String(key)}' is not in posixly's symbol table (ffi/symbols.ts)`);
+  }
   const spec: SymbolSpec = SYMBOLS[key];
   const cName = spec.name ?? key;
+  if (spec.nonblocking && !backend().nonblocking) return settle(key, null) as Libc[K];
   let fn: unknown;
   try {
-    fn = backend().bind(platform.libraryName, cName, spec);
+    fn = backend().bind(platform.libraryName, { [cName]: spec })[cName];
   } catch (e) {
     if (isPermissionError(e)) throw new FfiPermissionError(e);
     if (!spec.optional) throw new FfiSymbolError(cName, e);
     fn = null;
   }
+  return settle(key, fn) as Libc[K];
+}
+
+function settle(key: SymbolName, fn: unknown): unknown {
   bound[key] = fn;
   (libcObject as Record<string, unknown>)[key] = fn;
-  return fn as Libc[K];
+  return fn;
+}
+
+/**
+ * Binds several symbols in one call to the runtime (Deno pays a fixed cost
+ * per `Deno.dlopen`), one by one if that fails (a missing optional symbol).
+ */
+function bindSymbols(keys: readonly SymbolName[]): unknown[] {
+  const spec = (k: SymbolName): SymbolSpec => SYMBOLS[k];
+  const todo = keys.filter((k) => !(k in bound) && !spec(k).name && !spec(k).nonblocking);
+  if (todo.length > 1) {
+    const specs: Record<string, SymbolSpec> = {};
+    for (const k of todo) specs[k] = spec(k);
+    try {
+      const fns = backend().bind(platform.libraryName, specs);
+      for (const k of todo) settle(k, fns[k]);
+    } catch (e) {
+      if (isPermissionError(e)) throw new FfiPermissionError(e);
+    }
+  }
+  return keys.map((k) => bindSymbol(k));
 }
 
 /** Calls through the generic path before a function is bound for real. */
@@ -142,9 +171,15 @@ export const HOT_AFTER = 8;
 
 /** dlsym and the C library's handle, for the generic path; null where unavailable. */
 let lookup:
-  | { dlsym: (handle: unknown, name: Uint8Array) => unknown; handle: unknown }
+  | { dlsym: (handle: unknown, name: unknown) => unknown; handle: unknown }
   | null
   | undefined;
+
+/** A pointer to a view's first byte, for the `pointer` parameters of dlopen and dlsym. */
+function pointerTo(view: Uint8Array): unknown {
+  const b = backend();
+  return b.pointer(b.addressOf(view));
+}
 
 /**
  * The generic-path function for a symbol: undefined where there is no
@@ -155,18 +190,22 @@ function genericFunction(
   spec: SymbolSpec,
 ): ((...a: unknown[]) => unknown) | null | undefined {
   const b = backend();
-  if (!b.fromPointer) return undefined;
+  if (!b.fromPointer || spec.nonblocking) return undefined;
   if (lookup === undefined) {
     lookup = null;
-    const dlopen = bindSymbol("dlopen") as ((path: Uint8Array, flags: number) => unknown) | null;
-    const dlsym = bindSymbol("dlsym") as ((h: unknown, n: Uint8Array) => unknown) | null;
+    const [dlopen, dlsym] = bindSymbols(["dlopen", "dlsym"]) as [
+      ((path: unknown, flags: number) => unknown) | null,
+      ((handle: unknown, name: unknown) => unknown) | null,
+    ];
     if (dlopen && dlsym) {
-      const handle = dlopen(cstr(platform.libraryName), platform.constants.RTLD_LAZY);
+      const name = cstr(platform.libraryName);
+      const handle = dlopen(pointerTo(name), platform.constants.RTLD_LAZY);
       if (handle !== null) lookup = { dlsym, handle };
     }
   }
   if (lookup === null) return undefined;
-  const pointer = lookup.dlsym(lookup.handle, cstr(cName));
+  const name = cstr(cName);
+  const pointer = lookup.dlsym(lookup.handle, pointerTo(name));
   return pointer === null ? null : b.fromPointer(pointer, spec);
 }
 

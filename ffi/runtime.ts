@@ -11,8 +11,13 @@ import type { NativeType, SymbolSpec } from "./symbols.ts";
 export interface Backend {
   /** Runtime name, "deno" or "bun". */
   readonly name: "deno" | "bun";
-  /** Opens `library` and binds one symbol; throws when it cannot. */
-  bind(library: string, symbol: string, spec: SymbolSpec): unknown;
+  /** Whether `bind` honours {@linkcode SymbolSpec.nonblocking} (calls on a worker thread). */
+  readonly nonblocking: boolean;
+  /**
+   * Opens `library` and binds the symbols (C name to typing) in one go;
+   * throws when any of them cannot be bound.
+   */
+  bind(library: string, symbols: Readonly<Record<string, SymbolSpec>>): Record<string, unknown>;
   /**
    * A function that calls the C function at `pointer` through the runtime's
    * generic call path: cheaper to make than `bind` (Deno compiles a call
@@ -70,14 +75,17 @@ function denoBackend(): Backend {
   const D = g.Deno;
   return {
     name: "deno",
-    bind(library, symbol, spec) {
-      const lib = D.dlopen(library, {
-        [symbol]: {
+    nonblocking: true,
+    bind(library, symbols) {
+      const defs: Record<string, unknown> = {};
+      for (const [symbol, spec] of Object.entries(symbols)) {
+        defs[symbol] = {
           parameters: spec.parameters.map((t) => DENO_TYPES[t]),
           result: DENO_TYPES[spec.result],
-        },
-      });
-      return lib.symbols[symbol];
+          nonblocking: spec.nonblocking === true,
+        };
+      }
+      return D.dlopen(library, defs).symbols;
     },
     fromPointer(p, spec) {
       const fn = new D.UnsafeFnPointer(p, {
@@ -107,14 +115,16 @@ function denoBackend(): Backend {
 function bunBackend(ffi: Any): Backend {
   return {
     name: "bun",
-    bind(library, symbol, spec) {
-      const lib = ffi.dlopen(library, {
-        [symbol]: {
+    nonblocking: false,
+    bind(library, symbols) {
+      const defs: Record<string, unknown> = {};
+      for (const [symbol, spec] of Object.entries(symbols)) {
+        defs[symbol] = {
           args: spec.parameters.map((t) => BUN_TYPES[t]),
           returns: BUN_TYPES[spec.result],
-        },
-      });
-      return lib.symbols[symbol];
+        };
+      }
+      return ffi.dlopen(library, defs).symbols;
     },
     address(p) {
       return p === null || p === undefined ? 0n : BigInt(p as number);
@@ -134,8 +144,9 @@ function bunBackend(ffi: Any): Backend {
   };
 }
 
-// Top-level await: only Bun evaluates the import; it loads no library.
-const bunFfi: Any = isBun ? await import("bun:ffi") : null;
+// Bun's bun:ffi, loaded with the first C call (Bun's synchronous
+// import.meta.require; a top-level await would make every importer async).
+const bunFfi = (): Any => (import.meta as Any).require("bun:ffi");
 
 let current: Backend | undefined;
 
@@ -165,7 +176,7 @@ export class UnsupportedRuntimeError extends Error {
  */
 export function backend(): Backend {
   if (current) return current;
-  if (isBun) current = bunBackend(bunFfi);
+  if (isBun) current = bunBackend(bunFfi());
   else if (isDeno) current = denoBackend();
   else throw new UnsupportedRuntimeError();
   return current;

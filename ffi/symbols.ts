@@ -39,6 +39,13 @@ export interface SymbolSpec {
   readonly name?: string;
   /** Optional symbols may be missing from the library (binding them returns null). */
   readonly optional?: boolean;
+  /**
+   * Run the call on one of the runtime's worker threads and return a promise
+   * of its result, leaving the event loop free (Deno's `nonblocking`). Such a
+   * symbol must be optional: where the runtime cannot do this (Bun) it binds
+   * to null. errno is not readable after such a call (another thread's).
+   */
+  readonly nonblocking?: boolean;
 }
 
 /**
@@ -67,10 +74,12 @@ export const SYMBOLS = {
     optional: true,
   },
   // ---- the dynamic linker (glibc >= 2.34, musl and macOS have them in the C library) ----
+  // Strings go in as pointers (see memory.ts pointerTo): Deno takes ~0.2 ms more
+  // to bind a symbol with a `buffer` parameter, and these two bind first.
   /** void *dlopen(const char *filename, int flags); */
-  dlopen: { parameters: ["buffer", "i32"], result: "pointer", optional: true },
+  dlopen: { parameters: ["pointer", "i32"], result: "pointer", optional: true },
   /** void *dlsym(void *handle, const char *symbol); */
-  dlsym: { parameters: ["pointer", "buffer"], result: "pointer", optional: true },
+  dlsym: { parameters: ["pointer", "pointer"], result: "pointer", optional: true },
   // ---- errno ----
   /** int *__errno_location(void);  (glibc, musl) */
   __errno_location: { parameters: [], result: "pointer", optional: true },
@@ -226,6 +235,14 @@ export const SYMBOLS = {
   },
 
   // ---- daemon (platforms/daemon.ts) ----
+  /** int poll(struct pollfd *fds, nfds_t nfds, int timeout);  off the main thread: a promise (Deno; null in Bun) */
+  poll_async: {
+    name: "poll",
+    parameters: ["buffer", "u64", "i32"],
+    result: "i32",
+    optional: true,
+    nonblocking: true,
+  },
   /** char *getenv(const char *name); */
   getenv: { parameters: ["buffer"], result: "pointer" },
   /** int unsetenv(const char *name); */

@@ -129,6 +129,7 @@ const DEFAULT_UMASK = 0o022;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const SEEK_SET = 0;
 const SEEK_END = 2;
+const POLLIN = 1; // the same on Linux and macOS
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -719,6 +720,12 @@ export class DaemonContext {
     const { EAGAIN, EINTR } = platform.errnoNumbers;
     const started = performance.now();
     const buf = new Uint8Array(4096);
+    // Deno: wait in poll(2) on a worker thread, so "ready" is seen at once;
+    // Bun (no such call): look again after a short sleep.
+    const pollAsync = libc.poll_async;
+    const pollfd = new Int32Array(2); // struct pollfd { int fd; short events, revents; }
+    pollfd[0] = readFd;
+    new Int16Array(pollfd.buffer)[2] = POLLIN;
     let text = "";
     for (;;) {
       const n = Number(libc.read(readFd, buf, buf.length));
@@ -759,7 +766,10 @@ export class DaemonContext {
           ),
         );
       }
-      await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
+      if (pollAsync) {
+        // At most a second at a time, so the timeout above is checked.
+        await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
+      } else await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
     }
     libc.close(readFd);
     // The daemon closed the pipe without "ready": collect how it ended.

@@ -110,6 +110,44 @@ describe("ffi: the C library", () => {
     assert.equal(bindSymbol("getpid"), bindSymbol("getpid"));
   });
 
+  test("bindSymbol refuses a name that is not in the symbol table, by name", () => {
+    assert.throws(
+      () => bindSymbol("no_such_function" as "getpid"),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        /'no_such_function' is not in posixly's symbol table/.test(e.message),
+    );
+  });
+
+  test("a nonblocking symbol waits off the main thread, or is null where it cannot", async () => {
+    const pollAsync = libc.poll_async;
+    if (pollAsync === null) {
+      // Bun has no call that runs on a worker thread: the symbol reads as missing.
+      assert.equal(isBun, true);
+      return;
+    }
+    const fds = new Int32Array(2);
+    check(libc.pipe(fds), "pipe");
+    try {
+      const pollfd = new Int32Array([fds[0], 0]);
+      new Int16Array(pollfd.buffer)[2] = 1; // POLLIN
+      let settled = false;
+      const waiting = pollAsync(pollfd, 1, 5000).then((n) => {
+        settled = true;
+        return n;
+      });
+      // The event loop runs while poll(2) waits: timers fire, the promise is pending.
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(settled, false);
+      libc.write(fds[1], new Uint8Array([42]), 1);
+      assert.equal(await waiting, 1);
+      assert.equal(new Int16Array(pollfd.buffer)[3] & 1, 1); // revents has POLLIN
+    } finally {
+      libc.close(fds[0]);
+      libc.close(fds[1]);
+    }
+  });
+
   test("a function is right from its first call and bound for real once it is hot", () => {
     const script = fileURLToPath(new URL("./fixtures/ffi_tiering.ts", import.meta.url));
     const r = runScript(script, [], { cwd: "/tmp" });

@@ -4,6 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { contextVariable } from "../threads/context_variable.ts";
+import { fixture, runScript } from "./_util.ts";
 
 const tick = (ms = 1): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -68,5 +69,16 @@ describe("contextVariable", () => {
     });
     assert.equal(v.get(), undefined);
     assert.equal(await p, "inside");
+  });
+
+  test("the node:async_hooks path (Deno's own variable hidden) behaves the same", () => {
+    const r = runScript(fixture("context_fallback.ts"));
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      before: null,
+      inside: "x",
+      after: null,
+      nested: [1, "y"],
+    });
   });
 });

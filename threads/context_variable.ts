@@ -14,7 +14,10 @@
  *   imports posixly, for the same behaviour. The shape of that internal object
  *   is checked at load; if a Deno release changes it, this module falls back
  *   to `node:async_hooks` and only the start-up gets slower.
- * - Bun and others: `AsyncLocalStorage` from `node:async_hooks`.
+ * - Bun and others: `AsyncLocalStorage` from `node:async_hooks`, loaded
+ *   (about 1 ms in Bun) only when a variable is first `run`: until then no
+ *   context can hold a value, and `get` gives undefined without it. No
+ *   top-level await, so importing posixly stays synchronous.
  *
  * Internal to `threads/`; not re-exported by `threads/mod.ts`.
  *
@@ -77,9 +80,19 @@ function denoAsyncCore(): DenoAsyncCore | undefined {
 }
 
 const core: DenoAsyncCore | undefined = denoAsyncCore();
-const NodeStorage: typeof NodeAsyncLocalStorage | undefined = core
-  ? undefined
-  : (await import("node:async_hooks")).AsyncLocalStorage;
+
+/** node:async_hooks' AsyncLocalStorage, loaded synchronously when first needed. */
+function nodeAsyncLocalStorage(): typeof NodeAsyncLocalStorage {
+  // deno-lint-ignore no-explicit-any
+  const proc = (globalThis as any).process;
+  if (typeof proc?.getBuiltinModule !== "function") {
+    throw new Error(
+      "posixly's threads/ need an async context: Deno, Bun, or Node >= 20.16 " +
+        "(process.getBuiltinModule)",
+    );
+  }
+  return proc.getBuiltinModule("node:async_hooks").AsyncLocalStorage;
+}
 
 /**
  * Creates a {@linkcode ContextVariable}.
@@ -109,9 +122,10 @@ export function contextVariable<T>(): ContextVariable<T> {
       },
     };
   }
-  const storage = new NodeStorage!<T>();
+  let storage: NodeAsyncLocalStorage<T> | undefined;
   return {
-    get: (): T | undefined => storage.getStore(),
-    run: <R>(value: T, fn: () => R): R => storage.run(value, fn),
+    get: (): T | undefined => storage?.getStore(),
+    run: <R>(value: T, fn: () => R): R =>
+      (storage ??= new (nodeAsyncLocalStorage())<T>()).run(value, fn),
   };
 }
