@@ -17,7 +17,7 @@
 import { platform } from "./platform.ts";
 import { type NativeType, type SymbolName, SYMBOLS, type SymbolSpec } from "./symbols.ts";
 import { backend } from "./runtime.ts";
-import { cstr } from "./memory.ts";
+import { addressOf, cstr, pointerFromAddress } from "./memory.ts";
 
 /** An opaque C pointer as the runtime represents it (use memory.ts to read it). */
 export type Pointer = object | number | null;
@@ -175,12 +175,6 @@ let lookup:
   | null
   | undefined;
 
-/** A pointer to a view's first byte, for the `pointer` parameters of dlopen and dlsym. */
-function pointerTo(view: Uint8Array): unknown {
-  const b = backend();
-  return b.pointer(b.addressOf(view));
-}
-
 /**
  * The generic-path function for a symbol: undefined where there is no
  * generic path (bind instead), null when the library lacks the symbol.
@@ -199,13 +193,13 @@ function genericFunction(
     ];
     if (dlopen && dlsym) {
       const name = cstr(platform.libraryName);
-      const handle = dlopen(pointerTo(name), platform.constants.RTLD_LAZY);
+      const handle = dlopen(pointerFromAddress(addressOf(name)), platform.constants.RTLD_LAZY);
       if (handle !== null) lookup = { dlsym, handle };
     }
   }
   if (lookup === null) return undefined;
   const name = cstr(cName);
-  const pointer = lookup.dlsym(lookup.handle, pointerTo(name));
+  const pointer = lookup.dlsym(lookup.handle, pointerFromAddress(addressOf(name)));
   return pointer === null ? null : b.fromPointer(pointer, spec);
 }
 

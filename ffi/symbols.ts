@@ -74,7 +74,7 @@ export const SYMBOLS = {
     optional: true,
   },
   // ---- the dynamic linker (glibc >= 2.34, musl and macOS have them in the C library) ----
-  // Strings go in as pointers (see memory.ts pointerTo): Deno takes ~0.2 ms more
+  // Strings go in as pointers (memory.ts addressOf, pointerFromAddress): Deno takes ~0.2 ms more
   // to bind a symbol with a `buffer` parameter, and these two bind first.
   /** void *dlopen(const char *filename, int flags); */
   dlopen: { parameters: ["pointer", "i32"], result: "pointer", optional: true },
