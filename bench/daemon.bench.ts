@@ -4,6 +4,10 @@
  * cold start of an empty program in the same runtime ("cold start"): that is
  * "detach to ready". Goal: at most one cold runtime start plus 10 ms.
  * "detached() call to ready" leaves out the launcher's own start and import.
+ * "floor" is the same figure for bench/_detach_floor.ts, which detaches with
+ * the runtime's FFI alone (posix_spawn + a ready byte: no posixly, no checks,
+ * no pidfile), measured in the same rounds: what the runtime itself costs;
+ * "floor importing posixly" adds only the import of mod.ts to both processes.
  * Celery's counterpart: bench/daemon_celery.py.
  */
 import { spawnSync } from "node:child_process";
@@ -20,6 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), "posixly-bench-daemon-"));
 const lib = new URL("../mod.ts", import.meta.url).href;
 const program = join(dir, "program.ts");
 const empty = join(dir, "empty.ts");
+const floor = new URL("./_detach_floor.ts", import.meta.url).pathname;
 // The program is as lean as a real one can be: posixly and nothing else (node:fs or
 // node:process would add Deno's Node-compatibility start-up to both processes).
 writeFileSync(
@@ -63,6 +68,21 @@ async function stopDaemon(pidfile: string): Promise<void> {
   for (let i = 0; i < 500 && existsSync(pidfile); i++) await sleep(5);
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the floor's child (it handles no signal: SIGTERM ends it). */
+async function stopFloorChild(pid: number): Promise<void> {
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 500 && isAlive(pid); i++) await sleep(5);
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -71,17 +91,27 @@ function median(xs: number[]): number {
 const totals: number[] = [];
 const colds: number[] = [];
 const calls: number[] = [];
+const floors: number[] = [];
+const importFloors: number[] = [];
 try {
   for (let i = -2; i < ROUNDS; i++) { // two warm-up rounds fill the module caches
     const pidfile = join(dir, `d${i}.pid`);
     const [total, stdout, exited] = run(program, [pidfile]);
     await stopDaemon(pidfile);
+    const [, floorOut, floorExited] = run(floor);
+    const [floorStart, floorChild] = floorOut.trim().split("\n").map(Number);
+    await stopFloorChild(floorChild);
+    const [, importOut, importExited] = run(floor, ["--import-posixly"]);
+    const [importStart, importChild] = importOut.trim().split("\n").map(Number);
+    await stopFloorChild(importChild);
     const [cold] = run(empty);
     if (i >= 0) {
       totals.push(total);
       colds.push(cold);
       // the launcher printed when it called detached() (the daemon's stdout is /dev/null)
       calls.push(exited - Number(stdout.trim().split("\n")[0]));
+      floors.push(floorExited - floorStart);
+      importFloors.push(importExited - importStart);
     }
   }
 } finally {
@@ -91,11 +121,17 @@ try {
 const total = median(totals);
 const cold = median(colds);
 const call = median(calls);
+const floorCall = median(floors);
+const importFloor = median(importFloors);
 // The issue's figure: from calling detached() to the launcher's exit with the daemon
 // ready (Celery's counterpart: detached() to pidfile written). Goal: <= cold start + 10 ms.
 record("detach to ready", call * 1e6, "ns");
 record("cold start", cold * 1e6, "ns");
 record("detach to ready minus cold start", (call - cold) * 1e6, "ns");
 record("launcher total (program start to exit)", total * 1e6, "ns");
+record("floor: bare posix_spawn + ready byte, no posixly", floorCall * 1e6, "ns");
+record("floor minus cold start", (floorCall - cold) * 1e6, "ns");
+record("floor importing posixly", importFloor * 1e6, "ns");
+record("floor importing posixly minus cold start", (importFloor - cold) * 1e6, "ns");
 measure("new DaemonContext()", () => new DaemonContext({ umask: "027", pidfile: "/tmp/x.pid" }));
 await report("daemon");
