@@ -77,10 +77,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Stops the floor's child (it handles no signal: SIGTERM ends it). */
-async function stopFloorChild(pid: number): Promise<void> {
-  process.kill(pid, "SIGTERM");
-  for (let i = 0; i < 500 && isAlive(pid); i++) await sleep(5);
+/**
+ * Runs bench/_detach_floor.ts once and stops its child (it handles no signal:
+ * SIGTERM ends it); returns ms from the start of detaching to the launcher's exit.
+ */
+async function runFloor(args: string[] = []): Promise<number> {
+  const [, stdout, exited] = run(floor, args);
+  const [start, child] = stdout.trim().split("\n").map(Number);
+  process.kill(child, "SIGTERM");
+  for (let i = 0; i < 500 && isAlive(child); i++) await sleep(5);
+  return exited - start;
 }
 
 function median(xs: number[]): number {
@@ -98,20 +104,16 @@ try {
     const pidfile = join(dir, `d${i}.pid`);
     const [total, stdout, exited] = run(program, [pidfile]);
     await stopDaemon(pidfile);
-    const [, floorOut, floorExited] = run(floor);
-    const [floorStart, floorChild] = floorOut.trim().split("\n").map(Number);
-    await stopFloorChild(floorChild);
-    const [, importOut, importExited] = run(floor, ["--import-posixly"]);
-    const [importStart, importChild] = importOut.trim().split("\n").map(Number);
-    await stopFloorChild(importChild);
+    const floorMs = await runFloor();
+    const importFloorMs = await runFloor(["--import-posixly"]);
     const [cold] = run(empty);
     if (i >= 0) {
       totals.push(total);
       colds.push(cold);
       // the launcher printed when it called detached() (the daemon's stdout is /dev/null)
       calls.push(exited - Number(stdout.trim().split("\n")[0]));
-      floors.push(floorExited - floorStart);
-      importFloors.push(importExited - importStart);
+      floors.push(floorMs);
+      importFloors.push(importFloorMs);
     }
   }
 } finally {
