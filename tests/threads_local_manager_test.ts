@@ -121,7 +121,8 @@ describe("LocalManager", () => {
       idents.add(getIdent());
       local.id = new URL(req.url).searchParams.get("id")!;
       if (local.id === "bad") throw new Error("handler failed");
-      setTimeout(() => late.push(local.id), 5);
+      // Due well after the handler's own sleep (< 5 ms), so it runs after the call ended.
+      setTimeout(() => late.push(local.id), 20);
       await sleep(Math.random() * 5);
       return new Response(`${local.id}:${info.tag}`);
     });
@@ -132,7 +133,7 @@ describe("LocalManager", () => {
     await assert.rejects(handler(new Request("http://x/?id=bad"), { tag: "t" }), /handler failed/);
     assert.equal(idents.size, 4);
     assert.equal(idents.has(getIdent()), false);
-    await sleep(20);
+    await sleep(40);
     assert.deepEqual(late, [undefined, undefined, undefined]);
   });
 });
