@@ -152,7 +152,8 @@ function settle(key: SymbolName, fn: unknown): unknown {
  */
 function bindSymbols(keys: readonly SymbolName[]): unknown[] {
   const spec = (k: SymbolName): SymbolSpec => SYMBOLS[k];
-  const todo = keys.filter((k) => !(k in bound) && !spec(k).name && !spec(k).nonblocking);
+  const todo: SymbolName[] = [];
+  for (const k of keys) if (!(k in bound) && !spec(k).name && !spec(k).nonblocking) todo.push(k);
   if (todo.length > 1) {
     const specs: Record<string, SymbolSpec> = {};
     for (const k of todo) specs[k] = spec(k);
@@ -163,7 +164,9 @@ function bindSymbols(keys: readonly SymbolName[]): unknown[] {
       if (isPermissionError(e)) throw new FfiPermissionError(e);
     }
   }
-  return keys.map((k) => bindSymbol(k));
+  const fns: unknown[] = [];
+  for (const k of keys) fns.push(bindSymbol(k));
+  return fns;
 }
 
 /** Calls through the generic path before a function is bound for real. */

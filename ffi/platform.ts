@@ -732,7 +732,14 @@ function detectLinuxLibc(arch: ArchName): LibcName {
   const g = globalThis as any;
   // Deno is only built against glibc.
   if (g.Deno && !g.Bun) return g.Deno.build?.env === "musl" ? "musl" : "glibc";
-  // musl systems have its dynamic loader. Bun.file(...).size looks without node:fs:
+  // Bun is built for each: its release names the build ("bun-linux-x64.zip",
+  // "bun-linux-x64-musl.zip"), and that is the C library of this process.
+  // Reading it costs ~30 us; a first Bun.file() ~150 us of every process's first C call.
+  const release: unknown = g.Bun ? g.process?.release?.sourceUrl : undefined;
+  if (typeof release === "string" && release.includes("/bun-linux-") && release.endsWith(".zip")) {
+    return release.includes("-musl") ? "musl" : "glibc";
+  }
+  // Otherwise: musl systems have its dynamic loader. Bun.file(...).size looks without node:fs:
   // process.getBuiltinModule("node:fs") (and process.report) cost Bun about 2 ms.
   try {
     const arm = arch === "aarch64";

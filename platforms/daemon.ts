@@ -28,6 +28,7 @@ import {
   deleteEnv,
   execPath,
   exit,
+  pipeReader,
   writeStderr,
 } from "./host.ts";
 import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
@@ -189,19 +190,45 @@ function takeMarker(): { fd: number; token: string } | null {
   } catch {
     // Deno without --allow-env: the libc environment, which children get, is clean already
   }
-  const m = /^(\d+):([0-9a-f]{32})$/.exec(value);
-  if (!m) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
-  const fd = Number(m[1]);
+  const parsed = parseMarker(value);
+  if (!parsed) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
+  const { fd } = parsed;
   // posix_spawn's dup2 left it inheritable: a child started before ready would keep
   // the launcher waiting (no end-of-file when this daemon dies).
   const { F_SETFD, FD_CLOEXEC } = platform.constants;
   libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
-  return { fd, token: m[2] };
+  return parsed;
+}
+
+// The launcher and the daemon run this code once, cold, on the path that the
+// launcher's caller waits on: plain loops and string operations, no regular
+// expressions and no Array.from/map/reduce, which Bun compiles on first use.
+
+const HEX = "0123456789abcdef";
+const TOKEN_LENGTH = 32;
+
+/** `<fd>:<token>` (decimal fd, 32 lowercase hex digits), or null. */
+function parseMarker(value: string): { fd: number; token: string } | null {
+  const colon = value.indexOf(":");
+  const digits = value.slice(0, colon);
+  const token = value.slice(colon + 1);
+  if (colon < 1 || token.length !== TOKEN_LENGTH) return null;
+  for (let i = 0; i < digits.length; i++) {
+    const ch = digits.charCodeAt(i);
+    if (ch < 48 || ch > 57) return null;
+  }
+  for (let i = 0; i < TOKEN_LENGTH; i++) {
+    if (HEX.indexOf(token[i]) === -1) return null;
+  }
+  const fd = Number(digits);
+  return Number.isSafeInteger(fd) ? { fd, token } : null;
 }
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_LENGTH / 2));
+  let token = "";
+  for (let i = 0; i < bytes.length; i++) token += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
+  return token;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -308,7 +335,8 @@ export class DaemonContext {
       throw new TypeError("DaemonContext takes an options object");
     }
     // A misspelt option (say `pidFile`) must not silently turn the pidfile lock off.
-    const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
+    const unknown: string[] = [];
+    for (const k of Object.keys(options)) if (!KNOWN_OPTIONS.has(k)) unknown.push(k);
     if (unknown.length > 0) {
       throw new TypeError(
         `unknown option${unknown.length > 1 ? "s" : ""} ${
@@ -342,7 +370,7 @@ export class DaemonContext {
         );
       }
     }
-    this.keepFds = keep.sort((a, b) => a - b);
+    this.keepFds = keep.length > 1 ? keep.sort((a, b) => a - b) : keep;
     const afterChdir = options.afterChdir ?? null;
     if (afterChdir !== null && typeof afterChdir !== "function") {
       throw new TypeError("afterChdir must be a function");
@@ -667,14 +695,14 @@ export class DaemonContext {
     while (this.keepFds.includes(handshakeFd)) handshakeFd++;
     const highest = Math.max(handshakeFd, ...this.keepFds);
     const out = this.logfile ?? "/dev/null";
-    const actions: SpawnFileAction[] = [
-      { dup2: [writeFd, handshakeFd] },
-      // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
-      ...this.keepFds.map((fd): SpawnFileAction => ({ dup2: [fd, fd] })),
+    const actions: SpawnFileAction[] = [{ dup2: [writeFd, handshakeFd] }];
+    // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
+    for (const fd of this.keepFds) actions.push({ dup2: [fd, fd] });
+    actions.push(
       { open: 0, path: "/dev/null", flags: c.O_RDONLY },
       { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 0o666 },
       { dup2: [1, 2] },
-    ];
+    );
     for (let fd = 3; fd < highest; fd++) {
       if (fd !== handshakeFd && !this.keepFds.includes(fd)) actions.push({ close: fd });
     }
@@ -719,57 +747,86 @@ export class DaemonContext {
   ): Promise<never> {
     const { EAGAIN, EINTR } = platform.errnoNumbers;
     const started = performance.now();
-    const buf = new Uint8Array(4096);
-    // Deno: wait in poll(2) on a worker thread, so "ready" is seen at once;
-    // Bun (no such call): look again after a short sleep.
-    const pollAsync = libc.poll_async;
-    const pollfd = new Int32Array(2); // struct pollfd { int fd; short events, revents; }
-    pollfd[0] = readFd;
-    new Int16Array(pollfd.buffer)[2] = POLLIN;
     let text = "";
-    for (;;) {
-      const n = Number(libc.read(readFd, buf, buf.length));
-      if (n > 0) {
-        text += decoder.decode(buf.subarray(0, n), { stream: true });
-        let nl: number;
-        while ((nl = text.indexOf("\n")) !== -1) {
-          const line = text.slice(0, nl);
-          text = text.slice(nl + 1);
-          if (line === `R${token}`) exit(0);
-          const m = /^E([0-9a-f]{32}) (\d+) (.*)$/.exec(line);
-          if (m && m[1] === token) {
-            let message: string;
-            try {
-              message = String(JSON.parse(m[3]));
-            } catch {
-              message = m[3];
-            }
-            exitWith(new DaemonError(message, Number(m[2]) || EX_FAILURE));
+    /** Takes what the daemon wrote; exits on its "ready" or error line. */
+    const consume = (bytes: Uint8Array): void => {
+      text += decoder.decode(bytes, { stream: true });
+      let nl: number;
+      while ((nl = text.indexOf("\n")) !== -1) {
+        const line = text.slice(0, nl);
+        text = text.slice(nl + 1);
+        if (line === `R${token}`) exit(0);
+        const m = /^E([0-9a-f]{32}) (\d+) (.*)$/.exec(line);
+        if (m && m[1] === token) {
+          let message: string;
+          try {
+            message = String(JSON.parse(m[3]));
+          } catch {
+            message = m[3];
           }
+          exitWith(new DaemonError(message, Number(m[2]) || EX_FAILURE));
         }
-        continue;
       }
-      if (n === 0) break; // end of file: the daemon is gone (or closed the pipe)
-      const e = errno();
-      if (e !== EAGAIN && e !== EINTR) {
-        exitWith(
-          new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`),
-        );
+    };
+    const timedOut = (): never => {
+      libc.kill(pid, platform.signalNumbers.TERM);
+      return exitWith(
+        new DaemonError(
+          `ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` +
+            `sent it SIGTERM.${this.#outputHint(logStart)}`,
+        ),
+      );
+    };
+    // Deno: wait in poll(2) on a worker thread, so "ready" is seen at once.
+    // Bun (no such call): its own pipe reader, woken by its event loop.
+    const pollAsync = libc.poll_async;
+    const reader = pollAsync ? null : pipeReader(readFd);
+    if (reader) {
+      for (;;) {
+        const left = this.timeoutMs - (performance.now() - started);
+        if (left <= 0) timedOut();
+        let timer: number | undefined;
+        let chunk: Uint8Array | null | undefined;
+        try {
+          chunk = await Promise.race([
+            reader.read(),
+            new Promise<undefined>((r) => {
+              timer = setTimeout(r, Math.ceil(left) + 1) as unknown as number;
+            }),
+          ]);
+        } catch (e) {
+          exitWith(new DaemonError(`ERROR: reading from the daemon: ${String(e)}`));
+        } finally {
+          clearTimeout(timer);
+        }
+        if (chunk === null) break; // end of file: the daemon is gone (or closed the pipe)
+        if (chunk !== undefined) consume(chunk);
       }
-      const elapsed = performance.now() - started;
-      if (elapsed > this.timeoutMs) {
-        libc.kill(pid, platform.signalNumbers.TERM);
-        exitWith(
-          new DaemonError(
-            `ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` +
-              `sent it SIGTERM.${this.#outputHint(logStart)}`,
-          ),
-        );
+    } else {
+      const buf = new Uint8Array(4096);
+      const pollfd = new Int32Array(2); // struct pollfd { int fd; short events, revents; }
+      pollfd[0] = readFd;
+      new Int16Array(pollfd.buffer)[2] = POLLIN;
+      for (;;) {
+        const n = Number(libc.read(readFd, buf, buf.length));
+        if (n > 0) {
+          consume(buf.subarray(0, n));
+          continue;
+        }
+        if (n === 0) break; // end of file: the daemon is gone (or closed the pipe)
+        const e = errno();
+        if (e !== EAGAIN && e !== EINTR) {
+          exitWith(
+            new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`),
+          );
+        }
+        const elapsed = performance.now() - started;
+        if (elapsed > this.timeoutMs) timedOut();
+        if (pollAsync) {
+          // At most a second at a time, so the timeout above is checked.
+          await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
+        } else await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
       }
-      if (pollAsync) {
-        // At most a second at a time, so the timeout above is checked.
-        await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
-      } else await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
     }
     libc.close(readFd);
     // The daemon closed the pipe without "ready": collect how it ended.

@@ -18,6 +18,30 @@ const g = globalThis as Any;
 const D: Any = g.Bun ? undefined : g.Deno;
 const proc = (): Any => g.process;
 
+/** Reads chunks from a pipe; null at end of file. */
+export interface PipeReader {
+  /** The next chunk, or null once the write end is closed everywhere. */
+  read(): Promise<Uint8Array | null>;
+}
+
+/**
+ * A reader on the pipe `fd` that the runtime's own event loop wakes up, or
+ * null where posixly waits in poll(2) instead (Deno: on a worker thread,
+ * through FFI's nonblocking calls). Bun has no such FFI call but reads pipes
+ * itself (`Bun.file(fd).stream()`), without blocking its event loop and
+ * without node:fs. The reader consumes the pipe; leave `fd` open meanwhile.
+ */
+export function pipeReader(fd: number): PipeReader | null {
+  if (D || typeof g.Bun?.file !== "function") return null;
+  const reader = g.Bun.file(fd).stream().getReader();
+  return {
+    async read(): Promise<Uint8Array | null> {
+      const { done, value } = await reader.read();
+      return done ? null : value as Uint8Array;
+    },
+  };
+}
+
 /** The environment variable `name`, or undefined (Deno: needs --allow-env). */
 export function getEnv(name: string): string | undefined {
   return D ? D.env.get(name) : proc().env[name];
@@ -44,6 +68,11 @@ export function cwd(): string {
   const buf = new Uint8Array(4096);
   if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) raiseErrno("getcwd");
   const bytes = buf.subarray(0, buf.indexOf(0));
+  let ascii = true;
+  for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i] < 0x80;
+  // The common case without a decoder (a fatal TextDecoder costs Bun ~60 us
+  // on first use, in both of a daemon's processes).
+  if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

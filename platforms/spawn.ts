@@ -57,22 +57,28 @@ interface StringTable {
 }
 
 function stringTable(strings: readonly string[], what: string): StringTable {
-  const parts = strings.map((s) => {
+  // Plain loops: this runs once, cold, in a daemon's launcher (Bun compiles
+  // Array.prototype.map/reduce/forEach on first use).
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const s of strings) {
     if (typeof s !== "string") throw new TypeError(`${what} entries must be strings`);
     if (s.includes("\0")) {
       throw new TypeError(`${what} entry contains a NUL byte: ${JSON.stringify(s)}`);
     }
-    return encoder.encode(s);
-  });
-  const arena = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0) || 1);
+    const bytes = encoder.encode(s);
+    parts.push(bytes);
+    size += bytes.length + 1;
+  }
+  const arena = new Uint8Array(size || 1);
   const table = new BigUint64Array(parts.length + 1);
   const base = parts.length > 0 ? addressOf(arena) : 0n;
   let offset = 0;
-  parts.forEach((p, i) => {
-    arena.set(p, offset);
+  for (let i = 0; i < parts.length; i++) {
+    arena.set(parts[i], offset);
     table[i] = base + BigInt(offset);
-    offset += p.length + 1;
-  });
+    offset += parts[i].length + 1;
+  }
   return { arena, table };
 }
 
@@ -90,7 +96,8 @@ function sigset(signals: boolean | readonly number[]): Uint8Array {
   // internal signals 32 and 33, which its posix_spawn then sets to SIG_IGN in
   // the child, and an ignored signal stays ignored across exec.
   const max = Math.min(64, platform.layouts.sigsetSize * 8 - 1);
-  const all = Array.from({ length: max }, (_, i) => i + 1);
+  const all: number[] = [];
+  if (signals === true) { for (let sig = 1; sig <= max; sig++) all.push(sig); }
   for (const sig of signals === true ? all : signals) {
     if (!Number.isInteger(sig) || sig < 1 || sig > platform.layouts.sigsetSize * 8) {
       throw new RangeError(`not a signal number: ${String(sig)}`);

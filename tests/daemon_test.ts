@@ -385,6 +385,31 @@ describe("detached()", () => {
     }
   });
 
+  test("a malformed daemon marker in the environment is an error, not a daemon", () => {
+    const dir = tempDir();
+    try {
+      const hex = "0123456789abcdef".repeat(2);
+      const markers = [
+        "garbage",
+        `:${hex}`,
+        `3x:${hex}`,
+        `3:${hex.slice(1)}`,
+        `3:${hex.toUpperCase()}`,
+        `3:${hex}0`,
+        `3:${hex.slice(1)}g`,
+      ];
+      for (const [i, marker] of markers.entries()) {
+        const r = launch(dir, { detached: {} }, { POSIXLY_DAEMON: marker });
+        assert.notEqual(r.status, 0, marker);
+        assert.match(r.stderr, /POSIXLY_DAEMON is set but malformed/, marker);
+        // The app logs its pid first thing: only this process ran, no daemon was started.
+        assert.equal(loggedPids(dir).length, i + 1, marker);
+      }
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
   test("a second detached() in the daemon is refused", async () => {
     const dir = tempDir();
     try {
