@@ -32,6 +32,7 @@ import {
   writeStderr,
 } from "./host.ts";
 import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
+import { isDecimal } from "./libc_file.ts";
 import { createPidlock, LockFailed, Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
 import { maybeDropPrivileges } from "./privileges.ts";
@@ -212,11 +213,7 @@ function parseMarker(value: string): { fd: number; token: string } | null {
   const colon = value.indexOf(":");
   const digits = value.slice(0, colon);
   const token = value.slice(colon + 1);
-  if (colon < 1 || token.length !== TOKEN_LENGTH) return null;
-  for (let i = 0; i < digits.length; i++) {
-    const ch = digits.charCodeAt(i);
-    if (ch < 48 || ch > 57) return null;
-  }
+  if (colon < 1 || !isDecimal(digits) || token.length !== TOKEN_LENGTH) return null;
   for (let i = 0; i < TOKEN_LENGTH; i++) {
     if (HEX.indexOf(token[i]) === -1) return null;
   }

@@ -10,7 +10,7 @@
  */
 
 import { check, cstr, libc, platform, pointerAddress, raiseErrno } from "../ffi/mod.ts";
-import { readFileWithLibc } from "./libc_file.ts";
+import { latin1, readFileWithLibc } from "./libc_file.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -72,7 +72,7 @@ export function cwd(): string {
   for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i] < 0x80;
   // The common case without a decoder (a fatal TextDecoder costs Bun ~60 us
   // on first use, in both of a daemon's processes).
-  if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  if (ascii) return latin1(bytes);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

@@ -38,3 +38,27 @@ export function readFileWithLibc(path: string): Uint8Array {
     libc.close(fd);
   }
 }
+
+/**
+ * Bytes of a kernel or pidfile text as a string, one char per byte (Latin-1),
+ * so that no byte is lost or replaced; in one call (a daemon reads its own
+ * /proc stat once, cold, before it is ready, and a loop of += is slow until
+ * it is compiled).
+ */
+export function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/**
+ * True when `text` is one or more ASCII digits. A loop, not a regular
+ * expression: Bun compiles each expression on its first use (~80 us), and
+ * this runs on a daemon's cold path.
+ */
+export function isDecimal(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 48 || ch > 57) return false;
+  }
+  return true;
+}

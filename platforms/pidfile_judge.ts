@@ -9,6 +9,7 @@ import { errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
 import { processIsZombie, processStartTime } from "./process_start.ts";
 import { fdIdentity, type Identity, pathExists, scratch } from "./file_identity.ts";
+import { isDecimal, latin1 } from "./libc_file.ts";
 
 export { fdIdentity, type Identity, pathExists };
 
@@ -75,17 +76,10 @@ export function readHead(fd: number, path: string): Uint8Array {
   return headBytes.subarray(0, n);
 }
 
-function latin1(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return s;
-}
-
 function shown(line: string): string {
   return JSON.stringify(line.length > 40 ? line.slice(0, 40) + "..." : line);
 }
 
-const DIGITS = /^[0-9]+$/;
 /** How posixly marks the start time on a pidfile's second line. */
 export const START_KEY = "starttime=";
 
@@ -103,7 +97,7 @@ export function parseContents(bytes: Uint8Array): Contents {
     return { pid: null, start: null, problem: { reason: "partial", detail } };
   }
   const first = text.slice(0, nl).trim();
-  const pid = DIGITS.test(first) ? Number(first) : NaN;
+  const pid = isDecimal(first) ? Number(first) : NaN;
   if (!(pid > 0 && pid <= 0x7fffffff)) {
     return {
       pid: null,
@@ -119,7 +113,7 @@ export function parseContents(bytes: Uint8Array): Contents {
   const nl2 = text.indexOf("\n", nl + 1);
   const second = nl2 < 0 ? "" : text.slice(nl + 1, nl2).trim();
   const value = second.startsWith(START_KEY) ? second.slice(START_KEY.length) : "";
-  const start = DIGITS.test(value) ? Number(value) : NaN;
+  const start = isDecimal(value) ? Number(value) : NaN;
   return { pid, start: Number.isSafeInteger(start) ? start : null };
 }
 

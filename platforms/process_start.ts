@@ -5,6 +5,7 @@
  * @module
  */
 import { libc, platform } from "../ffi/mod.ts";
+import { isDecimal, latin1 } from "./libc_file.ts";
 
 const statBuffer = new Uint8Array(4096);
 
@@ -75,9 +76,7 @@ function readProcStat(pid: number): string | null {
   } finally {
     libc.close(fd);
   }
-  // One char per byte, in one call (a daemon reads its own stat once, cold,
-  // before it is ready; a loop of += is slow until it is compiled).
-  return String.fromCharCode.apply(null, statBuffer.subarray(0, n) as unknown as number[]);
+  return latin1(statBuffer.subarray(0, n));
 }
 
 /**
@@ -100,13 +99,7 @@ export function parseStartTime(stat: string): number | null {
   // After ") " come fields 3 (state), 4, ... so field 22 is the 20th of them.
   const fields = stat.slice(close + 2).split(" ");
   const value = fields[19];
-  if (value === undefined || value === "") return null;
-  // Digits only, checked without a regular expression (a daemon parses its own
-  // stat once, cold, before it is ready).
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charCodeAt(i);
-    if (ch < 48 || ch > 57) return null;
-  }
+  if (value === undefined || !isDecimal(value)) return null;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : null;
 }
