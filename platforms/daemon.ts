@@ -481,7 +481,8 @@ export class DaemonContext {
    * Tells the launcher that the daemon is ready (the launcher then exits 0),
    * and systemd too when `NOTIFY_SOCKET` is set (`READY=1` and `MAINPID=`).
    * Call it with `ready: "manual"` once start-up is done; later calls do
-   * nothing.
+   * nothing. A failure to reach systemd's socket is written to stderr (the
+   * logfile) and does not throw: the launcher has been told already.
    *
    * @example
    * ```ts
@@ -512,7 +513,18 @@ export class DaemonContext {
         libc.close(fd);
       }
     }
-    sdNotify({ ready: true, mainPid: libc.getpid() });
+    try {
+      sdNotify({ ready: true, mainPid: libc.getpid() });
+    } catch (e) {
+      // The launcher may have exited 0 already: a stale or unreachable NOTIFY_SOCKET
+      // (a shell started from a unit, say) must not kill the daemon it announced.
+      // Like libsystemd's sd_notify() callers, warn and go on.
+      console.error(
+        `posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      );
+    }
   }
 
   /**

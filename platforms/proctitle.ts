@@ -178,14 +178,15 @@ function currentProcessName(): string {
   // Bun names its workers through node:worker_threads (cheap to reach in Bun).
   const wt = g.Bun ? g.process?.getBuiltinModule?.("node:worker_threads") : undefined;
   if (typeof wt?.threadName === "string" && wt.threadName !== "") return wt.threadName;
-  return wt?.threadId > 0 ? `Worker-${wt.threadId}` : "Worker";
+  // Not Bun's thread id: Deno has none, and an unnamed Worker must read the same in both.
+  return "Worker";
 }
 
 /**
  * Sets a title naming the current "process" (Celery's
  * `set_mp_process_title`): `"[progname:MainProcess]"` in the main thread,
- * the Worker's name (its `name` option) in a Worker, with `progname:
- * hostname` first when a hostname is given, and ` info` last. Returns the
+ * the Worker's name (its `name` option, else `Worker`) in a Worker, with
+ * `progname: hostname` first when a hostname is given, and ` info` last. Returns the
  * title; see {@linkcode setProcessTitle} for where it shows.
  *
  * @example

@@ -527,6 +527,31 @@ describe("detached()", () => {
     },
   );
 
+  test("an unreachable NOTIFY_SOCKET is a warning in the log, not a dead daemon", async () => {
+    const dir = tempDir();
+    try {
+      const logfile = join(dir, "d.log");
+      const r = launch(dir, {
+        detached: { pidfile: join(dir, "p.pid"), logfile },
+        exitAfterReport: true,
+      }, { NOTIFY_SOCKET: join(dir, "gone.sock") });
+      assert.equal(r.status, 0, r.stderr);
+      // The daemon went on past detached() (the launcher had been told "ready" first).
+      const report = await readReport(dir);
+      assert.equal(report.pid, loggedPids(dir)[1]);
+      await waitUntil(
+        "the warning in the log",
+        () => readFileSync(logfile, "utf8").includes("READY=1"),
+      );
+      assert.match(
+        readFileSync(logfile, "utf8"),
+        /could not tell systemd READY=1 \(NOTIFY_SOCKET\): ENOENT.*gone\.sock/,
+      );
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
   test(
     "without FFI permission, detached() fails with the FFI-permission error",
     { skip: isBun ? "Deno only: Bun has no permissions" : false },

@@ -210,6 +210,11 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
     assert.ok(seen.taskComms.some((c) => c.equals(name)), seen.taskComms.join(","));
   });
 
+  test("setMpProcessTitle in a Worker without a name says Worker in both runtimes", async () => {
+    const seen = await observe(["unnamed-worker", "celeryd", "busy"]);
+    assert.equal(seen.report.returned, "[celeryd:Worker] busy");
+  });
+
   test(
     "Deno with only --allow-ffi: no read permission needed, original still read first",
     { skip: isBun ? "Deno permissions only" : false },
