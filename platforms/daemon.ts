@@ -32,11 +32,13 @@ import {
   writeStderr,
 } from "./host.ts";
 import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
+import { openFds } from "./fds.ts";
 import { isDecimal } from "./libc_file.ts";
 import { createPidlock, LockFailed, Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
 import { maybeDropPrivileges } from "./privileges.ts";
 import { originalCommandLine } from "./proctitle.ts";
+import { setPdeathsig } from "./signals.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
 import { sdNotify, type SystemdState } from "./systemd.ts";
 
@@ -254,7 +256,12 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 /** Prints a failure to stderr and exits with its code. */
 function exitWith(e: DaemonError): never {
   writeStderr(`${e.message}\n`);
-  exit(e.exitCode);
+  exit(failureStatus(e.exitCode));
+}
+
+/** An exit status that says "failed": 1-255 as given, else EX_FAILURE (256 would read as 0). */
+function failureStatus(code: number): number {
+  return Number.isInteger(code) && code >= 1 && code <= 255 ? code : EX_FAILURE;
 }
 
 function describeStatus(status: number): { text: string; code: number } {
@@ -449,6 +456,9 @@ export class DaemonContext {
     if (role === "daemon" || role === "fake") {
       throw new Error("this process is already detached: open only one DaemonContext");
     }
+    if (role === "launcher") {
+      throw new Error("this process is already starting a daemon: open only one DaemonContext");
+    }
     const marker = role === undefined ? takeMarker() : null;
     if (this.fake) {
       role = "fake";
@@ -465,6 +475,9 @@ export class DaemonContext {
       this.#handshakeFd = marker.fd;
       this.#token = marker.token;
       try {
+        // Until "ready", a launcher that dies (Ctrl-C, SIGTERM, SIGKILL, its
+        // terminal hung up) takes the half-started daemon with it.
+        setPdeathsig("TERM");
         await this.#setUp();
       } catch (e) {
         this.#report(e);
@@ -482,7 +495,7 @@ export class DaemonContext {
    * and systemd too when `NOTIFY_SOCKET` is set (`READY=1` and `MAINPID=`).
    * Call it with `ready: "manual"` once start-up is done; later calls do
    * nothing. A failure to reach systemd's socket is written to stderr (the
-   * logfile) and does not throw: the launcher has been told already.
+   * logfile) and does not throw (a stale `NOTIFY_SOCKET` must not stop a start).
    *
    * @example
    * ```ts
@@ -498,9 +511,25 @@ export class DaemonContext {
     }
     if (this.#isReady) return;
     this.#isReady = true;
+    // systemd first: under Type=notify the launcher may be the unit's main process, and
+    // MAINPID= must arrive before it exits. A stale or unreachable NOTIFY_SOCKET (a shell
+    // started from a unit, say) must not stop the start: like libsystemd's sd_notify()
+    // callers, warn (into the logfile) and go on.
+    try {
+      sdNotify({ ready: true, mainPid: libc.getpid() });
+    } catch (e) {
+      console.error(
+        `posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      );
+    }
     const fd = this.#handshakeFd;
     if (fd !== null) {
       this.#handshakeFd = null;
+      // The launcher exits once it reads "ready": that must not stop the daemon. (A
+      // launcher that dies in between makes the write below fail with EPIPE.)
+      setPdeathsig(0);
       try {
         writeAll(fd, encoder.encode(`R${this.#token}\n`));
       } catch (e) {
@@ -512,18 +541,6 @@ export class DaemonContext {
       } finally {
         libc.close(fd);
       }
-    }
-    try {
-      sdNotify({ ready: true, mainPid: libc.getpid() });
-    } catch (e) {
-      // The launcher may have exited 0 already: a stale or unreachable NOTIFY_SOCKET
-      // (a shell started from a unit, say) must not kill the daemon it announced.
-      // Like libsystemd's sd_notify() callers, warn and go on.
-      console.error(
-        `posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${
-          e instanceof Error ? e.message : String(e)
-        }`,
-      );
     }
   }
 
@@ -594,6 +611,12 @@ export class DaemonContext {
       throw new DaemonError(`ERROR: workdir ${this.workdir} cannot be used: ${e.message}`);
     }
     libc.close(dir);
+    for (const fd of this.keepFds) {
+      if (libc.fcntl(fd, c.F_GETFD, 0) === -1) {
+        const e = new OSError(errno(), "fcntl");
+        throw new DaemonError(`ERROR: keepFds: fd ${fd} is not open (${e.code})`);
+      }
+    }
     try {
       if (this.uid !== null) parseUid(this.uid);
       if (this.gid !== null) parseGid(this.gid);
@@ -643,6 +666,8 @@ export class DaemonContext {
     chdir(this.workdir);
     if (this.afterChdir) await this.afterChdir();
     maybeDropPrivileges({ uid: this.uid, gid: this.gid });
+    // Changing ids clears the parent-death signal: set it again.
+    if (role === "daemon" && (this.uid !== null || this.gid !== null)) setPdeathsig("TERM");
     if (this.pidfile !== null) {
       try {
         this.#pidlock = createPidlock(this.pidfile);
@@ -676,7 +701,7 @@ export class DaemonContext {
         // the launcher is gone
       }
     }
-    exit(failure.exitCode);
+    exit(failureStatus(failure.exitCode));
   }
 
   /** In the launcher: starts the daemon, waits for it, exits. */
@@ -712,8 +737,15 @@ export class DaemonContext {
       { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 0o666 },
       { dup2: [1, 2] },
     );
-    for (let fd = 3; fd < highest; fd++) {
-      if (fd !== handshakeFd && !this.keepFds.includes(fd)) actions.push({ close: fd });
+    // Below the highest kept fd, close the others one by one: each number when
+    // the range is short, else only the open ones (a kept fd may be in the millions).
+    const others = (fd: number): boolean => fd !== handshakeFd && !this.keepFds.includes(fd);
+    if (highest - 3 <= 64) {
+      for (let fd = 3; fd < highest; fd++) if (others(fd)) actions.push({ close: fd });
+    } else {
+      for (const fd of openFds()) {
+        if (fd >= 3 && fd < highest && others(fd)) actions.push({ close: fd });
+      }
     }
     actions.push({ closeFrom: highest + 1 });
 
@@ -765,15 +797,18 @@ export class DaemonContext {
         const line = text.slice(0, nl);
         text = text.slice(nl + 1);
         if (line === `R${token}`) exit(0);
-        const m = /^E([0-9a-f]{32}) (\d+) (.*)$/.exec(line);
-        if (m && m[1] === token) {
+        // `E<token> <code> <JSON message>`; the message may hold any character
+        // but a newline (JSON.stringify leaves U+2028/U+2029 as they are).
+        const space = line.indexOf(" ", 34);
+        if (line.startsWith(`E${token} `) && space !== -1 && isDecimal(line.slice(34, space))) {
+          const raw = line.slice(space + 1);
           let message: string;
           try {
-            message = String(JSON.parse(m[3]));
+            message = String(JSON.parse(raw));
           } catch {
-            message = m[3];
+            message = raw;
           }
-          exitWith(new DaemonError(message, Number(m[2]) || EX_FAILURE));
+          exitWith(new DaemonError(message, Number(line.slice(34, space))));
         }
       }
     };

@@ -410,6 +410,102 @@ describe("detached()", () => {
     }
   });
 
+  test("a kept fd that is not open fails in the foreground, naming it", () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, { detached: { keepFds: [777] } });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /keepFds: fd 777 is not open \(EBADF\)/);
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a high kept fd: only it and 0-2 reach the daemon, and the start is quick", async () => {
+    const dir = tempDir();
+    try {
+      const secret = join(dir, "secret");
+      const kept = join(dir, "kept");
+      writeFileSync(secret, "s3cret");
+      writeFileSync(kept, "kept");
+      const r = launch(dir, { detached: {}, kept, keptAt: 5000, secret });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.launcher.keptFd, 5000);
+      assert.ok(r.launcher.secretFd < 5000, JSON.stringify(r.launcher));
+      const report = await readReport(dir);
+      assert.equal(report.fds["5000"], `${kept} (deleted)`);
+      const links = Object.values(report.fds);
+      assert.ok(!links.some((l) => l.includes("secret")), JSON.stringify(report.fds));
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("an error message with U+2028 reaches the launcher whole", () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, { detached: {}, afterChdirThrows: { message: "bad\u2028config" } });
+      assert.notEqual(r.status, 0);
+      assert.ok(r.stderr.includes("ERROR: bad\u2028config"), JSON.stringify(r.stderr));
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a DaemonError whose exit code is out of range still fails (exit 1, not 256 & 0xff)", () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, {
+        detached: {},
+        afterChdirThrows: { message: "ERROR: cannot start", exitCode: 256 },
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /ERROR: cannot start/);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("two detached() calls at once start one daemon at most, and none is left", async () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, { detached: { logfile: join(dir, "log") }, concurrent: true });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /already starting a daemon: open only one DaemonContext/);
+      const pids = loggedPids(dir);
+      assert.ok(pids.length <= 2, pids.join(","));
+      if (pids.length === 2) {
+        await waitUntil("the half-started daemon to end", () => !isRunning(pids[1]), 5000);
+      }
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a launcher stopped before ready takes its half-started daemon with it", async () => {
+    const dir = tempDir();
+    const pidfile = join(dir, "p.pid");
+    const options: AppOptions = { detached: { pidfile, ready: "manual" }, readyDelayMs: 20_000 };
+    const launcher = spawn(process.execPath, [
+      ...(isBun ? [] : ["run", "-A", "--quiet"]),
+      APP,
+      JSON.stringify({ dir, ...options }),
+    ], { stdio: "ignore" });
+    try {
+      await waitUntil("the daemon", () => existsSync(pidfile) && loggedPids(dir).length === 2);
+      const daemonPid = loggedPids(dir)[1];
+      launcher.kill("SIGINT");
+      await waitUntil("the daemon to end", () => !isRunning(daemonPid), 5000);
+      // Nobody holds the pidfile now: a new start is not refused.
+      const r = launch(dir, { detached: { pidfile }, exitAfterReport: true });
+      assert.equal(r.status, 0, r.stderr);
+    } finally {
+      launcher.kill("SIGKILL");
+      cleanUp(dir);
+    }
+  });
+
   test("a second detached() in the daemon is refused", async () => {
     const dir = tempDir();
     try {
