@@ -38,7 +38,6 @@ import { createPidlock, LockFailed, Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
 import { maybeDropPrivileges } from "./privileges.ts";
 import { originalCommandLine } from "./proctitle.ts";
-import { setPdeathsig } from "./signals.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
 import { sdNotify, type SystemdState } from "./systemd.ts";
 
@@ -259,6 +258,15 @@ function exitWith(e: DaemonError): never {
   exit(failureStatus(e.exitCode));
 }
 
+/**
+ * prctl(PR_SET_PDEATHSIG) on Linux, a no-op elsewhere (signals.ts's setPdeathsig
+ * without its name tables, which the daemon's cold path does not need).
+ */
+function parentDeathSignal(signum: number): void {
+  const prctl = platform.os === "linux" ? libc.prctl : null;
+  if (prctl) check(prctl(platform.constants.PR_SET_PDEATHSIG, BigInt(signum), 0n, 0n, 0n), "prctl");
+}
+
 /** An exit status that says "failed": 1-255 as given, else EX_FAILURE (256 would read as 0). */
 function failureStatus(code: number): number {
   return Number.isInteger(code) && code >= 1 && code <= 255 ? code : EX_FAILURE;
@@ -477,7 +485,7 @@ export class DaemonContext {
       try {
         // Until "ready", a launcher that dies (Ctrl-C, SIGTERM, SIGKILL, its
         // terminal hung up) takes the half-started daemon with it.
-        setPdeathsig("TERM");
+        parentDeathSignal(platform.signalNumbers.TERM);
         await this.#setUp();
       } catch (e) {
         this.#report(e);
@@ -529,7 +537,7 @@ export class DaemonContext {
       this.#handshakeFd = null;
       // The launcher exits once it reads "ready": that must not stop the daemon. (A
       // launcher that dies in between makes the write below fail with EPIPE.)
-      setPdeathsig(0);
+      parentDeathSignal(0);
       try {
         writeAll(fd, encoder.encode(`R${this.#token}\n`));
       } catch (e) {
@@ -667,7 +675,9 @@ export class DaemonContext {
     if (this.afterChdir) await this.afterChdir();
     maybeDropPrivileges({ uid: this.uid, gid: this.gid });
     // Changing ids clears the parent-death signal: set it again.
-    if (role === "daemon" && (this.uid !== null || this.gid !== null)) setPdeathsig("TERM");
+    if (role === "daemon" && (this.uid !== null || this.gid !== null)) {
+      parentDeathSignal(platform.signalNumbers.TERM);
+    }
     if (this.pidfile !== null) {
       try {
         this.#pidlock = createPidlock(this.pidfile);
