@@ -37,7 +37,7 @@ import { isDecimal } from "./libc_file.ts";
 import { createPidlock, LockFailed, Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
 import { maybeDropPrivileges } from "./privileges.ts";
-import { originalCommandLine } from "./proctitle.ts";
+import { originalCommandLineBytes } from "./proctitle.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
 import { sdNotify, type SystemdState } from "./systemd.ts";
 
@@ -761,7 +761,8 @@ export class DaemonContext {
 
     const env = currentEnvironment();
     env[MARKER] = `${handshakeFd}:${token}`;
-    const [, ...args] = originalCommandLine();
+    // The kernel's bytes: an argument that is not UTF-8 reaches the daemon unchanged.
+    const [, ...args] = originalCommandLineBytes();
     const program = execPath();
     let pid: number;
     const oldUmask = libc.umask(this.umask);

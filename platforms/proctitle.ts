@@ -19,13 +19,37 @@ import { execPath, isMainThread, scriptArgs } from "./host.ts";
 const g = globalThis as any;
 
 let original: string[] | undefined;
+/** The same, as the kernel's bytes; null where it came from the runtime (no /proc). */
+let originalBytes: Uint8Array[] | null = null;
 let argvArea: { start: bigint; length: number } | null | undefined;
 
-function splitCmdline(bytes: Uint8Array): string[] {
-  const text = new TextDecoder().decode(bytes);
-  const parts = text.split("\0");
-  if (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
+/** NUL-terminated arguments (the last NUL may be missing). Loops: a launcher runs this cold. */
+function splitCmdline(bytes: Uint8Array): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length ? i > start : bytes[i] === 0) {
+      parts.push(bytes.slice(start, i));
+      start = i + 1;
+    }
+  }
   return parts;
+}
+
+function snapshot(): string[] {
+  if (original !== undefined) return original;
+  let parts: Uint8Array[] = [];
+  try {
+    if (platform.os === "linux") parts = splitCmdline(readFileWithLibc("/proc/self/cmdline"));
+  } catch {
+    // the runtime's view below
+  }
+  if (parts.length === 0) return (original = runtimeCommandLine());
+  const decoder = new TextDecoder();
+  const text: string[] = [];
+  for (const part of parts) text.push(decoder.decode(part));
+  originalBytes = parts;
+  return (original = text);
 }
 
 function runtimeCommandLine(): string[] {
@@ -57,17 +81,28 @@ function runtimeCommandLine(): string[] {
  * ```
  */
 export function originalCommandLine(): string[] {
-  if (original === undefined) {
-    try {
-      original = platform.os === "linux"
-        ? splitCmdline(readFileWithLibc("/proc/self/cmdline"))
-        : runtimeCommandLine();
-    } catch {
-      original = runtimeCommandLine();
-    }
-    if (original.length === 0) original = runtimeCommandLine();
-  }
-  return [...original];
+  return [...snapshot()];
+}
+
+/**
+ * {@linkcode originalCommandLine} as the kernel's bytes, one array per
+ * argument, so that an argument that is not UTF-8 can be passed on exactly
+ * (the strings have U+FFFD there). Where the command line came from the
+ * runtime (no /proc), the strings encoded as UTF-8. Returns new arrays.
+ *
+ * @example
+ * ```ts
+ * import { originalCommandLineBytes } from "@posixly/posixly";
+ * const [, ...args] = originalCommandLineBytes();
+ * console.log(args.length);
+ * ```
+ */
+export function originalCommandLineBytes(): Uint8Array[] {
+  const text = snapshot();
+  const out: Uint8Array[] = [];
+  if (originalBytes) { for (const part of originalBytes) out.push(part.slice()); }
+  else for (const arg of text) out.push(new TextEncoder().encode(arg));
+  return out;
 }
 
 /** The argv area from /proc/self/stat (fields 48 arg_start, 49 arg_end). */

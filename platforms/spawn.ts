@@ -22,8 +22,11 @@ export type SpawnFileAction =
 
 /** Options for {@linkcode posixSpawn}. */
 export interface PosixSpawnOptions {
-  /** argv, including argv[0]; default `[path]`. */
-  readonly args?: readonly string[];
+  /**
+   * argv, including argv[0]; default `[path]`. An entry may be bytes, passed
+   * as they are (an argument that is not UTF-8, as the kernel gave it).
+   */
+  readonly args?: readonly (string | Uint8Array)[];
   /**
    * The environment; default: this process's (in Deno without --allow-env, the
    * one the process started with, read through the C library).
@@ -56,17 +59,20 @@ interface StringTable {
   readonly table: BigUint64Array;
 }
 
-function stringTable(strings: readonly string[], what: string): StringTable {
+function stringTable(strings: readonly (string | Uint8Array)[], what: string): StringTable {
   // Plain loops: this runs once, cold, in a daemon's launcher (Bun compiles
   // Array.prototype.map/reduce/forEach on first use).
   const parts: Uint8Array[] = [];
   let size = 0;
   for (const s of strings) {
-    if (typeof s !== "string") throw new TypeError(`${what} entries must be strings`);
-    if (s.includes("\0")) {
-      throw new TypeError(`${what} entry contains a NUL byte: ${JSON.stringify(s)}`);
+    const isBytes = s instanceof Uint8Array;
+    if (typeof s !== "string" && !isBytes) {
+      throw new TypeError(`${what} entries must be strings${what === "args" ? " or bytes" : ""}`);
     }
-    const bytes = encoder.encode(s);
+    if (isBytes ? s.indexOf(0) !== -1 : s.includes("\0")) {
+      throw new TypeError(`${what} entry contains a NUL byte: ${JSON.stringify(String(s))}`);
+    }
+    const bytes = isBytes ? s : encoder.encode(s);
     parts.push(bytes);
     size += bytes.length + 1;
   }

@@ -41,6 +41,7 @@ interface Report {
   isReady: boolean;
   workdir: string;
   pidlockPid: number | null;
+  cmdlineHex: string;
 }
 
 /** A fresh directory every process (including nobody) may write to. */
@@ -506,6 +507,33 @@ describe("detached()", () => {
     }
   });
 
+  test("an argument that is not UTF-8 reaches the daemon byte for byte", async () => {
+    const dir = tempDir();
+    try {
+      const argv = [
+        process.execPath,
+        ...(isBun ? [] : ["run", "-A", "--quiet"]),
+        APP,
+        JSON.stringify({ dir, detached: {}, exitAfterReport: true }),
+      ];
+      // "caf\xe9" (Latin-1), which Node's spawn could not pass: a shell makes it.
+      const r = spawnSync("sh", ["-c", `exec "$@" "$(printf 'caf\\351')"`, "sh", ...argv], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const report = await readReport(dir);
+      const args = Buffer.from(report.cmdlineHex, "hex").toString("latin1").split("\0");
+      assert.equal(args.at(-2), "caf\xe9", JSON.stringify(args));
+      assert.deepEqual(
+        args.slice(1, -2),
+        argv.slice(1).map((a) => Buffer.from(a).toString("latin1")),
+      );
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
   test("a second detached() in the daemon is refused", async () => {
     const dir = tempDir();
     try {
@@ -816,6 +844,10 @@ describe("posixSpawn", () => {
       return true;
     });
     assert.throws(() => posixSpawn("/bin/true", { args: ["a\0b"] }), TypeError);
+    assert.throws(
+      () => posixSpawn("/bin/true", { args: [new Uint8Array([0x61, 0, 0x62])] }),
+      TypeError,
+    );
     assert.throws(() => posixSpawn("/bin/true", { env: { "A=B": "x" } }), TypeError);
     assert.throws(() => posixSpawn("/bin/true", { fileActions: [{ close: -1 }] }), TypeError);
     assert.throws(() => posixSpawn("/bin/true", { signalMask: [0] }), RangeError);
