@@ -41,14 +41,15 @@ import {
   judgeSettled,
   LOCK_TRY,
   MAX_ATTEMPTS,
+  notRegularError,
   OPEN_READ,
+  openError,
   ownPid,
   parseContents,
   pathExists,
   pathNames,
   readHead,
   START_KEY,
-  symlinkError,
   type Verdict,
 } from "./pidfile_judge.ts";
 import { processStartTime } from "./process_start.ts";
@@ -63,6 +64,22 @@ const EEXIST = E.EEXIST;
 const ELOOP = E.ELOOP;
 const EPERM = E.EPERM;
 const EACCES = E.EACCES;
+
+/** Errors for which isLocked() answers false, as Celery's os.path.exists does. */
+const NOT_THERE: ReadonlySet<number> = new Set([EACCES, EPERM, E.ENOTDIR, E.ENAMETOOLONG, ELOOP]);
+
+/** The longest start of `text` whose UTF-8 takes at most `maxBytes` bytes (whole characters). */
+function utf8Prefix(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes > maxBytes) break;
+    end += ch.length;
+  }
+  return text.slice(0, end);
+}
 
 /** How long acquire waits, in total, for a rival to finish judging a stale file. */
 const CONTESTED_WAIT_MS = 100;
@@ -232,8 +249,8 @@ export class Pidfile {
   /**
    * Celery's `is_locked()`: true when a file (or link) exists at the path.
    * It says nothing about liveness: see {@linkcode Pidfile.prototype.inspect}.
-   * A path this process may not look at (EACCES) gives false, as Celery's
-   * `os.path.exists` does.
+   * A path this process may not look at (EACCES) or that cannot name a file
+   * (ENOTDIR, ENAMETOOLONG, ELOOP) gives false, as Celery's `os.path.exists` does.
    *
    * @example
    * ```ts
@@ -245,7 +262,8 @@ export class Pidfile {
     try {
       return pathExists(this.path, this.#pathC);
     } catch (e) {
-      if (e instanceof OSError && (e.errno === EACCES || e.errno === EPERM)) return false;
+      // Like Celery's os.path.exists: a path that cannot name a file is not there.
+      if (e instanceof OSError && NOT_THERE.has(e.errno)) return false;
       throw e;
     }
   }
@@ -283,18 +301,13 @@ export class Pidfile {
     if (fd === -1) {
       const e = errno();
       if (e === ENOENT) return null;
-      const error = new OSError(e, "open", { path: this.path });
-      throw e === ELOOP ? symlinkError(this.path, error) : error;
+      throw openError(this.path, e);
     }
     let contents: Contents;
     try {
       const mode = fdIdentity(fd, new Uint32Array(4));
       if ((mode & C.S_IFMT) !== C.S_IFREG) {
-        throw new PidfileError(
-          `pidfile ${this.path} is not a regular file (mode 0o${mode.toString(8)})`,
-          this.path,
-          "not-regular",
-        );
+        throw notRegularError(this.path, `mode 0o${mode.toString(8)}`);
       }
       contents = parseContents(readHead(fd, this.path));
     } finally {
@@ -575,8 +588,8 @@ export class Pidfile {
       }
     }
     if (fd === -1) {
-      // Short enough for NAME_MAX (255) whatever the pidfile's own name.
-      const base = this.path.slice(this.path.lastIndexOf("/") + 1).slice(0, 200);
+      // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
+      const base = utf8Prefix(this.path.slice(this.path.lastIndexOf("/") + 1), 200);
       const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
       const dir = this.#dir === "/" ? "" : this.#dir;
       tempPath = `${dir}/.${base}.${tag}.tmp`;

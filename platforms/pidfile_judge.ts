@@ -169,6 +169,27 @@ export type Verdict =
 
 export type Removal = "never" | "stale" | "unheld";
 
+/** A pidfile path that names something other than a regular file (`what` it is). */
+export function notRegularError(path: string, what: string, cause?: unknown): PidfileError {
+  return new PidfileError(
+    `pidfile ${path} is not a regular file (${what})`,
+    path,
+    "not-regular",
+    cause,
+  );
+}
+
+/**
+ * The error for a failed open of a pidfile path: a symbolic link (ELOOP under
+ * O_NOFOLLOW) and a UNIX socket (ENXIO) say what is there; anything else is the OSError.
+ */
+export function openError(path: string, e: number): Error {
+  const error = new OSError(e, "open", { path });
+  if (e === ELOOP) return symlinkError(path, error);
+  if (e === E.ENXIO) return notRegularError(path, "a socket", error);
+  return error;
+}
+
 export function symlinkError(path: string, cause?: unknown): PidfileError {
   return new PidfileError(
     `pidfile ${path} is a symbolic link: posixly does not follow links at a pidfile's path ` +
@@ -191,21 +212,16 @@ export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdic
   if (fd === -1) {
     const e = errno();
     if (e === ENOENT) return { kind: "absent" };
-    const error = new OSError(e, "open", { path });
-    if (e === ELOOP) {
-      return { kind: "unusable", reason: "symbolic link", error: symlinkError(path, error) };
-    }
+    const error = openError(path, e);
+    if (e === ELOOP) return { kind: "unusable", reason: "symbolic link", error };
+    if (e === E.ENXIO) return { kind: "unusable", reason: "not a regular file", error };
     return { kind: "unusable", reason: error.message, error };
   }
   try {
     const id: Identity = new Uint32Array(4);
     const mode = fdIdentity(fd, id);
     if ((mode & C.S_IFMT) !== C.S_IFREG) {
-      const error = new PidfileError(
-        `pidfile ${path} is not a regular file (mode 0o${mode.toString(8)})`,
-        path,
-        "not-regular",
-      );
+      const error = notRegularError(path, `mode 0o${mode.toString(8)}`);
       return { kind: "unusable", reason: "not a regular file", error };
     }
     if (libc.flock(fd, LOCK_TRY) === -1) {

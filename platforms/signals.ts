@@ -37,6 +37,12 @@ const installed = new Map<number, { handler: SignalHandler; listener: () => void
 const savedRuntimeActions = new Map<number, Uint8Array>();
 
 const UNCATCHABLE = new Set(["KILL", "STOP"]);
+/**
+ * Signals the kernel sends for a fault of the instruction that is running: a JS
+ * listener runs later, from the event loop, so the instruction faults again as
+ * soon as the runtime's C handler returns (Bun then spins forever).
+ */
+const SYNCHRONOUS_FAULTS = new Set(["SEGV", "BUS", "ILL", "FPE"]);
 
 function isUppercaseName(name: string): boolean {
   return name.length > 0 && name === name.toUpperCase() && name !== name.toLowerCase();
@@ -223,8 +229,10 @@ export class Signals {
    * Sets what a signal does: a JS handler (run by the runtime's signal
    * listener, called with the signal number), `"default"` or `"ignore"`.
    * A handler set here replaces the one set before through posixly.
-   * SIGKILL and SIGSTOP throw a RangeError; so does a signal the runtime
-   * refuses to handle in JS (Deno refuses SEGV, ILL and FPE). `"ignore"` and
+   * SIGKILL and SIGSTOP throw a RangeError; so does a function for SIGSEGV,
+   * SIGBUS, SIGILL or SIGFPE (a JS listener runs only after the faulting
+   * instruction ran again: Bun would spin forever), and a signal the runtime
+   * refuses to handle in JS. `"ignore"` and
    * `"default"` silence every listener of the signal, including ones added
    * with `process.on` elsewhere; in Deno those stay silent until a handler
    * is set here again.
@@ -247,6 +255,12 @@ export class Signals {
     }
     if (UNCATCHABLE.has(short)) {
       throw new RangeError(`SIG${short} cannot be caught or ignored; its action is fixed`);
+    }
+    if (typeof handler === "function" && SYNCHRONOUS_FAULTS.has(short)) {
+      throw new RangeError(
+        `SIG${short} reports a fault of the running code: a JS handler would run only ` +
+          `after it faulted again (use "default" or "ignore")`,
+      );
     }
     removeInstalled(signum);
     if (handler === "ignore" || handler === "default") {

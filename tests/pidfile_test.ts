@@ -181,6 +181,19 @@ describe("Pidfile: acquire and release", () => {
     }
   });
 
+  test("tempFile 'named' works with a long name in multibyte characters", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, `${"\u00e9".repeat(123)}.pid`); // 250 bytes: valid
+      const lock = new Pidfile(path, { tempFile: "named" }).acquire();
+      assert.equal(lock.readPid(), PID);
+      lock.release();
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("tempFile 'named' works the same and leaves no temporary file", () => {
     const dir = tempDir();
     try {
@@ -311,6 +324,33 @@ describe("Pidfile: symbolic links are refused", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("a UNIX socket at the path is not a pidfile (not a bare ENXIO)", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const bind = "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])";
+      if (spawnSync("python3", ["-c", bind, path]).status !== 0 || !existsSync(path)) {
+        console.warn("SKIP: no python3 here to make a UNIX socket");
+        return;
+      }
+      assert.throws(() => new Pidfile(path).readPid(), {
+        name: "PidfileError",
+        reason: "not-regular",
+        message: /is not a regular file \(a socket\)/,
+      });
+      const state = new Pidfile(path).inspect();
+      assert.equal(state.status, "unusable");
+      assert.throws(() => createPidlock(path), /not a regular file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("isLocked() is false for paths that cannot name a file, as os.path.exists", () => {
+    assert.equal(new Pidfile("/etc/passwd/x.pid").isLocked(), false); // ENOTDIR
+    assert.equal(new Pidfile(`/tmp/${"n".repeat(300)}.pid`).isLocked(), false); // ENAMETOOLONG
   });
 });
 

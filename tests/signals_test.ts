@@ -133,6 +133,10 @@ describe("signal names", () => {
         assert.throws(() => signals.set(name, h), /cannot be caught or ignored/);
       }
     }
+    // A fault signal's JS handler would run only after the instruction faulted again.
+    for (const name of ["SEGV", "BUS", "ILL", "FPE"]) {
+      assert.throws(() => signals.set(name, () => {}), /fault of the running code/);
+    }
     assert.throws(() => signals.set("USR2", 42 as unknown as "ignore"), TypeError);
     assert.throws(() => signals.set("nosuch", "ignore"), TypeError);
     assert.throws(() => signals.armAlarm(-1), RangeError);
