@@ -620,8 +620,9 @@ export class Pidfile {
         return 0;
       }
       const e = errno();
-      // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10.
-      if (e !== ENOENT || linkMethod === "empty-path") return e;
+      // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10 (which this
+      // process may have had for an earlier lock and lost with maybeDropPrivileges).
+      if (e !== ENOENT) return e;
     }
     const proc = cstr(`/proc/self/fd/${p.fd}`);
     if (linkat(C.AT_FDCWD, proc, C.AT_FDCWD, this.#pathC, C.AT_SYMLINK_FOLLOW) === 0) {
