@@ -188,3 +188,36 @@ describe("BgThread", () => {
     assert.match(r.stdout, /stopped alive=false runs=3/);
   });
 });
+
+describe("BgThread: crash reports and stop() from timers", () => {
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+  test("an async onCrash finishes before the process exits", () => {
+    const r = runScript(fixture("threads_bgthread_async_crash.ts"));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /REPORTED 'Boom' crashed: Error: kaput/);
+  });
+
+  test("stop() from a timer an earlier body() started waits for the loop to end", async () => {
+    let aliveWhenResolved: boolean | undefined;
+    class S extends BgThread {
+      n = 0;
+      async body(): Promise<void> {
+        this.n++;
+        if (this.n === 1) {
+          setTimeout(async () => {
+            await this.stop();
+            aliveWhenResolved = this.isAlive;
+          }, 5);
+          return;
+        }
+        await sleep(100);
+      }
+    }
+    const s = new S("s", { exitOnCrash: false });
+    s.start();
+    await sleep(300);
+    await s.stop();
+    assert.equal(aliveWhenResolved, false);
+  });
+});

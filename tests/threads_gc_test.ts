@@ -29,3 +29,13 @@ test("values of finished contexts are garbage-collected; a live context keeps it
   assert.equal(result.liveKept, true);
   assert.equal(result.liveValueOk, true);
 });
+
+test("values of a dropped Local set in the top context can be collected", () => {
+  const args = isBun
+    ? [fixture("threads_local_dropped.ts")]
+    : ["run", "-A", "--quiet", "--v8-flags=--expose-gc", fixture("threads_local_dropped.ts")];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const { N, freed } = JSON.parse(r.stdout) as { N: number; freed: number };
+  assert.ok(freed >= N * 0.9, `only ${freed} of ${N} values freed`);
+});

@@ -137,3 +137,14 @@ describe("LocalManager", () => {
     assert.deepEqual(late, [undefined, undefined, undefined]);
   });
 });
+
+describe("LocalManager.middleware and this", () => {
+  test("passes `this` through (Bun.serve calls fetch with the server as this)", async () => {
+    const server = { port: 1234 };
+    const wrapped = new LocalManager().middleware(function (this: unknown) {
+      return new Response(String(this === server));
+    });
+    const res = await wrapped.call(server, new Request("http://127.0.0.1/"), server);
+    assert.equal(await res.text(), "true");
+  });
+});

@@ -17,7 +17,10 @@ import { type ContextVariable, contextVariable } from "./context_variable.ts";
 import { runInNewContext } from "./ident.ts";
 
 /** The service whose body() the current async context runs in (nested contexts included). */
-const insideBody: ContextVariable<BgThread> = contextVariable<BgThread>();
+const insideBody: ContextVariable<object> = contextVariable<object>();
+
+/** How long a crashed service's async `onCrash` may take before the exit. */
+const CRASH_REPORT_MS = 5000;
 
 /**
  * Options of a {@linkcode BgThread}.
@@ -88,6 +91,7 @@ export abstract class BgThread {
   #stopping = false;
   #alive = false;
   #inBody = false;
+  #token: object | null = null;
   #done: Promise<void> = Promise.resolve();
 
   /**
@@ -187,7 +191,7 @@ export abstract class BgThread {
     if (!this.#alive) return Promise.resolve();
     // From inside body() -- also from a nested context (LocalManager.run, middleware) --
     // waiting for the loop would wait for ourselves.
-    if (this.#inBody && insideBody.get() === this) return Promise.resolve();
+    if (this.#inBody && insideBody.get() === this.#token) return Promise.resolve();
     return this.#done;
   }
 
@@ -195,7 +199,8 @@ export abstract class BgThread {
    * Reports a crash of `body()`. The default prints `message` and the
    * error's stack to stderr. Override it to report elsewhere; unless the
    * service was built with `{ exitOnCrash: false }` the process exits with
-   * status 1 after it returns (or throws).
+   * status 1 after it returns (or throws); an async one is awaited first, for
+   * at most 5 s.
    *
    * @example Usage
    * ```ts
@@ -212,7 +217,7 @@ export abstract class BgThread {
    * @param message `'NAME' crashed: ERROR`.
    * @param error What `body()` threw.
    */
-  onCrash(message: string, error: unknown): void {
+  onCrash(message: string, error: unknown): void | Promise<void> {
     console.error(message);
     if (error instanceof Error && error.stack) console.error(error.stack);
   }
@@ -223,10 +228,14 @@ export abstract class BgThread {
         await nextTurn();
         if (this.#stopping) break;
         this.#inBody = true;
+        // Each body() call has its own token: a timer that an earlier call left
+        // behind is not "inside body()" for stop().
+        const token = (this.#token = {});
         try {
-          await insideBody.run(this, () => this.body());
+          await insideBody.run(token, () => this.body());
         } catch (error) {
-          this.#crash(error);
+          this.#inBody = false;
+          await this.#crash(error);
           return;
         } finally {
           this.#inBody = false;
@@ -237,12 +246,22 @@ export abstract class BgThread {
     }
   }
 
-  #crash(error: unknown): void {
+  async #crash(error: unknown): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      this.onCrash(`'${this.name}' crashed: ${describeError(error)}`, error);
+      await Promise.race([
+        this.onCrash(`'${this.name}' crashed: ${describeError(error)}`, error),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            console.error(`'${this.name}' onCrash did not finish within ${CRASH_REPORT_MS} ms`);
+            resolve();
+          }, CRASH_REPORT_MS);
+        }),
+      ]);
     } catch (reportError) {
       console.error(`'${this.name}' onCrash failed: ${describeError(reportError)}`);
     } finally {
+      clearTimeout(timer);
       if (this.exitOnCrash) exitProcess(1);
     }
   }

@@ -31,7 +31,7 @@ export class Context {
   /** Non-zero number unique to this context; never reused. */
   readonly ident: number;
   /** Values of each Local/LocalStack in this context, keyed by its slot key. */
-  readonly slots: Map<object, unknown>;
+  readonly slots: WeakMap<object, unknown>;
 
   /**
    * Creates a context with the next ident.
@@ -43,7 +43,8 @@ export class Context {
    */
   constructor() {
     this.ident = ++counter;
-    this.slots = new Map();
+    // Weak: a Local or LocalStack that is gone takes its values with it.
+    this.slots = new WeakMap();
   }
 }
 

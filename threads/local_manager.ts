@@ -199,7 +199,11 @@ export class LocalManager {
     if (typeof handler !== "function") {
       throw new TypeError(`middleware() expects a handler function, got ${typeof handler}`);
     }
-    return (req, info) => this.run(async () => await handler(req, info));
+    // A plain function: Bun.serve calls fetch with the server as `this` (this.upgrade(req)).
+    const run = this.run.bind(this);
+    return function (this: unknown, req: Request, info: I) {
+      return run(async () => await handler.call(this, req, info));
+    };
   }
 
   #release(ctx: Context): void {
