@@ -811,7 +811,8 @@ export class DaemonContext {
         // `E<token> <code> <JSON message>`; the message may hold any character
         // but a newline (JSON.stringify leaves U+2028/U+2029 as they are).
         const space = line.indexOf(" ", 34);
-        if (line.startsWith(`E${token} `) && space !== -1 && isDecimal(line.slice(34, space))) {
+        const code = space === -1 ? "" : line.slice(34, space);
+        if (line.startsWith(`E${token} `) && isDecimal(code)) {
           const raw = line.slice(space + 1);
           let message: string;
           try {
@@ -819,7 +820,7 @@ export class DaemonContext {
           } catch {
             message = raw;
           }
-          exitWith(new DaemonError(message, Number(line.slice(34, space))));
+          exitWith(new DaemonError(message, Number(code)));
         }
       }
     };

@@ -68,19 +68,6 @@ const EACCES = E.EACCES;
 /** Errors for which isLocked() answers false, as Celery's os.path.exists does. */
 const NOT_THERE: ReadonlySet<number> = new Set([EACCES, EPERM, E.ENOTDIR, E.ENAMETOOLONG, ELOOP]);
 
-/** The longest start of `text` whose UTF-8 takes at most `maxBytes` bytes (whole characters). */
-function utf8Prefix(text: string, maxBytes: number): string {
-  let bytes = 0;
-  let end = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    if (bytes > maxBytes) break;
-    end += ch.length;
-  }
-  return text.slice(0, end);
-}
-
 /** How long acquire waits, in total, for a rival to finish judging a stale file. */
 const CONTESTED_WAIT_MS = 100;
 
@@ -589,7 +576,9 @@ export class Pidfile {
     }
     if (fd === -1) {
       // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
-      const base = utf8Prefix(this.path.slice(this.path.lastIndexOf("/") + 1), 200);
+      // encodeInto stops before a character that does not fit: `read` is a whole prefix.
+      const name = this.path.slice(this.path.lastIndexOf("/") + 1);
+      const base = name.slice(0, new TextEncoder().encodeInto(name, new Uint8Array(200)).read);
       const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
       const dir = this.#dir === "/" ? "" : this.#dir;
       tempPath = `${dir}/.${base}.${tag}.tmp`;

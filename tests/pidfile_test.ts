@@ -168,31 +168,25 @@ describe("Pidfile: acquire and release", () => {
     }
   });
 
-  test("tempFile 'named' works with a pidfile name near NAME_MAX", () => {
-    const dir = tempDir();
-    try {
-      const path = join(dir, `${"a".repeat(246)}.pid`); // 250 bytes: valid
-      const lock = new Pidfile(path, { tempFile: "named" }).acquire();
-      assert.equal(lock.readPid(), PID);
-      lock.release();
-      assert.deepEqual(readdirSync(dir), []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  test("tempFile 'named' works with a long name in multibyte characters", () => {
-    const dir = tempDir();
-    try {
-      const path = join(dir, `${"\u00e9".repeat(123)}.pid`); // 250 bytes: valid
-      const lock = new Pidfile(path, { tempFile: "named" }).acquire();
-      assert.equal(lock.readPid(), PID);
-      lock.release();
-      assert.deepEqual(readdirSync(dir), []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  // 250 bytes each: valid names near NAME_MAX, in ASCII and in two-byte characters.
+  for (
+    const [what, name] of [
+      ["a pidfile name near NAME_MAX", `${"a".repeat(246)}.pid`],
+      ["a long name in multibyte characters", `${"\u00e9".repeat(123)}.pid`],
+    ]
+  ) {
+    test(`tempFile 'named' works with ${what}`, () => {
+      const dir = tempDir();
+      try {
+        const lock = new Pidfile(join(dir, name), { tempFile: "named" }).acquire();
+        assert.equal(lock.readPid(), PID);
+        lock.release();
+        assert.deepEqual(readdirSync(dir), []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 
   test("tempFile 'named' works the same and leaves no temporary file", () => {
     const dir = tempDir();
