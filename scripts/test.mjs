@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // posixly's whole check, run by `npm test` and CI: fmt, lint, type checks for
 // Deno and Bun, JSDoc on every export (`deno doc --lint`), the suite on Deno
-// and on Bun, and `deno publish --dry-run`.
+// and on Bun, that dist/ is built from the sources, and `deno publish --dry-run`.
 // The last line is "N passed, N failed, N skipped", counting every test in
 // both runtimes plus each check step.
 import { spawnSync } from "node:child_process";
@@ -107,6 +107,8 @@ const tsFiles = [
 ];
 
 step("fmt", bin("deno"), ["fmt", "--check"]);
+// The published entry points (dist/) must be the bundle of these very sources.
+step("dist-fresh", process.execPath, ["scripts/build.mjs", "--check"]);
 step("lint", bin("deno"), ["lint"]);
 step("deno-check", bin("deno"), ["check", ...tsFiles]);
 step("doc-lint", bin("deno"), [

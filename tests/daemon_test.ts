@@ -138,91 +138,95 @@ function umaskOf(pid: number): number {
 }
 
 describe("detached()", () => {
-  test("the launcher exits 0 and the daemon runs detached as asked", async () => {
-    const dir = tempDir();
-    try {
-      const work = join(dir, "work");
-      mkdirSync(work);
-      const secret = join(dir, "secret");
-      const kept = join(dir, "kept");
-      writeFileSync(secret, "s3cret");
-      writeFileSync(kept, "kept");
-      const logfile = join(dir, "app.log");
-      const pidfile = join(dir, "app.pid");
-      const r = launch(dir, {
-        detached: { logfile, pidfile, umask: "027", workdir: work },
-        secret,
-        kept,
-        afterChdirFile: join(dir, "after-chdir"),
-      });
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stderr, "");
-      const [launcherPid, daemonPid] = loggedPids(dir);
-      assert.ok(daemonPid, "the daemon logged its pid");
-      assert.equal(pidIn(pidfile), daemonPid);
-      assert.ok(
-        r.launcher.secretFd > r.launcher.keptFd && r.launcher.keptFd > 2,
-        JSON.stringify(r.launcher),
-      );
-
-      const report = await readReport(dir);
-      assert.equal(report.pid, daemonPid);
-      assert.equal(report.isDaemon, true);
-      assert.equal(report.pidlockPid, daemonPid);
-      // A session leader whose parent is gone: reparented to init or a subreaper.
-      assert.equal(report.sid, daemonPid);
-      const stat = procStat(daemonPid)!;
-      assert.equal(stat.session, daemonPid);
-      assert.notEqual(stat.ppid, launcherPid);
-      assert.equal(procStat(launcherPid), null, "the launcher is gone");
-      // umask and cwd as asked
-      assert.equal(report.umask, 0o027);
-      assert.equal(umaskOf(daemonPid), 0o027);
-      assert.equal(readlinkSync(`/proc/${daemonPid}/cwd`), work);
-      assert.equal(report.cwd, work);
-      assert.equal(
-        readFileSync(join(dir, "after-chdir"), "utf8"),
-        work,
-        "afterChdir ran after the chdir",
-      );
-      // stdin /dev/null, stdout and stderr in the logfile
-      assert.equal(readlinkSync(`/proc/${daemonPid}/fd/0`), "/dev/null");
-      assert.equal(readlinkSync(`/proc/${daemonPid}/fd/1`), logfile);
-      assert.equal(readlinkSync(`/proc/${daemonPid}/fd/2`), logfile);
-      // the launcher's secret fd is closed; the kept one is there under its number
-      const links = Object.values(report.fds);
-      assert.ok(!links.some((l) => l.includes("secret")), JSON.stringify(report.fds));
-      assert.equal(report.fds[String(r.launcher.keptFd)], `${kept} (deleted)`);
-      // nothing else of the launcher's: only the runtime's own kinds of fds
-      const pidfileInode = statSync(pidfile).ino;
-      for (const [fd, link] of Object.entries(report.fds)) {
-        if (Number(fd) <= 2 || Number(fd) === r.launcher.keptFd) continue;
-        // the pidfile lock's own fd (it shows the O_TMPFILE name)
-        if (fdInode(daemonPid, fd) === pidfileInode) continue;
-        assert.match(
-          link,
-          /^(anon_inode:|socket:|pipe:|\/dev\/|\/root\/\.cache\/deno\/|\/proc\/)|app\.log$/,
-          `fd ${fd} -> ${link}`,
+  for (const published of [false, true]) {
+    const from = published ? " (the published bundle, dist/mod.js)" : "";
+    test(`the launcher exits 0 and the daemon runs detached as asked${from}`, async () => {
+      const dir = tempDir();
+      try {
+        const work = join(dir, "work");
+        mkdirSync(work);
+        const secret = join(dir, "secret");
+        const kept = join(dir, "kept");
+        writeFileSync(secret, "s3cret");
+        writeFileSync(kept, "kept");
+        const logfile = join(dir, "app.log");
+        const pidfile = join(dir, "app.pid");
+        const r = launch(dir, {
+          detached: { logfile, pidfile, umask: "027", workdir: work },
+          secret,
+          kept,
+          afterChdirFile: join(dir, "after-chdir"),
+          published,
+        });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, "");
+        const [launcherPid, daemonPid] = loggedPids(dir);
+        assert.ok(daemonPid, "the daemon logged its pid");
+        assert.equal(pidIn(pidfile), daemonPid);
+        assert.ok(
+          r.launcher.secretFd > r.launcher.keptFd && r.launcher.keptFd > 2,
+          JSON.stringify(r.launcher),
         );
-      }
-      // the marker is gone from the daemon's environment and its children's
-      assert.equal(report.envMarker, null);
-      assert.equal(report.libcMarker, null);
-      assert.equal(report.childMarker, "unset");
-      await waitUntil(
-        "the log lines",
-        () => readFileSync(logfile, "utf8").includes("daemon stderr line"),
-      );
-      assert.match(readFileSync(logfile, "utf8"), /daemon stdout line\n/);
 
-      // SIGTERM: the program closes the context; the pidfile goes away.
-      process.kill(daemonPid, "SIGTERM");
-      await waitUntil("the daemon to exit", () => !isRunning(daemonPid));
-      assert.equal(existsSync(pidfile), false);
-    } finally {
-      cleanUp(dir);
-    }
-  });
+        const report = await readReport(dir);
+        assert.equal(report.pid, daemonPid);
+        assert.equal(report.isDaemon, true);
+        assert.equal(report.pidlockPid, daemonPid);
+        // A session leader whose parent is gone: reparented to init or a subreaper.
+        assert.equal(report.sid, daemonPid);
+        const stat = procStat(daemonPid)!;
+        assert.equal(stat.session, daemonPid);
+        assert.notEqual(stat.ppid, launcherPid);
+        assert.equal(procStat(launcherPid), null, "the launcher is gone");
+        // umask and cwd as asked
+        assert.equal(report.umask, 0o027);
+        assert.equal(umaskOf(daemonPid), 0o027);
+        assert.equal(readlinkSync(`/proc/${daemonPid}/cwd`), work);
+        assert.equal(report.cwd, work);
+        assert.equal(
+          readFileSync(join(dir, "after-chdir"), "utf8"),
+          work,
+          "afterChdir ran after the chdir",
+        );
+        // stdin /dev/null, stdout and stderr in the logfile
+        assert.equal(readlinkSync(`/proc/${daemonPid}/fd/0`), "/dev/null");
+        assert.equal(readlinkSync(`/proc/${daemonPid}/fd/1`), logfile);
+        assert.equal(readlinkSync(`/proc/${daemonPid}/fd/2`), logfile);
+        // the launcher's secret fd is closed; the kept one is there under its number
+        const links = Object.values(report.fds);
+        assert.ok(!links.some((l) => l.includes("secret")), JSON.stringify(report.fds));
+        assert.equal(report.fds[String(r.launcher.keptFd)], `${kept} (deleted)`);
+        // nothing else of the launcher's: only the runtime's own kinds of fds
+        const pidfileInode = statSync(pidfile).ino;
+        for (const [fd, link] of Object.entries(report.fds)) {
+          if (Number(fd) <= 2 || Number(fd) === r.launcher.keptFd) continue;
+          // the pidfile lock's own fd (it shows the O_TMPFILE name)
+          if (fdInode(daemonPid, fd) === pidfileInode) continue;
+          assert.match(
+            link,
+            /^(anon_inode:|socket:|pipe:|\/dev\/|\/root\/\.cache\/deno\/|\/proc\/)|app\.log$/,
+            `fd ${fd} -> ${link}`,
+          );
+        }
+        // the marker is gone from the daemon's environment and its children's
+        assert.equal(report.envMarker, null);
+        assert.equal(report.libcMarker, null);
+        assert.equal(report.childMarker, "unset");
+        await waitUntil(
+          "the log lines",
+          () => readFileSync(logfile, "utf8").includes("daemon stderr line"),
+        );
+        assert.match(readFileSync(logfile, "utf8"), /daemon stdout line\n/);
+
+        // SIGTERM: the program closes the context; the pidfile goes away.
+        process.kill(daemonPid, "SIGTERM");
+        await waitUntil("the daemon to exit", () => !isRunning(daemonPid));
+        assert.equal(existsSync(pidfile), false);
+      } finally {
+        cleanUp(dir);
+      }
+    });
+  }
 
   test("ready: manual waits for notifyReady; the launcher's event loop keeps running", async () => {
     const dir = tempDir();

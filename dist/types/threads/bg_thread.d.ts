@@ -1,0 +1,150 @@
+/**
+ * Options of a {@linkcode BgThread}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { BgThreadOptions } from "@posixly/posixly/threads";
+ *
+ * const options: BgThreadOptions = { name: "poller", exitOnCrash: false };
+ * ```
+ */
+export interface BgThreadOptions {
+    /** The service name (default: the class name). */
+    name?: string;
+    /**
+     * Whether a crash exits the process with status 1 after `onCrash`
+     * (default `true`, Celery's contract). With `false` only the service stops.
+     */
+    exitOnCrash?: boolean;
+}
+/**
+ * A background service: {@linkcode BgThread.body} is called in a loop from
+ * {@linkcode BgThread.start} until {@linkcode BgThread.stop}. The loop runs in
+ * its own async context (its own `getIdent()`) and yields to the event loop
+ * between iterations, so even a synchronous body cannot starve timers and
+ * I/O. When `body()` throws or rejects, {@linkcode BgThread.onCrash} is called
+ * with `'NAME' crashed: ERROR`, then the process exits with status 1 unless
+ * the service was built with `{ exitOnCrash: false }`.
+ *
+ * @example Usage
+ * ```ts
+ * import { BgThread } from "@posixly/posixly/threads";
+ *
+ * class Heartbeat extends BgThread {
+ *   beats = 0;
+ *   async body(): Promise<void> {
+ *     this.beats++;
+ *     await new Promise((r) => setTimeout(r, 10));
+ *   }
+ * }
+ *
+ * const hb = new Heartbeat();
+ * hb.start();
+ * await new Promise((r) => setTimeout(r, 50));
+ * await hb.stop();
+ * console.log(hb.beats > 0, hb.isAlive); // true false
+ * ```
+ */
+export declare abstract class BgThread {
+    #private;
+    /** The service name used in crash messages. */
+    readonly name: string;
+    /** Whether a crash exits the process (see {@linkcode BgThreadOptions}). */
+    readonly exitOnCrash: boolean;
+    /**
+     * Creates a stopped service.
+     *
+     * @example Usage
+     * ```ts
+     * import { BgThread } from "@posixly/posixly/threads";
+     *
+     * class Noop extends BgThread {
+     *   body(): void {}
+     * }
+     * new Noop("noop", { exitOnCrash: false });
+     * ```
+     *
+     * @param name The name (or the options); default: the class name.
+     * @param options Options; `options.name` is used when `name` is not given.
+     */
+    constructor(name?: string | BgThreadOptions, options?: BgThreadOptions);
+    /**
+     * One iteration of the service; called in a loop until
+     * {@linkcode BgThread.stop}. It should wait for something (a timer, I/O)
+     * when there is nothing to do.
+     *
+     * @example Usage
+     * ```ts
+     * import { BgThread } from "@posixly/posixly/threads";
+     *
+     * class Tick extends BgThread {
+     *   async body(): Promise<void> {
+     *     await new Promise((r) => setTimeout(r, 1000));
+     *   }
+     * }
+     * ```
+     */
+    abstract body(): void | Promise<void>;
+    /**
+     * Whether the loop is running (from {@linkcode BgThread.start} until the
+     * loop has ended).
+     *
+     * @example Usage
+     * ```ts ignore
+     * service.isAlive; // false before start()
+     * ```
+     *
+     * @returns `true` while the loop runs.
+     */
+    get isAlive(): boolean;
+    /**
+     * Starts the loop in a fresh async context; the first `body()` runs on a
+     * later turn of the event loop.
+     *
+     * @example Usage
+     * ```ts ignore
+     * service.start();
+     * ```
+     *
+     * @throws {Error} When the service is already running.
+     */
+    start(): void;
+    /**
+     * Asks the loop to stop. The promise resolves once the current `body()`
+     * has finished and the loop has ended; at once when the service is not
+     * running. Called from inside `body()` it also resolves at once (awaiting
+     * the end of the loop there would never finish); the loop then ends when
+     * that `body()` returns.
+     *
+     * @example Usage
+     * ```ts ignore
+     * await service.stop();
+     * ```
+     *
+     * @returns A promise that resolves when the loop has ended.
+     */
+    stop(): Promise<void>;
+    /**
+     * Reports a crash of `body()`. The default prints `message` and the
+     * error's stack to stderr. Override it to report elsewhere; unless the
+     * service was built with `{ exitOnCrash: false }` the process exits with
+     * status 1 after it returns (or throws); an async one is awaited first, for
+     * at most 5 s.
+     *
+     * @example Usage
+     * ```ts
+     * import { BgThread } from "@posixly/posixly/threads";
+     *
+     * class Quiet extends BgThread {
+     *   body(): void {}
+     *   override onCrash(message: string, _error: unknown): void {
+     *     console.error(`[quiet] ${message}`);
+     *   }
+     * }
+     * ```
+     *
+     * @param message `'NAME' crashed: ERROR`.
+     * @param error What `body()` threw.
+     */
+    onCrash(message: string, error: unknown): void | Promise<void>;
+}

@@ -1,0 +1,39 @@
+/**
+ * Runs `fn` with a default socket timeout that
+ * {@linkcode getDefaultSocketTimeout} returns inside it, across its awaits,
+ * timers and promise chains. Outside it (and in concurrent code) the previous
+ * value stays in effect; it is restored also when `fn` throws. posixly opens
+ * no sockets itself: code that does reads the value to pick its timeout.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultSocketTimeout, getDefaultSocketTimeout } from "@posixly/posixly/threads";
+ *
+ * await defaultSocketTimeout(5_000, async () => {
+ *   const ms = getDefaultSocketTimeout() ?? 30_000; // 5000
+ *   const signal = AbortSignal.timeout(ms); // e.g. fetch(url, { signal })
+ * });
+ * getDefaultSocketTimeout(); // undefined
+ * ```
+ *
+ * @typeParam R The result type of `fn`.
+ * @param ms The timeout in milliseconds, or `undefined` for none.
+ * @param fn The function to run.
+ * @returns What `fn` returns.
+ * @throws {RangeError} When `ms` is not a finite number >= 0 or `undefined`.
+ */
+export declare function defaultSocketTimeout<R>(ms: number | undefined, fn: () => R): R;
+/**
+ * Returns the default socket timeout set by the enclosing
+ * {@linkcode defaultSocketTimeout}, or `undefined` outside any.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultSocketTimeout, getDefaultSocketTimeout } from "@posixly/posixly/threads";
+ *
+ * defaultSocketTimeout(1_000, () => getDefaultSocketTimeout()); // 1000
+ * ```
+ *
+ * @returns The timeout in milliseconds, or `undefined`.
+ */
+export declare function getDefaultSocketTimeout(): number | undefined;
