@@ -8,9 +8,9 @@
  * read(2) until the child writes one byte there, first thing in its program.
  * Nothing is checked, no pidfile is taken, no fds are closed.
  *
- * With the argument `--import-posixly` both processes first import posixly's
- * mod.ts (and use nothing from it): that is the floor for any program that
- * imports posixly, before posixly does any work.
+ * With the argument `--import-posixly` both processes first import posixly as
+ * JSR serves it (dist/mod.js) and use nothing from it: that is the floor for
+ * any program that imports posixly, before posixly does any work.
  *
  * The launcher prints the time it starts detaching, then the child's pid; the
  * child stays until SIGTERM. Linux x86-64 with glibc only (the struct sizes
@@ -56,7 +56,7 @@ const encoder = new TextEncoder();
 const cstr = (s: string): Uint8Array => encoder.encode(s + "\0");
 const env: Record<string, string> = isDeno ? g.Deno.env.toObject() : { ...g.process.env };
 const args: string[] = isDeno ? g.Deno.args : g.process.argv.slice(2);
-if (args.includes("--import-posixly")) await import("../mod.ts");
+if (args.includes("--import-posixly")) await import("../dist/mod.js");
 
 if (env[MARKER]) {
   // The child: ready at once.
