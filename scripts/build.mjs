@@ -2,9 +2,9 @@
 // Builds dist/, what JSR users import (`npm run build`; `npm test` checks that
 // the committed dist/ is what this script makes from the sources):
 // - dist/posixly.js: one bundle of all the sources (`bun build`), so a runtime
-//   loads two modules instead of about 35. Measured (BENCHMARKS.md): Deno's
-//   import goes from ~5 ms to ~1.5 ms, Bun's from ~6 ms to ~4.5 ms, and a
-//   daemon pays it twice.
+//   loads two modules instead of about 35: the import, timed in the process,
+//   takes Deno ~1.5 ms instead of ~5 and Bun ~4.3 ms instead of ~6 (README,
+//   BENCHMARKS.md), and a daemon pays it twice.
 // - dist/mod.js, dist/ffi.js, dist/platforms.js, dist/threads.js: the four
 //   entry points, each re-exporting its names from that one bundle (one copy
 //   of the code and its state, whichever entries a program imports), with
