@@ -9,7 +9,7 @@
  * "floor" is the same figure for bench/_detach_floor.ts, which detaches with
  * the runtime's FFI alone (posix_spawn + a ready byte: no posixly, no checks,
  * no pidfile), measured in the same rounds: what the runtime itself costs;
- * "floor importing posixly" adds only the import of mod.ts to both processes.
+ * "floor importing posixly" adds only the import of dist/mod.js to both processes.
  * Celery's counterpart: bench/daemon_celery.py.
  */
 import { spawnSync } from "node:child_process";
