@@ -4,12 +4,17 @@
  * minus the cold start of an empty program in the same runtime. Goal: at
  * most one cold runtime start plus 10 ms. The program imports posixly as JSR
  * serves it (dist/mod.js, the bundle); the "(sources)" rows are the same
- * program importing mod.ts. "launcher total" also counts the launcher's own
- * start and import.
+ * program importing mod.ts, measured in rounds of their own with their own
+ * cold start (a daemon of ~35 modules, run between the others, slowed the
+ * next cold start and detach by 1-2 ms in Bun). "launcher total" also counts
+ * the launcher's own start and import.
  * "floor" is the same figure for bench/_detach_floor.ts, which detaches with
  * the runtime's FFI alone (posix_spawn + a ready byte: no posixly, no checks,
  * no pidfile), measured in the same rounds: what the runtime itself costs;
  * "floor importing posixly" adds only the import of dist/mod.js to both processes.
+ * Every program, the floor's copy too, runs from a temporary directory, so
+ * that no runtime reads this project's deno.json, package.json or tsconfig.json.
+ * Each round waits until the previous daemons are gone.
  * Celery's counterpart: bench/daemon_celery.py.
  */
 import { spawnSync } from "node:child_process";
@@ -26,7 +31,14 @@ const dir = mkdtempSync(join(tmpdir(), "posixly-bench-daemon-"));
 const program = join(dir, "program.ts");
 const programFromSources = join(dir, "program_sources.ts");
 const empty = join(dir, "empty.ts");
-const floor = new URL("./_detach_floor.ts", import.meta.url).pathname;
+const floor = join(dir, "floor.ts");
+writeFileSync(
+  floor,
+  readFileSync(new URL("./_detach_floor.ts", import.meta.url), "utf8").replace(
+    `import("../dist/mod.js")`,
+    `import(${JSON.stringify(new URL("../dist/mod.js", import.meta.url).href)})`,
+  ),
+);
 // The program is as lean as a real one can be: posixly and nothing else (node:fs or
 // node:process would add Deno's Node-compatibility start-up to both processes).
 const programText = (lib: string): string =>
@@ -64,10 +76,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * Stops the daemon and waits until it is gone, not just its pidfile (which it
+ * removes first): a daemon still exiting would take CPU from the next round.
+ */
 async function stopDaemon(pidfile: string): Promise<void> {
   const pid = Number(readFileSync(pidfile, "utf8").split("\n")[0]);
   process.kill(pid, "SIGTERM");
-  for (let i = 0; i < 500 && existsSync(pidfile); i++) await sleep(5);
+  for (let i = 0; i < 500 && (existsSync(pidfile) || isAlive(pid)); i++) await sleep(5);
 }
 
 function isAlive(pid: number): boolean {
@@ -100,26 +116,37 @@ const totals: number[] = [];
 const colds: number[] = [];
 const calls: number[] = [];
 const sourceCalls: number[] = [];
+const sourceColds: number[] = [];
 const floors: number[] = [];
 const importFloors: number[] = [];
+/** Runs `script`'s launcher and stops its daemon: [ms it took, ms from detached() to its exit]. */
+async function detachOnce(script: string, pidfile: string): Promise<[number, number]> {
+  const [total, stdout, exited] = run(script, [pidfile]);
+  await stopDaemon(pidfile);
+  // the launcher printed when it called detached() (the daemon's stdout is /dev/null)
+  return [total, exited - Number(stdout.trim().split("\n")[0])];
+}
 try {
   for (let i = -2; i < ROUNDS; i++) { // two warm-up rounds fill the module caches
     const pidfile = join(dir, `d${i}.pid`);
-    const [total, stdout, exited] = run(program, [pidfile]);
-    await stopDaemon(pidfile);
-    const [, sourceStdout, sourceExited] = run(programFromSources, [pidfile]);
-    await stopDaemon(pidfile);
+    const [total, call] = await detachOnce(program, pidfile);
     const floorMs = await runFloor();
     const importFloorMs = await runFloor(["--import-posixly"]);
     const [cold] = run(empty);
     if (i >= 0) {
       totals.push(total);
       colds.push(cold);
-      // the launcher printed when it called detached() (the daemon's stdout is /dev/null)
-      calls.push(exited - Number(stdout.trim().split("\n")[0]));
-      sourceCalls.push(sourceExited - Number(sourceStdout.trim().split("\n")[0]));
+      calls.push(call);
       floors.push(floorMs);
       importFloors.push(importFloorMs);
+    }
+  }
+  for (let i = -2; i < ROUNDS; i++) {
+    const [, call] = await detachOnce(programFromSources, join(dir, `s${i}.pid`));
+    const [cold] = run(empty);
+    if (i >= 0) {
+      sourceCalls.push(call);
+      sourceColds.push(cold);
     }
   }
 } finally {
@@ -138,7 +165,11 @@ record("detach to ready", call * 1e6, "ns");
 record("cold start", cold * 1e6, "ns");
 record("detach to ready minus cold start", (call - cold) * 1e6, "ns");
 record("launcher total (program start to exit)", total * 1e6, "ns");
-record("detach to ready minus cold start (sources)", (sourceCall - cold) * 1e6, "ns");
+record(
+  "detach to ready minus cold start (sources)",
+  (sourceCall - median(sourceColds)) * 1e6,
+  "ns",
+);
 record("floor: bare posix_spawn + ready byte, no posixly", floorCall * 1e6, "ns");
 record("floor minus cold start", (floorCall - cold) * 1e6, "ns");
 record("floor importing posixly", importFloor * 1e6, "ns");

@@ -783,7 +783,7 @@ function bunBackend(ffi) {
     }
   };
 }
-var bunFfi = () => import.meta.require("bun:ffi");
+var bunFfi = () => g.process.getBuiltinModule("bun:ffi");
 var current;
 
 class UnsupportedRuntimeError extends Error {

@@ -155,9 +155,11 @@ function bunBackend(ffi: Any): Backend {
   };
 }
 
-// Bun's bun:ffi, loaded with the first C call (Bun's synchronous
-// import.meta.require; a top-level await would make every importer async).
-const bunFfi = (): Any => (import.meta as Any).require("bun:ffi");
+// Bun's bun:ffi, loaded with the first C call, synchronously (a top-level
+// await would make every importer async). process.getBuiltinModule rather than
+// import.meta.require: import.meta exists only in ES modules, and dist/'s Bun
+// bundle is CommonJS (JavaScriptCore caches bytecode only for that).
+const bunFfi = (): Any => g.process.getBuiltinModule("bun:ffi");
 
 let current: Backend | undefined;
 
