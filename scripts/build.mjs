@@ -9,7 +9,7 @@
 //   CommonJS, with the bytecode that the Bun building it compiles
 //   (`bun build --bytecode`; Bun caches bytecode only for CommonJS outside
 //   `--compile`). A Bun of that version runs posixly without parsing or
-//   compiling it again: a daemon's detach is ~7 ms faster. Any other Bun sees
+//   compiling it again: a daemon's detach is ~6 ms faster. Any other Bun sees
 //   the cache does not match, ignores it and parses the source, as Bun
 //   documents (a corrupt or missing .jsc, likewise).
 // - dist/runtime.js: every public name, from posixly.bun.cjs in Bun and from
