@@ -454,7 +454,7 @@ var DARWIN = () => ({
   S_IFMT: 61440,
   S_IFREG: 32768
 });
-function lazyNames(table) {
+var lazyNames = (function lazyNames(table) {
   let names;
   return () => {
     if (names)
@@ -467,12 +467,12 @@ function lazyNames(table) {
     }
     return names = back;
   };
-}
-function lazyRecord(pairs) {
+});
+var lazyRecord = (function lazyRecord(pairs) {
   let record;
   return () => record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
-}
-function detectOs() {
+});
+var detectOs = (function detectOs() {
   const g = globalThis;
   const os = g.Deno?.build?.os ?? g.process?.platform;
   if (os === "linux")
@@ -480,8 +480,8 @@ function detectOs() {
   if (os === "darwin")
     return "darwin";
   return "other";
-}
-function detectArch() {
+});
+var detectArch = (function detectArch() {
   const g = globalThis;
   const arch = g.Deno?.build?.arch ?? g.process?.arch;
   if (arch === "x86_64" || arch === "x64")
@@ -489,8 +489,8 @@ function detectArch() {
   if (arch === "aarch64" || arch === "arm64")
     return "aarch64";
   return "other";
-}
-function detectLinuxLibc(arch) {
+});
+var detectLinuxLibc = (function detectLinuxLibc(arch) {
   const g = globalThis;
   if (g.Deno && !g.Bun)
     return g.Deno.build?.env === "musl" ? "musl" : "glibc";
@@ -507,8 +507,8 @@ function detectLinuxLibc(arch) {
       return "musl";
   } catch {}
   return "glibc";
-}
-function platformFor(os, arch) {
+});
+var platformFor = (function platformFor(os, arch) {
   if (os !== "linux" && os !== "darwin" && os !== "other") {
     throw new TypeError(`os must be "linux", "darwin" or "other", got ${JSON.stringify(os)}`);
   }
@@ -569,7 +569,7 @@ function platformFor(os, arch) {
       return signalNames();
     }
   };
-}
+});
 var platform = platformFor(detectOs(), detectArch());
 // ffi/symbols.ts
 var SYMBOLS = {
@@ -706,13 +706,13 @@ var BUN_TYPES = {
   pointer: "ptr",
   void: "void"
 };
-function mapTypes(types, names) {
+var mapTypes = (function mapTypes(types, names) {
   const out = [];
   for (let i = 0;i < types.length; i++)
     out.push(names[types[i]]);
   return out;
-}
-function denoBackend() {
+});
+var denoBackend = (function denoBackend() {
   const D = g.Deno;
   return {
     name: "deno",
@@ -751,8 +751,8 @@ function denoBackend() {
       return D.UnsafePointerView.getCString(D.UnsafePointer.create(a));
     }
   };
-}
-function bunBackend(ffi) {
+});
+var bunBackend = (function bunBackend(ffi) {
   return {
     name: "bun",
     nonblocking: false,
@@ -782,7 +782,7 @@ function bunBackend(ffi) {
       return new ffi.CString(Number(a)).toString();
     }
   };
-}
+});
 var bunFfi = () => g.process.getBuiltinModule("bun:ffi");
 var current;
 
@@ -792,7 +792,7 @@ class UnsupportedRuntimeError extends Error {
     this.name = "UnsupportedRuntimeError";
   }
 }
-function backend() {
+var backend = (function backend() {
   if (current)
     return current;
   if (isBun)
@@ -802,32 +802,32 @@ function backend() {
   else
     throw new UnsupportedRuntimeError;
   return current;
-}
+});
 // ffi/memory.ts
 var encoder = new TextEncoder;
-function cstr(s) {
+var cstr = (function cstr(s) {
   if (s.includes("\x00"))
     throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
   const out = new Uint8Array(s.length * 3 + 1);
   const { written } = encoder.encodeInto(s, out);
   return out.subarray(0, written + 1);
-}
-function pointerAddress(p) {
+});
+var pointerAddress = (function pointerAddress(p) {
   return backend().address(p);
-}
-function pointerFromAddress(address) {
+});
+var pointerFromAddress = (function pointerFromAddress(address) {
   return backend().pointer(address);
-}
-function addressOf(view) {
+});
+var addressOf = (function addressOf(view) {
   return backend().addressOf(view);
-}
-function nativeMemory(address, length) {
+});
+var nativeMemory = (function nativeMemory(address, length) {
   return backend().memory(address, length);
-}
-function readCString(at) {
+});
+var readCString = (function readCString(at) {
   const address = typeof at === "bigint" ? at : backend().address(at);
   return address === 0n ? null : backend().cstring(address);
-}
+});
 
 // ffi/libc.ts
 class FfiPermissionError extends Error {
@@ -845,12 +845,12 @@ class FfiSymbolError extends Error {
     this.name = "FfiSymbolError";
   }
 }
-function isPermissionError(e) {
+var isPermissionError = (function isPermissionError(e) {
   const name = e?.name;
   return name === "NotCapable" || name === "PermissionDenied";
-}
+});
 var bound = {};
-function bindSymbol(key) {
+var bindSymbol = (function bindSymbol(key) {
   if (key in bound)
     return bound[key];
   if (!Object.hasOwn(SYMBOLS, key)) {
@@ -871,13 +871,13 @@ function bindSymbol(key) {
     fn = null;
   }
   return settle(key, fn);
-}
-function settle(key, fn) {
+});
+var settle = (function settle(key, fn) {
   bound[key] = fn;
   libcObject[key] = fn;
   return fn;
-}
-function bindSymbols(keys) {
+});
+var bindSymbols = (function bindSymbols(keys) {
   const spec = (k) => SYMBOLS[k];
   const todo = [];
   for (const k of keys)
@@ -900,10 +900,10 @@ function bindSymbols(keys) {
   for (const k of keys)
     fns.push(bindSymbol(k));
   return fns;
-}
+});
 var HOT_AFTER = 8;
 var lookup;
-function genericFunction(cName, spec) {
+var genericFunction = (function genericFunction(cName, spec) {
   const b = backend();
   if (!b.fromPointer || spec.nonblocking)
     return;
@@ -922,9 +922,9 @@ function genericFunction(cName, spec) {
   const name = cstr(cName);
   const pointer = lookup.dlsym(lookup.handle, pointerFromAddress(addressOf(name)));
   return pointer === null ? null : b.fromPointer(pointer, spec);
-}
+});
 var pending = {};
-function firstUse(key) {
+var firstUse = (function firstUse(key) {
   if (key in bound)
     return bound[key];
   const waiting = pending[key];
@@ -961,8 +961,8 @@ function firstUse(key) {
   pending[key] = tiered;
   libcObject[key] = tiered;
   return tiered;
-}
-function tierUp(key) {
+});
+var tierUp = (function tierUp(key) {
   let fn;
   try {
     fn = bindSymbol(key);
@@ -978,15 +978,15 @@ function tierUp(key) {
   }
   delete pending[key];
   return fn;
-}
-function makeStub(key) {
+});
+var makeStub = (function makeStub(key) {
   const spec = SYMBOLS[key];
   if (spec.optional)
     return;
   return function lazyStub(...args) {
     return firstUse(key)(...args);
   };
-}
+});
 var libcObject = {};
 for (const key of Object.keys(SYMBOLS)) {
   const spec = SYMBOLS[key];
@@ -1012,32 +1012,32 @@ for (const key of Object.keys(SYMBOLS)) {
 var libc = libcObject;
 // ffi/errno.ts
 var view;
-function errnoView() {
+var errnoView = (function errnoView() {
   const loc = platform.errnoSymbol === "__error" ? libc.__error : libc.__errno_location;
   if (!loc)
     throw new Error(`the C library has no ${platform.errnoSymbol}()`);
   view = new Int32Array(nativeMemory(pointerAddress(loc()), 4));
   return view;
-}
-function errno() {
+});
+var errno = (function errno() {
   return (view ?? errnoView())[0];
-}
-function setErrno(value) {
+});
+var setErrno = (function setErrno(value) {
   (view ?? errnoView())[0] = value;
-}
-function errnoNameOf(n) {
+});
+var errnoNameOf = (function errnoNameOf(n) {
   return platform.errnoNames[n];
-}
-function errnoNumberOf(name) {
+});
+var errnoNumberOf = (function errnoNumberOf(name) {
   return Object.hasOwn(platform.errnoNumbers, name) ? platform.errnoNumbers[name] : undefined;
-}
-function strerror(n) {
+});
+var strerror = (function strerror(n) {
   try {
     return readCString(libc.strerror(n)) ?? `Unknown error ${n}`;
   } catch {
     return errnoNameOf(n) ?? `Unknown error ${n}`;
   }
-}
+});
 // ffi/os_error.ts
 class OSError extends Error {
   errno;
@@ -1065,20 +1065,20 @@ class OSError extends Error {
       this.dest = options.dest;
   }
 }
-function raiseErrno(syscall, options) {
+var raiseErrno = (function raiseErrno(syscall, options) {
   throw new OSError(errno(), syscall, options);
-}
-function check(result, syscall, options) {
+});
+var check = (function check(result, syscall, options) {
   if (result == -1)
     throw new OSError(errno(), syscall, options);
   return result;
-}
-function checkReturnedErrno(rc, syscall, options) {
+});
+var checkReturnedErrno = (function checkReturnedErrno(rc, syscall, options) {
   if (rc !== 0)
     throw new OSError(rc, syscall, options);
-}
+});
 // platforms/runtime.ts
-function runtimeImplementation() {
+var runtimeImplementation = (function runtimeImplementation() {
   const g = globalThis;
   if (g.Bun?.version)
     return `Bun ${g.Bun.version}`;
@@ -1087,7 +1087,7 @@ function runtimeImplementation() {
   if (g.process?.versions?.node)
     return `Node ${g.process.versions.node}`;
   return "unknown";
-}
+});
 var g2 = globalThis;
 var osName = g2.Deno?.build?.os ?? g2.process?.platform ?? "unknown";
 var SYSTEM = osName === "linux" ? "Linux" : osName === "darwin" ? "Darwin" : osName === "windows" || osName === "win32" ? "Windows" : osName;
@@ -1100,7 +1100,7 @@ var EX_USAGE = 64;
 var EX_UNAVAILABLE = 69;
 var EX_CANTCREAT = 73;
 // platforms/errno.ts
-function errnoNumber(code) {
+var errnoNumber = (function errnoNumber(code) {
   if (typeof code === "number") {
     if (!Number.isInteger(code))
       throw new TypeError(`errno must be an integer, got ${code}`);
@@ -1113,14 +1113,14 @@ function errnoNumber(code) {
   if (n === undefined)
     throw new RangeError(`unknown errno name: ${JSON.stringify(code)}`);
   return n;
-}
-function errnoName(n) {
+});
+var errnoName = (function errnoName(n) {
   const name = Number.isInteger(n) ? errnoNameOf(Math.abs(n)) : undefined;
   if (name === undefined)
     throw new RangeError(`unknown errno number: ${n}`);
   return name;
-}
-function errorErrno(e) {
+});
+var errorErrno = (function errorErrno(e) {
   if (typeof e !== "object" || e === null)
     return;
   const { code, errno } = e;
@@ -1132,8 +1132,8 @@ function errorErrno(e) {
   if (typeof errno === "number" && Number.isInteger(errno) && errno !== 0)
     return Math.abs(errno);
   return;
-}
-function ignoreErrno(codes, fn) {
+});
+var ignoreErrno = (function ignoreErrno(codes, fn) {
   const list = Array.isArray(codes) ? codes : [codes];
   const wanted = new Set(list.map((c) => errnoNumber(c)));
   if (typeof fn !== "function")
@@ -1153,9 +1153,9 @@ function ignoreErrno(codes, fn) {
   if (result instanceof Promise)
     return result.catch(filter);
   return result;
-}
+});
 // platforms/libc_file.ts
-function readFileWithLibc(path) {
+var readFileWithLibc = (function readFileWithLibc(path) {
   const c = platform.constants;
   const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
   try {
@@ -1187,11 +1187,11 @@ function readFileWithLibc(path) {
   } finally {
     libc.close(fd);
   }
-}
-function latin1(bytes) {
+});
+var latin1 = (function latin1(bytes) {
   return String.fromCharCode.apply(null, bytes);
-}
-function isDecimal(text) {
+});
+var isDecimal = (function isDecimal(text) {
   if (text.length === 0)
     return false;
   for (let i = 0;i < text.length; i++) {
@@ -1200,13 +1200,13 @@ function isDecimal(text) {
       return false;
   }
   return true;
-}
+});
 
 // platforms/host.ts
 var g3 = globalThis;
 var D = g3.Bun ? undefined : g3.Deno;
 var proc = () => g3.process;
-function pipeReader(fd) {
+var pipeReader = (function pipeReader(fd) {
   if (D || typeof g3.Bun?.file !== "function")
     return null;
   const reader = g3.Bun.file(fd).stream().getReader();
@@ -1216,11 +1216,11 @@ function pipeReader(fd) {
       return done ? null : value;
     }
   };
-}
-function getEnv(name) {
+});
+var getEnv = (function getEnv(name) {
   return D ? D.env.get(name) : proc().env[name];
-}
-function envObject() {
+});
+var envObject = (function envObject() {
   if (D)
     return D.env.toObject();
   const out = {};
@@ -1229,14 +1229,14 @@ function envObject() {
       out[k] = v;
   }
   return out;
-}
-function deleteEnv(name) {
+});
+var deleteEnv = (function deleteEnv(name) {
   if (D)
     D.env.delete(name);
   else
     delete proc().env[name];
-}
-function cwd() {
+});
+var cwd = (function cwd() {
   const buf = new Uint8Array(4096);
   if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n)
     raiseErrno("getcwd");
@@ -1251,26 +1251,26 @@ function cwd() {
   } catch {
     throw new TypeError("the current directory's name is not valid UTF-8; give posixly absolute paths instead");
   }
-}
-function chdir(path) {
+});
+var chdir = (function chdir(path) {
   check(libc.chdir(cstr(path)), "chdir", { path });
   if (!D)
     proc().chdir(path);
-}
-function execPath() {
+});
+var execPath = (function execPath() {
   return D ? D.execPath() : proc().execPath;
-}
-function scriptArgs() {
+});
+var scriptArgs = (function scriptArgs() {
   return D ? [...D.args] : proc().argv.slice(2);
-}
-function exit(code) {
+});
+var exit = (function exit(code) {
   if (D)
     D.exit(code);
   proc().exit(code);
   throw new Error("unreachable");
-}
+});
 var encoder2 = new TextEncoder;
-function writeStderr(text) {
+var writeStderr = (function writeStderr(text) {
   if (D) {
     const bytes = encoder2.encode(text);
     let off = 0;
@@ -1279,22 +1279,22 @@ function writeStderr(text) {
   } else {
     proc().stderr.write(text);
   }
-}
-function addSignalListener(signal, fn) {
+});
+var addSignalListener = (function addSignalListener(signal, fn) {
   if (D)
     D.addSignalListener(signal, fn);
   else
     proc().on(signal, fn);
-}
-function removeSignalListener(signal, fn) {
+});
+var removeSignalListener = (function removeSignalListener(signal, fn) {
   if (D)
     D.removeSignalListener(signal, fn);
   else
     proc().off(signal, fn);
-}
+});
 var exitHooks = new Set;
 var exitListenerInstalled = false;
-function runExitHooks() {
+var runExitHooks = (function runExitHooks() {
   for (const fn of [...exitHooks]) {
     exitHooks.delete(fn);
     try {
@@ -1304,8 +1304,8 @@ function runExitHooks() {
 `);
     }
   }
-}
-function onExit(fn) {
+});
+var onExit = (function onExit(fn) {
   exitHooks.add(fn);
   if (exitListenerInstalled)
     return;
@@ -1314,16 +1314,16 @@ function onExit(fn) {
     g3.addEventListener("unload", runExitHooks);
   else
     proc().on("exit", runExitHooks);
-}
-function offExit(fn) {
+});
+var offExit = (function offExit(fn) {
   exitHooks.delete(fn);
-}
-function isMainThread() {
+});
+var isMainThread = (function isMainThread() {
   if (g3.Bun)
     return g3.Bun.isMainThread !== false;
   return typeof g3.WorkerGlobalScope === "undefined" || !(g3 instanceof g3.WorkerGlobalScope);
-}
-function absolutePath(path) {
+});
+var absolutePath = (function absolutePath(path) {
   const parts = [];
   for (const seg of (path.startsWith("/") ? path : `${cwd()}/${path}`).split("/")) {
     if (seg === "" || seg === ".")
@@ -1334,15 +1334,15 @@ function absolutePath(path) {
       parts.push(seg);
   }
   return `/${parts.join("/")}`;
-}
-function parentDir(path) {
+});
+var parentDir = (function parentDir(path) {
   const i = path.lastIndexOf("/");
   return i <= 0 ? "/" : path.slice(0, i);
-}
-function nodeFs() {
+});
+var nodeFs = (function nodeFs() {
   return proc().getBuiltinModule("node:fs");
-}
-function currentEnvironment() {
+});
+var currentEnvironment = (function currentEnvironment() {
   try {
     return envObject();
   } catch (e) {
@@ -1356,7 +1356,7 @@ function currentEnvironment() {
     }
     return env;
   }
-}
+});
 
 // platforms/file_identity.ts
 var ENOENT = platform.errnoNumbers.ENOENT;
@@ -1366,21 +1366,21 @@ var statWords = new Uint32Array(statBytes.buffer);
 var statView = new DataView(statBytes.buffer);
 var DEV = ST.dev / 4;
 var INO = ST.ino / 4;
-function takeIdentity(out) {
+var takeIdentity = (function takeIdentity(out) {
   out[0] = statWords[DEV];
   out[1] = ST.devSize === 8 ? statWords[DEV + 1] : 0;
   out[2] = statWords[INO];
   out[3] = statWords[INO + 1];
   return ST.modeSize === 4 ? statView.getUint32(ST.mode, true) : statView.getUint16(ST.mode, true);
-}
-function takeNodeIdentity(st, out) {
+});
+var takeNodeIdentity = (function takeNodeIdentity(st, out) {
   out[0] = Number(st.dev & 0xffffffffn);
   out[1] = Number(st.dev >> 32n);
   out[2] = Number(st.ino & 0xffffffffn);
   out[3] = Number(st.ino >> 32n);
   return Number(st.mode);
-}
-function fdIdentity(fd, out) {
+});
+var fdIdentity = (function fdIdentity(fd, out) {
   const fstat = libc.fstat;
   if (fstat) {
     if (fstat(fd, statBytes) === -1)
@@ -1389,9 +1389,9 @@ function fdIdentity(fd, out) {
   }
   const dir = platform.os === "linux" ? "/proc/self/fd" : "/dev/fd";
   return takeNodeIdentity(nodeFs().statSync(`${dir}/${fd}`, { bigint: true }), out);
-}
+});
 var scratch = new Uint32Array(4);
-function pathExists(path, pathC) {
+var pathExists = (function pathExists(path, pathC) {
   const lstat = libc.lstat;
   if (lstat) {
     if (lstat(pathC, statBytes) === -1) {
@@ -1408,8 +1408,8 @@ function pathExists(path, pathC) {
     return false;
   takeNodeIdentity(st, scratch);
   return true;
-}
-function statIdentity(path, pathC, out) {
+});
+var statIdentity = (function statIdentity(path, pathC, out) {
   const stat = libc.stat;
   if (stat) {
     if (stat(pathC, statBytes) === -1)
@@ -1423,16 +1423,16 @@ function statIdentity(path, pathC, out) {
   } catch {
     return false;
   }
-}
+});
 
 // platforms/fds.ts
-function assertFd(fd, what = "fd") {
+var assertFd = (function assertFd(fd, what = "fd") {
   if (!Number.isInteger(fd) || fd < 0 || fd > 2147483647) {
     const shown = typeof fd === "string" ? JSON.stringify(fd) : String(fd);
     throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${shown}`);
   }
-}
-function getFdmax(defaultValue = null) {
+});
+var getFdmax = (function getFdmax(defaultValue = null) {
   const { rlimit } = platform.layouts;
   const buf = new BigUint64Array(rlimit.size / 8);
   if (libc.getrlimit(platform.constants.RLIMIT_NOFILE, buf) === 0) {
@@ -1443,8 +1443,8 @@ function getFdmax(defaultValue = null) {
   }
   const n = Number(libc.sysconf(platform.constants._SC_OPEN_MAX));
   return n < 0 ? defaultValue : n;
-}
-function openFds() {
+});
+var openFds = (function openFds() {
   const viaLibc = platform.os === "linux" ? listFdsWithLibc() : null;
   if (viaLibc)
     return viaLibc;
@@ -1464,9 +1464,9 @@ function openFds() {
     if (isOpen(fd))
       fds.push(fd);
   return fds;
-}
+});
 var decoder = new TextDecoder;
-function listFdsWithLibc() {
+var listFdsWithLibc = (function listFdsWithLibc() {
   const readdir = libc.readdir64;
   if (!readdir)
     return null;
@@ -1492,11 +1492,11 @@ function listFdsWithLibc() {
     libc.closedir(dir);
   }
   return fds.filter(isOpen).sort((a, b) => a - b);
-}
-function isOpen(fd) {
+});
+var isOpen = (function isOpen(fd) {
   return libc.fcntl(fd, platform.constants.F_GETFD, 0) !== -1;
-}
-function closeOpenFds(keep = []) {
+});
+var closeOpenFds = (function closeOpenFds(keep = []) {
   if (keep === null || typeof keep[Symbol.iterator] !== "function") {
     throw new TypeError(`closeOpenFds: keep must be an iterable of fds (an array), got ${typeof keep}`);
   }
@@ -1526,8 +1526,8 @@ function closeOpenFds(keep = []) {
     if (!keepSet.has(fd))
       libc.close(fd);
   }
-}
-function fdByPath(paths) {
+});
+var fdByPath = (function fdByPath(paths) {
   if (typeof paths === "string" || paths === null || typeof paths[Symbol.iterator] !== "function") {
     throw new TypeError(`fdByPath: paths must be an array (an iterable) of paths, got ${typeof paths}` + (typeof paths === "string" ? ` (use fdByPath([${JSON.stringify(paths)}]))` : ""));
   }
@@ -1550,8 +1550,8 @@ function fdByPath(paths) {
     } catch {}
   }
   return found;
-}
-function isatty(fd) {
+});
+var isatty = (function isatty(fd) {
   assertFd(fd);
   if (libc.isatty(fd) === 1)
     return true;
@@ -1559,15 +1559,15 @@ function isatty(fd) {
   if (e === 0 || e === 25 || e === 9 || e === 22)
     return false;
   throw new OSError(e, "isatty");
-}
-function closeFd(fd) {
+});
+var closeFd = (function closeFd(fd) {
   assertFd(fd);
   if (libc.close(fd) === -1) {
     const e = errno();
     if (e !== 9 && e !== 4)
       throw new OSError(e, "close");
   }
-}
+});
 // platforms/users.ts
 class LookupError extends Error {
   kind;
@@ -1590,7 +1590,7 @@ var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 var decoder2 = new TextDecoder;
 var encoder3 = new TextEncoder;
 var nameBuf = new Uint8Array(256);
-function encodeName(name) {
+var encodeName = (function encodeName(name) {
   if (name.includes("\x00"))
     throw new TypeError(`name contains a NUL byte: ${JSON.stringify(name)}`);
   if (name.length * 3 + 1 > nameBuf.length)
@@ -1598,27 +1598,27 @@ function encodeName(name) {
   const { written } = encoder3.encodeInto(name, nameBuf);
   nameBuf[written] = 0;
   return nameBuf;
-}
+});
 var record = new BigUint64Array(16);
 var record32 = new Uint32Array(record.buffer);
 var recordPtrs = record;
 var result = new BigUint64Array(1);
 var pwScratch;
 var grScratch;
-function makeScratch(size) {
+var makeScratch = (function makeScratch(size) {
   const bytes = new Uint8Array(size);
   return { bytes, view: new DataView(bytes.buffer), base: addressOf(bytes) };
-}
-function initialSize(name, fallback) {
+});
+var initialSize = (function initialSize(name, fallback) {
   const n = Number(libc.sysconf(name));
   return n > 0 && n <= MAX_BUFFER ? n : fallback;
-}
-function grow(s, syscall) {
+});
+var grow = (function grow(s, syscall) {
   if (s.bytes.length >= MAX_BUFFER)
     throw new OSError(ERANGE, syscall);
   return makeScratch(s.bytes.length * 2);
-}
-function stringAt(address, s) {
+});
+var stringAt = (function stringAt(address, s) {
   if (address === 0n)
     return "";
   const off = address - s.base;
@@ -1630,15 +1630,15 @@ function stringAt(address, s) {
     return decoder2.decode(s.bytes.subarray(start, end));
   }
   return readCString(address) ?? "";
-}
-function wordAt(address, s) {
+});
+var wordAt = (function wordAt(address, s) {
   const off = address - s.base;
   if (off >= 0n && off + 8n <= BigInt(s.bytes.length)) {
     return s.view.getBigUint64(Number(off), LITTLE_ENDIAN);
   }
   return new BigUint64Array(nativeMemory(address, 8))[0];
-}
-function fetchRecord(scratch, keep, syscall, call) {
+});
+var fetchRecord = (function fetchRecord(scratch, keep, syscall, call) {
   let s = scratch;
   for (;; ) {
     result[0] = 0n;
@@ -1654,16 +1654,16 @@ function fetchRecord(scratch, keep, syscall, call) {
       return false;
     throw new OSError(rc, syscall);
   }
-}
-function fetchUser(name, uid) {
+});
+var fetchUser = (function fetchUser(name, uid) {
   const s = pwScratch ??= makeScratch(initialSize(platform.constants._SC_GETPW_R_SIZE_MAX, 1024));
   return name === null ? fetchRecord(s, (g) => pwScratch = g, "getpwuid_r", (b) => libc.getpwuid_r(uid, record, b, b.length, result)) : fetchRecord(s, (g) => pwScratch = g, "getpwnam_r", (b) => libc.getpwnam_r(name, record, b, b.length, result));
-}
-function fetchGroup(name, gid) {
+});
+var fetchGroup = (function fetchGroup(name, gid) {
   const s = grScratch ??= makeScratch(initialSize(platform.constants._SC_GETGR_R_SIZE_MAX, 16384));
   return name === null ? fetchRecord(s, (g) => grScratch = g, "getgrgid_r", (b) => libc.getgrgid_r(gid, record, b, b.length, result)) : fetchRecord(s, (g) => grScratch = g, "getgrnam_r", (b) => libc.getgrnam_r(name, record, b, b.length, result));
-}
-function userFromRecord() {
+});
+var userFromRecord = (function userFromRecord() {
   const L = platform.layouts.passwd;
   const s = pwScratch;
   return {
@@ -1673,8 +1673,8 @@ function userFromRecord() {
     home: stringAt(recordPtrs[L.dir / 8], s),
     shell: stringAt(recordPtrs[L.shell / 8], s)
   };
-}
-function groupFromRecord() {
+});
+var groupFromRecord = (function groupFromRecord() {
   const L = platform.layouts.group;
   const s = grScratch;
   const members = [];
@@ -1688,8 +1688,8 @@ function groupFromRecord() {
     }
   }
   return { name: stringAt(recordPtrs[L.name / 8], s), gid: record32[L.gid / 4], members };
-}
-function classifyId(value, what) {
+});
+var classifyId = (function classifyId(value, what) {
   if (typeof value === "number") {
     if (!Number.isInteger(value)) {
       throw new RangeError(`${what} must be a whole number, got ${value}`);
@@ -1717,38 +1717,38 @@ function classifyId(value, what) {
     throw new TypeError(`${what} as a string must be decimal digits or a name, got ${JSON.stringify(value)}`);
   }
   return value;
-}
-function lookupUser(nameOrUid) {
+});
+var lookupUser = (function lookupUser(nameOrUid) {
   const id = classifyId(nameOrUid, "uid");
   const found = typeof id === "number" ? fetchUser(null, id) : fetchUser(encodeName(id), 0);
   if (!found)
     throw new LookupError("user", id);
   return userFromRecord();
-}
-function lookupGroup(nameOrGid) {
+});
+var lookupGroup = (function lookupGroup(nameOrGid) {
   const id = classifyId(nameOrGid, "gid");
   const found = typeof id === "number" ? fetchGroup(null, id) : fetchGroup(encodeName(id), 0);
   if (!found)
     throw new LookupError("group", id);
   return groupFromRecord();
-}
-function parseUid(uid) {
+});
+var parseUid = (function parseUid(uid) {
   const id = classifyId(uid, "uid");
   if (typeof id === "number")
     return id;
   if (!fetchUser(encodeName(id), 0))
     throw new LookupError("user", id);
   return record32[platform.layouts.passwd.uid / 4];
-}
-function parseGid(gid) {
+});
+var parseGid = (function parseGid(gid) {
   const id = classifyId(gid, "gid");
   if (typeof id === "number")
     return id;
   if (!fetchGroup(encodeName(id), 0))
     throw new LookupError("group", id);
   return record32[platform.layouts.group.gid / 4];
-}
-function getgroups() {
+});
+var getgroups = (function getgroups() {
   for (;; ) {
     const n = check(libc.getgroups(0, null), "getgroups");
     const list = new Uint32Array(Math.max(n, 1));
@@ -1760,9 +1760,9 @@ function getgroups() {
     }
     return Array.from(list.subarray(0, got));
   }
-}
+});
 var ngroupsMax;
-function setgroups(groups) {
+var setgroups = (function setgroups(groups) {
   if (!Array.isArray(groups)) {
     throw new TypeError(`groups must be an array of gids or group names, got ${typeof groups}`);
   }
@@ -1785,8 +1785,8 @@ function setgroups(groups) {
       return;
     throw new OSError(e, "setgroups");
   }
-}
-function sameSet(a, b) {
+});
+var sameSet = (function sameSet(a, b) {
   const sa = new Set(a);
   const sb = new Set(b);
   if (sa.size !== sb.size)
@@ -1795,29 +1795,29 @@ function sameSet(a, b) {
     if (!sb.has(x))
       return false;
   return true;
-}
-function initgroups(uid, gid) {
+});
+var initgroups = (function initgroups(uid, gid) {
   const name = lookupUser(parseUid(uid)).name;
   check(libc.initgroups(cstr(name), parseGid(gid)), "initgroups");
-}
-function setgid(gid) {
+});
+var setgid = (function setgid(gid) {
   check(libc.setgid(parseGid(gid)), "setgid");
-}
-function setuid(uid) {
+});
+var setuid = (function setuid(uid) {
   check(libc.setuid(parseUid(uid)), "setuid");
-}
-function currentIds() {
+});
+var currentIds = (function currentIds() {
   const r = new Uint32Array(6);
   const [uid, euid, suid] = resIds(libc.getresuid, r, libc.getuid(), libc.geteuid());
   const [gid, egid, sgid] = resIds(libc.getresgid, r, libc.getgid(), libc.getegid());
   return { uid, euid, suid, gid, egid, sgid, groups: getgroups() };
-}
-function resIds(fn, buf, real, effective) {
+});
+var resIds = (function resIds(fn, buf, real, effective) {
   if (fn && fn(buf.subarray(0, 1), buf.subarray(1, 2), buf.subarray(2, 3)) === 0) {
     return [buf[0], buf[1], buf[2]];
   }
   return [real, effective, effective];
-}
+});
 // platforms/privileges.ts
 class SecurityError extends Error {
   constructor(message) {
@@ -1826,11 +1826,11 @@ class SecurityError extends Error {
   }
 }
 var EPERM2 = platform.errnoNumbers.EPERM;
-function resIds2(which) {
+var resIds2 = (function resIds2(which) {
   const ids = currentIds();
   return which === "uid" ? [ids.uid, ids.euid, ids.suid] : [ids.gid, ids.egid, ids.sgid];
-}
-function maybeDropPrivileges(options = {}) {
+});
+var maybeDropPrivileges = (function maybeDropPrivileges(options = {}) {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("maybeDropPrivileges takes an object: { uid?, gid? }");
   }
@@ -1885,14 +1885,14 @@ function maybeDropPrivileges(options = {}) {
   if (gid !== undefined && gid !== 0 && resIds2("gid").includes(0)) {
     throw new SecurityError("Still root gid after drop privileges!");
   }
-}
+});
 var TRUE_VALUES = new Set(["1", "true", "yes"]);
 var PICKLE_TYPES = ["pickle", "application/x-python-serialize"];
 var RISKY_GROUPS = ["sudo", "wheel"];
-function userInformation() {
+var userInformation = (function userInformation() {
   return `User information: uid=${libc.getuid()} euid=${libc.geteuid()} ` + `gid=${libc.getgid()} egid=${libc.getegid()}`;
-}
-function checkPrivileges(acceptContent, options = {}) {
+});
+var checkPrivileges = (function checkPrivileges(acceptContent, options = {}) {
   if (acceptContent === null || typeof acceptContent !== "object" && typeof acceptContent !== "string") {
     throw new TypeError("acceptContent must be a list of content types or serializer names");
   }
@@ -1914,8 +1914,8 @@ function checkPrivileges(acceptContent, options = {}) {
   if (uid === 0 || euid === 0 || RISKY_GROUPS.some((g) => groupNames.includes(g))) {
     warnOrThrow(pickle, options);
   }
-}
-function warnOrThrow(pickle, options) {
+});
+var warnOrThrow = (function warnOrThrow(pickle, options) {
   const value = options.env ? options.env.C_FORCE_ROOT : getEnv("C_FORCE_ROOT");
   const force = TRUE_VALUES.has((value ?? "").trim().toLowerCase());
   if (pickle && !force) {
@@ -1933,20 +1933,20 @@ function warnOrThrow(pickle, options) {
 ` + `Please specify a different user using the --uid option.
 
 ` + userInformation());
-}
+});
 // platforms/signals.ts
-function otherListeners(signal) {
+var otherListeners = (function otherListeners(signal) {
   const g = globalThis;
   return typeof g.process?.listeners === "function" ? g.process.listeners(signal) : [];
-}
+});
 var installed = new Map;
 var savedRuntimeActions = new Map;
 var UNCATCHABLE = new Set(["KILL", "STOP"]);
 var SYNCHRONOUS_FAULTS = new Set(["SEGV", "BUS", "ILL", "FPE"]);
-function isUppercaseName(name) {
+var isUppercaseName = (function isUppercaseName(name) {
   return name.length > 0 && name === name.toUpperCase() && name !== name.toLowerCase();
-}
-function signalName(signum) {
+});
+var signalName = (function signalName(signum) {
   if (typeof signum !== "number") {
     throw new TypeError(`signalName takes a signal number, got ${typeof signum} ${JSON.stringify(signum)}` + " (signals.signum() turns names into numbers)");
   }
@@ -1954,24 +1954,24 @@ function signalName(signum) {
   if (name === undefined)
     throw new RangeError(`unknown signal number: ${String(signum)}`);
   return name;
-}
-function sigactionBuffer() {
+});
+var sigactionBuffer = (function sigactionBuffer() {
   return new Uint8Array(platform.layouts.sigaction.size);
-}
-function handlerOf(action) {
+});
+var handlerOf = (function handlerOf(action) {
   const view = new DataView(action.buffer, action.byteOffset, action.byteLength);
   return view.getBigUint64(platform.layouts.sigaction.handler, true);
-}
-function isRuntimeHandler(handler) {
+});
+var isRuntimeHandler = (function isRuntimeHandler(handler) {
   const { SIG_DFL, SIG_IGN } = platform.constants;
   return handler !== BigInt(SIG_DFL) && handler !== BigInt(SIG_IGN);
-}
-function currentAction(signum) {
+});
+var currentAction = (function currentAction(signum) {
   const old = sigactionBuffer();
   check(libc.sigaction(signum, null, old), "sigaction");
   return old;
-}
-function setCDisposition(signum, handler) {
+});
+var setCDisposition = (function setCDisposition(signum, handler) {
   const action = sigactionBuffer();
   const view = new DataView(action.buffer);
   view.setBigUint64(platform.layouts.sigaction.handler, BigInt(handler), true);
@@ -1979,15 +1979,15 @@ function setCDisposition(signum, handler) {
   check(libc.sigaction(signum, action, old), "sigaction");
   if (isRuntimeHandler(handlerOf(old)))
     savedRuntimeActions.set(signum, old);
-}
-function removeInstalled(signum) {
+});
+var removeInstalled = (function removeInstalled(signum) {
   const current = installed.get(signum);
   if (current === undefined)
     return;
   removeSignalListener(`SIG${signalName(signum)}`, current.listener);
   installed.delete(signum);
-}
-function armTimer(seconds) {
+});
+var armTimer = (function armTimer(seconds) {
   const { itimerval } = platform.layouts;
   const buf = new Uint8Array(itimerval.size);
   const view = new DataView(buf.buffer);
@@ -2010,7 +2010,7 @@ function armTimer(seconds) {
   const oldSec = Number(oldView.getBigInt64(itimerval.valueSec, true));
   const oldUsec = itimerval.usecSize === 8 ? Number(oldView.getBigInt64(itimerval.valueUsec, true)) : oldView.getInt32(itimerval.valueUsec, true);
   return oldSec + oldUsec / 1e6;
-}
+});
 
 class Signals {
   signum(name) {
@@ -2102,16 +2102,16 @@ class Signals {
   }
 }
 var signals = new Signals;
-function getSignal(name) {
+var getSignal = (function getSignal(name) {
   return signals.signum(name);
-}
-function resetSignals(...names) {
+});
+var resetSignals = (function resetSignals(...names) {
   signals.reset(...names);
-}
-function ignoreSignals(...names) {
+});
+var ignoreSignals = (function ignoreSignals(...names) {
   signals.ignore(...names);
-}
-function setPdeathsig(name) {
+});
+var setPdeathsig = (function setPdeathsig(name) {
   const signum = signals.signum(name);
   if (signum !== 0)
     signalName(signum);
@@ -2122,13 +2122,13 @@ function setPdeathsig(name) {
     return false;
   check(prctl(platform.constants.PR_SET_PDEATHSIG, BigInt(signum), 0n, 0n, 0n), "prctl");
   return true;
-}
+});
 // platforms/proctitle.ts
 var g4 = globalThis;
 var original;
 var originalBytes = null;
 var argvArea;
-function splitCmdline(bytes) {
+var splitCmdline = (function splitCmdline(bytes) {
   const parts = [];
   let start = 0;
   for (let i = 0;i <= bytes.length; i++) {
@@ -2138,8 +2138,8 @@ function splitCmdline(bytes) {
     }
   }
   return parts;
-}
-function snapshot() {
+});
+var snapshot = (function snapshot() {
   if (original !== undefined)
     return original;
   let parts = [];
@@ -2155,18 +2155,18 @@ function snapshot() {
     text.push(decoder.decode(part));
   originalBytes = parts;
   return original = text;
-}
-function runtimeCommandLine() {
+});
+var runtimeCommandLine = (function runtimeCommandLine() {
   const args = scriptArgs();
   if (g4.Deno && !g4.Bun)
     return [execPath(), "run", ...args];
   const proc = g4.process;
   return [execPath(), ...proc?.execArgv ?? [], proc?.argv?.[1] ?? "", ...args].filter((a) => a !== "");
-}
-function originalCommandLine() {
+});
+var originalCommandLine = (function originalCommandLine() {
   return [...snapshot()];
-}
-function originalCommandLineBytes() {
+});
+var originalCommandLineBytes = (function originalCommandLineBytes() {
   const text = snapshot();
   const out = [];
   if (originalBytes) {
@@ -2176,8 +2176,8 @@ function originalCommandLineBytes() {
     for (const arg of text)
       out.push(new TextEncoder().encode(arg));
   return out;
-}
-function findArgvArea() {
+});
+var findArgvArea = (function findArgvArea() {
   if (argvArea !== undefined)
     return argvArea;
   argvArea = null;
@@ -2195,16 +2195,16 @@ function findArgvArea() {
   if (start > 0n && end > start)
     argvArea = { start, length: Number(end - start) };
   return argvArea;
-}
-function utf8Prefix(bytes, max) {
+});
+var utf8Prefix = (function utf8Prefix(bytes, max) {
   if (bytes.length <= max)
     return bytes;
   let end = max;
   while (end > 0 && (bytes[end] & 192) === 128)
     end--;
   return bytes.subarray(0, end);
-}
-function writeTitle(title) {
+});
+var writeTitle = (function writeTitle(title) {
   const area = findArgvArea();
   if (area === null || area.length < 2)
     return false;
@@ -2215,8 +2215,8 @@ function writeTitle(title) {
     buf[area.length - 1] = 32;
   libc.memcpy(pointerFromAddress(area.start), buf, BigInt(buf.length));
   return true;
-}
-function setThreadName(title) {
+});
+var setThreadName = (function setThreadName(title) {
   const prctl = libc.prctl_buffer;
   if (prctl === null)
     return;
@@ -2224,14 +2224,14 @@ function setThreadName(title) {
   const name = new Uint8Array(bytes.length + 1);
   name.set(bytes);
   check(prctl(platform.constants.PR_SET_NAME, name, 0n, 0n, 0n), "prctl");
-}
-function setRuntimeTitle(title) {
+});
+var setRuntimeTitle = (function setRuntimeTitle(title) {
   try {
     if (g4.process)
       g4.process.title = title;
   } catch {}
-}
-function setProcessTitle(progname, info) {
+});
+var setProcessTitle = (function setProcessTitle(progname, info) {
   if (typeof progname !== "string") {
     throw new TypeError(`progname must be a string, got ${typeof progname}`);
   }
@@ -2250,8 +2250,8 @@ function setProcessTitle(progname, info) {
     setRuntimeTitle(title);
   setThreadName(title);
   return title;
-}
-function currentProcessName() {
+});
+var currentProcessName = (function currentProcessName() {
   if (isMainThread())
     return "MainProcess";
   if (typeof g4.name === "string" && g4.name !== "")
@@ -2260,8 +2260,8 @@ function currentProcessName() {
   if (typeof wt?.threadName === "string" && wt.threadName !== "")
     return wt.threadName;
   return "Worker";
-}
-function setMpProcessTitle(progname, info, hostname) {
+});
+var setMpProcessTitle = (function setMpProcessTitle(progname, info, hostname) {
   if (typeof progname !== "string") {
     throw new TypeError(`progname must be a string, got ${typeof progname}`);
   }
@@ -2270,15 +2270,15 @@ function setMpProcessTitle(progname, info, hostname) {
   }
   const prefix = hostname ? `${progname}: ${hostname}` : progname;
   return setProcessTitle(`${prefix}:${currentProcessName()}`, info);
-}
+});
 // platforms/spawn.ts
 var encoder4 = new TextEncoder;
-function assertFd2(fd, what) {
+var assertFd2 = (function assertFd2(fd, what) {
   if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0 || fd > 2147483647) {
     throw new TypeError(`${what} must be a non-negative integer fd, got ${String(fd)}`);
   }
-}
-function stringTable(strings, what) {
+});
+var stringTable = (function stringTable(strings, what) {
   const parts = [];
   let size = 0;
   for (const s of strings) {
@@ -2303,15 +2303,15 @@ function stringTable(strings, what) {
     offset += parts[i].length + 1;
   }
   return { arena, table };
-}
-function cString(s, what) {
+});
+var cString = (function cString(s, what) {
   if (typeof s !== "string")
     throw new TypeError(`${what} must be a string`);
   if (s.includes("\x00"))
     throw new TypeError(`${what} contains a NUL byte: ${JSON.stringify(s)}`);
   return encoder4.encode(s + "\x00");
-}
-function sigset(signals) {
+});
+var sigset = (function sigset(signals) {
   const set = new Uint8Array(platform.layouts.sigsetSize);
   libc.sigemptyset(set);
   if (signals === false)
@@ -2330,11 +2330,11 @@ function sigset(signals) {
     set[bit >> 3] |= 1 << (bit & 7);
   }
   return set;
-}
-function spawnCanCloseFrom() {
+});
+var spawnCanCloseFrom = (function spawnCanCloseFrom() {
   return libc.posix_spawn_file_actions_addclosefrom_np !== null;
-}
-function posixSpawn(path, options = {}) {
+});
+var posixSpawn = (function posixSpawn(path, options = {}) {
   const file = cString(path, "path");
   const argv = stringTable(options.args ?? [path], "args");
   const envObject = options.env ?? currentEnvironment();
@@ -2386,8 +2386,8 @@ function posixSpawn(path, options = {}) {
   } finally {
     libc.posix_spawnattr_destroy(attr);
   }
-}
-function addAction(actions, action, keepAlive) {
+});
+var addAction = (function addAction(actions, action, keepAlive) {
   if (typeof action !== "object" || action === null) {
     throw new TypeError("file actions must be objects");
   }
@@ -2425,10 +2425,10 @@ function addAction(actions, action, keepAlive) {
   } else {
     throw new TypeError(`unknown file action: ${JSON.stringify(action)}`);
   }
-}
+});
 // platforms/systemd.ts
 var encoder5 = new TextEncoder;
-function stateText(state) {
+var stateText = (function stateText(state) {
   if (typeof state === "string") {
     if (state.trim() === "")
       throw new TypeError("sdNotify: the state must not be empty");
@@ -2465,8 +2465,8 @@ function stateText(state) {
     throw new TypeError("sdNotify: the state sets no field");
   return lines.join(`
 `);
-}
-function socketAddress(socket) {
+});
+var socketAddress = (function socketAddress(socket) {
   const { sockaddrUn } = platform.layouts;
   const addr = new Uint8Array(sockaddrUn.size);
   let path;
@@ -2494,8 +2494,8 @@ function socketAddress(socket) {
     addr[sockaddrUn.family] = platform.constants.AF_UNIX;
   }
   return { addr, length };
-}
-function sdNotify(state, socket) {
+});
+var sdNotify = (function sdNotify(state, socket) {
   const text = stateText(state);
   const target = socket ?? readCString(libc.getenv(cstr("NOTIFY_SOCKET"))) ?? undefined;
   if (target === undefined || target === "")
@@ -2512,7 +2512,7 @@ function sdNotify(state, socket) {
     libc.close(fd);
   }
   return true;
-}
+});
 // platforms/pidfile_errors.ts
 class LockFailed extends Error {
   pid;
@@ -2539,18 +2539,18 @@ class PidfileError extends Error {
 
 // platforms/process_start.ts
 var statBuffer = new Uint8Array(4096);
-function processStartTime(pid) {
+var processStartTime = (function processStartTime(pid) {
   const text = readProcStat(pid);
   return text === null ? null : parseStartTime(text);
-}
-function processIsZombie(pid) {
+});
+var processIsZombie = (function processIsZombie(pid) {
   const text = readProcStat(pid);
   if (text === null)
     return false;
   const state = text[text.lastIndexOf(")") + 2];
   return state === "Z" || state === "X";
-}
-function readProcStat(pid) {
+});
+var readProcStat = (function readProcStat(pid) {
   if (typeof pid !== "number") {
     throw new TypeError(`pid must be a number, got ${typeof pid} ${JSON.stringify(pid)}`);
   }
@@ -2573,8 +2573,8 @@ function readProcStat(pid) {
     libc.close(fd);
   }
   return latin1(statBuffer.subarray(0, n));
-}
-function parseStartTime(stat) {
+});
+var parseStartTime = (function parseStartTime(stat) {
   const close = stat.lastIndexOf(")");
   if (close < 0)
     return null;
@@ -2584,7 +2584,7 @@ function parseStartTime(stat) {
     return null;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : null;
-}
+});
 
 // platforms/pidfile_judge.ts
 var C = platform.constants;
@@ -2599,18 +2599,18 @@ var MAX_ATTEMPTS = 64;
 var HEAD_SIZE = 64;
 var OPEN_READ = C.O_RDONLY | C.O_NOFOLLOW | C.O_CLOEXEC | C.O_NONBLOCK | C.O_NOCTTY;
 var LOCK_TRY = C.LOCK_EX | C.LOCK_NB;
-function pathNames(path, pathC, id) {
+var pathNames = (function pathNames(path, pathC, id) {
   return pathExists(path, pathC) && scratch[0] === id[0] && scratch[1] === id[1] && scratch[2] === id[2] && scratch[3] === id[3];
-}
-function sameIdentity(a, b) {
+});
+var sameIdentity = (function sameIdentity(a, b) {
   return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-}
+});
 var cachedPid = 0;
-function ownPid() {
+var ownPid = (function ownPid() {
   return cachedPid || (cachedPid = libc.getpid());
-}
+});
 var headBytes = new Uint8Array(HEAD_SIZE);
-function readHead(fd, path) {
+var readHead = (function readHead(fd, path) {
   let n = 0;
   while (n < HEAD_SIZE) {
     const r = Number(libc.read(fd, headBytes.subarray(n), HEAD_SIZE - n));
@@ -2625,12 +2625,12 @@ function readHead(fd, path) {
     n += r;
   }
   return headBytes.subarray(0, n);
-}
-function shown(line) {
+});
+var shown = (function shown(line) {
   return JSON.stringify(line.length > 40 ? line.slice(0, 40) + "..." : line);
-}
+});
 var START_KEY = "starttime=";
-function parseContents(bytes) {
+var parseContents = (function parseContents(bytes) {
   if (bytes.length === 0) {
     return { pid: null, start: null, problem: { reason: "empty", detail: "the file is empty" } };
   }
@@ -2659,8 +2659,8 @@ function parseContents(bytes) {
   const value = second.startsWith(START_KEY) ? second.slice(START_KEY.length) : "";
   const start = isDecimal(value) ? Number(value) : NaN;
   return { pid, start: Number.isSafeInteger(start) ? start : null };
-}
-function liveness(pid, start) {
+});
+var liveness = (function liveness(pid, start) {
   let reason = "process exists";
   if (libc.kill(pid, 0) === -1) {
     const e = errno();
@@ -2678,37 +2678,37 @@ function liveness(pid, start) {
     }
   }
   return { alive: true, reason };
-}
-function judgeUnheld(contents, self) {
+});
+var judgeUnheld = (function judgeUnheld(contents, self) {
   if (contents.pid === null) {
     return { alive: false, reason: `invalid contents: ${contents.problem?.detail}` };
   }
   if (contents.pid === self)
     return { alive: false, reason: "the pid is this process's own" };
   return liveness(contents.pid, contents.start);
-}
+});
 var heldHere = new Set;
-function heldByThisProcess(id) {
+var heldByThisProcess = (function heldByThisProcess(id) {
   for (const held of heldHere)
     if (sameIdentity(held, id))
       return true;
   return false;
-}
-function notRegularError(path, what, cause) {
+});
+var notRegularError = (function notRegularError(path, what, cause) {
   return new PidfileError(`pidfile ${path} is not a regular file (${what})`, path, "not-regular", cause);
-}
-function openError(path, e) {
+});
+var openError = (function openError(path, e) {
   const error = new OSError(e, "open", { path });
   if (e === ELOOP)
     return symlinkError(path, error);
   if (e === E.ENXIO)
     return notRegularError(path, "a socket", error);
   return error;
-}
-function symlinkError(path, cause) {
+});
+var symlinkError = (function symlinkError(path, cause) {
   return new PidfileError(`pidfile ${path} is a symbolic link: posixly does not follow links at a pidfile's path ` + "(O_NOFOLLOW); remove the link or use the real path", path, "symlink", cause);
-}
-function judge(path, pathC, removal) {
+});
+var judge = (function judge(path, pathC, removal) {
   const self = ownPid();
   const fd = libc.open(pathC, OPEN_READ, 0);
   if (fd === -1) {
@@ -2766,8 +2766,8 @@ function judge(path, pathC, removal) {
   } finally {
     libc.close(fd);
   }
-}
-function judgeSettled(path, pathC, removal) {
+});
+var judgeSettled = (function judgeSettled(path, pathC, removal) {
   for (let i = 0;i < MAX_ATTEMPTS; i++) {
     const v = judge(path, pathC, removal);
     if (v.kind !== "changed")
@@ -2775,7 +2775,7 @@ function judgeSettled(path, pathC, removal) {
   }
   const error = new Error(`pidfile ${path} kept changing while it was being checked`);
   return { kind: "unusable", reason: error.message, error };
-}
+});
 
 // platforms/pidfile.ts
 var C2 = platform.constants;
@@ -2791,16 +2791,16 @@ var OPEN_TEMP = C2.O_CREAT | C2.O_EXCL | C2.O_WRONLY | C2.O_NOFOLLOW | C2.O_CLOE
 var EMPTY_C = new Uint8Array(1);
 var MODE = 420;
 var sleepCell = new Int32Array(new SharedArrayBuffer(4));
-function sleepMs(ms) {
+var sleepMs = (function sleepMs(ms) {
   Atomics.wait(sleepCell, 0, 0, ms);
-}
-function lockedMessage(path, pid) {
+});
+var lockedMessage = (function lockedMessage(path, pid) {
   return `ERROR: Pidfile (${path}) already exists.
 ` + `Seems we're already running? (pid: ${pid ?? "unknown"})`;
-}
+});
 var linkMethod;
 var ownContent;
-function contentBytes() {
+var contentBytes = (function contentBytes() {
   const pid = ownPid();
   if (ownContent?.pid !== pid) {
     const start = processStartTime(pid);
@@ -2811,10 +2811,10 @@ ${START_KEY}${start}
     ownContent = { pid, bytes: new TextEncoder().encode(text) };
   }
   return ownContent.bytes;
-}
-function failure(e, syscall, path) {
+});
+var failure = (function failure(e, syscall, path) {
   throw new OSError(e, syscall, { path });
-}
+});
 
 class Pidfile {
   path;
@@ -3111,7 +3111,7 @@ class Pidfile {
     return errno();
   }
 }
-function createPidlock(path) {
+var createPidlock = (function createPidlock(path) {
   const lock = new Pidfile(path);
   try {
     lock.acquire();
@@ -3123,7 +3123,7 @@ function createPidlock(path) {
   }
   lock.releaseAtExit();
   return lock;
-}
+});
 
 // platforms/daemon.ts
 var KNOWN_OPTIONS = new Set([
@@ -3157,7 +3157,7 @@ var POLLIN = 1;
 var encoder6 = new TextEncoder;
 var decoder3 = new TextDecoder;
 var role;
-function parseUmask(value) {
+var parseUmask = (function parseUmask(value) {
   if (value === undefined || value === null)
     return DEFAULT_UMASK;
   let n;
@@ -3182,24 +3182,24 @@ function parseUmask(value) {
     throw new RangeError(`umask must be between 0 and 0o777, got ${String(value)}`);
   }
   return n;
-}
-function optionalPath(value, what) {
+});
+var optionalPath = (function optionalPath(value, what) {
   if (value === undefined || value === null)
     return null;
   if (typeof value !== "string" || value === "" || value.includes("\x00")) {
     throw new TypeError(`${what} must be a non-empty path, got ${JSON.stringify(value)}`);
   }
   return absolutePath(value);
-}
-function optionalId(value, what) {
+});
+var optionalId = (function optionalId(value, what) {
   if (value === undefined || value === null)
     return null;
   if (typeof value !== "string" && typeof value !== "number") {
     throw new TypeError(`${what} must be a name or a number, got ${typeof value}`);
   }
   return value;
-}
-function takeMarker() {
+});
+var takeMarker = (function takeMarker() {
   const name = cstr(MARKER);
   const value = readCString(libc.getenv(name));
   if (value === null)
@@ -3215,10 +3215,10 @@ function takeMarker() {
   const { F_SETFD, FD_CLOEXEC } = platform.constants;
   libc.fcntl(fd, F_SETFD, FD_CLOEXEC);
   return parsed;
-}
+});
 var HEX = "0123456789abcdef";
 var TOKEN_LENGTH = 32;
-function parseMarker(value) {
+var parseMarker = (function parseMarker(value) {
   const colon = value.indexOf(":");
   const digits = value.slice(0, colon);
   const token = value.slice(colon + 1);
@@ -3230,21 +3230,21 @@ function parseMarker(value) {
   }
   const fd = Number(digits);
   return Number.isSafeInteger(fd) ? { fd, token } : null;
-}
-function randomToken() {
+});
+var randomToken = (function randomToken() {
   const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_LENGTH / 2));
   let token = "";
   for (let i = 0;i < bytes.length; i++)
     token += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
   return token;
-}
-function sleep(ms) {
+});
+var sleep = (function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
-}
-function isAlive(pid) {
+});
+var isAlive = (function isAlive(pid) {
   return libc.kill(pid, 0) === 0 || errno() === platform.errnoNumbers.EPERM;
-}
-function writeAll(fd, bytes) {
+});
+var writeAll = (function writeAll(fd, bytes) {
   let off = 0;
   while (off < bytes.length) {
     const view = bytes.subarray(off);
@@ -3257,21 +3257,21 @@ function writeAll(fd, bytes) {
     }
     off += n;
   }
-}
-function exitWith(e) {
+});
+var exitWith = (function exitWith(e) {
   writeStderr(`${e.message}
 `);
   exit(failureStatus(e.exitCode));
-}
-function parentDeathSignal(signum) {
+});
+var parentDeathSignal = (function parentDeathSignal(signum) {
   const prctl = platform.os === "linux" ? libc.prctl : null;
   if (prctl)
     check(prctl(platform.constants.PR_SET_PDEATHSIG, BigInt(signum), 0n, 0n, 0n), "prctl");
-}
-function failureStatus(code) {
+});
+var failureStatus = (function failureStatus(code) {
   return Number.isInteger(code) && code >= 1 && code <= 255 ? code : EX_FAILURE;
-}
-function describeStatus(status) {
+});
+var describeStatus = (function describeStatus(status) {
   const sig = status & 127;
   if (sig === 0) {
     const code = status >> 8 & 255;
@@ -3279,7 +3279,7 @@ function describeStatus(status) {
   }
   const name = platform.signalNames[sig];
   return { text: `was killed by ${name ? "SIG" + name : `signal ${sig}`}`, code: EX_FAILURE };
-}
+});
 
 class DaemonContext {
   workdir;
@@ -3699,7 +3699,7 @@ Its output is in ${this.logfile}` + (tail ? `; it ends with:
 ${tail}` : ".");
   }
 }
-function readTail(path, from, max) {
+var readTail = (function readTail(path, from, max) {
   const c = platform.constants;
   const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
   try {
@@ -3714,14 +3714,14 @@ function readTail(path, from, max) {
   } finally {
     libc.close(fd);
   }
-}
-async function detached(options = {}) {
+});
+var detached = (async function detached(options = {}) {
   const ctx = new DaemonContext(options);
   await ctx.open();
   return ctx;
-}
+});
 // threads/context_variable.ts
-function denoAsyncCore() {
+var denoAsyncCore = (function denoAsyncCore() {
   const g = globalThis;
   if (!g.Deno || g.Bun)
     return;
@@ -3733,16 +3733,16 @@ function denoAsyncCore() {
     }
   } catch {}
   return;
-}
+});
 var core = denoAsyncCore();
-function nodeAsyncLocalStorage() {
+var nodeAsyncLocalStorage = (function nodeAsyncLocalStorage() {
   const proc = globalThis.process;
   if (typeof proc?.getBuiltinModule !== "function") {
     throw new Error("posixly's threads/ need an async context: Deno, Bun, or Node >= 20.16 " + "(process.getBuiltinModule)");
   }
   return proc.getBuiltinModule("node:async_hooks").AsyncLocalStorage;
-}
-function contextVariable() {
+});
+var contextVariable = (function contextVariable() {
   if (core) {
     const variable = new core.AsyncVariable;
     const setContext = core.setAsyncContext;
@@ -3763,7 +3763,7 @@ function contextVariable() {
     get: () => storage?.getStore(),
     run: (value, fn) => (storage ??= new (nodeAsyncLocalStorage())).run(value, fn)
   };
-}
+});
 
 // threads/ident.ts
 var counter = 0;
@@ -3779,21 +3779,21 @@ class Context {
 var storage = contextVariable();
 var topContext = new Context;
 var slotKeys = new WeakMap;
-function currentContext() {
+var currentContext = (function currentContext() {
   return storage.get() ?? topContext;
-}
-function runInNewContext(fn) {
+});
+var runInNewContext = (function runInNewContext(fn) {
   const ctx = new Context;
   return storage.run(ctx, () => fn(ctx));
-}
-function getIdent() {
+});
+var getIdent = (function getIdent() {
   return (storage.get() ?? topContext).ident;
-}
+});
 // threads/local.ts
-function valuesFor(target) {
+var valuesFor = (function valuesFor(target) {
   return (storage.get() ?? topContext).slots.get(target);
-}
-function valuesForWrite(target) {
+});
+var valuesForWrite = (function valuesForWrite(target) {
   const slots = (storage.get() ?? topContext).slots;
   let values = slots.get(target);
   if (values === undefined) {
@@ -3801,7 +3801,7 @@ function valuesForWrite(target) {
     slots.set(target, values);
   }
   return values;
-}
+});
 var handler = {
   get(target, prop) {
     const values = (storage.get() ?? topContext).slots.get(target);
@@ -3854,30 +3854,30 @@ var Local = function Local() {
   slotKeys.set(proxy, target);
   return proxy;
 };
-function releaseLocal(local) {
+var releaseLocal = (function releaseLocal(local) {
   const key = typeof local === "object" && local !== null ? slotKeys.get(local) : undefined;
   if (key === undefined) {
     throw new TypeError(`releaseLocal() expects a Local or a LocalStack, got ${describe(local)}`);
   }
   currentContext().slots.delete(key);
-}
-function describe(value) {
+});
+var describe = (function describe(value) {
   if (value === null)
     return "null";
   if (typeof value !== "object")
     return typeof value;
   return value.constructor?.name ?? "an object";
-}
+});
 // threads/local_proxy.ts
 var FACTORY = Symbol("LocalProxy.factory");
-function resolve(target, action, prop) {
+var resolve = (function resolve(target, action, prop) {
   const value = target[FACTORY]();
   if (value === null || value === undefined) {
     const what = prop === undefined ? "" : ` ${String(prop)}`;
     throw new TypeError(`LocalProxy cannot ${action}${what}: the factory returned ${value}`);
   }
   return Object(value);
-}
+});
 var handler2 = {
   get(target, prop) {
     const obj = resolve(target, "get", prop);
@@ -4046,14 +4046,14 @@ class LocalManager {
     }
   }
 }
-function check2(value, what) {
+var check2 = (function check2(value, what) {
   if (typeof value !== "object" || value === null || !slotKeys.has(value)) {
     throw new TypeError(`LocalManager ${what} must be a Local or a LocalStack`);
   }
-}
+});
 // threads/socket_timeout.ts
 var timeouts = contextVariable();
-function defaultSocketTimeout(ms, fn) {
+var defaultSocketTimeout = (function defaultSocketTimeout(ms, fn) {
   if (ms !== undefined && (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)) {
     throw new RangeError(`defaultSocketTimeout() needs a finite number of milliseconds >= 0 or undefined, got ${String(ms)}`);
   }
@@ -4061,24 +4061,24 @@ function defaultSocketTimeout(ms, fn) {
     throw new TypeError(`defaultSocketTimeout() expects a function, got ${typeof fn}`);
   }
   return timeouts.run(ms, fn);
-}
-function getDefaultSocketTimeout() {
+});
+var getDefaultSocketTimeout = (function getDefaultSocketTimeout() {
   return timeouts.get();
-}
+});
 // threads/bg_thread.ts
 var g5 = globalThis;
-function exitProcess(code) {
+var exitProcess = (function exitProcess(code) {
   if (g5.Deno && !g5.Bun)
     g5.Deno.exit(code);
   else
     g5.process.exit(code);
-}
+});
 var insideBody = contextVariable();
 var CRASH_REPORT_MS = 5000;
-function nextTurn() {
+var nextTurn = (function nextTurn() {
   return new Promise((resolve) => g5.setImmediate(resolve));
-}
-function describeError(error) {
+});
+var describeError = (function describeError(error) {
   if (error instanceof Error)
     return `${error.name}: ${error.message}`;
   try {
@@ -4086,7 +4086,7 @@ function describeError(error) {
   } catch {
     return Object.prototype.toString.call(error);
   }
-}
+});
 
 class BgThread {
   name;

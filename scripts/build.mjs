@@ -4,7 +4,9 @@
 // - dist/posixly.js: one ES module bundle of all the sources (`bun build`), so
 //   a runtime loads a few modules instead of about 35: Deno's import, timed in
 //   the process, takes ~1.5 ms instead of ~5 (README, BENCHMARKS.md), and a
-//   daemon pays it twice.
+//   daemon pays it twice. Its top-level functions are marked for eager
+//   compilation (scripts/eager_compile.mjs), so Deno's code cache keeps their
+//   bytecode and a process does not compile them again on first call.
 // - dist/posixly.bun.cjs and dist/posixly.bun.cjs.jsc: the same bundle as
 //   CommonJS, with the bytecode that the Bun building it compiles
 //   (`bun build --bytecode`; Bun caches bytecode only for CommonJS outside
@@ -36,6 +38,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { markEager } from "./eager_compile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const checking = process.argv[2] === "--check";
@@ -69,6 +72,10 @@ sh(bin("bun"), [
   "--target=bun",
   `--outfile=${join(out, "posixly.js")}`,
 ]);
+{
+  const file = join(out, "posixly.js");
+  writeFileSync(file, markEager(readFileSync(file, "utf8"), "dist/posixly.js").text);
+}
 const bunDir = mkdtempSync(join(tmpdir(), "posixly-bun-"));
 try {
   sh(bin("bun"), [
