@@ -63,7 +63,9 @@ export function markEager(source, fileName) {
  * method used a later function, loading dist/ would fail in every test.
  */
 function earlyUses(sf, names) {
-  const refsIn = (root, out, skipBodies) => {
+  /** [name, offset] of each reference under `root` (not into deferred bodies, if asked). */
+  const refsIn = (root, skipBodies) => {
+    const out = [];
     const visit = (node) => {
       if (skipBodies && node !== root && isDeferred(node)) return;
       if (ts.isIdentifier(node) && names.has(node.text) && !isPropertyName(node)) {
@@ -77,13 +79,13 @@ function earlyUses(sf, names) {
   const bodies = new Map();
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name && names.has(st.name.text)) {
-      bodies.set(st.name.text, new Set(refsIn(st.body, [], false).map(([n]) => n)));
+      bodies.set(st.name.text, new Set(refsIn(st.body, false).map(([n]) => n)));
     }
   }
   const found = new Set();
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st)) continue;
-    for (const [name, at] of refsIn(st, [], true)) {
+    for (const [name, at] of refsIn(st, true)) {
       const seen = new Set();
       const reach = (n) => {
         if (seen.has(n)) return;
