@@ -31,16 +31,32 @@ const SPAWNATTR_SIZE = 336; // sizeof(posix_spawnattr_t)
 
 type Sig = [params: ("i16" | "i32" | "u32" | "usize" | "ptr")[], result: "i32" | "isize"];
 
-/** dlopen("libc.so.6") with every parameter a pointer or a number. */
+/**
+ * The C functions, each with every parameter a pointer or a number, called the
+ * cheapest way each runtime has. Bun: `dlopen`. Deno: each function's address
+ * (a static symbol of type "pointer") called through `UnsafeFnPointer`. Deno's
+ * first bound function costs ~1 ms in each process, so this floor avoids it, as
+ * posixly does.
+ */
 function bind<T extends Record<string, Sig>>(sigs: T): Record<keyof T, (...a: any[]) => any> {
   const defs: Record<string, unknown> = {};
   for (const [name, [params, result]] of Object.entries(sigs)) {
-    defs[name] = isDeno ? { parameters: params.map((p) => p === "ptr" ? "pointer" : p), result } : {
+    defs[name] = isDeno ? { type: "pointer" } : {
       args: params.map((p) => p === "usize" ? "u64" : p),
       returns: result === "isize" ? "i64" : result,
     };
   }
-  return (isDeno ? g.Deno.dlopen("libc.so.6", defs) : bunFfi.dlopen("libc.so.6", defs)).symbols;
+  if (!isDeno) return bunFfi.dlopen("libc.so.6", defs).symbols;
+  const addresses = g.Deno.dlopen("libc.so.6", defs).symbols;
+  const fns: Record<string, (...a: any[]) => any> = {};
+  for (const [name, [params, result]] of Object.entries(sigs)) {
+    const fn = new g.Deno.UnsafeFnPointer(addresses[name], {
+      parameters: params.map((p) => p === "ptr" ? "pointer" : p),
+      result,
+    });
+    fns[name] = (...a: any[]) => fn.call(...a);
+  }
+  return fns as Record<keyof T, (...a: any[]) => any>;
 }
 
 /** A pointer to a buffer's bytes, as the runtime passes it. */

@@ -872,6 +872,15 @@ function denoBackend() {
       });
       return fn.call.bind(fn);
     },
+    lookup(library, symbol) {
+      const { at, bytes } = D.dlopen(library, {
+        at: { name: symbol, type: "pointer", optional: true },
+        bytes: { name: symbol, type: "u64", optional: true }
+      }).symbols;
+      if (at === null || bytes === null)
+        return null;
+      return BigInt(D.UnsafePointer.value(at)) === BigInt(bytes) ? undefined : at;
+    },
     address(p) {
       return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
     },
@@ -940,32 +949,6 @@ function backend() {
     throw new UnsupportedRuntimeError;
   return current;
 }
-// ffi/memory.ts
-var encoder = new TextEncoder;
-function cstr(s) {
-  if (s.includes("\x00"))
-    throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
-  const out = new Uint8Array(s.length * 3 + 1);
-  const { written } = encoder.encodeInto(s, out);
-  return out.subarray(0, written + 1);
-}
-function pointerAddress(p) {
-  return backend().address(p);
-}
-function pointerFromAddress(address) {
-  return backend().pointer(address);
-}
-function addressOf(view) {
-  return backend().addressOf(view);
-}
-function nativeMemory(address, length) {
-  return backend().memory(address, length);
-}
-function readCString(at) {
-  const address = typeof at === "bigint" ? at : backend().address(at);
-  return address === 0n ? null : backend().cstring(address);
-}
-
 // ffi/libc.ts
 class FfiPermissionError extends Error {
   constructor(cause) {
@@ -1014,50 +997,14 @@ function settle(key, fn) {
   libcObject[key] = fn;
   return fn;
 }
-function bindSymbols(keys) {
-  const spec = (k) => SYMBOLS[k];
-  const todo = [];
-  for (const k of keys)
-    if (!(k in bound) && !spec(k).name && !spec(k).nonblocking)
-      todo.push(k);
-  if (todo.length > 1) {
-    const specs = {};
-    for (const k of todo)
-      specs[k] = spec(k);
-    try {
-      const fns = backend().bind(platform.libraryName, specs);
-      for (const k of todo)
-        settle(k, fns[k]);
-    } catch (e) {
-      if (isPermissionError(e))
-        throw new FfiPermissionError(e);
-    }
-  }
-  const fns = [];
-  for (const k of keys)
-    fns.push(bindSymbol(k));
-  return fns;
-}
 var HOT_AFTER = 8;
-var lookup;
 function genericFunction(cName, spec) {
   const b = backend();
-  if (!b.fromPointer || spec.nonblocking)
+  if (!b.fromPointer || !b.lookup || spec.nonblocking)
     return;
-  if (lookup === undefined) {
-    lookup = null;
-    const [dlopen, dlsym] = bindSymbols(["dlopen", "dlsym"]);
-    if (dlopen && dlsym) {
-      const name = cstr(platform.libraryName);
-      const handle = dlopen(pointerFromAddress(addressOf(name)), platform.constants.RTLD_LAZY);
-      if (handle !== null)
-        lookup = { dlsym, handle };
-    }
-  }
-  if (lookup === null)
+  const pointer = b.lookup(platform.libraryName, cName);
+  if (pointer === undefined)
     return;
-  const name = cstr(cName);
-  const pointer = lookup.dlsym(lookup.handle, pointerFromAddress(addressOf(name)));
   return pointer === null ? null : b.fromPointer(pointer, spec);
 }
 var pending = {};
@@ -1147,6 +1094,31 @@ for (const key of Object.keys(SYMBOLS)) {
   }
 }
 var libc = libcObject;
+// ffi/memory.ts
+var encoder = new TextEncoder;
+function cstr(s) {
+  if (s.includes("\x00"))
+    throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
+  const out = new Uint8Array(s.length * 3 + 1);
+  const { written } = encoder.encodeInto(s, out);
+  return out.subarray(0, written + 1);
+}
+function pointerAddress(p) {
+  return backend().address(p);
+}
+function pointerFromAddress(address) {
+  return backend().pointer(address);
+}
+function addressOf(view) {
+  return backend().addressOf(view);
+}
+function nativeMemory(address, length) {
+  return backend().memory(address, length);
+}
+function readCString(at) {
+  const address = typeof at === "bigint" ? at : backend().address(at);
+  return address === 0n ? null : backend().cstring(address);
+}
 // ffi/errno.ts
 var view;
 function errnoView() {

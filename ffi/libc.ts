@@ -3,21 +3,19 @@
  * `getpid` on its first call, then calls the runtime's own binding directly.
  *
  * In Deno, binding a symbol compiles a call trampoline (about 0.1-0.3 ms a
- * symbol), which adds up in short-lived processes such as a daemon's
- * launcher. So a function starts on Deno's generic call path (a pointer from
- * `dlsym`, about 1 us a call, cheap to set up) and is bound for real once it
- * has been called {@linkcode HOT_AFTER} times. Bun binds cheaply: it binds at
- * once.
+ * symbol, and about 1 ms more for the first one in a process), which adds up
+ * in short-lived processes such as a daemon's launcher. So a function starts
+ * on Deno's generic call path (its address, looked up as a static symbol:
+ * about 1 us a call, cheap to set up) and is bound for real once it has been
+ * called {@linkcode HOT_AFTER} times. Bun binds cheaply: it binds at once.
  *
- * This file and memory.ts are the only places that touch `Deno.dlopen`,
- * `Deno.UnsafePointer*` or `bun:ffi`.
+ * Only runtime.ts touches `Deno.dlopen`, `Deno.UnsafePointer*` or `bun:ffi`.
  *
  * @module
  */
 import { platform } from "./platform.ts";
 import { type NativeType, type SymbolName, SYMBOLS, type SymbolSpec } from "./symbols.ts";
 import { backend } from "./runtime.ts";
-import { addressOf, cstr, pointerFromAddress } from "./memory.ts";
 
 /** An opaque C pointer as the runtime represents it (use memory.ts to read it). */
 export type Pointer = object | number | null;
@@ -146,37 +144,8 @@ function settle(key: SymbolName, fn: unknown): unknown {
   return fn;
 }
 
-/**
- * Binds several symbols in one call to the runtime (Deno pays a fixed cost
- * per `Deno.dlopen`), one by one if that fails (a missing optional symbol).
- */
-function bindSymbols(keys: readonly SymbolName[]): unknown[] {
-  const spec = (k: SymbolName): SymbolSpec => SYMBOLS[k];
-  const todo: SymbolName[] = [];
-  for (const k of keys) if (!(k in bound) && !spec(k).name && !spec(k).nonblocking) todo.push(k);
-  if (todo.length > 1) {
-    const specs: Record<string, SymbolSpec> = {};
-    for (const k of todo) specs[k] = spec(k);
-    try {
-      const fns = backend().bind(platform.libraryName, specs);
-      for (const k of todo) settle(k, fns[k]);
-    } catch (e) {
-      if (isPermissionError(e)) throw new FfiPermissionError(e);
-    }
-  }
-  const fns: unknown[] = [];
-  for (const k of keys) fns.push(bindSymbol(k));
-  return fns;
-}
-
 /** Calls through the generic path before a function is bound for real. */
 export const HOT_AFTER = 8;
-
-/** dlsym and the C library's handle, for the generic path; null where unavailable. */
-let lookup:
-  | { dlsym: (handle: unknown, name: unknown) => unknown; handle: unknown }
-  | null
-  | undefined;
 
 /**
  * The generic-path function for a symbol: undefined where there is no
@@ -187,22 +156,9 @@ function genericFunction(
   spec: SymbolSpec,
 ): ((...a: unknown[]) => unknown) | null | undefined {
   const b = backend();
-  if (!b.fromPointer || spec.nonblocking) return undefined;
-  if (lookup === undefined) {
-    lookup = null;
-    const [dlopen, dlsym] = bindSymbols(["dlopen", "dlsym"]) as [
-      ((path: unknown, flags: number) => unknown) | null,
-      ((handle: unknown, name: unknown) => unknown) | null,
-    ];
-    if (dlopen && dlsym) {
-      const name = cstr(platform.libraryName);
-      const handle = dlopen(pointerFromAddress(addressOf(name)), platform.constants.RTLD_LAZY);
-      if (handle !== null) lookup = { dlsym, handle };
-    }
-  }
-  if (lookup === null) return undefined;
-  const name = cstr(cName);
-  const pointer = lookup.dlsym(lookup.handle, pointerFromAddress(addressOf(name)));
+  if (!b.fromPointer || !b.lookup || spec.nonblocking) return undefined;
+  const pointer = b.lookup(platform.libraryName, cName);
+  if (pointer === undefined) return undefined;
   return pointer === null ? null : b.fromPointer(pointer, spec);
 }
 

@@ -74,8 +74,8 @@ export const SYMBOLS = {
     optional: true,
   },
   // ---- the dynamic linker (glibc >= 2.34, musl and macOS have them in the C library) ----
-  // Strings go in as pointers (memory.ts addressOf, pointerFromAddress): Deno takes ~0.2 ms more
-  // to bind a symbol with a `buffer` parameter, and these two bind first.
+  // Not used by posixly itself (ffi/libc.ts looks functions up through the runtime); strings
+  // go in as pointers (memory.ts addressOf, pointerFromAddress).
   /** void *dlopen(const char *filename, int flags); */
   dlopen: { parameters: ["pointer", "i32"], result: "pointer", optional: true },
   /** void *dlsym(void *handle, const char *symbol); */

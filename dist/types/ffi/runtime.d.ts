@@ -24,6 +24,12 @@ export interface Backend {
      * call (about 1 us instead of 0.15). Absent where `bind` is cheap already.
      */
     fromPointer?(pointer: unknown, spec: SymbolSpec): (...args: unknown[]) => unknown;
+    /**
+     * The address of the function `symbol` in `library`, for `fromPointer`,
+     * found without binding any function: null when the library lacks it,
+     * undefined when this runtime cannot tell. Present with `fromPointer`.
+     */
+    lookup?(library: string, symbol: string): unknown;
     /** Numeric address of a pointer value (0n for null). */
     address(pointer: unknown): bigint;
     /** Pointer value for a numeric address. */
