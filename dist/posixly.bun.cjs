@@ -726,6 +726,7 @@ var SYMBOLS = {
   strerror: { parameters: ["i32"], result: "pointer" },
   getpid: { parameters: [], result: "i32" },
   getppid: { parameters: [], result: "i32" },
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   getsid: { parameters: ["i32"], result: "i32" },
   setsid: { parameters: [], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
@@ -804,6 +805,7 @@ var SYMBOLS = {
     optional: true,
     nonblocking: true
   },
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
   getenv: { parameters: ["buffer"], result: "pointer" },
   unsetenv: { parameters: ["buffer"], result: "i32" },
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
@@ -851,6 +853,7 @@ function mapTypes(types, names) {
 }
 function denoBackend() {
   const D = g.Deno;
+  let staticsGiveAddresses;
   return {
     name: "deno",
     nonblocking: true,
@@ -873,13 +876,19 @@ function denoBackend() {
       return fn.call.bind(fn);
     },
     lookup(library, symbol) {
+      if (staticsGiveAddresses === false)
+        return;
+      if (staticsGiveAddresses === true) {
+        return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } }).symbols.at;
+      }
       const { at, bytes } = D.dlopen(library, {
         at: { name: symbol, type: "pointer", optional: true },
         bytes: { name: symbol, type: "u64", optional: true }
       }).symbols;
       if (at === null || bytes === null)
         return null;
-      return BigInt(D.UnsafePointer.value(at)) === BigInt(bytes) ? undefined : at;
+      staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+      return staticsGiveAddresses ? at : undefined;
     },
     address(p) {
       return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
@@ -1339,10 +1348,8 @@ function envObject() {
   }
   return out;
 }
-function deleteEnv(name) {
-  if (D)
-    D.env.delete(name);
-  else
+function forgetEnv(name) {
+  if (!D)
     delete proc().env[name];
 }
 function cwd() {
@@ -2666,8 +2673,7 @@ function readProcStat(pid) {
   if (!Number.isInteger(pid) || pid <= 0 || pid > 2147483647) {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
   }
-  const path = new TextEncoder().encode(`/proc/${pid}/stat\x00`);
-  const fd = libc.open(path, platform.constants.O_RDONLY | platform.constants.O_CLOEXEC, 0);
+  const fd = libc.open(cstr(`/proc/${pid}/stat`), platform.constants.O_RDONLY | platform.constants.O_CLOEXEC, 0);
   if (fd === -1)
     return null;
   let n = 0;
@@ -2896,6 +2902,7 @@ var EPERM4 = E2.EPERM;
 var EACCES = E2.EACCES;
 var NOT_THERE = new Set([EACCES, EPERM4, E2.ENOTDIR, E2.ENAMETOOLONG, ELOOP2]);
 var CONTESTED_WAIT_MS = 100;
+var encoder6 = new TextEncoder;
 var OPEN_TEMP = C2.O_CREAT | C2.O_EXCL | C2.O_WRONLY | C2.O_NOFOLLOW | C2.O_CLOEXEC;
 var EMPTY_C = new Uint8Array(1);
 var MODE = 420;
@@ -2917,7 +2924,7 @@ function contentBytes() {
 ` : `${pid}
 ${START_KEY}${start}
 `;
-    ownContent = { pid, bytes: new TextEncoder().encode(text) };
+    ownContent = { pid, bytes: encoder6.encode(text) };
   }
   return ownContent.bytes;
 }
@@ -3174,7 +3181,7 @@ class Pidfile {
     }
     if (fd === -1) {
       const name = this.path.slice(this.path.lastIndexOf("/") + 1);
-      const base = name.slice(0, new TextEncoder().encodeInto(name, new Uint8Array(200)).read);
+      const base = name.slice(0, encoder6.encodeInto(name, new Uint8Array(200)).read);
       const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
       const dir = this.#dir === "/" ? "" : this.#dir;
       tempPath = `${dir}/.${base}.${tag}.tmp`;
@@ -3263,7 +3270,8 @@ var DEFAULT_TIMEOUT_MS = 30000;
 var SEEK_SET = 0;
 var SEEK_END = 2;
 var POLLIN = 1;
-var encoder6 = new TextEncoder;
+var LAUNCHER_EXIT_WAIT_MS = 250;
+var encoder7 = new TextEncoder;
 var decoder3 = new TextDecoder;
 var role;
 function parseUmask(value) {
@@ -3308,15 +3316,23 @@ function optionalId(value, what) {
   }
   return value;
 }
+function openPidfd(pid) {
+  const pidfdOpen = libc.pidfd_open;
+  return pidfdOpen && pid > 1 ? pidfdOpen(pid, 0) : -1;
+}
+function pollOne(fd, events, ms) {
+  const pollfd = new Int32Array(2);
+  pollfd[0] = fd;
+  new Int16Array(pollfd.buffer)[2] = events;
+  libc.poll(pollfd, 1, ms);
+}
 function takeMarker() {
   const name = cstr(MARKER);
   const value = readCString(libc.getenv(name));
   if (value === null)
     return null;
   libc.unsetenv(name);
-  try {
-    deleteEnv(MARKER);
-  } catch {}
+  forgetEnv(MARKER);
   const parsed = parseMarker(value);
   if (!parsed)
     throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
@@ -3497,9 +3513,12 @@ class DaemonContext {
       await this.#launch();
     }
     if (this.ready === "auto")
-      this.notifyReady();
+      this.#announce(true);
   }
   notifyReady() {
+    this.#announce(false);
+  }
+  #announce(awaitLauncher) {
     if (!this.#isOpen) {
       throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
     }
@@ -3515,13 +3534,21 @@ class DaemonContext {
     if (fd !== null) {
       this.#handshakeFd = null;
       parentDeathSignal(0);
+      const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
       try {
-        writeAll(fd, encoder6.encode(`R${this.#token}
+        writeAll(fd, encoder7.encode(`R${this.#token}
 `));
+        if (launcher !== -1)
+          pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
+        else if (awaitLauncher && platform.os === "linux") {
+          pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
+        }
       } catch (e) {
         throw new DaemonError("ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced", EX_FAILURE, { cause: e });
       } finally {
         libc.close(fd);
+        if (launcher !== -1)
+          libc.close(launcher);
       }
     }
   }
@@ -3621,7 +3648,7 @@ class DaemonContext {
     const fd = this.#handshakeFd;
     if (fd !== null) {
       try {
-        writeAll(fd, encoder6.encode(`E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}
+        writeAll(fd, encoder7.encode(`E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}
 `));
       } catch {}
     }

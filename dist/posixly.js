@@ -589,6 +589,7 @@ var SYMBOLS = {
   strerror: { parameters: ["i32"], result: "pointer" },
   getpid: { parameters: [], result: "i32" },
   getppid: { parameters: [], result: "i32" },
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   getsid: { parameters: ["i32"], result: "i32" },
   setsid: { parameters: [], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
@@ -667,6 +668,7 @@ var SYMBOLS = {
     optional: true,
     nonblocking: true
   },
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
   getenv: { parameters: ["buffer"], result: "pointer" },
   unsetenv: { parameters: ["buffer"], result: "i32" },
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
@@ -714,6 +716,7 @@ var mapTypes = (function mapTypes(types, names) {
 });
 var denoBackend = (function denoBackend() {
   const D = g.Deno;
+  let staticsGiveAddresses;
   return {
     name: "deno",
     nonblocking: true,
@@ -736,13 +739,19 @@ var denoBackend = (function denoBackend() {
       return fn.call.bind(fn);
     },
     lookup(library, symbol) {
+      if (staticsGiveAddresses === false)
+        return;
+      if (staticsGiveAddresses === true) {
+        return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } }).symbols.at;
+      }
       const { at, bytes } = D.dlopen(library, {
         at: { name: symbol, type: "pointer", optional: true },
         bytes: { name: symbol, type: "u64", optional: true }
       }).symbols;
       if (at === null || bytes === null)
         return null;
-      return BigInt(D.UnsafePointer.value(at)) === BigInt(bytes) ? undefined : at;
+      staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+      return staticsGiveAddresses ? at : undefined;
     },
     address(p) {
       return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
@@ -1202,10 +1211,8 @@ var envObject = (function envObject() {
   }
   return out;
 });
-var deleteEnv = (function deleteEnv(name) {
-  if (D)
-    D.env.delete(name);
-  else
+var forgetEnv = (function forgetEnv(name) {
+  if (!D)
     delete proc().env[name];
 });
 var cwd = (function cwd() {
@@ -2529,8 +2536,7 @@ var readProcStat = (function readProcStat(pid) {
   if (!Number.isInteger(pid) || pid <= 0 || pid > 2147483647) {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
   }
-  const path = new TextEncoder().encode(`/proc/${pid}/stat\x00`);
-  const fd = libc.open(path, platform.constants.O_RDONLY | platform.constants.O_CLOEXEC, 0);
+  const fd = libc.open(cstr(`/proc/${pid}/stat`), platform.constants.O_RDONLY | platform.constants.O_CLOEXEC, 0);
   if (fd === -1)
     return null;
   let n = 0;
@@ -2759,6 +2765,7 @@ var EPERM4 = E2.EPERM;
 var EACCES = E2.EACCES;
 var NOT_THERE = new Set([EACCES, EPERM4, E2.ENOTDIR, E2.ENAMETOOLONG, ELOOP2]);
 var CONTESTED_WAIT_MS = 100;
+var encoder6 = new TextEncoder;
 var OPEN_TEMP = C2.O_CREAT | C2.O_EXCL | C2.O_WRONLY | C2.O_NOFOLLOW | C2.O_CLOEXEC;
 var EMPTY_C = new Uint8Array(1);
 var MODE = 420;
@@ -2780,7 +2787,7 @@ var contentBytes = (function contentBytes() {
 ` : `${pid}
 ${START_KEY}${start}
 `;
-    ownContent = { pid, bytes: new TextEncoder().encode(text) };
+    ownContent = { pid, bytes: encoder6.encode(text) };
   }
   return ownContent.bytes;
 });
@@ -3037,7 +3044,7 @@ class Pidfile {
     }
     if (fd === -1) {
       const name = this.path.slice(this.path.lastIndexOf("/") + 1);
-      const base = name.slice(0, new TextEncoder().encodeInto(name, new Uint8Array(200)).read);
+      const base = name.slice(0, encoder6.encodeInto(name, new Uint8Array(200)).read);
       const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
       const dir = this.#dir === "/" ? "" : this.#dir;
       tempPath = `${dir}/.${base}.${tag}.tmp`;
@@ -3126,7 +3133,8 @@ var DEFAULT_TIMEOUT_MS = 30000;
 var SEEK_SET = 0;
 var SEEK_END = 2;
 var POLLIN = 1;
-var encoder6 = new TextEncoder;
+var LAUNCHER_EXIT_WAIT_MS = 250;
+var encoder7 = new TextEncoder;
 var decoder3 = new TextDecoder;
 var role;
 var parseUmask = (function parseUmask(value) {
@@ -3171,15 +3179,23 @@ var optionalId = (function optionalId(value, what) {
   }
   return value;
 });
+var openPidfd = (function openPidfd(pid) {
+  const pidfdOpen = libc.pidfd_open;
+  return pidfdOpen && pid > 1 ? pidfdOpen(pid, 0) : -1;
+});
+var pollOne = (function pollOne(fd, events, ms) {
+  const pollfd = new Int32Array(2);
+  pollfd[0] = fd;
+  new Int16Array(pollfd.buffer)[2] = events;
+  libc.poll(pollfd, 1, ms);
+});
 var takeMarker = (function takeMarker() {
   const name = cstr(MARKER);
   const value = readCString(libc.getenv(name));
   if (value === null)
     return null;
   libc.unsetenv(name);
-  try {
-    deleteEnv(MARKER);
-  } catch {}
+  forgetEnv(MARKER);
   const parsed = parseMarker(value);
   if (!parsed)
     throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
@@ -3360,9 +3376,12 @@ class DaemonContext {
       await this.#launch();
     }
     if (this.ready === "auto")
-      this.notifyReady();
+      this.#announce(true);
   }
   notifyReady() {
+    this.#announce(false);
+  }
+  #announce(awaitLauncher) {
     if (!this.#isOpen) {
       throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
     }
@@ -3378,13 +3397,21 @@ class DaemonContext {
     if (fd !== null) {
       this.#handshakeFd = null;
       parentDeathSignal(0);
+      const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
       try {
-        writeAll(fd, encoder6.encode(`R${this.#token}
+        writeAll(fd, encoder7.encode(`R${this.#token}
 `));
+        if (launcher !== -1)
+          pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
+        else if (awaitLauncher && platform.os === "linux") {
+          pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
+        }
       } catch (e) {
         throw new DaemonError("ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced", EX_FAILURE, { cause: e });
       } finally {
         libc.close(fd);
+        if (launcher !== -1)
+          libc.close(launcher);
       }
     }
   }
@@ -3484,7 +3511,7 @@ class DaemonContext {
     const fd = this.#handshakeFd;
     if (fd !== null) {
       try {
-        writeAll(fd, encoder6.encode(`E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}
+        writeAll(fd, encoder7.encode(`E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}
 `));
       } catch {}
     }

@@ -90,6 +90,8 @@ function mapTypes(types: readonly NativeType[], names: Record<NativeType, string
 
 function denoBackend(): Backend {
   const D = g.Deno;
+  /** Whether a static "pointer" symbol reads as its own address; unknown until the first lookup. */
+  let staticsGiveAddresses: boolean | undefined;
   return {
     name: "deno",
     nonblocking: true,
@@ -116,14 +118,21 @@ function denoBackend(): Backend {
       // that Deno spends on its first bound function (fast-call set-up). Deno gives
       // such a static's own address, which for a function is the one to call. A
       // Deno that read the pointer stored there instead, as it reads a "u64", would
-      // give the function's first machine code bytes: then both agree, and this
-      // returns undefined rather than a pointer that must not be called.
+      // give the function's first machine code bytes: then both agree, and lookups
+      // return undefined rather than a pointer that must not be called. Checked on
+      // the first lookup of the process.
+      if (staticsGiveAddresses === false) return undefined;
+      if (staticsGiveAddresses === true) {
+        return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } })
+          .symbols.at;
+      }
       const { at, bytes } = D.dlopen(library, {
         at: { name: symbol, type: "pointer", optional: true },
         bytes: { name: symbol, type: "u64", optional: true },
       }).symbols;
       if (at === null || bytes === null) return null;
-      return BigInt(D.UnsafePointer.value(at)) === BigInt(bytes) ? undefined : at;
+      staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+      return staticsGiveAddresses ? at : undefined;
     },
     address(p) {
       return p === null ? 0n : BigInt(D.UnsafePointer.value(p));

@@ -93,6 +93,8 @@ export const SYMBOLS = {
   getpid: { parameters: [], result: "i32" },
   /** pid_t getppid(void); */
   getppid: { parameters: [], result: "i32" },
+  /** int pidfd_open(pid_t pid, unsigned int flags);  (Linux >= 5.3, glibc >= 2.36; always close-on-exec) */
+  pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /** pid_t getsid(pid_t pid); */
   getsid: { parameters: ["i32"], result: "i32" },
   /** pid_t setsid(void); */
@@ -243,6 +245,8 @@ export const SYMBOLS = {
     optional: true,
     nonblocking: true,
   },
+  /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
   /** char *getenv(const char *name); */
   getenv: { parameters: ["buffer"], result: "pointer" },
   /** int unsetenv(const char *name); */

@@ -25,9 +25,9 @@ import {
   chdir,
   currentEnvironment,
   cwd,
-  deleteEnv,
   execPath,
   exit,
+  forgetEnv,
   pipeReader,
   writeStderr,
 } from "./host.ts";
@@ -133,6 +133,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const SEEK_SET = 0;
 const SEEK_END = 2;
 const POLLIN = 1; // the same on Linux and macOS
+/** How long the daemon waits for its launcher's exit after "ready" (ready: "auto"). */
+const LAUNCHER_EXIT_WAIT_MS = 250;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -181,17 +183,30 @@ function optionalId(
   return value;
 }
 
+/** A pidfd for process `pid` (a process other than init), or -1 where there is none. */
+function openPidfd(pid: number): number {
+  const pidfdOpen = libc.pidfd_open;
+  return pidfdOpen && pid > 1 ? pidfdOpen(pid, 0) : -1;
+}
+
+/**
+ * Blocks in poll(2) until `fd` reports one of `events` or an error or hang-up
+ * (which poll always reports), for at most `ms`; a signal ends it early.
+ */
+function pollOne(fd: number, events: number, ms: number): void {
+  const pollfd = new Int32Array(2); // struct pollfd { int fd; short events, revents; }
+  pollfd[0] = fd;
+  new Int16Array(pollfd.buffer)[2] = events;
+  libc.poll(pollfd, 1, ms);
+}
+
 /** Reads and removes the daemon marker (libc environ and process.env). */
 function takeMarker(): { fd: number; token: string } | null {
   const name = cstr(MARKER);
   const value = readCString(libc.getenv(name));
   if (value === null) return null;
   libc.unsetenv(name);
-  try {
-    deleteEnv(MARKER);
-  } catch {
-    // Deno without --allow-env: the libc environment, which children get, is clean already
-  }
+  forgetEnv(MARKER);
   const parsed = parseMarker(value);
   if (!parsed) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value)}`);
   const { fd } = parsed;
@@ -495,7 +510,7 @@ export class DaemonContext {
       role = "launcher";
       await this.#launch();
     }
-    if (this.ready === "auto") this.notifyReady();
+    if (this.ready === "auto") this.#announce(true);
   }
 
   /**
@@ -514,6 +529,16 @@ export class DaemonContext {
    * ```
    */
   notifyReady(): void {
+    this.#announce(false);
+  }
+
+  /**
+   * notifyReady(); with `awaitLauncher` (ready: "auto", before `detached()`
+   * resolves) it returns once the launcher has exited, as after a double
+   * fork, so the daemon's own start does not take the CPU from the exit that
+   * the launcher's caller waits for. At most {@linkcode LAUNCHER_EXIT_WAIT_MS}.
+   */
+  #announce(awaitLauncher: boolean): void {
     if (!this.#isOpen) {
       throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
     }
@@ -538,8 +563,16 @@ export class DaemonContext {
       // The launcher exits once it reads "ready": that must not stop the daemon. (A
       // launcher that dies in between makes the write below fail with EPIPE.)
       parentDeathSignal(0);
+      // The launcher is our parent until it exits (if it is gone already, the write fails).
+      const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
       try {
         writeAll(fd, encoder.encode(`R${this.#token}\n`));
+        if (launcher !== -1) pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
+        // Without pidfds (Linux < 5.3): the pipe's write end reports POLLERR once the
+        // launcher, its only reader, has closed its files on the way out.
+        else if (awaitLauncher && platform.os === "linux") {
+          pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
+        }
       } catch (e) {
         throw new DaemonError(
           "ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced",
@@ -548,6 +581,7 @@ export class DaemonContext {
         );
       } finally {
         libc.close(fd);
+        if (launcher !== -1) libc.close(launcher);
       }
     }
   }
@@ -943,7 +977,10 @@ function readTail(path: string, from: number, max: number): string {
  * never resolves: that process exits 0 once the daemon is ready, or prints
  * why it is not and exits non-zero (73 when the pidfile is held by a live
  * process). Call it first in the program: the daemon runs the program again
- * from the start. Needs FFI (Deno: `--allow-ffi`).
+ * from the start. Needs FFI (Deno: `--allow-ffi`). With `ready: "auto"` it
+ * resolves in the daemon once the launcher has exited (at most 250 ms after
+ * "ready"), as after a double fork: the daemon's own start-up then does not
+ * take the CPU from the launcher's exit, which its caller waits for.
  *
  * Unlike Celery: the parent only exits 0 when the daemon really started;
  * the default umask is 0o022, not 0; the daemon keeps the pidfile locked.

@@ -57,10 +57,13 @@ export function envObject(): Record<string, string> {
   return out;
 }
 
-/** Removes `name` from the runtime's view of the environment. */
-export function deleteEnv(name: string): void {
-  if (D) D.env.delete(name);
-  else delete proc().env[name];
+/**
+ * Removes `name` from the runtime's own copy of the environment, after
+ * unsetenv(3) removed it from the C library's: Bun's `process.env` keeps a
+ * copy; Deno has none (`Deno.env` reads the C library's environment).
+ */
+export function forgetEnv(name: string): void {
+  if (!D) delete proc().env[name];
 }
 
 /** The current working directory, from getcwd(3): no permission needed, never stale. */

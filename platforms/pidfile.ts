@@ -71,6 +71,8 @@ const NOT_THERE: ReadonlySet<number> = new Set([EACCES, EPERM, E.ENOTDIR, E.ENAM
 /** How long acquire waits, in total, for a rival to finish judging a stale file. */
 const CONTESTED_WAIT_MS = 100;
 
+const encoder = new TextEncoder();
+
 const OPEN_TEMP = C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW | C.O_CLOEXEC;
 const EMPTY_C = new Uint8Array(1);
 const MODE = 0o644;
@@ -128,7 +130,7 @@ function contentBytes(): Uint8Array {
   if (ownContent?.pid !== pid) {
     const start = processStartTime(pid);
     const text = start === null ? `${pid}\n` : `${pid}\n${START_KEY}${start}\n`;
-    ownContent = { pid, bytes: new TextEncoder().encode(text) };
+    ownContent = { pid, bytes: encoder.encode(text) };
   }
   return ownContent.bytes;
 }
@@ -578,7 +580,7 @@ export class Pidfile {
       // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
       // encodeInto stops before a character that does not fit: `read` is a whole prefix.
       const name = this.path.slice(this.path.lastIndexOf("/") + 1);
-      const base = name.slice(0, new TextEncoder().encodeInto(name, new Uint8Array(200)).read);
+      const base = name.slice(0, encoder.encodeInto(name, new Uint8Array(200)).read);
       const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
       const dir = this.#dir === "/" ? "" : this.#dir;
       tempPath = `${dir}/.${base}.${tag}.tmp`;

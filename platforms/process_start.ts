@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { libc, platform } from "../ffi/mod.ts";
+import { cstr, libc, platform } from "../ffi/mod.ts";
 import { isDecimal, latin1 } from "./libc_file.ts";
 
 const statBuffer = new Uint8Array(4096);
@@ -63,8 +63,11 @@ function readProcStat(pid: number): string | null {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
   }
   // Through the C library, so that Deno needs no --allow-read for it.
-  const path = new TextEncoder().encode(`/proc/${pid}/stat\0`);
-  const fd = libc.open(path, platform.constants.O_RDONLY | platform.constants.O_CLOEXEC, 0);
+  const fd = libc.open(
+    cstr(`/proc/${pid}/stat`),
+    platform.constants.O_RDONLY | platform.constants.O_CLOEXEC,
+    0,
+  );
   if (fd === -1) return null;
   let n = 0;
   try {

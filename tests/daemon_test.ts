@@ -42,6 +42,8 @@ interface Report {
   workdir: string;
   pidlockPid: number | null;
   cmdlineHex: string;
+  parentAtStart: number;
+  parentAfterDetached: number;
 }
 
 /** A fresh directory every process (including nobody) may write to. */
@@ -178,6 +180,9 @@ describe("detached()", () => {
         assert.equal(stat.session, daemonPid);
         assert.notEqual(stat.ppid, launcherPid);
         assert.equal(procStat(launcherPid), null, "the launcher is gone");
+        // ready: "auto": detached() resolved in the daemon only once its launcher had exited
+        assert.equal(report.parentAtStart, launcherPid);
+        assert.notEqual(report.parentAfterDetached, launcherPid);
         // umask and cwd as asked
         assert.equal(report.umask, 0o027);
         assert.equal(umaskOf(daemonPid), 0o027);
@@ -241,6 +246,8 @@ describe("detached()", () => {
       assert.ok(r.launcher.launcherTicks >= 30, JSON.stringify(r.launcher));
       const report = await readReport(dir);
       assert.equal(report.isReady, false, "the report was written before notifyReady()");
+      // not ready when detached() resolved, so its launcher was still there, waiting
+      assert.equal(report.parentAfterDetached, loggedPids(dir)[0]);
     } finally {
       cleanUp(dir);
     }

@@ -108,6 +108,12 @@ export declare const SYMBOLS: {
         readonly parameters: readonly [];
         readonly result: "i32";
     };
+    /** int pidfd_open(pid_t pid, unsigned int flags);  (Linux >= 5.3, glibc >= 2.36; always close-on-exec) */
+    readonly pidfd_open: {
+        readonly parameters: readonly ["i32", "u32"];
+        readonly result: "i32";
+        readonly optional: true;
+    };
     /** pid_t getsid(pid_t pid); */
     readonly getsid: {
         readonly parameters: readonly ["i32"];
@@ -426,6 +432,11 @@ export declare const SYMBOLS: {
         readonly result: "i32";
         readonly optional: true;
         readonly nonblocking: true;
+    };
+    /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
+    readonly poll: {
+        readonly parameters: readonly ["buffer", "u64", "i32"];
+        readonly result: "i32";
     };
     /** char *getenv(const char *name); */
     readonly getenv: {

@@ -238,7 +238,10 @@ export declare class DaemonContext {
  * never resolves: that process exits 0 once the daemon is ready, or prints
  * why it is not and exits non-zero (73 when the pidfile is held by a live
  * process). Call it first in the program: the daemon runs the program again
- * from the start. Needs FFI (Deno: `--allow-ffi`).
+ * from the start. Needs FFI (Deno: `--allow-ffi`). With `ready: "auto"` it
+ * resolves in the daemon once the launcher has exited (at most 250 ms after
+ * "ready"), as after a double fork: the daemon's own start-up then does not
+ * take the CPU from the launcher's exit, which its caller waits for.
  *
  * Unlike Celery: the parent only exits 0 when the daemon really started;
  * the default umask is 0o022, not 0; the daemon keeps the pidfile locked.

@@ -25,8 +25,12 @@ export declare function pipeReader(fd: number): PipeReader | null;
 export declare function getEnv(name: string): string | undefined;
 /** The whole environment as a plain object. */
 export declare function envObject(): Record<string, string>;
-/** Removes `name` from the runtime's view of the environment. */
-export declare function deleteEnv(name: string): void;
+/**
+ * Removes `name` from the runtime's own copy of the environment, after
+ * unsetenv(3) removed it from the C library's: Bun's `process.env` keeps a
+ * copy; Deno has none (`Deno.env` reads the C library's environment).
+ */
+export declare function forgetEnv(name: string): void;
 /** The current working directory, from getcwd(3): no permission needed, never stale. */
 export declare function cwd(): string;
 /** Changes the working directory, in the C library and in the runtime's own view of it. */
