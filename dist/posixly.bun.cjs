@@ -3320,11 +3320,14 @@ function openPidfd(pid) {
   const pidfdOpen = libc.pidfd_open;
   return pidfdOpen && pid > 1 ? pidfdOpen(pid, 0) : -1;
 }
-function pollOne(fd, events, ms) {
+function pollfdFor(fd, events) {
   const pollfd = new Int32Array(2);
   pollfd[0] = fd;
   new Int16Array(pollfd.buffer)[2] = events;
-  libc.poll(pollfd, 1, ms);
+  return pollfd;
+}
+function pollOne(fd, events, ms) {
+  libc.poll(pollfdFor(fd, events), 1, ms);
 }
 function takeMarker() {
   const name = cstr(MARKER);
@@ -3783,9 +3786,7 @@ class DaemonContext {
       }
     } else {
       const buf = new Uint8Array(4096);
-      const pollfd = new Int32Array(2);
-      pollfd[0] = readFd;
-      new Int16Array(pollfd.buffer)[2] = POLLIN;
+      const pollfd = pollfdFor(readFd, POLLIN);
       for (;; ) {
         const n = Number(libc.read(readFd, buf, buf.length));
         if (n > 0) {

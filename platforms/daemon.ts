@@ -189,15 +189,20 @@ function openPidfd(pid: number): number {
   return pidfdOpen && pid > 1 ? pidfdOpen(pid, 0) : -1;
 }
 
+/** A `struct pollfd { int fd; short events, revents; }` for one fd. */
+function pollfdFor(fd: number, events: number): Int32Array<ArrayBuffer> {
+  const pollfd = new Int32Array(2);
+  pollfd[0] = fd;
+  new Int16Array(pollfd.buffer)[2] = events;
+  return pollfd;
+}
+
 /**
  * Blocks in poll(2) until `fd` reports one of `events` or an error or hang-up
  * (which poll always reports), for at most `ms`; a signal ends it early.
  */
 function pollOne(fd: number, events: number, ms: number): void {
-  const pollfd = new Int32Array(2); // struct pollfd { int fd; short events, revents; }
-  pollfd[0] = fd;
-  new Int16Array(pollfd.buffer)[2] = events;
-  libc.poll(pollfd, 1, ms);
+  libc.poll(pollfdFor(fd, events), 1, ms);
 }
 
 /** Reads and removes the daemon marker (libc environ and process.env). */
@@ -894,9 +899,7 @@ export class DaemonContext {
       }
     } else {
       const buf = new Uint8Array(4096);
-      const pollfd = new Int32Array(2); // struct pollfd { int fd; short events, revents; }
-      pollfd[0] = readFd;
-      new Int16Array(pollfd.buffer)[2] = POLLIN;
+      const pollfd = pollfdFor(readFd, POLLIN);
       for (;;) {
         const n = Number(libc.read(readFd, buf, buf.length));
         if (n > 0) {
