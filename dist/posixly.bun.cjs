@@ -1,141 +1,5 @@
 // @bun @bytecode @bun-cjs
 (function(exports, require, module, __filename, __dirname) {"use strict";
-var __defProp = Object.defineProperty;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-function __accessProp(key) {
-  return this[key];
-}
-var __toCommonJS = (from) => {
-  var entry = (__moduleCache ??= new WeakMap).get(from), desc;
-  if (entry)
-    return entry;
-  entry = __defProp({}, "__esModule", { value: true });
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (var key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(entry, key))
-        __defProp(entry, key, {
-          get: __accessProp.bind(from, key),
-          enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable
-        });
-  }
-  __moduleCache.set(from, entry);
-  return entry;
-};
-var __moduleCache;
-var __returnValue = (v) => v;
-function __exportSetter(name, newValue) {
-  this[name] = __returnValue.bind(null, newValue);
-}
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, {
-      get: all[name],
-      enumerable: true,
-      configurable: true,
-      set: __exportSetter.bind(all, name)
-    });
-};
-
-// scripts/bundle_entry.ts
-var exports_bundle_entry = {};
-__export(exports_bundle_entry, {
-  BgThread: () => BgThread,
-  DaemonContext: () => DaemonContext,
-  DaemonError: () => DaemonError,
-  EX_CANTCREAT: () => EX_CANTCREAT,
-  EX_FAILURE: () => EX_FAILURE,
-  EX_OK: () => EX_OK,
-  EX_UNAVAILABLE: () => EX_UNAVAILABLE,
-  EX_USAGE: () => EX_USAGE,
-  FfiPermissionError: () => FfiPermissionError,
-  FfiSymbolError: () => FfiSymbolError,
-  HOT_AFTER: () => HOT_AFTER,
-  IS_MACOS: () => IS_MACOS,
-  IS_WINDOWS: () => IS_WINDOWS,
-  Local: () => Local,
-  LocalManager: () => LocalManager,
-  LocalProxy: () => LocalProxy,
-  LocalStack: () => LocalStack,
-  LockFailed: () => LockFailed,
-  LookupError: () => LookupError,
-  OSError: () => OSError,
-  Pidfile: () => Pidfile,
-  PidfileError: () => PidfileError,
-  SYMBOLS: () => SYMBOLS,
-  SYSTEM: () => SYSTEM,
-  SecurityError: () => SecurityError,
-  Signals: () => Signals,
-  UnsupportedRuntimeError: () => UnsupportedRuntimeError,
-  addressOf: () => addressOf,
-  backend: () => backend,
-  bindSymbol: () => bindSymbol,
-  check: () => check,
-  checkPrivileges: () => checkPrivileges,
-  checkReturnedErrno: () => checkReturnedErrno,
-  closeFd: () => closeFd,
-  closeOpenFds: () => closeOpenFds,
-  createPidlock: () => createPidlock,
-  cstr: () => cstr,
-  currentIds: () => currentIds,
-  defaultSocketTimeout: () => defaultSocketTimeout,
-  detached: () => detached,
-  errno: () => errno,
-  errnoName: () => errnoName,
-  errnoNameOf: () => errnoNameOf,
-  errnoNumber: () => errnoNumber,
-  errnoNumberOf: () => errnoNumberOf,
-  fdByPath: () => fdByPath,
-  getDefaultSocketTimeout: () => getDefaultSocketTimeout,
-  getFdmax: () => getFdmax,
-  getIdent: () => getIdent,
-  getSignal: () => getSignal,
-  getgroups: () => getgroups,
-  ignoreErrno: () => ignoreErrno,
-  ignoreSignals: () => ignoreSignals,
-  initgroups: () => initgroups,
-  isBun: () => isBun,
-  isDeno: () => isDeno,
-  isatty: () => isatty,
-  libc: () => libc,
-  lookupGroup: () => lookupGroup,
-  lookupUser: () => lookupUser,
-  maybeDropPrivileges: () => maybeDropPrivileges,
-  nativeMemory: () => nativeMemory,
-  openFds: () => openFds,
-  originalCommandLine: () => originalCommandLine,
-  originalCommandLineBytes: () => originalCommandLineBytes,
-  parseGid: () => parseGid,
-  parseStartTime: () => parseStartTime,
-  parseUid: () => parseUid,
-  platform: () => platform,
-  platformFor: () => platformFor,
-  pointerAddress: () => pointerAddress,
-  pointerFromAddress: () => pointerFromAddress,
-  posixSpawn: () => posixSpawn,
-  processIsZombie: () => processIsZombie,
-  processStartTime: () => processStartTime,
-  raiseErrno: () => raiseErrno,
-  readCString: () => readCString,
-  releaseLocal: () => releaseLocal,
-  resetSignals: () => resetSignals,
-  runtimeImplementation: () => runtimeImplementation,
-  sdNotify: () => sdNotify,
-  setErrno: () => setErrno,
-  setMpProcessTitle: () => setMpProcessTitle,
-  setPdeathsig: () => setPdeathsig,
-  setProcessTitle: () => setProcessTitle,
-  setgid: () => setgid,
-  setgroups: () => setgroups,
-  setuid: () => setuid,
-  signalName: () => signalName,
-  signals: () => signals,
-  spawnCanCloseFrom: () => spawnCanCloseFrom,
-  strerror: () => strerror
-});
-module.exports = __toCommonJS(exports_bundle_entry);
-
 // ffi/platform.ts
 var LINUX_ERRNO = {
   EPERM: 1,
@@ -1701,7 +1565,12 @@ var MAX_BUFFER = 1 << 26;
 var ERANGE = platform.errnoNumbers.ERANGE;
 var EINVAL = platform.errnoNumbers.EINVAL;
 var EPERM = platform.errnoNumbers.EPERM;
-var NOT_FOUND = new Set(["ENOENT", "ESRCH", "EBADF", "EPERM"].map((n) => platform.errnoNumbers[n]));
+var NOT_FOUND = new Set([
+  platform.errnoNumbers.ENOENT,
+  platform.errnoNumbers.ESRCH,
+  platform.errnoNumbers.EBADF,
+  EPERM
+]);
 var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 var decoder2 = new TextDecoder;
 var encoder3 = new TextEncoder;
@@ -4308,4 +4177,99 @@ class BgThread {
     }
   }
 }
+// scripts/bundle_entry_bun.generated.ts
+module.exports = {
+  BgThread,
+  DaemonContext,
+  DaemonError,
+  EX_CANTCREAT,
+  EX_FAILURE,
+  EX_OK,
+  EX_UNAVAILABLE,
+  EX_USAGE,
+  FfiPermissionError,
+  FfiSymbolError,
+  HOT_AFTER,
+  IS_MACOS,
+  IS_WINDOWS,
+  Local,
+  LocalManager,
+  LocalProxy,
+  LocalStack,
+  LockFailed,
+  LookupError,
+  OSError,
+  Pidfile,
+  PidfileError,
+  SYMBOLS,
+  SYSTEM,
+  SecurityError,
+  Signals,
+  UnsupportedRuntimeError,
+  addressOf,
+  backend,
+  bindSymbol,
+  check,
+  checkPrivileges,
+  checkReturnedErrno,
+  closeFd,
+  closeOpenFds,
+  createPidlock,
+  cstr,
+  currentIds,
+  defaultSocketTimeout,
+  detached,
+  errno,
+  errnoName,
+  errnoNameOf,
+  errnoNumber,
+  errnoNumberOf,
+  fdByPath,
+  getDefaultSocketTimeout,
+  getFdmax,
+  getIdent,
+  getSignal,
+  getgroups,
+  ignoreErrno,
+  ignoreSignals,
+  initgroups,
+  isBun,
+  isDeno,
+  isatty,
+  libc,
+  lookupGroup,
+  lookupUser,
+  maybeDropPrivileges,
+  nativeMemory,
+  openFds,
+  originalCommandLine,
+  originalCommandLineBytes,
+  parseGid,
+  parseStartTime,
+  parseUid,
+  platform,
+  platformFor,
+  pointerAddress,
+  pointerFromAddress,
+  posixSpawn,
+  processIsZombie,
+  processStartTime,
+  raiseErrno,
+  readCString,
+  releaseLocal,
+  resetSignals,
+  runtimeImplementation,
+  sdNotify,
+  setErrno,
+  setMpProcessTitle,
+  setPdeathsig,
+  setProcessTitle,
+  setgid,
+  setgroups,
+  setuid,
+  signalName,
+  signals,
+  spawnCanCloseFrom,
+  strerror
+};
 })

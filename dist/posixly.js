@@ -1564,7 +1564,12 @@ var MAX_BUFFER = 1 << 26;
 var ERANGE = platform.errnoNumbers.ERANGE;
 var EINVAL = platform.errnoNumbers.EINVAL;
 var EPERM = platform.errnoNumbers.EPERM;
-var NOT_FOUND = new Set(["ENOENT", "ESRCH", "EBADF", "EPERM"].map((n) => platform.errnoNumbers[n]));
+var NOT_FOUND = new Set([
+  platform.errnoNumbers.ENOENT,
+  platform.errnoNumbers.ESRCH,
+  platform.errnoNumbers.EBADF,
+  EPERM
+]);
 var LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 var decoder2 = new TextDecoder;
 var encoder3 = new TextEncoder;
