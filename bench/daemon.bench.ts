@@ -217,5 +217,10 @@ record("floor: bare posix_spawn + ready byte, no posixly", floorCall * 1e6, "ns"
 record("floor minus cold start", (floorCall - cold) * 1e6, "ns");
 record("floor importing posixly", importFloor * 1e6, "ns");
 record("floor importing posixly minus cold start", (importFloor - cold) * 1e6, "ns");
+console.log(
+  `BENCH_NOTE daemon: the rounds run back to back, as bench/daemon_celery.py's do. The rows "each after ${
+    IDLE_MS / 1000
+  } s idle" wait that long before each run, and the figure is taken against a cold start after the same wait: on this VM a run after a pause is ~1.3-1.4x slower, the empty program's too, so posixly's fixed work costs more there.`,
+);
 measure("new DaemonContext()", () => new DaemonContext({ umask: "027", pidfile: "/tmp/x.pid" }));
 await report("daemon");
