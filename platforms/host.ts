@@ -128,6 +128,31 @@ export function addSignalListener(signal: string, fn: () => void): void {
   else proc().on(signal, fn);
 }
 
+let runtimeSignalsSettled = false;
+
+/**
+ * Makes the runtime install now the C signal handlers it would otherwise
+ * install later, so that a disposition set after this (SIG_IGN, SIG_DFL)
+ * stays. Deno 2.9.2 and later install their handlers for SIGHUP, SIGINT and
+ * SIGTERM on the first signal listener, which its SIGUSR1 inspector
+ * activation registers 500 ms after start (SIGUSR1's with it), over whatever
+ * the process had set, and with no listener they end the process: a SIGHUP
+ * ignored in a program's first half second killed it later (measured with
+ * Deno 2.9.6). Adding and removing a listener makes Deno do it at once, and
+ * only once. Bun installs nothing on its own: nothing to do there.
+ */
+export function settleRuntimeSignalHandlers(): void {
+  if (runtimeSignalsSettled || !D) return;
+  runtimeSignalsSettled = true;
+  const noop = (): void => {};
+  try {
+    D.addSignalListener("SIGUSR1", noop);
+    D.removeSignalListener("SIGUSR1", noop);
+  } catch {
+    // a Deno without signal listeners: it installs no handlers either
+  }
+}
+
 /** Removes a listener added with {@linkcode addSignalListener}. */
 export function removeSignalListener(signal: string, fn: () => void): void {
   if (D) D.removeSignalListener(signal, fn);

@@ -13,7 +13,7 @@
  * @module
  */
 import { check, libc, platform } from "../ffi/mod.ts";
-import { addSignalListener, removeSignalListener } from "./host.ts";
+import { addSignalListener, removeSignalListener, settleRuntimeSignalHandlers } from "./host.ts";
 
 /** A JS signal handler; it gets the signal's number. */
 export type SignalHandler = (signum: number) => void;
@@ -97,6 +97,8 @@ function currentAction(signum: number): Uint8Array {
 
 /** Sets SIG_IGN or SIG_DFL and keeps the runtime's handler it replaces. */
 function setCDisposition(signum: number, handler: number): void {
+  // Deno would put its own handler over this later (see settleRuntimeSignalHandlers).
+  settleRuntimeSignalHandlers();
   const action = sigactionBuffer();
   const view = new DataView(action.buffer);
   view.setBigUint64(platform.layouts.sigaction.handler, BigInt(handler), true);

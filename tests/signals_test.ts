@@ -207,6 +207,17 @@ describe("signal dispositions (child processes)", () => {
     assert.deepEqual(await exited(d.child), { code: 0, signal: null });
   });
 
+  test("signals ignored at start stay ignored after the runtime's own start-up", () => {
+    // Deno 2.9.2+ put their handlers over SIG_IGN 500 ms after start: the child died of SIGHUP.
+    const r = runScript(fixture("signals_ignore_early.ts"));
+    assert.equal(r.signal, null, `killed by ${r.signal}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      survived: ["HUP", "INT", "TERM", "USR1"],
+      dispositions: ["ignore", "ignore", "ignore", "ignore"],
+    });
+  });
+
   test("SIGKILL is refused in the child too and the child keeps running", async () => {
     const d = await startDriver();
     assert.match(await d.send("ignore KILL"), /^error RangeError: SIGKILL cannot be caught/);
