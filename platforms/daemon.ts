@@ -82,7 +82,11 @@ export interface DetachedOptions {
    * `"manual"`: only when the program calls `notifyReady()`.
    */
   ready?: "auto" | "manual";
-  /** How long the launcher waits for the daemon to be ready; default 30000. */
+  /**
+   * How long the launcher waits for the daemon to be ready; default 30000.
+   * Then it sends the daemon SIGTERM, SIGKILL if it still runs 2 s later, and
+   * exits 1.
+   */
   timeoutMs?: number;
   /** Fds (3 and up) passed to the daemon under the same numbers; all others are closed. */
   keepFds?: readonly number[];
@@ -135,6 +139,8 @@ const SEEK_END = 2;
 const POLLIN = 1; // the same on Linux and macOS
 /** How long the daemon waits for its launcher's exit after "ready" (ready: "auto"). */
 const LAUNCHER_EXIT_WAIT_MS = 250;
+/** How long a daemon that was not ready in time has after SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 2000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -255,6 +261,21 @@ function sleep(ms: number): Promise<void> {
 
 function isAlive(pid: number): boolean {
   return libc.kill(pid, 0) === 0 || errno() === platform.errnoNumbers.EPERM;
+}
+
+/**
+ * Reaps `pid`, a child of this process, once it ends: its wait status, or
+ * null when it still runs after `ms` (or is no longer this process's child).
+ */
+async function reap(pid: number, ms: number): Promise<number | null> {
+  const status = new Int32Array(1);
+  const until = performance.now() + ms;
+  for (;;) {
+    const r = libc.waitpid(pid, status, platform.constants.WNOHANG);
+    if (r === pid) return status[0];
+    if (r === -1 || performance.now() >= until) return null;
+    await sleep(2);
+  }
 }
 
 /** Writes all of `bytes` to `fd` (a pipe). */
@@ -863,12 +884,20 @@ export class DaemonContext {
         }
       }
     };
-    const timedOut = (): never => {
-      libc.kill(pid, platform.signalNumbers.TERM);
+    /** Stops the daemon (SIGTERM; SIGKILL if it still runs after STOP_GRACE_MS) and fails. */
+    const timedOut = async (): Promise<never> => {
+      const { TERM, KILL } = platform.signalNumbers;
+      libc.kill(pid, TERM);
+      let stopped = "sent it SIGTERM";
+      if (await reap(pid, STOP_GRACE_MS) === null && isAlive(pid)) {
+        libc.kill(pid, KILL);
+        await reap(pid, 1000);
+        stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
+      }
       return exitWith(
         new DaemonError(
           `ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` +
-            `sent it SIGTERM.${this.#outputHint(logStart)}`,
+            `${stopped}.${this.#outputHint(logStart)}`,
         ),
       );
     };
@@ -879,7 +908,7 @@ export class DaemonContext {
     if (reader) {
       for (;;) {
         const left = this.timeoutMs - (performance.now() - started);
-        if (left <= 0) timedOut();
+        if (left <= 0) await timedOut();
         let timer: number | undefined;
         let chunk: Uint8Array | null | undefined;
         try {
@@ -914,7 +943,7 @@ export class DaemonContext {
           );
         }
         const elapsed = performance.now() - started;
-        if (elapsed > this.timeoutMs) timedOut();
+        if (elapsed > this.timeoutMs) await timedOut();
         if (pollAsync) {
           // At most a second at a time, so the timeout above is checked.
           await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
@@ -923,14 +952,8 @@ export class DaemonContext {
     }
     libc.close(readFd);
     // The daemon closed the pipe without "ready": collect how it ended.
-    const status = new Int32Array(1);
-    let ended: { text: string; code: number } | null = null;
-    for (let i = 0; i < 100 && ended === null; i++) {
-      const r = libc.waitpid(pid, status, platform.constants.WNOHANG);
-      if (r === pid) ended = describeStatus(status[0]);
-      else if (r === -1 || !isAlive(pid)) break;
-      else await sleep(2);
-    }
+    const status = await reap(pid, 200);
+    const ended = status === null ? null : describeStatus(status);
     const what = ended
       ? `${ended.text} before it was ready`
       : isAlive(pid)

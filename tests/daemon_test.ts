@@ -397,6 +397,29 @@ describe("detached()", () => {
     }
   });
 
+  test("a daemon not ready in time that ignores SIGTERM gets SIGKILL", () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, {
+        detached: { ready: "manual", timeoutMs: 1500, logfile: join(dir, "log") },
+        neverReady: true,
+        ignoreTerm: true,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      const daemonPid = loggedPids(dir)[1];
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `the daemon \\(pid ${daemonPid}\\) was not ready within 1500 ms; sent it SIGTERM, ` +
+            "and SIGKILL when it still ran 2000 ms later",
+        ),
+      );
+      assert.equal(procStat(daemonPid), null, "gone and reaped by the launcher, not a zombie");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
   test("a malformed daemon marker in the environment is an error, not a daemon", () => {
     const dir = tempDir();
     try {
