@@ -55,6 +55,55 @@ describe("LocalProxy", () => {
     assert.throws(() => notFn(), { name: "TypeError", message: /not a function/ });
   });
 
+  test("methods keep their static members, identity and an explicit this", () => {
+    class Widget {
+      static made = 0;
+      static make(): Widget {
+        Widget.made++;
+        return new Widget();
+      }
+      name = "w";
+      hello(): string {
+        return `hello from ${this.name}`;
+      }
+    }
+    const box = { Widget, widget: new Widget() };
+    const proxy = new LocalProxy(() => box);
+    assert.ok(proxy.Widget.make() instanceof Widget, "a static method read through the proxy");
+    assert.equal(proxy.Widget.made, 1);
+    assert.ok(new proxy.Widget() instanceof Widget);
+    assert.ok(box.widget instanceof proxy.Widget);
+    const widget = new LocalProxy(() => box.widget);
+    assert.equal(widget.hello, widget.hello, "the same method reads as the same function");
+    assert.equal(widget.hello(), "hello from w");
+    assert.equal(widget.hello.call({ name: "other" }), "hello from other");
+    const other = new LocalProxy(() => ({ name: "proxied" }));
+    assert.equal(widget.hello.call(other), "hello from w", "a LocalProxy as this is the object");
+    box.widget = Object.assign(new Widget(), { name: "next" });
+    assert.equal(widget.hello(), "hello from next", "a new object: its own method");
+  });
+
+  test("class X extends a proxy of a class: new X() gets X's prototype", () => {
+    class Base {
+      base = true;
+      who(): string {
+        return "base";
+      }
+    }
+    const BaseProxy = new LocalProxy(() => Base);
+    class Sub extends BaseProxy {
+      override who(): string {
+        return "sub";
+      }
+    }
+    const sub = new Sub();
+    assert.ok(sub instanceof Sub);
+    assert.ok(sub instanceof Base);
+    assert.equal(sub.who(), "sub");
+    assert.equal(sub.base, true);
+    assert.equal(Object.getPrototypeOf(new BaseProxy()), Base.prototype);
+  });
+
   test("forwards iteration and built-ins with internal slots", () => {
     let map = new Map([["x", 1]]);
     const proxy = new LocalProxy(() => map);

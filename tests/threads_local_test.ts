@@ -132,6 +132,25 @@ describe("Local and defineProperty", () => {
   });
 });
 
+describe("Local when printed", () => {
+  test("shows the current context's values, in every inspector the runtime has", async () => {
+    const { inspect } = await import("node:util");
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    // node:util's (both runtimes), and what console.log uses: Deno.inspect or Bun.inspect.
+    const inspectors: ((v: unknown) => string)[] = [inspect];
+    if (typeof g.Deno?.inspect === "function") inspectors.push(g.Deno.inspect);
+    if (typeof g.Bun?.inspect === "function") inspectors.push(g.Bun.inspect);
+    assert.equal(inspectors.length, 2);
+    const local = new Local<{ user?: string }>();
+    local.user = "alice";
+    for (const show of inspectors) assert.match(show(local), /^Local \{ user: ["']alice["'] \}$/);
+    await manager.run(() => {
+      for (const show of inspectors) assert.equal(show(local), "Local {}");
+    });
+  });
+});
+
 describe("1000 concurrent contexts", () => {
   test("never see each other's values", async () => {
     const local = new Local<{ id?: number }>();

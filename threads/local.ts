@@ -150,6 +150,31 @@ export const Local: LocalConstructor = function Local(this: unknown): object {
   return proxy;
 } as unknown as LocalConstructor;
 
+type Inspect = (value: unknown, options?: unknown) => string;
+
+/**
+ * What `console.log(local)` prints: the current context's values. Both
+ * runtimes print a Proxy from its target without its traps (which would show
+ * `Local {}`) and find these on the target's prototype; `this` is the proxy
+ * or the target, depending on the runtime.
+ */
+function describeValues(self: object, inspect: Inspect, options: unknown): string {
+  const values = valuesFor(slotKeys.get(self) ?? self);
+  return `Local ${inspect({ ...values }, options)}`;
+}
+Object.defineProperties(Local.prototype, {
+  [Symbol.for("Deno.customInspect")]: {
+    value(this: object, inspect: Inspect, options: unknown): string {
+      return describeValues(this, inspect, options);
+    },
+  },
+  [Symbol.for("nodejs.util.inspect.custom")]: {
+    value(this: object, _depth: number, options: unknown, inspect: Inspect): string {
+      return describeValues(this, inspect, options);
+    },
+  },
+});
+
 /**
  * Drops the current context's values of a {@linkcode Local} or
  * {@linkcode LocalStack} (Celery's `release_local`). Other contexts keep

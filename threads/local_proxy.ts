@@ -6,10 +6,50 @@
  */
 
 const FACTORY: unique symbol = Symbol("LocalProxy.factory");
+const SELF: unique symbol = Symbol("LocalProxy.self");
 
 interface Target {
   (...args: unknown[]): unknown;
   [FACTORY]: () => unknown;
+  [SELF]: object;
+}
+
+// deno-lint-ignore ban-types
+type AnyFunction = Function;
+
+/** Every LocalProxy: a method read through one and called on one runs on the object. */
+const proxies = new WeakSet<object>();
+
+/** Per object, its functions as read through a LocalProxy: the same wrapper each time. */
+const wrappers = new WeakMap<object, WeakMap<AnyFunction, AnyFunction>>();
+
+/**
+ * `fn` (a function-valued property of `obj`) as a LocalProxy hands it out:
+ * called with no `this`, or with a LocalProxy as `this`, it runs on `obj` (so
+ * built-ins with internal slots, Map or Date, work through the proxy, and a
+ * method taken off the proxy stays usable, like Python's bound methods); an
+ * explicit other `this` (`call`, `apply`) is kept. Everything else (static
+ * members, `new`, `instanceof`, `prototype`) reaches `fn` itself, which a
+ * bound function would hide.
+ */
+function wrapped(obj: object, fn: AnyFunction): AnyFunction {
+  let byFunction = wrappers.get(obj);
+  if (byFunction === undefined) {
+    byFunction = new WeakMap();
+    wrappers.set(obj, byFunction);
+  }
+  let wrapper = byFunction.get(fn);
+  if (wrapper === undefined) {
+    wrapper = new Proxy(fn, {
+      apply(f, thisArg, args) {
+        // (WeakSet's has() answers false for a primitive.)
+        const onObject = thisArg === undefined || proxies.has(thisArg as object);
+        return Reflect.apply(f, onObject ? obj : thisArg, args);
+      },
+    });
+    byFunction.set(fn, wrapper);
+  }
+  return wrapper;
 }
 
 function resolve(target: Target, action: string, prop?: PropertyKey): object {
@@ -27,9 +67,7 @@ const handler: ProxyHandler<Target> = {
     const value = (obj as Record<PropertyKey, unknown>)[prop];
     // typeof the proxy is "function", which JSON.stringify would skip.
     if (prop === "toJSON" && value === undefined) return () => obj;
-    // Methods are bound to the current object (like Python's bound methods), so
-    // built-ins with internal slots (Map, Date, ...) work through the proxy.
-    return typeof value === "function" && prop !== "constructor" ? value.bind(obj) : value;
+    return typeof value === "function" && prop !== "constructor" ? wrapped(obj, value) : value;
   },
   set(target, prop, value) {
     return Reflect.set(resolve(target, "set", prop), prop, value);
@@ -70,21 +108,27 @@ const handler: ProxyHandler<Target> = {
     }
     return Reflect.apply(fn, thisArg, args);
   },
-  construct(target, args) {
+  construct(target, args, newTarget) {
     const fn = resolve(target, "construct");
     if (typeof fn !== "function") {
       throw new TypeError(`LocalProxy cannot construct its object: it is a ${typeof fn}`);
     }
-    return Reflect.construct(fn, args);
+    // `new proxy()` builds what `new fn()` would; a subclass (`class B extends proxy`)
+    // passes itself, so that the object gets its prototype.
+    return Reflect.construct(fn, args, newTarget === target[SELF] ? fn : newTarget);
   },
 };
 
 /**
  * A proxy to the object `factory()` returns: property get, set, `in`,
  * `delete`, `Object.keys`, `instanceof`, calls, `new` and iteration are all
- * forwarded to a fresh `factory()` result on every use. Methods read through
- * it are bound to that object; `JSON.stringify` serializes that object. `typeof` a LocalProxy is always `"function"`
- * (so that calls can be forwarded).
+ * forwarded to a fresh `factory()` result on every use, and `class X extends
+ * proxy` extends what it returns. A method read through it runs on that
+ * object when called on the proxy or on its own (`const f = proxy.f; f()`),
+ * and keeps an explicit `this` given by `call` or `apply`; the same method
+ * of the same object reads as the same function each time, and its static
+ * members are there. `JSON.stringify` serializes that object. `typeof` a
+ * LocalProxy is always `"function"` (so that calls can be forwarded).
  *
  * The type of a `LocalProxy<T>` is `T` itself.
  *
@@ -159,5 +203,8 @@ export const LocalProxy: LocalProxyConstructor = function LocalProxy(
   // own properties, so every trap can report the proxied object's view.
   const target = function () {}.bind(null) as unknown as Target;
   target[FACTORY] = factory;
-  return new Proxy(target, handler);
+  const proxy = new Proxy(target, handler);
+  target[SELF] = proxy;
+  proxies.add(proxy);
+  return proxy;
 } as unknown as LocalProxyConstructor;
