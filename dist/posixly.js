@@ -1265,6 +1265,17 @@ var addSignalListener = (function addSignalListener(signal, fn) {
   else
     proc().on(signal, fn);
 });
+var runtimeSignalsSettled = false;
+var settleRuntimeSignalHandlers = (function settleRuntimeSignalHandlers() {
+  if (runtimeSignalsSettled || !D)
+    return;
+  runtimeSignalsSettled = true;
+  const noop = () => {};
+  try {
+    D.addSignalListener("SIGUSR1", noop);
+    D.removeSignalListener("SIGUSR1", noop);
+  } catch {}
+});
 var removeSignalListener = (function removeSignalListener(signal, fn) {
   if (D)
     D.removeSignalListener(signal, fn);
@@ -1956,6 +1967,7 @@ var currentAction = (function currentAction(signum) {
   return old;
 });
 var setCDisposition = (function setCDisposition(signum, handler) {
+  settleRuntimeSignalHandlers();
   const action = sigactionBuffer();
   const view = new DataView(action.buffer);
   view.setBigUint64(platform.layouts.sigaction.handler, BigInt(handler), true);
@@ -3139,6 +3151,7 @@ var SEEK_SET = 0;
 var SEEK_END = 2;
 var POLLIN = 1;
 var LAUNCHER_EXIT_WAIT_MS = 250;
+var STOP_GRACE_MS = 2000;
 var encoder7 = new TextEncoder;
 var decoder3 = new TextDecoder;
 var role;
@@ -3239,6 +3252,18 @@ var sleep = (function sleep(ms) {
 });
 var isAlive = (function isAlive(pid) {
   return libc.kill(pid, 0) === 0 || errno() === platform.errnoNumbers.EPERM;
+});
+var reap = (async function reap(pid, ms) {
+  const status = new Int32Array(1);
+  const until = performance.now() + ms;
+  for (;; ) {
+    const r = libc.waitpid(pid, status, platform.constants.WNOHANG);
+    if (r === pid)
+      return status[0];
+    if (r === -1 || performance.now() >= until)
+      return null;
+    await sleep(2);
+  }
 });
 var writeAll = (function writeAll(fd, bytes) {
   let off = 0;
@@ -3622,9 +3647,16 @@ class DaemonContext {
         }
       }
     };
-    const timedOut = () => {
-      libc.kill(pid, platform.signalNumbers.TERM);
-      return exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` + `sent it SIGTERM.${this.#outputHint(logStart)}`));
+    const timedOut = async () => {
+      const { TERM, KILL } = platform.signalNumbers;
+      libc.kill(pid, TERM);
+      let stopped = "sent it SIGTERM";
+      if (await reap(pid, STOP_GRACE_MS) === null && isAlive(pid)) {
+        libc.kill(pid, KILL);
+        await reap(pid, 1000);
+        stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
+      }
+      return exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` + `${stopped}.${this.#outputHint(logStart)}`));
     };
     const pollAsync = libc.poll_async;
     const reader = pollAsync ? null : pipeReader(readFd);
@@ -3632,7 +3664,7 @@ class DaemonContext {
       for (;; ) {
         const left = this.timeoutMs - (performance.now() - started);
         if (left <= 0)
-          timedOut();
+          await timedOut();
         let timer;
         let chunk;
         try {
@@ -3669,7 +3701,7 @@ class DaemonContext {
         }
         const elapsed = performance.now() - started;
         if (elapsed > this.timeoutMs)
-          timedOut();
+          await timedOut();
         if (pollAsync) {
           await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
         } else
@@ -3677,17 +3709,8 @@ class DaemonContext {
       }
     }
     libc.close(readFd);
-    const status = new Int32Array(1);
-    let ended = null;
-    for (let i = 0;i < 100 && ended === null; i++) {
-      const r = libc.waitpid(pid, status, platform.constants.WNOHANG);
-      if (r === pid)
-        ended = describeStatus(status[0]);
-      else if (r === -1 || !isAlive(pid))
-        break;
-      else
-        await sleep(2);
-    }
+    const status = await reap(pid, 200);
+    const ended = status === null ? null : describeStatus(status);
     const what = ended ? `${ended.text} before it was ready` : isAlive(pid) ? "closed the pipe to the launcher without becoming ready" : "ended before it was ready";
     exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint(logStart)}`, ended?.code));
   }
@@ -3859,6 +3882,22 @@ var Local = function Local() {
   slotKeys.set(proxy, target);
   return proxy;
 };
+var describeValues = (function describeValues(self, inspect, options) {
+  const values = valuesFor(slotKeys.get(self) ?? self);
+  return `Local ${inspect({ ...values }, options)}`;
+});
+Object.defineProperties(Local.prototype, {
+  [Symbol.for("Deno.customInspect")]: {
+    value(inspect, options) {
+      return describeValues(this, inspect, options);
+    }
+  },
+  [Symbol.for("nodejs.util.inspect.custom")]: {
+    value(_depth, options, inspect) {
+      return describeValues(this, inspect, options);
+    }
+  }
+});
 var releaseLocal = (function releaseLocal(local) {
   const key = typeof local === "object" && local !== null ? slotKeys.get(local) : undefined;
   if (key === undefined) {
@@ -3875,6 +3914,27 @@ var describe = (function describe(value) {
 });
 // threads/local_proxy.ts
 var FACTORY = Symbol("LocalProxy.factory");
+var SELF = Symbol("LocalProxy.self");
+var proxies = new WeakSet;
+var wrappers = new WeakMap;
+var wrapped = (function wrapped(obj, fn) {
+  let byFunction = wrappers.get(obj);
+  if (byFunction === undefined) {
+    byFunction = new WeakMap;
+    wrappers.set(obj, byFunction);
+  }
+  let wrapper = byFunction.get(fn);
+  if (wrapper === undefined) {
+    wrapper = new Proxy(fn, {
+      apply(f, thisArg, args) {
+        const onObject = thisArg === undefined || proxies.has(thisArg);
+        return Reflect.apply(f, onObject ? obj : thisArg, args);
+      }
+    });
+    byFunction.set(fn, wrapper);
+  }
+  return wrapper;
+});
 var resolve = (function resolve(target, action, prop) {
   const value = target[FACTORY]();
   if (value === null || value === undefined) {
@@ -3889,7 +3949,7 @@ var handler2 = {
     const value = obj[prop];
     if (prop === "toJSON" && value === undefined)
       return () => obj;
-    return typeof value === "function" && prop !== "constructor" ? value.bind(obj) : value;
+    return typeof value === "function" && prop !== "constructor" ? wrapped(obj, value) : value;
   },
   set(target, prop, value) {
     return Reflect.set(resolve(target, "set", prop), prop, value);
@@ -3925,12 +3985,12 @@ var handler2 = {
     }
     return Reflect.apply(fn, thisArg, args);
   },
-  construct(target, args) {
+  construct(target, args, newTarget) {
     const fn = resolve(target, "construct");
     if (typeof fn !== "function") {
       throw new TypeError(`LocalProxy cannot construct its object: it is a ${typeof fn}`);
     }
-    return Reflect.construct(fn, args);
+    return Reflect.construct(fn, args, newTarget === target[SELF] ? fn : newTarget);
   }
 };
 var LocalProxy = function LocalProxy(factory) {
@@ -3942,7 +4002,10 @@ var LocalProxy = function LocalProxy(factory) {
   }
   const target = function() {}.bind(null);
   target[FACTORY] = factory;
-  return new Proxy(target, handler2);
+  const proxy = new Proxy(target, handler2);
+  target[SELF] = proxy;
+  proxies.add(proxy);
+  return proxy;
 };
 
 // threads/local_stack.ts

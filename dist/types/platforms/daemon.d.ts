@@ -27,7 +27,11 @@ export interface DetachedOptions {
      * `"manual"`: only when the program calls `notifyReady()`.
      */
     ready?: "auto" | "manual";
-    /** How long the launcher waits for the daemon to be ready; default 30000. */
+    /**
+     * How long the launcher waits for the daemon to be ready; default 30000.
+     * Then it sends the daemon SIGTERM, SIGKILL if it still runs 2 s later, and
+     * exits 1.
+     */
     timeoutMs?: number;
     /** Fds (3 and up) passed to the daemon under the same numbers; all others are closed. */
     keepFds?: readonly number[];

@@ -45,6 +45,18 @@ export declare function exit(code: number): never;
 export declare function writeStderr(text: string): void;
 /** Adds a runtime-level listener for a signal such as "SIGTERM". */
 export declare function addSignalListener(signal: string, fn: () => void): void;
+/**
+ * Makes the runtime install now the C signal handlers it would otherwise
+ * install later, so that a disposition set after this (SIG_IGN, SIG_DFL)
+ * stays. Deno 2.9.2 and later install their handlers for SIGHUP, SIGINT and
+ * SIGTERM on the first signal listener, which its SIGUSR1 inspector
+ * activation registers 500 ms after start (SIGUSR1's with it), over whatever
+ * the process had set, and with no listener they end the process: a SIGHUP
+ * ignored in a program's first half second killed it later (measured with
+ * Deno 2.9.6). Adding and removing a listener makes Deno do it at once, and
+ * only once. Bun installs nothing on its own: nothing to do there.
+ */
+export declare function settleRuntimeSignalHandlers(): void;
 /** Removes a listener added with {@linkcode addSignalListener}. */
 export declare function removeSignalListener(signal: string, fn: () => void): void;
 /**

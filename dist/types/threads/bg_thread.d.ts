@@ -26,6 +26,11 @@ export interface BgThreadOptions {
  * with `'NAME' crashed: ERROR`, then the process exits with status 1 unless
  * the service was built with `{ exitOnCrash: false }`.
  *
+ * Unlike Celery's thread (a daemon thread, which Python does not wait for at
+ * exit), a running service keeps the process alive while its `body()` waits
+ * on a timer or I/O, as any pending timer does: `stop()` it, or end the
+ * process with `Deno.exit()` / `process.exit()`.
+ *
  * @example Usage
  * ```ts
  * import { BgThread } from "@posixly/posixly/threads";

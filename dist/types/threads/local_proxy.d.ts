@@ -7,9 +7,13 @@
 /**
  * A proxy to the object `factory()` returns: property get, set, `in`,
  * `delete`, `Object.keys`, `instanceof`, calls, `new` and iteration are all
- * forwarded to a fresh `factory()` result on every use. Methods read through
- * it are bound to that object; `JSON.stringify` serializes that object. `typeof` a LocalProxy is always `"function"`
- * (so that calls can be forwarded).
+ * forwarded to a fresh `factory()` result on every use, and `class X extends
+ * proxy` extends what it returns. A method read through it runs on that
+ * object when called on the proxy or on its own (`const f = proxy.f; f()`),
+ * and keeps an explicit `this` given by `call` or `apply`; the same method
+ * of the same object reads as the same function each time, and its static
+ * members are there. `JSON.stringify` serializes that object. `typeof` a
+ * LocalProxy is always `"function"` (so that calls can be forwarded).
  *
  * The type of a `LocalProxy<T>` is `T` itself.
  *
