@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { DaemonContext } from "../mod.ts";
+import { DaemonContext, processIsZombie } from "../mod.ts";
 import { measure, record, report } from "./_harness.ts";
 
 // Medians of 31 rounds: on this 2-core VM a wake-up after a pipe write or an
@@ -110,14 +110,12 @@ async function stopDaemon(pidfile: string): Promise<void> {
  * waiting for that would leave the machine idle before every round (see IDLE_MS).
  */
 function isAlive(pid: number): boolean {
-  let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    process.kill(pid, 0);
   } catch {
     return false;
   }
-  const state = stat[stat.lastIndexOf(")") + 2];
-  return state !== "Z" && state !== "X";
+  return !processIsZombie(pid);
 }
 
 /**
