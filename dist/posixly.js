@@ -678,6 +678,7 @@ var SYMBOLS = {
   fstat: { parameters: ["i32", "buffer"], result: "i32", optional: true },
   stat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
   lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
+  getrandom: { parameters: ["buffer", "usize", "u32"], result: "isize", optional: true },
   getcwd: { parameters: ["buffer", "usize"], result: "pointer" }
 };
 // ffi/runtime.ts
@@ -3241,11 +3242,23 @@ var parseMarker = (function parseMarker(value) {
   return Number.isSafeInteger(fd) ? { fd, token } : null;
 });
 var randomToken = (function randomToken() {
-  const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_LENGTH / 2));
+  const bytes = new Uint8Array(TOKEN_LENGTH / 2);
+  const getrandom = libc.getrandom;
+  if (!getrandom || Number(getrandom(bytes, bytes.length, 0)) !== bytes.length) {
+    crypto.getRandomValues(bytes);
+  }
   let token = "";
   for (let i = 0;i < bytes.length; i++)
     token += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
   return token;
+});
+var sameBytes = (function sameBytes(a, b) {
+  if (a.length !== b.length)
+    return false;
+  for (let i = 0;i < a.length; i++)
+    if (a[i] !== b[i])
+      return false;
+  return true;
 });
 var sleep = (function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
@@ -3624,7 +3637,11 @@ class DaemonContext {
     const { EAGAIN, EINTR } = platform.errnoNumbers;
     const started = performance.now();
     let text = "";
+    const readyLine = encoder7.encode(`R${token}
+`);
     const consume = (bytes) => {
+      if (text === "" && sameBytes(bytes, readyLine))
+        exit(0);
       text += decoder3.decode(bytes, { stream: true });
       let nl;
       while ((nl = text.indexOf(`

@@ -269,6 +269,8 @@ export const SYMBOLS = {
   stat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
   /** int lstat(const char *path, struct stat *st);  (glibc >= 2.33 exports it) */
   lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
+  /** ssize_t getrandom(void *buf, size_t buflen, unsigned int flags);  (glibc >= 2.25; not macOS) */
+  getrandom: { parameters: ["buffer", "usize", "u32"], result: "isize", optional: true },
   /** char *getcwd(char *buf, size_t size);  (no read permission needed, unlike Deno.cwd) */
   getcwd: { parameters: ["buffer", "usize"], result: "pointer" },
 } as const satisfies Record<string, SymbolSpec>;

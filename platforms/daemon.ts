@@ -248,11 +248,26 @@ function parseMarker(value: string): { fd: number; token: string } | null {
   return Number.isSafeInteger(fd) ? { fd, token } : null;
 }
 
+/**
+ * The launcher's secret for the handshake. From getrandom(2) where the C
+ * library has it: Web Crypto's first call costs Deno ~0.25 ms (Bun ~0.1 ms)
+ * on the way to the spawn, the C call ~0.03 ms.
+ */
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_LENGTH / 2));
+  const bytes = new Uint8Array(TOKEN_LENGTH / 2);
+  const getrandom = libc.getrandom;
+  if (!getrandom || Number(getrandom(bytes, bytes.length, 0)) !== bytes.length) {
+    crypto.getRandomValues(bytes);
+  }
   let token = "";
   for (let i = 0; i < bytes.length; i++) token += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
   return token;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -860,8 +875,12 @@ export class DaemonContext {
     const { EAGAIN, EINTR } = platform.errnoNumbers;
     const started = performance.now();
     let text = "";
+    // The usual whole answer, compared as bytes: a first TextDecoder costs
+    // Deno ~0.3 ms (Bun ~0.1 ms) between "ready" and the exit.
+    const readyLine = encoder.encode(`R${token}\n`);
     /** Takes what the daemon wrote; exits on its "ready" or error line. */
     const consume = (bytes: Uint8Array): void => {
+      if (text === "" && sameBytes(bytes, readyLine)) exit(0);
       text += decoder.decode(bytes, { stream: true });
       let nl: number;
       while ((nl = text.indexOf("\n")) !== -1) {

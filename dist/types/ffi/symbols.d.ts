@@ -487,6 +487,12 @@ export declare const SYMBOLS: {
         readonly result: "i32";
         readonly optional: true;
     };
+    /** ssize_t getrandom(void *buf, size_t buflen, unsigned int flags);  (glibc >= 2.25; not macOS) */
+    readonly getrandom: {
+        readonly parameters: readonly ["buffer", "usize", "u32"];
+        readonly result: "isize";
+        readonly optional: true;
+    };
     /** char *getcwd(char *buf, size_t size);  (no read permission needed, unlike Deno.cwd) */
     readonly getcwd: {
         readonly parameters: readonly ["buffer", "usize"];
