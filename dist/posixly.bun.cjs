@@ -3640,9 +3640,11 @@ class DaemonContext {
     let text = "";
     const readyLine = encoder7.encode(`R${token}
 `);
+    let first = true;
     const consume = (bytes) => {
-      if (text === "" && sameBytes(bytes, readyLine))
+      if (first && sameBytes(bytes, readyLine))
         exit(0);
+      first = false;
       text += decoder3.decode(bytes, { stream: true });
       let nl;
       while ((nl = text.indexOf(`

@@ -877,10 +877,14 @@ export class DaemonContext {
     let text = "";
     // The usual whole answer, compared as bytes: a first TextDecoder costs
     // Deno ~0.3 ms (Bun ~0.1 ms) between "ready" and the exit.
+    // Only as the first read: after any other bytes (an unfinished UTF-8
+    // sequence leaves `text` empty) the same bytes would not start a line.
     const readyLine = encoder.encode(`R${token}\n`);
+    let first = true;
     /** Takes what the daemon wrote; exits on its "ready" or error line. */
     const consume = (bytes: Uint8Array): void => {
-      if (text === "" && sameBytes(bytes, readyLine)) exit(0);
+      if (first && sameBytes(bytes, readyLine)) exit(0);
+      first = false;
       text += decoder.decode(bytes, { stream: true });
       let nl: number;
       while ((nl = text.indexOf("\n")) !== -1) {
