@@ -803,7 +803,23 @@ function bunBackend(ffi) {
     }
   };
 }
-var bunFfi = () => g.process.getBuiltinModule("bun:ffi");
+function bunFfi() {
+  const native = g.Bun?.FFI;
+  if (native && typeof native.dlopen === "function" && typeof native.ptr === "function" && typeof native.toArrayBuffer === "function" && typeof native.CString === "function") {
+    return {
+      dlopen(library, defs) {
+        const lib = native.dlopen(library, defs);
+        if (lib instanceof Error)
+          throw lib;
+        return lib;
+      },
+      ptr: (view) => native.ptr(view),
+      toArrayBuffer: native.toArrayBuffer,
+      CString: native.CString
+    };
+  }
+  return g.process.getBuiltinModule("bun:ffi");
+}
 var current;
 
 class UnsupportedRuntimeError extends Error {

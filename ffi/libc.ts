@@ -9,7 +9,7 @@
  * about 1 us a call, cheap to set up) and is bound for real once it has been
  * called {@linkcode HOT_AFTER} times. Bun binds cheaply: it binds at once.
  *
- * Only runtime.ts touches `Deno.dlopen`, `Deno.UnsafePointer*` or `bun:ffi`.
+ * Only runtime.ts touches `Deno.dlopen`, `Deno.UnsafePointer*`, `bun:ffi` or `Bun.FFI`.
  *
  * @module
  */

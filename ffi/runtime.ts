@@ -1,6 +1,6 @@
 /**
- * The two FFI backends, Deno (`Deno.dlopen`) and Bun (`bun:ffi`), behind one
- * small interface. `bun:ffi` is imported only when running under Bun, so Deno
+ * The two FFI backends, Deno (`Deno.dlopen`) and Bun (`Bun.FFI`, or `bun:ffi`),
+ * behind one small interface. `bun:ffi` is imported only when running under Bun, so Deno
  * never resolves it.
  *
  * @module
@@ -184,11 +184,40 @@ function bunBackend(ffi: Any): Backend {
   };
 }
 
-// Bun's bun:ffi, loaded with the first C call, synchronously (a top-level
-// await would make every importer async). process.getBuiltinModule rather than
-// import.meta.require: import.meta exists only in ES modules, and dist/'s Bun
-// bundle is CommonJS (JavaScriptCore caches bytecode only for that).
-const bunFfi = (): Any => g.process.getBuiltinModule("bun:ffi");
+/**
+ * Bun's FFI functions, taken with the first C call, synchronously (a top-level
+ * await would make every importer async).
+ *
+ * `Bun.FFI` holds the native functions that the `bun:ffi` module wraps. It is
+ * not documented, so it is used only when it has every function needed here;
+ * it spares a process loading `bun:ffi` (~0.6 ms in a cold Bun 1.4, and
+ * `process` ~0.2 ms more: a daemon's launcher and the daemon each pay that on
+ * the way to "ready"). Its `dlopen` returns a failure instead of throwing it,
+ * which `bun:ffi`'s wrapper throws: so does this one.
+ *
+ * Otherwise `bun:ffi` itself, through process.getBuiltinModule rather than
+ * import.meta.require: import.meta exists only in ES modules, and dist/'s Bun
+ * bundle is CommonJS (JavaScriptCore caches bytecode only for that).
+ */
+function bunFfi(): Any {
+  const native = g.Bun?.FFI;
+  if (
+    native && typeof native.dlopen === "function" && typeof native.ptr === "function" &&
+    typeof native.toArrayBuffer === "function" && typeof native.CString === "function"
+  ) {
+    return {
+      dlopen(library: string, defs: Record<string, unknown>): Any {
+        const lib = native.dlopen(library, defs);
+        if (lib instanceof Error) throw lib;
+        return lib;
+      },
+      ptr: (view: ArrayBufferView): number => native.ptr(view),
+      toArrayBuffer: native.toArrayBuffer,
+      CString: native.CString,
+    };
+  }
+  return g.process.getBuiltinModule("bun:ffi");
+}
 
 let current: Backend | undefined;
 

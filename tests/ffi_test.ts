@@ -168,6 +168,22 @@ describe("ffi: the C library", () => {
     });
   });
 
+  test("the C calls work where the runtime's FFI is only its module (Bun without Bun.FFI)", () => {
+    const script = fileURLToPath(new URL("./fixtures/ffi_bun_module.ts", import.meta.url));
+    const r = runScript(script, [], { cwd: "/tmp" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      ffiHidden: isBun ? true : null,
+      pidMatches: true,
+      chdirResult: -1,
+      chdirErrno: 2,
+      strerror: "No such file or directory",
+      cwd: "/tmp",
+      memoryAliases: true,
+      absentIsNull: true,
+    });
+  });
+
   test(
     "without --allow-ffi the first FFI use names the missing flag",
     { skip: isBun ? "Bun has no FFI permission to withhold" : false },

@@ -1,6 +1,6 @@
 /**
- * The two FFI backends, Deno (`Deno.dlopen`) and Bun (`bun:ffi`), behind one
- * small interface. `bun:ffi` is imported only when running under Bun, so Deno
+ * The two FFI backends, Deno (`Deno.dlopen`) and Bun (`Bun.FFI`, or `bun:ffi`),
+ * behind one small interface. `bun:ffi` is imported only when running under Bun, so Deno
  * never resolves it.
  *
  * @module
