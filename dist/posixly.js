@@ -953,35 +953,42 @@ var tierUp = (function tierUp(key) {
   return fn;
 });
 var makeStub = (function makeStub(key) {
-  const spec = SYMBOLS[key];
-  if (spec.optional)
-    return;
   return function lazyStub(...args) {
     return firstUse(key)(...args);
   };
 });
-var libcObject = {};
-for (const key of Object.keys(SYMBOLS)) {
-  const spec = SYMBOLS[key];
-  if (spec.optional) {
+var defineSymbol = (function defineSymbol(key, value) {
+  Object.defineProperty(libcObject, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true
+  });
+});
+var libcObject = Object.create(new Proxy({}, {
+  get(target, key, receiver) {
+    if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
+      return Reflect.get(target, key, receiver);
+    }
+    const spec = SYMBOLS[key];
+    const value = spec.optional ? firstUse(key) : makeStub(key);
+    if (!Object.hasOwn(libcObject, key))
+      defineSymbol(key, value);
+    return libcObject[key];
+  },
+  set(_target, key, value) {
     Object.defineProperty(libcObject, key, {
-      configurable: true,
+      value,
+      writable: true,
       enumerable: true,
-      get() {
-        const fn = firstUse(key);
-        if (Object.getOwnPropertyDescriptor(libcObject, key)?.get) {
-          Object.defineProperty(libcObject, key, { value: fn, writable: true, enumerable: true });
-        }
-        return fn;
-      },
-      set(v) {
-        Object.defineProperty(libcObject, key, { value: v, writable: true, enumerable: true });
-      }
+      configurable: true
     });
-  } else {
-    libcObject[key] = makeStub(key);
+    return true;
+  },
+  has(target, key) {
+    return typeof key === "string" && Object.hasOwn(SYMBOLS, key) || Reflect.has(target, key);
   }
-}
+}));
 var libc = libcObject;
 // ffi/memory.ts
 var encoder = new TextEncoder;

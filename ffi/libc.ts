@@ -224,43 +224,64 @@ function tierUp(key: SymbolName): AnyFunction | undefined {
   return fn as AnyFunction;
 }
 
+/** A required symbol's function before its first call. */
 function makeStub(key: SymbolName): unknown {
-  const spec: SymbolSpec = SYMBOLS[key];
-  if (spec.optional) return undefined; // resolved through the getter below
   // A saved reference to the stub keeps working: it hands over to what is there now.
   return function lazyStub(...args: unknown[]): unknown {
     return (firstUse(key) as AnyFunction)(...args);
   };
 }
 
-const libcObject: Record<string, unknown> = {};
-for (const key of Object.keys(SYMBOLS) as SymbolName[]) {
-  const spec: SymbolSpec = SYMBOLS[key];
-  if (spec.optional) {
-    // Optional symbols must report null when missing, so they bind on property access.
-    Object.defineProperty(libcObject, key, {
-      configurable: true,
-      enumerable: true,
-      get(): unknown {
-        const fn = firstUse(key);
-        if (Object.getOwnPropertyDescriptor(libcObject, key)?.get) {
-          Object.defineProperty(libcObject, key, { value: fn, writable: true, enumerable: true });
-        }
-        return fn;
-      },
-      set(v: unknown): void {
-        Object.defineProperty(libcObject, key, { value: v, writable: true, enumerable: true });
-      },
-    });
-  } else {
-    libcObject[key] = makeStub(key);
-  }
+function defineSymbol(key: string, value: unknown): void {
+  Object.defineProperty(libcObject, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
 }
+
+/**
+ * `libc` itself holds the symbols it has handed out; a Proxy behind it (its
+ * prototype) makes each on its first read: a stub that binds on its first
+ * call, or for an optional symbol the function or null, bound then (it must
+ * report a missing one). So an import makes nothing for the ~80 symbols: a
+ * loop that made them all cost a cold process 0.1-0.4 ms on the way to the
+ * first line of its program, a daemon too. Once made, a symbol is an own data
+ * property, read as fast as any.
+ */
+const libcObject: Record<string, unknown> = Object.create(
+  new Proxy({}, {
+    get(target, key, receiver): unknown {
+      if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
+        return Reflect.get(target, key, receiver);
+      }
+      const spec: SymbolSpec = SYMBOLS[key as SymbolName];
+      const value = spec.optional ? firstUse(key as SymbolName) : makeStub(key as SymbolName);
+      // firstUse may have settled it already (to the same value)
+      if (!Object.hasOwn(libcObject, key)) defineSymbol(key, value);
+      return libcObject[key];
+    },
+    set(_target, key, value): boolean {
+      // A symbol not read yet: assigning it makes it, as reading would.
+      Object.defineProperty(libcObject, key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      return true;
+    },
+    has(target, key): boolean {
+      return (typeof key === "string" && Object.hasOwn(SYMBOLS, key)) || Reflect.has(target, key);
+    },
+  }),
+);
 
 /**
  * The C library's functions, typed from {@linkcode SYMBOLS}. Nothing is
  * opened until a function is first called (or, for optional symbols, first
- * read). Errors are not checked here: see `check()` in os_error.ts.
+ * read). A symbol becomes an own (enumerable) property when first read. Errors are not checked here: see `check()` in os_error.ts.
  *
  * @example
  * ```ts

@@ -165,6 +165,11 @@ describe("ffi: the C library", () => {
       boundAfterBadCall: true,
       closeRange: "function",
       absentIsNull: true,
+      notMadeBeforeRead: true,
+      inBeforeRead: true,
+      madeOnRead: true,
+      getegidRight: true,
+      unknownIsUndefined: true,
     });
   });
 
