@@ -457,7 +457,7 @@ var DARWIN = () => ({
 });
 function lazyNames(table) {
   let names;
-  return () => {
+  return function namesOnFirstUse() {
     if (names)
       return names;
     const t = table();
@@ -471,7 +471,9 @@ function lazyNames(table) {
 }
 function lazyRecord(pairs) {
   let record;
-  return () => record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
+  return function recordOnFirstUse() {
+    return record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
+  };
 }
 function detectOs() {
   const g = globalThis;
@@ -546,7 +548,9 @@ function platformFor(os, arch) {
   const signalNumbers = lazyRecord(LINUX_SIGNALS);
   const signalNames = lazyNames(() => LINUX_SIGNALS);
   let libc;
-  const whichLibc = () => libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
+  const whichLibc = function whichLibc() {
+    return libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
+  };
   return {
     os,
     arch,
@@ -716,60 +720,68 @@ function mapTypes(types, names) {
     out.push(names[types[i]]);
   return out;
 }
+var D = g.Deno;
+var staticsGiveAddresses;
+function denoBind(library, symbols) {
+  const defs = {};
+  for (const [symbol, spec] of Object.entries(symbols)) {
+    defs[symbol] = {
+      parameters: mapTypes(spec.parameters, DENO_TYPES),
+      result: DENO_TYPES[spec.result],
+      nonblocking: spec.nonblocking === true
+    };
+  }
+  return D.dlopen(library, defs).symbols;
+}
+function denoFromPointer(p, spec) {
+  const fn = new D.UnsafeFnPointer(p, {
+    parameters: mapTypes(spec.parameters, DENO_TYPES),
+    result: DENO_TYPES[spec.result]
+  });
+  return fn.call.bind(fn);
+}
+function denoLookup(library, symbol) {
+  if (staticsGiveAddresses === false)
+    return;
+  if (staticsGiveAddresses === true) {
+    return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } }).symbols.at;
+  }
+  const { at, bytes } = D.dlopen(library, {
+    at: { name: symbol, type: "pointer", optional: true },
+    bytes: { name: symbol, type: "u64", optional: true }
+  }).symbols;
+  if (at === null || bytes === null)
+    return null;
+  staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+  return staticsGiveAddresses ? at : undefined;
+}
+function denoAddress(p) {
+  return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
+}
+function denoPointer(a) {
+  return D.UnsafePointer.create(a);
+}
+function denoAddressOf(view) {
+  return BigInt(D.UnsafePointer.value(D.UnsafePointer.of(view)));
+}
+function denoMemory(a, length) {
+  return D.UnsafePointerView.getArrayBuffer(D.UnsafePointer.create(a), length);
+}
+function denoCString(a) {
+  return D.UnsafePointerView.getCString(D.UnsafePointer.create(a));
+}
 function denoBackend() {
-  const D = g.Deno;
-  let staticsGiveAddresses;
   return {
     name: "deno",
     nonblocking: true,
-    bind(library, symbols) {
-      const defs = {};
-      for (const [symbol, spec] of Object.entries(symbols)) {
-        defs[symbol] = {
-          parameters: mapTypes(spec.parameters, DENO_TYPES),
-          result: DENO_TYPES[spec.result],
-          nonblocking: spec.nonblocking === true
-        };
-      }
-      return D.dlopen(library, defs).symbols;
-    },
-    fromPointer(p, spec) {
-      const fn = new D.UnsafeFnPointer(p, {
-        parameters: mapTypes(spec.parameters, DENO_TYPES),
-        result: DENO_TYPES[spec.result]
-      });
-      return fn.call.bind(fn);
-    },
-    lookup(library, symbol) {
-      if (staticsGiveAddresses === false)
-        return;
-      if (staticsGiveAddresses === true) {
-        return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } }).symbols.at;
-      }
-      const { at, bytes } = D.dlopen(library, {
-        at: { name: symbol, type: "pointer", optional: true },
-        bytes: { name: symbol, type: "u64", optional: true }
-      }).symbols;
-      if (at === null || bytes === null)
-        return null;
-      staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
-      return staticsGiveAddresses ? at : undefined;
-    },
-    address(p) {
-      return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
-    },
-    pointer(a) {
-      return D.UnsafePointer.create(a);
-    },
-    addressOf(view) {
-      return BigInt(D.UnsafePointer.value(D.UnsafePointer.of(view)));
-    },
-    memory(a, length) {
-      return D.UnsafePointerView.getArrayBuffer(D.UnsafePointer.create(a), length);
-    },
-    cstring(a) {
-      return D.UnsafePointerView.getCString(D.UnsafePointer.create(a));
-    }
+    bind: denoBind,
+    fromPointer: denoFromPointer,
+    lookup: denoLookup,
+    address: denoAddress,
+    pointer: denoPointer,
+    addressOf: denoAddressOf,
+    memory: denoMemory,
+    cstring: denoCString
   };
 }
 function bunBackend(ffi) {
@@ -921,7 +933,7 @@ function firstUse(key) {
   let calls = 0;
   let fast;
   let stuck = false;
-  const tiered = (...args) => {
+  const tiered = function tiered(...args) {
     if (fast)
       return fast(...args);
     if (!stuck && ++calls > HOT_AFTER) {
@@ -966,30 +978,29 @@ function defineSymbol(key, value) {
     configurable: true
   });
 }
-var libcObject = Object.create(new Proxy({}, {
-  get(target, key, receiver) {
-    if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
-      return Reflect.get(target, key, receiver);
-    }
-    const spec = SYMBOLS[key];
-    const value = spec.optional ? firstUse(key) : makeStub(key);
-    if (!Object.hasOwn(libcObject, key))
-      defineSymbol(key, value);
-    return libcObject[key];
-  },
-  set(_target, key, value) {
-    Object.defineProperty(libcObject, key, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true
-    });
-    return true;
-  },
-  has(target, key) {
-    return typeof key === "string" && Object.hasOwn(SYMBOLS, key) || Reflect.has(target, key);
+function makeOnRead(target, key, receiver) {
+  if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
+    return Reflect.get(target, key, receiver);
   }
-}));
+  const spec = SYMBOLS[key];
+  const value = spec.optional ? firstUse(key) : makeStub(key);
+  if (!Object.hasOwn(libcObject, key))
+    defineSymbol(key, value);
+  return libcObject[key];
+}
+function makeOnWrite(_target, key, value) {
+  Object.defineProperty(libcObject, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true
+  });
+  return true;
+}
+function isSymbol(target, key) {
+  return typeof key === "string" && Object.hasOwn(SYMBOLS, key) || Reflect.has(target, key);
+}
+var libcObject = Object.create(new Proxy({}, { get: makeOnRead, set: makeOnWrite, has: isSymbol }));
 var libc = libcObject;
 // ffi/memory.ts
 var encoder = new TextEncoder;
@@ -1210,10 +1221,10 @@ function isDecimal(text) {
 
 // platforms/host.ts
 var g3 = globalThis;
-var D = g3.Bun ? undefined : g3.Deno;
+var D2 = g3.Bun ? undefined : g3.Deno;
 var proc = () => g3.process;
 function pipeReader(fd) {
-  if (D || typeof g3.Bun?.file !== "function")
+  if (D2 || typeof g3.Bun?.file !== "function")
     return null;
   const reader = g3.Bun.file(fd).stream().getReader();
   return {
@@ -1224,11 +1235,11 @@ function pipeReader(fd) {
   };
 }
 function getEnv(name) {
-  return D ? D.env.get(name) : proc().env[name];
+  return D2 ? D2.env.get(name) : proc().env[name];
 }
 function envObject() {
-  if (D)
-    return D.env.toObject();
+  if (D2)
+    return D2.env.toObject();
   const out = {};
   for (const [k, v] of Object.entries(proc().env)) {
     if (v !== undefined)
@@ -1237,7 +1248,7 @@ function envObject() {
   return out;
 }
 function forgetEnv(name) {
-  if (!D)
+  if (!D2)
     delete proc().env[name];
 }
 function cwd() {
@@ -1258,52 +1269,52 @@ function cwd() {
 }
 function chdir(path) {
   check(libc.chdir(cstr(path)), "chdir", { path });
-  if (!D)
+  if (!D2)
     proc().chdir(path);
 }
 function execPath() {
-  return D ? D.execPath() : proc().execPath;
+  return D2 ? D2.execPath() : proc().execPath;
 }
 function scriptArgs() {
-  return D ? [...D.args] : proc().argv.slice(2);
+  return D2 ? [...D2.args] : proc().argv.slice(2);
 }
 function exit(code) {
-  if (D)
-    D.exit(code);
+  if (D2)
+    D2.exit(code);
   proc().exit(code);
   throw new Error("unreachable");
 }
 var encoder2 = new TextEncoder;
 function writeStderr(text) {
-  if (D) {
+  if (D2) {
     const bytes = encoder2.encode(text);
     let off = 0;
     while (off < bytes.length)
-      off += D.stderr.writeSync(bytes.subarray(off));
+      off += D2.stderr.writeSync(bytes.subarray(off));
   } else {
     proc().stderr.write(text);
   }
 }
 function addSignalListener(signal, fn) {
-  if (D)
-    D.addSignalListener(signal, fn);
+  if (D2)
+    D2.addSignalListener(signal, fn);
   else
     proc().on(signal, fn);
 }
 var runtimeSignalsSettled = false;
 function settleRuntimeSignalHandlers() {
-  if (runtimeSignalsSettled || !D)
+  if (runtimeSignalsSettled || !D2)
     return;
   runtimeSignalsSettled = true;
   const noop = () => {};
   try {
-    D.addSignalListener("SIGUSR1", noop);
-    D.removeSignalListener("SIGUSR1", noop);
+    D2.addSignalListener("SIGUSR1", noop);
+    D2.removeSignalListener("SIGUSR1", noop);
   } catch {}
 }
 function removeSignalListener(signal, fn) {
-  if (D)
-    D.removeSignalListener(signal, fn);
+  if (D2)
+    D2.removeSignalListener(signal, fn);
   else
     proc().off(signal, fn);
 }
@@ -1325,7 +1336,7 @@ function onExit(fn) {
   if (exitListenerInstalled)
     return;
   exitListenerInstalled = true;
-  if (D)
+  if (D2)
     g3.addEventListener("unload", runExitHooks);
   else
     proc().on("exit", runExitHooks);
@@ -2836,51 +2847,43 @@ ${START_KEY}${start}
 function failure(e, syscall, path) {
   throw new OSError(e, syscall, { path });
 }
+function lockState(path, options) {
+  if (typeof path !== "string" || path.length === 0) {
+    throw new TypeError(`pidfile path must be a non-empty string, got ${JSON.stringify(path)}`);
+  }
+  const tempFile = options.tempFile ?? "auto";
+  if (tempFile !== "auto" && tempFile !== "named") {
+    throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
+  }
+  const useTmpfile = tempFile === "auto" && platform.os === "linux" && C2.O_TMPFILE !== 0;
+  const abs = absolutePath(path);
+  const dir = parentDir(abs);
+  return {
+    path: abs,
+    pathC: cstr(abs),
+    dir,
+    dirC: cstr(dir),
+    useTmpfile,
+    fd: -1,
+    id: null,
+    exitHook: null
+  };
+}
 
 class Pidfile {
   path;
-  #pathC;
-  #dir;
-  #dirC;
-  #useTmpfile;
-  #fd = -1;
-  #id = null;
-  #exitHook = null;
+  #s;
   constructor(path, options = {}) {
-    if (typeof path !== "string" || path.length === 0) {
-      throw new TypeError(`pidfile path must be a non-empty string, got ${JSON.stringify(path)}`);
-    }
-    const tempFile = options.tempFile ?? "auto";
-    if (tempFile !== "auto" && tempFile !== "named") {
-      throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
-    }
-    this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C2.O_TMPFILE !== 0;
-    this.path = absolutePath(path);
-    this.#pathC = cstr(this.path);
-    this.#dir = parentDir(this.path);
-    this.#dirC = cstr(this.#dir);
+    this.#s = lockState(path, options);
+    this.path = this.#s.path;
   }
   acquire() {
-    try {
-      this.#publish(true);
-    } catch (e) {
-      if (e instanceof LockFailed)
-        throw e;
-      if (e instanceof PidfileError)
-        throw new LockFailed(e.message, { path: this.path, cause: e });
-      if (e instanceof OSError) {
-        throw new LockFailed(`Cannot create pidfile ${this.path}: ${e.message}`, {
-          path: this.path,
-          cause: e
-        });
-      }
-      throw e;
-    }
+    acquireLock(this.#s);
     return this;
   }
   isLocked() {
     try {
-      return pathExists(this.path, this.#pathC);
+      return pathExists(this.path, this.#s.pathC);
     } catch (e) {
       if (e instanceof OSError && NOT_THERE.has(e.errno))
         return false;
@@ -2888,10 +2891,10 @@ class Pidfile {
     }
   }
   get held() {
-    return this.#fd >= 0;
+    return this.#s.fd >= 0;
   }
   readPid() {
-    const fd = libc.open(this.#pathC, OPEN_READ, 0);
+    const fd = libc.open(this.#s.pathC, OPEN_READ, 0);
     if (fd === -1) {
       const e = errno();
       if (e === ENOENT3)
@@ -2915,12 +2918,12 @@ class Pidfile {
     throw new PidfileError(`pidfile ${this.path} ${what}: ${detail}`, this.path, reason);
   }
   writePid() {
-    this.#publish(false);
+    publish(this.#s, false);
   }
   remove() {
-    if (this.#fd >= 0)
+    if (this.#s.fd >= 0)
       return this.release();
-    const v = judgeSettled(this.path, this.#pathC, "unheld");
+    const v = judgeSettled(this.path, this.#s.pathC, "unheld");
     if (v.kind === "alive") {
       throw new LockFailed(`pidfile ${this.path} is held by a live process; not removed`, {
         path: this.path,
@@ -2931,206 +2934,234 @@ class Pidfile {
       throw v.error;
   }
   removeIfStale() {
-    if (this.#fd >= 0)
+    if (this.#s.fd >= 0)
       return false;
-    const v = judgeSettled(this.path, this.#pathC, "stale");
+    const v = judgeSettled(this.path, this.#s.pathC, "stale");
     if (v.kind === "unusable")
       throw v.error;
     return v.kind !== "alive";
   }
   inspect() {
-    if (this.#fd >= 0) {
-      return { status: "alive", pid: ownPid(), reason: "held by this object" };
-    }
-    let v;
-    try {
-      v = judgeSettled(this.path, this.#pathC, "never");
-    } catch (e) {
-      return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
-    }
-    switch (v.kind) {
-      case "absent":
-        return { status: "absent", pid: null, reason: "no file" };
-      case "alive":
-      case "stale":
-        return { status: v.kind, pid: v.pid, reason: v.reason };
-      case "removed":
-        return { status: "absent", pid: null, reason: v.reason };
-      case "unusable":
-        return { status: "unusable", pid: null, reason: v.reason };
-    }
+    return inspectLock(this.#s);
   }
   release() {
-    const fd = this.#fd;
-    if (fd < 0)
-      return;
-    const id = this.#id;
-    this.#fd = -1;
-    this.#id = null;
-    heldHere.delete(id);
-    if (this.#exitHook) {
-      offExit(this.#exitHook);
-      this.#exitHook = null;
-    }
-    let removed = false;
-    try {
-      let ours = null;
-      try {
-        ours = pathNames(this.path, this.#pathC, id);
-      } catch (e) {
-        if (!(e instanceof OSError) || e.errno !== EACCES && e.errno !== EPERM4)
-          throw e;
-      }
-      if (ours) {
-        if (libc.unlink(this.#pathC) === 0)
-          removed = true;
-        else {
-          const e = errno();
-          if (e === ENOENT3)
-            removed = true;
-          else if (e !== EACCES && e !== EPERM4 && e !== E2.EROFS) {
-            throw new OSError(e, "unlink", { path: this.path });
-          }
-        }
-      } else if (ours === false)
-        removed = true;
-    } finally {
-      if (!removed)
-        libc.ftruncate(fd, 0);
-      libc.close(fd);
-    }
+    releaseLock(this.#s);
   }
   [Symbol.dispose]() {
     this.release();
   }
   releaseAtExit() {
-    if (this.#fd >= 0 && !this.#exitHook) {
-      this.#exitHook = () => this.release();
-      onExit(this.#exitHook);
-    }
+    releaseLockAtExit(this.#s);
     return this;
   }
-  #publish(handleStale) {
-    if (this.#fd >= 0) {
-      throw new LockFailed(lockedMessage(this.path, ownPid()), {
-        path: this.path,
-        pid: ownPid()
+}
+function acquireLock(s) {
+  try {
+    publish(s, true);
+  } catch (e) {
+    if (e instanceof LockFailed)
+      throw e;
+    if (e instanceof PidfileError)
+      throw new LockFailed(e.message, { path: s.path, cause: e });
+    if (e instanceof OSError) {
+      throw new LockFailed(`Cannot create pidfile ${s.path}: ${e.message}`, {
+        path: s.path,
+        cause: e
       });
     }
-    let prepared;
-    try {
-      prepared = this.#prepare();
-    } catch (e) {
-      if (handleStale && e instanceof OSError) {
-        const v = judgeSettled(this.path, this.#pathC, "never");
-        if (v.kind === "alive") {
-          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
-        }
-      }
-      throw e;
-    }
-    let done = false;
-    try {
-      let waited = 0;
-      let changes = 0;
-      for (;; ) {
-        const e = this.#link(prepared);
-        if (e === 0)
-          break;
-        if (e !== EEXIST || !handleStale)
-          failure(e, "link", this.path);
-        if (++changes > MAX_ATTEMPTS) {
-          throw new LockFailed(`pidfile ${this.path} kept changing; gave up taking it`, {
-            path: this.path
-          });
-        }
-        const v = judge(this.path, this.#pathC, "stale");
-        if (v.kind === "unusable")
-          throw v.error;
-        if (v.kind === "alive") {
-          if (v.contested && waited < CONTESTED_WAIT_MS) {
-            sleepMs(1);
-            waited += 1;
-            changes--;
-            continue;
-          }
-          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
-        }
-      }
-      const id = new Uint32Array(4);
-      fdIdentity(prepared.fd, id);
-      this.#fd = prepared.fd;
-      this.#id = id;
-      heldHere.add(id);
-      done = true;
-    } finally {
-      if (prepared.tempC)
-        libc.unlink(prepared.tempC);
-      if (!done)
-        libc.close(prepared.fd);
-    }
+    throw e;
   }
-  #prepare() {
-    const bytes = contentBytes();
-    let fd = -1;
-    let tempC = null;
-    let tempPath = null;
-    if (this.#useTmpfile) {
-      fd = libc.open(this.#dirC, C2.O_TMPFILE | C2.O_WRONLY | C2.O_CLOEXEC, MODE);
-      if (fd === -1) {
+}
+function releaseLockAtExit(s) {
+  if (s.fd >= 0 && !s.exitHook) {
+    s.exitHook = function releaseAtExit() {
+      releaseLock(s);
+    };
+    onExit(s.exitHook);
+  }
+}
+function inspectLock(s) {
+  if (s.fd >= 0) {
+    return { status: "alive", pid: ownPid(), reason: "held by this object" };
+  }
+  let v;
+  try {
+    v = judgeSettled(s.path, s.pathC, "never");
+  } catch (e) {
+    return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
+  }
+  switch (v.kind) {
+    case "absent":
+      return { status: "absent", pid: null, reason: "no file" };
+    case "alive":
+    case "stale":
+      return { status: v.kind, pid: v.pid, reason: v.reason };
+    case "removed":
+      return { status: "absent", pid: null, reason: v.reason };
+    case "unusable":
+      return { status: "unusable", pid: null, reason: v.reason };
+  }
+}
+function releaseLock(s) {
+  const fd = s.fd;
+  if (fd < 0)
+    return;
+  const id = s.id;
+  s.fd = -1;
+  s.id = null;
+  heldHere.delete(id);
+  if (s.exitHook) {
+    offExit(s.exitHook);
+    s.exitHook = null;
+  }
+  let removed = false;
+  try {
+    let ours = null;
+    try {
+      ours = pathNames(s.path, s.pathC, id);
+    } catch (e) {
+      if (!(e instanceof OSError) || e.errno !== EACCES && e.errno !== EPERM4)
+        throw e;
+    }
+    if (ours) {
+      if (libc.unlink(s.pathC) === 0)
+        removed = true;
+      else {
         const e = errno();
-        if (e !== E2.EISDIR && e !== E2.EOPNOTSUPP && e !== E2.EINVAL)
-          failure(e, "open", this.#dir);
-        this.#useTmpfile = false;
+        if (e === ENOENT3)
+          removed = true;
+        else if (e !== EACCES && e !== EPERM4 && e !== E2.EROFS) {
+          throw new OSError(e, "unlink", { path: s.path });
+        }
       }
-    }
-    if (fd === -1) {
-      const name = this.path.slice(this.path.lastIndexOf("/") + 1);
-      const base = name.slice(0, encoder6.encodeInto(name, new Uint8Array(200)).read);
-      const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
-      const dir = this.#dir === "/" ? "" : this.#dir;
-      tempPath = `${dir}/.${base}.${tag}.tmp`;
-      tempC = cstr(tempPath);
-      fd = libc.open(tempC, OPEN_TEMP, MODE);
-      if (fd === -1)
-        failure(errno(), "open", tempPath);
-    }
-    try {
-      const n = Number(libc.write(fd, bytes, bytes.length));
-      if (n !== bytes.length)
-        failure(n === -1 ? errno() : E2.EIO, "write", tempPath ?? this.path);
-      if (libc.flock(fd, LOCK_TRY) === -1)
-        failure(errno(), "flock", tempPath ?? this.path);
-    } catch (e) {
-      libc.close(fd);
-      if (tempC)
-        libc.unlink(tempC);
-      throw e;
-    }
-    return { fd, tempC, tempPath };
+    } else if (ours === false)
+      removed = true;
+  } finally {
+    if (!removed)
+      libc.ftruncate(fd, 0);
+    libc.close(fd);
   }
-  #link(p) {
-    if (p.tempC)
-      return libc.link(p.tempC, this.#pathC) === 0 ? 0 : errno();
-    const linkat = libc.linkat;
-    if (!linkat)
-      return E2.ENOSYS;
-    if (linkMethod !== "proc") {
-      if (linkat(p.fd, EMPTY_C, C2.AT_FDCWD, this.#pathC, C2.AT_EMPTY_PATH) === 0) {
-        linkMethod = "empty-path";
-        return 0;
+}
+function publish(s, handleStale) {
+  if (s.fd >= 0) {
+    throw new LockFailed(lockedMessage(s.path, ownPid()), {
+      path: s.path,
+      pid: ownPid()
+    });
+  }
+  let prepared;
+  try {
+    prepared = prepare(s);
+  } catch (e) {
+    if (handleStale && e instanceof OSError) {
+      const v = judgeSettled(s.path, s.pathC, "never");
+      if (v.kind === "alive") {
+        throw new LockFailed(lockedMessage(s.path, v.pid), { path: s.path, pid: v.pid });
       }
-      const e = errno();
-      if (e !== ENOENT3)
-        return e;
     }
-    const proc = cstr(`/proc/self/fd/${p.fd}`);
-    if (linkat(C2.AT_FDCWD, proc, C2.AT_FDCWD, this.#pathC, C2.AT_SYMLINK_FOLLOW) === 0) {
-      linkMethod = "proc";
+    throw e;
+  }
+  let done = false;
+  try {
+    let waited = 0;
+    let changes = 0;
+    for (;; ) {
+      const e = link(s, prepared);
+      if (e === 0)
+        break;
+      if (e !== EEXIST || !handleStale)
+        failure(e, "link", s.path);
+      if (++changes > MAX_ATTEMPTS) {
+        throw new LockFailed(`pidfile ${s.path} kept changing; gave up taking it`, {
+          path: s.path
+        });
+      }
+      const v = judge(s.path, s.pathC, "stale");
+      if (v.kind === "unusable")
+        throw v.error;
+      if (v.kind === "alive") {
+        if (v.contested && waited < CONTESTED_WAIT_MS) {
+          sleepMs(1);
+          waited += 1;
+          changes--;
+          continue;
+        }
+        throw new LockFailed(lockedMessage(s.path, v.pid), { path: s.path, pid: v.pid });
+      }
+    }
+    const id = new Uint32Array(4);
+    fdIdentity(prepared.fd, id);
+    s.fd = prepared.fd;
+    s.id = id;
+    heldHere.add(id);
+    done = true;
+  } finally {
+    if (prepared.tempC)
+      libc.unlink(prepared.tempC);
+    if (!done)
+      libc.close(prepared.fd);
+  }
+}
+function prepare(s) {
+  const bytes = contentBytes();
+  let fd = -1;
+  let tempC = null;
+  let tempPath = null;
+  if (s.useTmpfile) {
+    fd = libc.open(s.dirC, C2.O_TMPFILE | C2.O_WRONLY | C2.O_CLOEXEC, MODE);
+    if (fd === -1) {
+      const e = errno();
+      if (e !== E2.EISDIR && e !== E2.EOPNOTSUPP && e !== E2.EINVAL)
+        failure(e, "open", s.dir);
+      s.useTmpfile = false;
+    }
+  }
+  if (fd === -1) {
+    const name = s.path.slice(s.path.lastIndexOf("/") + 1);
+    const base = name.slice(0, encoder6.encodeInto(name, new Uint8Array(200)).read);
+    const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
+    const dir = s.dir === "/" ? "" : s.dir;
+    tempPath = `${dir}/.${base}.${tag}.tmp`;
+    tempC = cstr(tempPath);
+    fd = libc.open(tempC, OPEN_TEMP, MODE);
+    if (fd === -1)
+      failure(errno(), "open", tempPath);
+  }
+  try {
+    const n = Number(libc.write(fd, bytes, bytes.length));
+    if (n !== bytes.length)
+      failure(n === -1 ? errno() : E2.EIO, "write", tempPath ?? s.path);
+    if (libc.flock(fd, LOCK_TRY) === -1)
+      failure(errno(), "flock", tempPath ?? s.path);
+  } catch (e) {
+    libc.close(fd);
+    if (tempC)
+      libc.unlink(tempC);
+    throw e;
+  }
+  return { fd, tempC, tempPath };
+}
+function link(s, p) {
+  if (p.tempC)
+    return libc.link(p.tempC, s.pathC) === 0 ? 0 : errno();
+  const linkat = libc.linkat;
+  if (!linkat)
+    return E2.ENOSYS;
+  if (linkMethod !== "proc") {
+    if (linkat(p.fd, EMPTY_C, C2.AT_FDCWD, s.pathC, C2.AT_EMPTY_PATH) === 0) {
+      linkMethod = "empty-path";
       return 0;
     }
-    return errno();
+    const e = errno();
+    if (e !== ENOENT3)
+      return e;
   }
+  const proc = cstr(`/proc/self/fd/${p.fd}`);
+  if (linkat(C2.AT_FDCWD, proc, C2.AT_FDCWD, s.pathC, C2.AT_SYMLINK_FOLLOW) === 0) {
+    linkMethod = "proc";
+    return 0;
+  }
+  return errno();
 }
 function createPidlock(path) {
   const lock = new Pidfile(path);
@@ -3338,6 +3369,49 @@ function describeStatus(status) {
   const name = platform.signalNames[sig];
   return { text: `was killed by ${name ? "SIG" + name : `signal ${sig}`}`, code: EX_FAILURE };
 }
+function settingsFrom(options) {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("DaemonContext takes an options object");
+  }
+  const unknown = [];
+  for (const k of Object.keys(options))
+    if (!KNOWN_OPTIONS.has(k))
+      unknown.push(k);
+  if (unknown.length > 0) {
+    throw new TypeError(`unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}` + ` for detached()/DaemonContext; known: ${[...KNOWN_OPTIONS].join(", ")}`);
+  }
+  const ready = options.ready ?? "auto";
+  if (ready !== "auto" && ready !== "manual") {
+    throw new TypeError(`ready must be "auto" or "manual", got ${JSON.stringify(ready)}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+    throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
+  }
+  const keep = [...new Set(options.keepFds ?? [])];
+  for (const fd of keep) {
+    if (!Number.isInteger(fd) || fd < 3 || fd > 2147483647) {
+      throw new RangeError(`keepFds entries must be integers from 3 up (0-2 are stdin, stdout, stderr), got ${fd}`);
+    }
+  }
+  const afterChdir = options.afterChdir ?? null;
+  if (afterChdir !== null && typeof afterChdir !== "function") {
+    throw new TypeError("afterChdir must be a function");
+  }
+  return {
+    logfile: optionalPath(options.logfile, "logfile"),
+    pidfile: optionalPath(options.pidfile, "pidfile"),
+    workdir: optionalPath(options.workdir, "workdir") ?? cwd(),
+    uid: optionalId(options.uid, "uid"),
+    gid: optionalId(options.gid, "gid"),
+    umask: parseUmask(options.umask),
+    fake: Boolean(options.fake),
+    ready,
+    timeoutMs,
+    keepFds: keep.length > 1 ? keep.sort((a, b) => a - b) : keep,
+    afterChdir
+  };
+}
 
 class DaemonContext {
   workdir;
@@ -3351,424 +3425,405 @@ class DaemonContext {
   ready;
   timeoutMs;
   keepFds;
-  #isOpen = false;
-  #isReady = false;
-  #handshakeFd = null;
-  #token = "";
-  #pidlock = null;
+  #s = {
+    isOpen: false,
+    isReady: false,
+    handshakeFd: null,
+    token: "",
+    pidlock: null
+  };
   constructor(options = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError("DaemonContext takes an options object");
-    }
-    const unknown = [];
-    for (const k of Object.keys(options))
-      if (!KNOWN_OPTIONS.has(k))
-        unknown.push(k);
-    if (unknown.length > 0) {
-      throw new TypeError(`unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}` + ` for detached()/DaemonContext; known: ${[...KNOWN_OPTIONS].join(", ")}`);
-    }
-    this.logfile = optionalPath(options.logfile, "logfile");
-    this.pidfile = optionalPath(options.pidfile, "pidfile");
-    this.workdir = optionalPath(options.workdir, "workdir") ?? cwd();
-    this.uid = optionalId(options.uid, "uid");
-    this.gid = optionalId(options.gid, "gid");
-    this.umask = parseUmask(options.umask);
-    this.fake = Boolean(options.fake);
-    const ready = options.ready ?? "auto";
-    if (ready !== "auto" && ready !== "manual") {
-      throw new TypeError(`ready must be "auto" or "manual", got ${JSON.stringify(ready)}`);
-    }
-    this.ready = ready;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
-      throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
-    }
-    this.timeoutMs = timeoutMs;
-    const keep = [...new Set(options.keepFds ?? [])];
-    for (const fd of keep) {
-      if (!Number.isInteger(fd) || fd < 3 || fd > 2147483647) {
-        throw new RangeError(`keepFds entries must be integers from 3 up (0-2 are stdin, stdout, stderr), got ${fd}`);
-      }
-    }
-    this.keepFds = keep.length > 1 ? keep.sort((a, b) => a - b) : keep;
-    const afterChdir = options.afterChdir ?? null;
-    if (afterChdir !== null && typeof afterChdir !== "function") {
-      throw new TypeError("afterChdir must be a function");
-    }
-    this.afterChdir = afterChdir;
+    const o = settingsFrom(options);
+    this.workdir = o.workdir;
+    this.umask = o.umask;
+    this.fake = o.fake;
+    this.afterChdir = o.afterChdir;
+    this.logfile = o.logfile;
+    this.pidfile = o.pidfile;
+    this.uid = o.uid;
+    this.gid = o.gid;
+    this.ready = o.ready;
+    this.timeoutMs = o.timeoutMs;
+    this.keepFds = o.keepFds;
   }
   get isOpen() {
-    return this.#isOpen;
+    return this.#s.isOpen;
   }
   get isReady() {
-    return this.#isReady;
+    return this.#s.isReady;
   }
   get isDaemon() {
-    return this.#isOpen && role === "daemon";
+    return this.#s.isOpen && role === "daemon";
   }
   get pidlock() {
-    return this.#pidlock;
+    return this.#s.pidlock;
   }
-  async open() {
-    if (this.#isOpen)
-      return;
-    if (role === "daemon" || role === "fake") {
-      throw new Error("this process is already detached: open only one DaemonContext");
-    }
-    if (role === "launcher") {
-      throw new Error("this process is already starting a daemon: open only one DaemonContext");
-    }
-    const marker = role === undefined ? takeMarker() : null;
-    if (this.fake) {
-      role = "fake";
-      try {
-        this.#preflight();
-        await this.#setUp();
-      } catch (e) {
-        if (e instanceof DaemonError)
-          exitWith(e);
-        throw e;
-      }
-      this.#isOpen = true;
-    } else if (marker) {
-      role = "daemon";
-      this.#handshakeFd = marker.fd;
-      this.#token = marker.token;
-      try {
-        parentDeathSignal(platform.signalNumbers.TERM);
-        await this.#setUp();
-      } catch (e) {
-        this.#report(e);
-      }
-      this.#isOpen = true;
-    } else {
-      role = "launcher";
-      await this.#launch();
-    }
-    if (this.ready === "auto")
-      this.#announce(true);
+  open() {
+    return openContext(this, this.#s);
   }
   notifyReady() {
-    this.#announce(false);
-  }
-  #announce(awaitLauncher) {
-    if (!this.#isOpen) {
-      throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
-    }
-    if (this.#isReady)
-      return;
-    this.#isReady = true;
-    try {
-      sdNotify({ ready: true, mainPid: libc.getpid() });
-    } catch (e) {
-      console.error(`posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const fd = this.#handshakeFd;
-    if (fd !== null) {
-      this.#handshakeFd = null;
-      parentDeathSignal(0);
-      const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
-      try {
-        writeAll(fd, encoder7.encode(`R${this.#token}
-`));
-        if (launcher !== -1)
-          pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
-        else if (awaitLauncher && platform.os === "linux") {
-          pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
-        }
-      } catch (e) {
-        throw new DaemonError("ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced", EX_FAILURE, { cause: e });
-      } finally {
-        libc.close(fd);
-        if (launcher !== -1)
-          libc.close(launcher);
-      }
-    }
+    announce(this.#s, false);
   }
   notify(state) {
     return sdNotify(state);
   }
   close() {
-    if (!this.#isOpen)
-      return;
-    this.#isOpen = false;
-    if (this.#handshakeFd !== null) {
-      libc.close(this.#handshakeFd);
-      this.#handshakeFd = null;
-    }
-    const lock = this.#pidlock;
-    this.#pidlock = null;
-    lock?.release();
+    closeContext(this.#s);
   }
   [Symbol.asyncDispose]() {
     this.close();
     return Promise.resolve();
   }
-  #preflight() {
-    const c = platform.constants;
-    const dir = libc.open(cstr(this.workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
-    if (dir === -1) {
-      const e = new OSError(errno(), "open", { path: this.workdir });
-      throw new DaemonError(`ERROR: workdir ${this.workdir} cannot be used: ${e.message}`);
-    }
-    libc.close(dir);
-    for (const fd of this.keepFds) {
-      if (libc.fcntl(fd, c.F_GETFD, 0) === -1) {
-        const e = new OSError(errno(), "fcntl");
-        throw new DaemonError(`ERROR: keepFds: fd ${fd} is not open (${e.code})`);
-      }
-    }
+}
+async function openContext(ctx, s) {
+  if (s.isOpen)
+    return;
+  if (role === "daemon" || role === "fake") {
+    throw new Error("this process is already detached: open only one DaemonContext");
+  }
+  if (role === "launcher") {
+    throw new Error("this process is already starting a daemon: open only one DaemonContext");
+  }
+  const marker = role === undefined ? takeMarker() : null;
+  if (ctx.fake) {
+    role = "fake";
     try {
-      if (this.uid !== null)
-        parseUid(this.uid);
-      if (this.gid !== null)
-        parseGid(this.gid);
-    } catch (e) {
-      if (e instanceof Error && e.name === "LookupError") {
-        throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
-      }
-      throw e;
-    }
-    let logStart = 0;
-    if (this.logfile !== null) {
-      const old = libc.umask(this.umask);
-      const fd = libc.open(cstr(this.logfile), c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC, 438);
-      const err = errno();
-      libc.umask(old);
-      if (fd === -1) {
-        const e = new OSError(err, "open", { path: this.logfile });
-        throw new DaemonError(`ERROR: cannot open the logfile: ${e.message}`, EX_CANTCREAT);
-      }
-      logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
-      libc.close(fd);
-    }
-    if (this.pidfile !== null) {
-      const state = new Pidfile(this.pidfile).inspect();
-      if (state.status === "alive") {
-        throw new DaemonError(`ERROR: Pidfile (${this.pidfile}) already exists.
-` + `Seems we're already running? (pid: ${state.pid})`, EX_CANTCREAT);
-      }
-      if (state.status === "unusable") {
-        throw new DaemonError(`ERROR: cannot use the pidfile: ${state.reason}`, EX_CANTCREAT);
-      }
-    }
-    return logStart;
-  }
-  async#setUp() {
-    libc.umask(this.umask);
-    chdir(this.workdir);
-    if (this.afterChdir)
-      await this.afterChdir();
-    maybeDropPrivileges({ uid: this.uid, gid: this.gid });
-    if (role === "daemon" && (this.uid !== null || this.gid !== null)) {
-      parentDeathSignal(platform.signalNumbers.TERM);
-    }
-    if (this.pidfile !== null) {
-      try {
-        this.#pidlock = createPidlock(this.pidfile);
-      } catch (e) {
-        if (e instanceof LockFailed) {
-          const message = e.message.startsWith("ERROR") ? e.message : `ERROR: ${e.message}`;
-          throw new DaemonError(message, e.exitCode, { cause: e });
-        }
-        throw e;
-      }
-    }
-  }
-  #report(e) {
-    const failure = e instanceof DaemonError ? e : new DaemonError(`ERROR: ${e instanceof Error ? e.message : String(e)}`, EX_FAILURE);
-    console.error(e);
-    const fd = this.#handshakeFd;
-    if (fd !== null) {
-      try {
-        writeAll(fd, encoder7.encode(`E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}
-`));
-      } catch {}
-    }
-    exit(failureStatus(failure.exitCode));
-  }
-  async#launch() {
-    let logStart;
-    try {
-      logStart = this.#preflight();
+      preflight(ctx);
+      await setUp(ctx, s);
     } catch (e) {
       if (e instanceof DaemonError)
         exitWith(e);
       throw e;
     }
-    const c = platform.constants;
-    const token = randomToken();
-    const fds = new Int32Array(2);
-    if (libc.pipe2)
-      check(libc.pipe2(fds, c.O_CLOEXEC), "pipe2");
-    else {
-      check(libc.pipe(fds), "pipe");
-      for (const fd of fds)
-        libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC);
-    }
-    const [readFd, writeFd] = fds;
-    const flags = libc.fcntl(readFd, c.F_GETFL, 0);
-    check(libc.fcntl(readFd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
-    let handshakeFd = 3;
-    while (this.keepFds.includes(handshakeFd))
-      handshakeFd++;
-    const highest = Math.max(handshakeFd, ...this.keepFds);
-    const out = this.logfile ?? "/dev/null";
-    const actions = [{ dup2: [writeFd, handshakeFd] }];
-    for (const fd of this.keepFds)
-      actions.push({ dup2: [fd, fd] });
-    actions.push({ open: 0, path: "/dev/null", flags: c.O_RDONLY }, { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 438 }, { dup2: [1, 2] });
-    const others = (fd) => fd !== handshakeFd && !this.keepFds.includes(fd);
-    if (highest - 3 <= 64) {
-      for (let fd = 3;fd < highest; fd++)
-        if (others(fd))
-          actions.push({ close: fd });
-    } else {
-      for (const fd of openFds()) {
-        if (fd >= 3 && fd < highest && others(fd))
-          actions.push({ close: fd });
-      }
-    }
-    actions.push({ closeFrom: highest + 1 });
-    const env = currentEnvironment();
-    env[MARKER] = `${handshakeFd}:${token}`;
-    const [, ...args] = originalCommandLineBytes();
-    const program = execPath();
-    let pid;
-    const oldUmask = libc.umask(this.umask);
+    s.isOpen = true;
+  } else if (marker) {
+    role = "daemon";
+    s.handshakeFd = marker.fd;
+    s.token = marker.token;
     try {
-      pid = posixSpawn(program, {
-        args: [program, ...args],
-        env,
-        fileActions: actions,
-        setsid: true,
-        defaultSignals: true,
-        signalMask: []
-      });
+      parentDeathSignal(platform.signalNumbers.TERM);
+      await setUp(ctx, s);
     } catch (e) {
-      libc.close(readFd);
-      libc.close(writeFd);
-      exitWith(new DaemonError(`ERROR: cannot start the daemon: ${e.message}`, EX_FAILURE, {
-        cause: e
-      }));
-    } finally {
-      libc.umask(oldUmask);
+      report(s, e);
     }
-    libc.close(writeFd);
-    return await this.#waitForDaemon(pid, readFd, token, logStart);
+    s.isOpen = true;
+  } else {
+    role = "launcher";
+    await launch(ctx);
   }
-  async#waitForDaemon(pid, readFd, token, logStart) {
-    const { EAGAIN, EINTR } = platform.errnoNumbers;
-    const started = performance.now();
-    let text = "";
-    const readyLine = encoder7.encode(`R${token}
-`);
-    let first = true;
-    const consume = (bytes) => {
-      if (first && sameBytes(bytes, readyLine))
-        exit(0);
-      first = false;
-      text += decoder3.decode(bytes, { stream: true });
-      let nl;
-      while ((nl = text.indexOf(`
-`)) !== -1) {
-        const line = text.slice(0, nl);
-        text = text.slice(nl + 1);
-        if (line === `R${token}`)
-          exit(0);
-        const space = line.indexOf(" ", 34);
-        const code = space === -1 ? "" : line.slice(34, space);
-        if (line.startsWith(`E${token} `) && isDecimal(code)) {
-          const raw = line.slice(space + 1);
-          let message;
-          try {
-            message = String(JSON.parse(raw));
-          } catch {
-            message = raw;
-          }
-          exitWith(new DaemonError(message, Number(code)));
-        }
-      }
-    };
-    const timedOut = async () => {
-      const { TERM, KILL } = platform.signalNumbers;
-      libc.kill(pid, TERM);
-      let stopped = "sent it SIGTERM";
-      if (await reap(pid, STOP_GRACE_MS) === null && isAlive(pid)) {
-        libc.kill(pid, KILL);
-        await reap(pid, 1000);
-        stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
-      }
-      return exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` + `${stopped}.${this.#outputHint(logStart)}`));
-    };
-    const pollAsync = libc.poll_async;
-    const reader = pollAsync ? null : pipeReader(readFd);
-    if (reader) {
-      for (;; ) {
-        const left = this.timeoutMs - (performance.now() - started);
-        if (left <= 0)
-          await timedOut();
-        let timer;
-        let chunk;
-        try {
-          chunk = await Promise.race([
-            reader.read(),
-            new Promise((r) => {
-              timer = setTimeout(r, Math.ceil(left) + 1);
-            })
-          ]);
-        } catch (e) {
-          exitWith(new DaemonError(`ERROR: reading from the daemon: ${String(e)}`));
-        } finally {
-          clearTimeout(timer);
-        }
-        if (chunk === null)
-          break;
-        if (chunk !== undefined)
-          consume(chunk);
-      }
-    } else {
-      const buf = new Uint8Array(4096);
-      const pollfd = pollfdFor(readFd, POLLIN);
-      for (;; ) {
-        const n = Number(libc.read(readFd, buf, buf.length));
-        if (n > 0) {
-          consume(buf.subarray(0, n));
-          continue;
-        }
-        if (n === 0)
-          break;
-        const e = errno();
-        if (e !== EAGAIN && e !== EINTR) {
-          exitWith(new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`));
-        }
-        const elapsed = performance.now() - started;
-        if (elapsed > this.timeoutMs)
-          await timedOut();
-        if (pollAsync) {
-          await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
-        } else
-          await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
-      }
-    }
-    libc.close(readFd);
-    const status = await reap(pid, 200);
-    const ended = status === null ? null : describeStatus(status);
-    const what = ended ? `${ended.text} before it was ready` : isAlive(pid) ? "closed the pipe to the launcher without becoming ready" : "ended before it was ready";
-    exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint(logStart)}`, ended?.code));
+  if (ctx.ready === "auto")
+    announce(s, true);
+}
+function announce(s, awaitLauncher) {
+  if (!s.isOpen) {
+    throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
   }
-  #outputHint(logStart) {
-    if (this.logfile === null)
-      return `
-Its output went to /dev/null: set a logfile to see why.`;
-    let tail = "";
+  if (s.isReady)
+    return;
+  s.isReady = true;
+  try {
+    sdNotify({ ready: true, mainPid: libc.getpid() });
+  } catch (e) {
+    console.error(`posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const fd = s.handshakeFd;
+  if (fd !== null) {
+    s.handshakeFd = null;
+    parentDeathSignal(0);
+    const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
     try {
-      tail = readTail(this.logfile, logStart, 2048).trimEnd();
-    } catch {}
-    return `
-Its output is in ${this.logfile}` + (tail ? `; it ends with:
-${tail}` : ".");
+      writeAll(fd, encoder7.encode(`R${s.token}
+`));
+      if (launcher !== -1)
+        pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
+      else if (awaitLauncher && platform.os === "linux") {
+        pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
+      }
+    } catch (e) {
+      throw new DaemonError("ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced", EX_FAILURE, { cause: e });
+    } finally {
+      libc.close(fd);
+      if (launcher !== -1)
+        libc.close(launcher);
+    }
   }
+}
+function closeContext(s) {
+  if (!s.isOpen)
+    return;
+  s.isOpen = false;
+  if (s.handshakeFd !== null) {
+    libc.close(s.handshakeFd);
+    s.handshakeFd = null;
+  }
+  const lock = s.pidlock;
+  s.pidlock = null;
+  lock?.release();
+}
+function preflight(ctx) {
+  const c = platform.constants;
+  const dir = libc.open(cstr(ctx.workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
+  if (dir === -1) {
+    const e = new OSError(errno(), "open", { path: ctx.workdir });
+    throw new DaemonError(`ERROR: workdir ${ctx.workdir} cannot be used: ${e.message}`);
+  }
+  libc.close(dir);
+  for (const fd of ctx.keepFds) {
+    if (libc.fcntl(fd, c.F_GETFD, 0) === -1) {
+      const e = new OSError(errno(), "fcntl");
+      throw new DaemonError(`ERROR: keepFds: fd ${fd} is not open (${e.code})`);
+    }
+  }
+  try {
+    if (ctx.uid !== null)
+      parseUid(ctx.uid);
+    if (ctx.gid !== null)
+      parseGid(ctx.gid);
+  } catch (e) {
+    if (e instanceof Error && e.name === "LookupError") {
+      throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
+    }
+    throw e;
+  }
+  let logStart = 0;
+  if (ctx.logfile !== null) {
+    const old = libc.umask(ctx.umask);
+    const fd = libc.open(cstr(ctx.logfile), c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC, 438);
+    const err = errno();
+    libc.umask(old);
+    if (fd === -1) {
+      const e = new OSError(err, "open", { path: ctx.logfile });
+      throw new DaemonError(`ERROR: cannot open the logfile: ${e.message}`, EX_CANTCREAT);
+    }
+    logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
+    libc.close(fd);
+  }
+  if (ctx.pidfile !== null) {
+    const state = new Pidfile(ctx.pidfile).inspect();
+    if (state.status === "alive") {
+      throw new DaemonError(`ERROR: Pidfile (${ctx.pidfile}) already exists.
+` + `Seems we're already running? (pid: ${state.pid})`, EX_CANTCREAT);
+    }
+    if (state.status === "unusable") {
+      throw new DaemonError(`ERROR: cannot use the pidfile: ${state.reason}`, EX_CANTCREAT);
+    }
+  }
+  return logStart;
+}
+async function setUp(ctx, s) {
+  libc.umask(ctx.umask);
+  chdir(ctx.workdir);
+  if (ctx.afterChdir)
+    await ctx.afterChdir();
+  maybeDropPrivileges({ uid: ctx.uid, gid: ctx.gid });
+  if (role === "daemon" && (ctx.uid !== null || ctx.gid !== null)) {
+    parentDeathSignal(platform.signalNumbers.TERM);
+  }
+  if (ctx.pidfile !== null) {
+    try {
+      s.pidlock = createPidlock(ctx.pidfile);
+    } catch (e) {
+      if (e instanceof LockFailed) {
+        const message = e.message.startsWith("ERROR") ? e.message : `ERROR: ${e.message}`;
+        throw new DaemonError(message, e.exitCode, { cause: e });
+      }
+      throw e;
+    }
+  }
+}
+function report(s, e) {
+  const failure = e instanceof DaemonError ? e : new DaemonError(`ERROR: ${e instanceof Error ? e.message : String(e)}`, EX_FAILURE);
+  console.error(e);
+  const fd = s.handshakeFd;
+  if (fd !== null) {
+    try {
+      writeAll(fd, encoder7.encode(`E${s.token} ${failure.exitCode} ${JSON.stringify(failure.message)}
+`));
+    } catch {}
+  }
+  exit(failureStatus(failure.exitCode));
+}
+async function launch(ctx) {
+  let logStart;
+  try {
+    logStart = preflight(ctx);
+  } catch (e) {
+    if (e instanceof DaemonError)
+      exitWith(e);
+    throw e;
+  }
+  const c = platform.constants;
+  const token = randomToken();
+  const fds = new Int32Array(2);
+  if (libc.pipe2)
+    check(libc.pipe2(fds, c.O_CLOEXEC), "pipe2");
+  else {
+    check(libc.pipe(fds), "pipe");
+    for (const fd of fds)
+      libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC);
+  }
+  const [readFd, writeFd] = fds;
+  const flags = libc.fcntl(readFd, c.F_GETFL, 0);
+  check(libc.fcntl(readFd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
+  let handshakeFd = 3;
+  while (ctx.keepFds.includes(handshakeFd))
+    handshakeFd++;
+  const highest = Math.max(handshakeFd, ...ctx.keepFds);
+  const out = ctx.logfile ?? "/dev/null";
+  const actions = [{ dup2: [writeFd, handshakeFd] }];
+  for (const fd of ctx.keepFds)
+    actions.push({ dup2: [fd, fd] });
+  actions.push({ open: 0, path: "/dev/null", flags: c.O_RDONLY }, { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 438 }, { dup2: [1, 2] });
+  const others = (fd) => fd !== handshakeFd && !ctx.keepFds.includes(fd);
+  if (highest - 3 <= 64) {
+    for (let fd = 3;fd < highest; fd++)
+      if (others(fd))
+        actions.push({ close: fd });
+  } else {
+    for (const fd of openFds()) {
+      if (fd >= 3 && fd < highest && others(fd))
+        actions.push({ close: fd });
+    }
+  }
+  actions.push({ closeFrom: highest + 1 });
+  const env = currentEnvironment();
+  env[MARKER] = `${handshakeFd}:${token}`;
+  const [, ...args] = originalCommandLineBytes();
+  const program = execPath();
+  let pid;
+  const oldUmask = libc.umask(ctx.umask);
+  try {
+    pid = posixSpawn(program, {
+      args: [program, ...args],
+      env,
+      fileActions: actions,
+      setsid: true,
+      defaultSignals: true,
+      signalMask: []
+    });
+  } catch (e) {
+    libc.close(readFd);
+    libc.close(writeFd);
+    exitWith(new DaemonError(`ERROR: cannot start the daemon: ${e.message}`, EX_FAILURE, {
+      cause: e
+    }));
+  } finally {
+    libc.umask(oldUmask);
+  }
+  libc.close(writeFd);
+  return await waitForDaemon(ctx, pid, readFd, token, logStart);
+}
+async function waitForDaemon(ctx, pid, readFd, token, logStart) {
+  const { EAGAIN, EINTR } = platform.errnoNumbers;
+  const started = performance.now();
+  let text = "";
+  const readyLine = encoder7.encode(`R${token}
+`);
+  let first = true;
+  const consume = function consume(bytes) {
+    if (first && sameBytes(bytes, readyLine))
+      exit(0);
+    first = false;
+    text += decoder3.decode(bytes, { stream: true });
+    let nl;
+    while ((nl = text.indexOf(`
+`)) !== -1) {
+      const line = text.slice(0, nl);
+      text = text.slice(nl + 1);
+      if (line === `R${token}`)
+        exit(0);
+      const space = line.indexOf(" ", 34);
+      const code = space === -1 ? "" : line.slice(34, space);
+      if (line.startsWith(`E${token} `) && isDecimal(code)) {
+        const raw = line.slice(space + 1);
+        let message;
+        try {
+          message = String(JSON.parse(raw));
+        } catch {
+          message = raw;
+        }
+        exitWith(new DaemonError(message, Number(code)));
+      }
+    }
+  };
+  const timedOut = async () => {
+    const { TERM, KILL } = platform.signalNumbers;
+    libc.kill(pid, TERM);
+    let stopped = "sent it SIGTERM";
+    if (await reap(pid, STOP_GRACE_MS) === null && isAlive(pid)) {
+      libc.kill(pid, KILL);
+      await reap(pid, 1000);
+      stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
+    }
+    return exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) was not ready within ${ctx.timeoutMs} ms; ` + `${stopped}.${outputHint(ctx, logStart)}`));
+  };
+  const pollAsync = libc.poll_async;
+  const reader = pollAsync ? null : pipeReader(readFd);
+  if (reader) {
+    for (;; ) {
+      const left = ctx.timeoutMs - (performance.now() - started);
+      if (left <= 0)
+        await timedOut();
+      let timer;
+      let chunk;
+      try {
+        chunk = await Promise.race([
+          reader.read(),
+          new Promise((r) => {
+            timer = setTimeout(r, Math.ceil(left) + 1);
+          })
+        ]);
+      } catch (e) {
+        exitWith(new DaemonError(`ERROR: reading from the daemon: ${String(e)}`));
+      } finally {
+        clearTimeout(timer);
+      }
+      if (chunk === null)
+        break;
+      if (chunk !== undefined)
+        consume(chunk);
+    }
+  } else {
+    const buf = new Uint8Array(4096);
+    const pollfd = pollfdFor(readFd, POLLIN);
+    for (;; ) {
+      const n = Number(libc.read(readFd, buf, buf.length));
+      if (n > 0) {
+        consume(buf.subarray(0, n));
+        continue;
+      }
+      if (n === 0)
+        break;
+      const e = errno();
+      if (e !== EAGAIN && e !== EINTR) {
+        exitWith(new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`));
+      }
+      const elapsed = performance.now() - started;
+      if (elapsed > ctx.timeoutMs)
+        await timedOut();
+      if (pollAsync) {
+        await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(ctx.timeoutMs - elapsed) + 1));
+      } else
+        await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
+    }
+  }
+  libc.close(readFd);
+  const status = await reap(pid, 200);
+  const ended = status === null ? null : describeStatus(status);
+  const what = ended ? `${ended.text} before it was ready` : isAlive(pid) ? "closed the pipe to the launcher without becoming ready" : "ended before it was ready";
+  exitWith(new DaemonError(`ERROR: the daemon (pid ${pid}) ${what}.${outputHint(ctx, logStart)}`, ended?.code));
+}
+function outputHint(ctx, logStart) {
+  if (ctx.logfile === null)
+    return `
+Its output went to /dev/null: set a logfile to see why.`;
+  let tail = "";
+  try {
+    tail = readTail(ctx.logfile, logStart, 2048).trimEnd();
+  } catch {}
+  return `
+Its output is in ${ctx.logfile}` + (tail ? `; it ends with:
+${tail}` : ".");
 }
 function readTail(path, from, max) {
   const c = platform.constants;

@@ -192,7 +192,8 @@ function firstUse(key: SymbolName): unknown {
   let fast: AnyFunction | undefined;
   let stuck = false;
   // Every reference to it (a saved `libc.X`, too) turns fast once it is bound.
-  const tiered = (...args: unknown[]): unknown => {
+  // A function expression, not an arrow: the build marks those for eager compilation.
+  const tiered = function tiered(...args: unknown[]): unknown {
     if (fast) return fast(...args);
     if (!stuck && ++calls > HOT_AFTER) {
       fast = tierUp(key);
@@ -248,34 +249,37 @@ function defineSymbol(key: string, value: unknown): void {
  * report a missing one). So an import makes nothing for the ~80 symbols: a
  * loop that made them all cost a cold process 0.1-0.4 ms on the way to the
  * first line of its program, a daemon too. Once made, a symbol is an own data
- * property, read as fast as any.
+ * property, read as fast as any. (The Proxy's traps are module-level
+ * functions, which the build marks for eager compilation.)
  */
+function makeOnRead(target: object, key: string | symbol, receiver: unknown): unknown {
+  if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
+    return Reflect.get(target, key, receiver);
+  }
+  const spec: SymbolSpec = SYMBOLS[key as SymbolName];
+  const value = spec.optional ? firstUse(key as SymbolName) : makeStub(key as SymbolName);
+  // firstUse may have settled it already (to the same value)
+  if (!Object.hasOwn(libcObject, key)) defineSymbol(key, value);
+  return libcObject[key];
+}
+
+/** A symbol not read yet: assigning it makes it, as reading would. */
+function makeOnWrite(_target: object, key: string | symbol, value: unknown): boolean {
+  Object.defineProperty(libcObject, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  return true;
+}
+
+function isSymbol(target: object, key: string | symbol): boolean {
+  return (typeof key === "string" && Object.hasOwn(SYMBOLS, key)) || Reflect.has(target, key);
+}
+
 const libcObject: Record<string, unknown> = Object.create(
-  new Proxy({}, {
-    get(target, key, receiver): unknown {
-      if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
-        return Reflect.get(target, key, receiver);
-      }
-      const spec: SymbolSpec = SYMBOLS[key as SymbolName];
-      const value = spec.optional ? firstUse(key as SymbolName) : makeStub(key as SymbolName);
-      // firstUse may have settled it already (to the same value)
-      if (!Object.hasOwn(libcObject, key)) defineSymbol(key, value);
-      return libcObject[key];
-    },
-    set(_target, key, value): boolean {
-      // A symbol not read yet: assigning it makes it, as reading would.
-      Object.defineProperty(libcObject, key, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-      return true;
-    },
-    has(target, key): boolean {
-      return (typeof key === "string" && Object.hasOwn(SYMBOLS, key)) || Reflect.has(target, key);
-    },
-  }),
+  new Proxy({}, { get: makeOnRead, set: makeOnWrite, has: isSymbol }),
 );
 
 /**

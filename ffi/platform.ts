@@ -692,7 +692,9 @@ function lazyNames<V extends string | number>(
   table: () => Readonly<Record<string, V>> | readonly (readonly [string, V])[],
 ): () => Record<V, string> {
   let names: Record<V, string> | undefined;
-  return () => {
+  // Function expressions, not arrows, here and below: the build marks those for
+  // eager compilation (these run in the cold start of every process that calls C).
+  return function namesOnFirstUse(): Record<V, string> {
     if (names) return names;
     const t = table();
     const back = Object.create(null) as Record<V, string>;
@@ -706,7 +708,9 @@ function lazyNames<V extends string | number>(
 /** A name -> number record from pairs, built on first use; no prototype. */
 function lazyRecord<V>(pairs: readonly (readonly [string, V])[]): () => Record<string, V> {
   let record: Record<string, V> | undefined;
-  return () => record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
+  return function recordOnFirstUse(): Record<string, V> {
+    return record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
+  };
 }
 
 function detectOs(): OsName {
@@ -805,7 +809,9 @@ export function platformFor(os: OsName, arch: ArchName): Platform {
   const signalNames = lazyNames(() => LINUX_SIGNALS);
   // Which C library is looked up on first use (at import it would cost Bun ~2 ms).
   let libc: LibcName | undefined;
-  const whichLibc = (): LibcName => libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
+  const whichLibc = function whichLibc(): LibcName {
+    return libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
+  };
   return {
     os,
     arch,

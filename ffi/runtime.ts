@@ -88,67 +88,91 @@ function mapTypes(types: readonly NativeType[], names: Record<NativeType, string
   return out;
 }
 
+// Deno's backend is module-level functions rather than an object literal's
+// methods: the build marks top-level functions for eager compilation, so Deno's
+// code cache holds their bytecode (a method would be compiled on its first
+// call in every process, and these run in every cold start that calls C).
+const D = g.Deno;
+/** Whether a static "pointer" symbol reads as its own address; unknown until the first lookup. */
+let staticsGiveAddresses: boolean | undefined;
+
+function denoBind(
+  library: string,
+  symbols: Readonly<Record<string, SymbolSpec>>,
+): Record<string, unknown> {
+  const defs: Record<string, unknown> = {};
+  for (const [symbol, spec] of Object.entries(symbols)) {
+    defs[symbol] = {
+      parameters: mapTypes(spec.parameters, DENO_TYPES),
+      result: DENO_TYPES[spec.result],
+      nonblocking: spec.nonblocking === true,
+    };
+  }
+  return D.dlopen(library, defs).symbols;
+}
+
+function denoFromPointer(p: unknown, spec: SymbolSpec): (...args: unknown[]) => unknown {
+  const fn = new D.UnsafeFnPointer(p, {
+    parameters: mapTypes(spec.parameters, DENO_TYPES),
+    result: DENO_TYPES[spec.result],
+  });
+  return fn.call.bind(fn);
+}
+
+function denoLookup(library: string, symbol: string): unknown {
+  // A static symbol of type "pointer" binds no function, so it skips the ~1 ms
+  // that Deno spends on its first bound function (fast-call set-up). Deno gives
+  // such a static's own address, which for a function is the one to call. A
+  // Deno that read the pointer stored there instead, as it reads a "u64", would
+  // give the function's first machine code bytes: then both agree, and lookups
+  // return undefined rather than a pointer that must not be called. Checked on
+  // the first lookup of the process.
+  if (staticsGiveAddresses === false) return undefined;
+  if (staticsGiveAddresses === true) {
+    return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } })
+      .symbols.at;
+  }
+  const { at, bytes } = D.dlopen(library, {
+    at: { name: symbol, type: "pointer", optional: true },
+    bytes: { name: symbol, type: "u64", optional: true },
+  }).symbols;
+  if (at === null || bytes === null) return null;
+  staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+  return staticsGiveAddresses ? at : undefined;
+}
+
+function denoAddress(p: unknown): bigint {
+  return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
+}
+
+function denoPointer(a: bigint): unknown {
+  return D.UnsafePointer.create(a);
+}
+
+function denoAddressOf(view: ArrayBufferView): bigint {
+  return BigInt(D.UnsafePointer.value(D.UnsafePointer.of(view)));
+}
+
+function denoMemory(a: bigint, length: number): ArrayBuffer {
+  return D.UnsafePointerView.getArrayBuffer(D.UnsafePointer.create(a), length);
+}
+
+function denoCString(a: bigint): string {
+  return D.UnsafePointerView.getCString(D.UnsafePointer.create(a));
+}
+
 function denoBackend(): Backend {
-  const D = g.Deno;
-  /** Whether a static "pointer" symbol reads as its own address; unknown until the first lookup. */
-  let staticsGiveAddresses: boolean | undefined;
   return {
     name: "deno",
     nonblocking: true,
-    bind(library, symbols) {
-      const defs: Record<string, unknown> = {};
-      for (const [symbol, spec] of Object.entries(symbols)) {
-        defs[symbol] = {
-          parameters: mapTypes(spec.parameters, DENO_TYPES),
-          result: DENO_TYPES[spec.result],
-          nonblocking: spec.nonblocking === true,
-        };
-      }
-      return D.dlopen(library, defs).symbols;
-    },
-    fromPointer(p, spec) {
-      const fn = new D.UnsafeFnPointer(p, {
-        parameters: mapTypes(spec.parameters, DENO_TYPES),
-        result: DENO_TYPES[spec.result],
-      });
-      return fn.call.bind(fn);
-    },
-    lookup(library, symbol) {
-      // A static symbol of type "pointer" binds no function, so it skips the ~1 ms
-      // that Deno spends on its first bound function (fast-call set-up). Deno gives
-      // such a static's own address, which for a function is the one to call. A
-      // Deno that read the pointer stored there instead, as it reads a "u64", would
-      // give the function's first machine code bytes: then both agree, and lookups
-      // return undefined rather than a pointer that must not be called. Checked on
-      // the first lookup of the process.
-      if (staticsGiveAddresses === false) return undefined;
-      if (staticsGiveAddresses === true) {
-        return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } })
-          .symbols.at;
-      }
-      const { at, bytes } = D.dlopen(library, {
-        at: { name: symbol, type: "pointer", optional: true },
-        bytes: { name: symbol, type: "u64", optional: true },
-      }).symbols;
-      if (at === null || bytes === null) return null;
-      staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
-      return staticsGiveAddresses ? at : undefined;
-    },
-    address(p) {
-      return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
-    },
-    pointer(a) {
-      return D.UnsafePointer.create(a);
-    },
-    addressOf(view) {
-      return BigInt(D.UnsafePointer.value(D.UnsafePointer.of(view)));
-    },
-    memory(a, length) {
-      return D.UnsafePointerView.getArrayBuffer(D.UnsafePointer.create(a), length);
-    },
-    cstring(a) {
-      return D.UnsafePointerView.getCString(D.UnsafePointer.create(a));
-    },
+    bind: denoBind,
+    fromPointer: denoFromPointer,
+    lookup: denoLookup,
+    address: denoAddress,
+    pointer: denoPointer,
+    addressOf: denoAddressOf,
+    memory: denoMemory,
+    cstring: denoCString,
   };
 }
 

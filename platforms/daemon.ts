@@ -338,6 +338,89 @@ function describeStatus(status: number): { text: string; code: number } {
   return { text: `was killed by ${name ? "SIG" + name : `signal ${sig}`}`, code: EX_FAILURE };
 }
 
+// DaemonContext's methods hand their work to the functions after the class,
+// which take its state as an argument. A class method is compiled on its first
+// call in every process, while the build marks top-level functions for eager
+// compilation, so Deno's code cache holds their bytecode
+// (scripts/eager_compile.mjs): a launcher and its daemon each run all of this
+// once, cold, on the way to "ready".
+
+/** The options of a {@linkcode DaemonContext}, as its fields hold them. */
+type Settings = Pick<
+  DaemonContext,
+  | "workdir"
+  | "umask"
+  | "fake"
+  | "afterChdir"
+  | "logfile"
+  | "pidfile"
+  | "uid"
+  | "gid"
+  | "ready"
+  | "timeoutMs"
+  | "keepFds"
+>;
+
+/** What a {@linkcode DaemonContext} keeps to itself. */
+interface ContextState {
+  isOpen: boolean;
+  isReady: boolean;
+  /** The daemon's pipe to its launcher, until "ready". */
+  handshakeFd: number | null;
+  /** The launcher's secret, sent back with "ready". */
+  token: string;
+  pidlock: Pidfile | null;
+}
+
+/** The options of a {@linkcode DaemonContext}, checked (its constructor's work). */
+function settingsFrom(options: DetachedOptions): Settings {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("DaemonContext takes an options object");
+  }
+  // A misspelt option (say `pidFile`) must not silently turn the pidfile lock off.
+  const unknown: string[] = [];
+  for (const k of Object.keys(options)) if (!KNOWN_OPTIONS.has(k)) unknown.push(k);
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}` +
+        ` for detached()/DaemonContext; known: ${[...KNOWN_OPTIONS].join(", ")}`,
+    );
+  }
+  const ready = options.ready ?? "auto";
+  if (ready !== "auto" && ready !== "manual") {
+    throw new TypeError(`ready must be "auto" or "manual", got ${JSON.stringify(ready)}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+    throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
+  }
+  const keep = [...new Set(options.keepFds ?? [])];
+  for (const fd of keep) {
+    if (!Number.isInteger(fd) || fd < 3 || fd > 0x7fffffff) {
+      throw new RangeError(
+        `keepFds entries must be integers from 3 up (0-2 are stdin, stdout, stderr), got ${fd}`,
+      );
+    }
+  }
+  const afterChdir = options.afterChdir ?? null;
+  if (afterChdir !== null && typeof afterChdir !== "function") {
+    throw new TypeError("afterChdir must be a function");
+  }
+  return {
+    logfile: optionalPath(options.logfile, "logfile"),
+    pidfile: optionalPath(options.pidfile, "pidfile"),
+    workdir: optionalPath(options.workdir, "workdir") ?? cwd(),
+    uid: optionalId(options.uid, "uid"),
+    gid: optionalId(options.gid, "gid"),
+    umask: parseUmask(options.umask),
+    fake: Boolean(options.fake),
+    ready,
+    timeoutMs,
+    keepFds: keep.length > 1 ? keep.sort((a, b) => a - b) : keep,
+    afterChdir,
+  };
+}
+
 /**
  * The daemon side of Celery's `DaemonContext`, opened by {@linkcode detached}.
  * `open()` in the original process (the launcher) starts the daemon, waits
@@ -379,11 +462,13 @@ export class DaemonContext {
   /** Fds passed on to the daemon. */
   readonly keepFds: readonly number[];
 
-  #isOpen = false;
-  #isReady = false;
-  #handshakeFd: number | null = null;
-  #token = "";
-  #pidlock: Pidfile | null = null;
+  #s: ContextState = {
+    isOpen: false,
+    isReady: false,
+    handshakeFd: null,
+    token: "",
+    pidlock: null,
+  };
 
   /**
    * Checks and stores the options; nothing happens until `open()`. Relative
@@ -399,51 +484,18 @@ export class DaemonContext {
    * ```
    */
   constructor(options: DetachedOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError("DaemonContext takes an options object");
-    }
-    // A misspelt option (say `pidFile`) must not silently turn the pidfile lock off.
-    const unknown: string[] = [];
-    for (const k of Object.keys(options)) if (!KNOWN_OPTIONS.has(k)) unknown.push(k);
-    if (unknown.length > 0) {
-      throw new TypeError(
-        `unknown option${unknown.length > 1 ? "s" : ""} ${
-          unknown.map((k) => `'${k}'`).join(", ")
-        }` +
-          ` for detached()/DaemonContext; known: ${[...KNOWN_OPTIONS].join(", ")}`,
-      );
-    }
-    this.logfile = optionalPath(options.logfile, "logfile");
-    this.pidfile = optionalPath(options.pidfile, "pidfile");
-    this.workdir = optionalPath(options.workdir, "workdir") ?? cwd();
-    this.uid = optionalId(options.uid, "uid");
-    this.gid = optionalId(options.gid, "gid");
-    this.umask = parseUmask(options.umask);
-    this.fake = Boolean(options.fake);
-    const ready = options.ready ?? "auto";
-    if (ready !== "auto" && ready !== "manual") {
-      throw new TypeError(`ready must be "auto" or "manual", got ${JSON.stringify(ready)}`);
-    }
-    this.ready = ready;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
-      throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
-    }
-    this.timeoutMs = timeoutMs;
-    const keep = [...new Set(options.keepFds ?? [])];
-    for (const fd of keep) {
-      if (!Number.isInteger(fd) || fd < 3 || fd > 0x7fffffff) {
-        throw new RangeError(
-          `keepFds entries must be integers from 3 up (0-2 are stdin, stdout, stderr), got ${fd}`,
-        );
-      }
-    }
-    this.keepFds = keep.length > 1 ? keep.sort((a, b) => a - b) : keep;
-    const afterChdir = options.afterChdir ?? null;
-    if (afterChdir !== null && typeof afterChdir !== "function") {
-      throw new TypeError("afterChdir must be a function");
-    }
-    this.afterChdir = afterChdir;
+    const o = settingsFrom(options);
+    this.workdir = o.workdir;
+    this.umask = o.umask;
+    this.fake = o.fake;
+    this.afterChdir = o.afterChdir;
+    this.logfile = o.logfile;
+    this.pidfile = o.pidfile;
+    this.uid = o.uid;
+    this.gid = o.gid;
+    this.ready = o.ready;
+    this.timeoutMs = o.timeoutMs;
+    this.keepFds = o.keepFds;
   }
 
   /**
@@ -456,7 +508,7 @@ export class DaemonContext {
    * ```
    */
   get isOpen(): boolean {
-    return this.#isOpen;
+    return this.#s.isOpen;
   }
 
   /**
@@ -470,7 +522,7 @@ export class DaemonContext {
    * ```
    */
   get isReady(): boolean {
-    return this.#isReady;
+    return this.#s.isReady;
   }
 
   /**
@@ -484,7 +536,7 @@ export class DaemonContext {
    * ```
    */
   get isDaemon(): boolean {
-    return this.#isOpen && role === "daemon";
+    return this.#s.isOpen && role === "daemon";
   }
 
   /**
@@ -498,7 +550,7 @@ export class DaemonContext {
    * ```
    */
   get pidlock(): Pidfile | null {
-    return this.#pidlock;
+    return this.#s.pidlock;
   }
 
   /**
@@ -515,43 +567,8 @@ export class DaemonContext {
    * console.log("now detached; this line goes to /tmp/app.log");
    * ```
    */
-  async open(): Promise<void> {
-    if (this.#isOpen) return;
-    if (role === "daemon" || role === "fake") {
-      throw new Error("this process is already detached: open only one DaemonContext");
-    }
-    if (role === "launcher") {
-      throw new Error("this process is already starting a daemon: open only one DaemonContext");
-    }
-    const marker = role === undefined ? takeMarker() : null;
-    if (this.fake) {
-      role = "fake";
-      try {
-        this.#preflight();
-        await this.#setUp();
-      } catch (e) {
-        if (e instanceof DaemonError) exitWith(e);
-        throw e;
-      }
-      this.#isOpen = true;
-    } else if (marker) {
-      role = "daemon";
-      this.#handshakeFd = marker.fd;
-      this.#token = marker.token;
-      try {
-        // Until "ready", a launcher that dies (Ctrl-C, SIGTERM, SIGKILL, its
-        // terminal hung up) takes the half-started daemon with it.
-        parentDeathSignal(platform.signalNumbers.TERM);
-        await this.#setUp();
-      } catch (e) {
-        this.#report(e);
-      }
-      this.#isOpen = true;
-    } else {
-      role = "launcher";
-      await this.#launch();
-    }
-    if (this.ready === "auto") this.#announce(true);
+  open(): Promise<void> {
+    return openContext(this, this.#s);
   }
 
   /**
@@ -570,61 +587,7 @@ export class DaemonContext {
    * ```
    */
   notifyReady(): void {
-    this.#announce(false);
-  }
-
-  /**
-   * notifyReady(); with `awaitLauncher` (ready: "auto", before `detached()`
-   * resolves) it returns once the launcher has exited, as after a double
-   * fork, so the daemon's own start does not take the CPU from the exit that
-   * the launcher's caller waits for. At most {@linkcode LAUNCHER_EXIT_WAIT_MS}.
-   */
-  #announce(awaitLauncher: boolean): void {
-    if (!this.#isOpen) {
-      throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
-    }
-    if (this.#isReady) return;
-    this.#isReady = true;
-    // systemd first: under Type=notify the launcher may be the unit's main process, and
-    // MAINPID= must arrive before it exits. A stale or unreachable NOTIFY_SOCKET (a shell
-    // started from a unit, say) must not stop the start: like libsystemd's sd_notify()
-    // callers, warn (into the logfile) and go on.
-    try {
-      sdNotify({ ready: true, mainPid: libc.getpid() });
-    } catch (e) {
-      console.error(
-        `posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${
-          e instanceof Error ? e.message : String(e)
-        }`,
-      );
-    }
-    const fd = this.#handshakeFd;
-    if (fd !== null) {
-      this.#handshakeFd = null;
-      // The launcher exits once it reads "ready": that must not stop the daemon. (A
-      // launcher that dies in between makes the write below fail with EPIPE.)
-      parentDeathSignal(0);
-      // The launcher is our parent until it exits (if it is gone already, the write fails).
-      const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
-      try {
-        writeAll(fd, encoder.encode(`R${this.#token}\n`));
-        if (launcher !== -1) pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
-        // Without pidfds (Linux < 5.3): the pipe's write end reports POLLERR once the
-        // launcher, its only reader, has closed its files on the way out.
-        else if (awaitLauncher && platform.os === "linux") {
-          pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
-        }
-      } catch (e) {
-        throw new DaemonError(
-          "ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced",
-          EX_FAILURE,
-          { cause: e },
-        );
-      } finally {
-        libc.close(fd);
-        if (launcher !== -1) libc.close(launcher);
-      }
-    }
+    announce(this.#s, false);
   }
 
   /**
@@ -656,15 +619,7 @@ export class DaemonContext {
    * ```
    */
   close(): void {
-    if (!this.#isOpen) return;
-    this.#isOpen = false;
-    if (this.#handshakeFd !== null) {
-      libc.close(this.#handshakeFd);
-      this.#handshakeFd = null;
-    }
-    const lock = this.#pidlock;
-    this.#pidlock = null;
-    lock?.release();
+    closeContext(this.#s);
   }
 
   /**
@@ -680,329 +635,441 @@ export class DaemonContext {
     this.close();
     return Promise.resolve();
   }
+}
 
-  /**
-   * Everything that can fail before detaching: the workdir, users, the
-   * logfile (created with the daemon's umask) and the pidfile. Returns the
-   * logfile's size, where the daemon's output will start.
-   */
-  #preflight(): number {
-    const c = platform.constants;
-    const dir = libc.open(cstr(this.workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
-    if (dir === -1) {
-      const e = new OSError(errno(), "open", { path: this.workdir });
-      throw new DaemonError(`ERROR: workdir ${this.workdir} cannot be used: ${e.message}`);
-    }
-    libc.close(dir);
-    for (const fd of this.keepFds) {
-      if (libc.fcntl(fd, c.F_GETFD, 0) === -1) {
-        const e = new OSError(errno(), "fcntl");
-        throw new DaemonError(`ERROR: keepFds: fd ${fd} is not open (${e.code})`);
-      }
-    }
+// DaemonContext's work (see the note above the class).
+
+/** `open()`: see {@linkcode DaemonContext.prototype.open}. */
+async function openContext(ctx: DaemonContext, s: ContextState): Promise<void> {
+  if (s.isOpen) return;
+  if (role === "daemon" || role === "fake") {
+    throw new Error("this process is already detached: open only one DaemonContext");
+  }
+  if (role === "launcher") {
+    throw new Error("this process is already starting a daemon: open only one DaemonContext");
+  }
+  const marker = role === undefined ? takeMarker() : null;
+  if (ctx.fake) {
+    role = "fake";
     try {
-      if (this.uid !== null) parseUid(this.uid);
-      if (this.gid !== null) parseGid(this.gid);
-    } catch (e) {
-      if (e instanceof Error && e.name === "LookupError") {
-        throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
-      }
-      throw e;
-    }
-    let logStart = 0;
-    if (this.logfile !== null) {
-      const old = libc.umask(this.umask);
-      const fd = libc.open(
-        cstr(this.logfile),
-        c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC,
-        0o666,
-      );
-      const err = errno();
-      libc.umask(old);
-      if (fd === -1) {
-        const e = new OSError(err, "open", { path: this.logfile });
-        throw new DaemonError(`ERROR: cannot open the logfile: ${e.message}`, EX_CANTCREAT);
-      }
-      logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
-      libc.close(fd);
-    }
-    if (this.pidfile !== null) {
-      // Only a look: the daemon takes (and keeps) the lock, removing a stale file.
-      const state = new Pidfile(this.pidfile).inspect();
-      if (state.status === "alive") {
-        throw new DaemonError(
-          `ERROR: Pidfile (${this.pidfile}) already exists.\n` +
-            `Seems we're already running? (pid: ${state.pid})`,
-          EX_CANTCREAT,
-        );
-      }
-      if (state.status === "unusable") {
-        throw new DaemonError(`ERROR: cannot use the pidfile: ${state.reason}`, EX_CANTCREAT);
-      }
-    }
-    return logStart;
-  }
-
-  /** The daemon's own set-up (also fake mode's). */
-  async #setUp(): Promise<void> {
-    libc.umask(this.umask);
-    chdir(this.workdir);
-    if (this.afterChdir) await this.afterChdir();
-    maybeDropPrivileges({ uid: this.uid, gid: this.gid });
-    // Changing ids clears the parent-death signal: set it again.
-    if (role === "daemon" && (this.uid !== null || this.gid !== null)) {
-      parentDeathSignal(platform.signalNumbers.TERM);
-    }
-    if (this.pidfile !== null) {
-      try {
-        this.#pidlock = createPidlock(this.pidfile);
-      } catch (e) {
-        if (e instanceof LockFailed) {
-          const message = e.message.startsWith("ERROR") ? e.message : `ERROR: ${e.message}`;
-          throw new DaemonError(message, e.exitCode, { cause: e });
-        }
-        throw e;
-      }
-    }
-  }
-
-  /** In the daemon: sends a set-up failure to the launcher and exits. */
-  #report(e: unknown): never {
-    const failure = e instanceof DaemonError
-      ? e
-      : new DaemonError(`ERROR: ${e instanceof Error ? e.message : String(e)}`, EX_FAILURE);
-    // Also into the logfile, with the stack.
-    console.error(e);
-    const fd = this.#handshakeFd;
-    if (fd !== null) {
-      try {
-        writeAll(
-          fd,
-          encoder.encode(
-            `E${this.#token} ${failure.exitCode} ${JSON.stringify(failure.message)}\n`,
-          ),
-        );
-      } catch {
-        // the launcher is gone
-      }
-    }
-    exit(failureStatus(failure.exitCode));
-  }
-
-  /** In the launcher: starts the daemon, waits for it, exits. */
-  async #launch(): Promise<never> {
-    let logStart: number;
-    try {
-      logStart = this.#preflight();
+      preflight(ctx);
+      await setUp(ctx, s);
     } catch (e) {
       if (e instanceof DaemonError) exitWith(e);
       throw e;
     }
-    const c = platform.constants;
-    const token = randomToken();
-    const fds = new Int32Array(2);
-    if (libc.pipe2) check(libc.pipe2(fds, c.O_CLOEXEC), "pipe2");
-    else {
-      check(libc.pipe(fds), "pipe");
-      for (const fd of fds) libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC);
-    }
-    const [readFd, writeFd] = fds;
-    const flags = libc.fcntl(readFd, c.F_GETFL, 0);
-    check(libc.fcntl(readFd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
-
-    let handshakeFd = 3;
-    while (this.keepFds.includes(handshakeFd)) handshakeFd++;
-    const highest = Math.max(handshakeFd, ...this.keepFds);
-    const out = this.logfile ?? "/dev/null";
-    const actions: SpawnFileAction[] = [{ dup2: [writeFd, handshakeFd] }];
-    // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
-    for (const fd of this.keepFds) actions.push({ dup2: [fd, fd] });
-    actions.push(
-      { open: 0, path: "/dev/null", flags: c.O_RDONLY },
-      { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 0o666 },
-      { dup2: [1, 2] },
-    );
-    // Below the highest kept fd, close the others one by one: each number when
-    // the range is short, else only the open ones (a kept fd may be in the millions).
-    const others = (fd: number): boolean => fd !== handshakeFd && !this.keepFds.includes(fd);
-    if (highest - 3 <= 64) {
-      for (let fd = 3; fd < highest; fd++) if (others(fd)) actions.push({ close: fd });
-    } else {
-      for (const fd of openFds()) {
-        if (fd >= 3 && fd < highest && others(fd)) actions.push({ close: fd });
-      }
-    }
-    actions.push({ closeFrom: highest + 1 });
-
-    const env = currentEnvironment();
-    env[MARKER] = `${handshakeFd}:${token}`;
-    // The kernel's bytes: an argument that is not UTF-8 reaches the daemon unchanged.
-    const [, ...args] = originalCommandLineBytes();
-    const program = execPath();
-    let pid: number;
-    const oldUmask = libc.umask(this.umask);
+    s.isOpen = true;
+  } else if (marker) {
+    role = "daemon";
+    s.handshakeFd = marker.fd;
+    s.token = marker.token;
     try {
-      pid = posixSpawn(program, {
-        args: [program, ...args],
-        env,
-        fileActions: actions,
-        setsid: true,
-        defaultSignals: true,
-        signalMask: [],
-      });
+      // Until "ready", a launcher that dies (Ctrl-C, SIGTERM, SIGKILL, its
+      // terminal hung up) takes the half-started daemon with it.
+      parentDeathSignal(platform.signalNumbers.TERM);
+      await setUp(ctx, s);
     } catch (e) {
-      libc.close(readFd);
-      libc.close(writeFd);
-      exitWith(
-        new DaemonError(`ERROR: cannot start the daemon: ${(e as Error).message}`, EX_FAILURE, {
-          cause: e,
-        }),
+      report(s, e);
+    }
+    s.isOpen = true;
+  } else {
+    role = "launcher";
+    await launch(ctx);
+  }
+  if (ctx.ready === "auto") announce(s, true);
+}
+
+/**
+ * notifyReady(); with `awaitLauncher` (ready: "auto", before `detached()`
+ * resolves) it returns once the launcher has exited, as after a double
+ * fork, so the daemon's own start does not take the CPU from the exit that
+ * the launcher's caller waits for. At most {@linkcode LAUNCHER_EXIT_WAIT_MS}.
+ */
+function announce(s: ContextState, awaitLauncher: boolean): void {
+  if (!s.isOpen) {
+    throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
+  }
+  if (s.isReady) return;
+  s.isReady = true;
+  // systemd first: under Type=notify the launcher may be the unit's main process, and
+  // MAINPID= must arrive before it exits. A stale or unreachable NOTIFY_SOCKET (a shell
+  // started from a unit, say) must not stop the start: like libsystemd's sd_notify()
+  // callers, warn (into the logfile) and go on.
+  try {
+    sdNotify({ ready: true, mainPid: libc.getpid() });
+  } catch (e) {
+    console.error(
+      `posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+    );
+  }
+  const fd = s.handshakeFd;
+  if (fd !== null) {
+    s.handshakeFd = null;
+    // The launcher exits once it reads "ready": that must not stop the daemon. (A
+    // launcher that dies in between makes the write below fail with EPIPE.)
+    parentDeathSignal(0);
+    // The launcher is our parent until it exits (if it is gone already, the write fails).
+    const launcher = awaitLauncher ? openPidfd(libc.getppid()) : -1;
+    try {
+      writeAll(fd, encoder.encode(`R${s.token}\n`));
+      if (launcher !== -1) pollOne(launcher, POLLIN, LAUNCHER_EXIT_WAIT_MS);
+      // Without pidfds (Linux < 5.3): the pipe's write end reports POLLERR once the
+      // launcher, its only reader, has closed its files on the way out.
+      else if (awaitLauncher && platform.os === "linux") {
+        pollOne(fd, 0, LAUNCHER_EXIT_WAIT_MS);
+      }
+    } catch (e) {
+      throw new DaemonError(
+        "ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced",
+        EX_FAILURE,
+        { cause: e },
       );
     } finally {
-      libc.umask(oldUmask);
+      libc.close(fd);
+      if (launcher !== -1) libc.close(launcher);
     }
-    // Only the daemon may hold the write end, or the end-of-file never comes.
-    libc.close(writeFd);
-    return await this.#waitForDaemon(pid, readFd, token, logStart);
-  }
-
-  async #waitForDaemon(
-    pid: number,
-    readFd: number,
-    token: string,
-    logStart: number,
-  ): Promise<never> {
-    const { EAGAIN, EINTR } = platform.errnoNumbers;
-    const started = performance.now();
-    let text = "";
-    // The usual whole answer, compared as bytes: a first TextDecoder costs
-    // Deno ~0.3 ms (Bun ~0.1 ms) between "ready" and the exit.
-    // Only as the first read: after any other bytes (an unfinished UTF-8
-    // sequence leaves `text` empty) the same bytes would not start a line.
-    const readyLine = encoder.encode(`R${token}\n`);
-    let first = true;
-    /** Takes what the daemon wrote; exits on its "ready" or error line. */
-    const consume = (bytes: Uint8Array): void => {
-      if (first && sameBytes(bytes, readyLine)) exit(0);
-      first = false;
-      text += decoder.decode(bytes, { stream: true });
-      let nl: number;
-      while ((nl = text.indexOf("\n")) !== -1) {
-        const line = text.slice(0, nl);
-        text = text.slice(nl + 1);
-        if (line === `R${token}`) exit(0);
-        // `E<token> <code> <JSON message>`; the message may hold any character
-        // but a newline (JSON.stringify leaves U+2028/U+2029 as they are).
-        const space = line.indexOf(" ", 34);
-        const code = space === -1 ? "" : line.slice(34, space);
-        if (line.startsWith(`E${token} `) && isDecimal(code)) {
-          const raw = line.slice(space + 1);
-          let message: string;
-          try {
-            message = String(JSON.parse(raw));
-          } catch {
-            message = raw;
-          }
-          exitWith(new DaemonError(message, Number(code)));
-        }
-      }
-    };
-    /** Stops the daemon (SIGTERM; SIGKILL if it still runs after STOP_GRACE_MS) and fails. */
-    const timedOut = async (): Promise<never> => {
-      const { TERM, KILL } = platform.signalNumbers;
-      libc.kill(pid, TERM);
-      let stopped = "sent it SIGTERM";
-      if (await reap(pid, STOP_GRACE_MS) === null && isAlive(pid)) {
-        libc.kill(pid, KILL);
-        await reap(pid, 1000);
-        stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
-      }
-      return exitWith(
-        new DaemonError(
-          `ERROR: the daemon (pid ${pid}) was not ready within ${this.timeoutMs} ms; ` +
-            `${stopped}.${this.#outputHint(logStart)}`,
-        ),
-      );
-    };
-    // Deno: wait in poll(2) on a worker thread, so "ready" is seen at once.
-    // Bun (no such call): its own pipe reader, woken by its event loop.
-    const pollAsync = libc.poll_async;
-    const reader = pollAsync ? null : pipeReader(readFd);
-    if (reader) {
-      for (;;) {
-        const left = this.timeoutMs - (performance.now() - started);
-        if (left <= 0) await timedOut();
-        let timer: number | undefined;
-        let chunk: Uint8Array | null | undefined;
-        try {
-          chunk = await Promise.race([
-            reader.read(),
-            new Promise<undefined>((r) => {
-              timer = setTimeout(r, Math.ceil(left) + 1) as unknown as number;
-            }),
-          ]);
-        } catch (e) {
-          exitWith(new DaemonError(`ERROR: reading from the daemon: ${String(e)}`));
-        } finally {
-          clearTimeout(timer);
-        }
-        if (chunk === null) break; // end of file: the daemon is gone (or closed the pipe)
-        if (chunk !== undefined) consume(chunk);
-      }
-    } else {
-      const buf = new Uint8Array(4096);
-      const pollfd = pollfdFor(readFd, POLLIN);
-      for (;;) {
-        const n = Number(libc.read(readFd, buf, buf.length));
-        if (n > 0) {
-          consume(buf.subarray(0, n));
-          continue;
-        }
-        if (n === 0) break; // end of file: the daemon is gone (or closed the pipe)
-        const e = errno();
-        if (e !== EAGAIN && e !== EINTR) {
-          exitWith(
-            new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`),
-          );
-        }
-        const elapsed = performance.now() - started;
-        if (elapsed > this.timeoutMs) await timedOut();
-        if (pollAsync) {
-          // At most a second at a time, so the timeout above is checked.
-          await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(this.timeoutMs - elapsed) + 1));
-        } else await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
-      }
-    }
-    libc.close(readFd);
-    // The daemon closed the pipe without "ready": collect how it ended.
-    const status = await reap(pid, 200);
-    const ended = status === null ? null : describeStatus(status);
-    const what = ended
-      ? `${ended.text} before it was ready`
-      : isAlive(pid)
-      ? "closed the pipe to the launcher without becoming ready"
-      : "ended before it was ready";
-    exitWith(
-      new DaemonError(
-        `ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint(logStart)}`,
-        ended?.code,
-      ),
-    );
-  }
-
-  /** A hint where the daemon's output went, with its last lines. */
-  #outputHint(logStart: number): string {
-    if (this.logfile === null) return "\nIts output went to /dev/null: set a logfile to see why.";
-    let tail = "";
-    try {
-      tail = readTail(this.logfile, logStart, 2048).trimEnd();
-    } catch {
-      // unreadable now: the path is still worth printing
-    }
-    return `\nIts output is in ${this.logfile}` + (tail ? `; it ends with:\n${tail}` : ".");
   }
 }
 
+/** `close()`: see {@linkcode DaemonContext.prototype.close}. */
+function closeContext(s: ContextState): void {
+  if (!s.isOpen) return;
+  s.isOpen = false;
+  if (s.handshakeFd !== null) {
+    libc.close(s.handshakeFd);
+    s.handshakeFd = null;
+  }
+  const lock = s.pidlock;
+  s.pidlock = null;
+  lock?.release();
+}
+
+/**
+ * Everything that can fail before detaching: the workdir, users, the
+ * logfile (created with the daemon's umask) and the pidfile. Returns the
+ * logfile's size, where the daemon's output will start.
+ */
+function preflight(ctx: DaemonContext): number {
+  const c = platform.constants;
+  const dir = libc.open(cstr(ctx.workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
+  if (dir === -1) {
+    const e = new OSError(errno(), "open", { path: ctx.workdir });
+    throw new DaemonError(`ERROR: workdir ${ctx.workdir} cannot be used: ${e.message}`);
+  }
+  libc.close(dir);
+  for (const fd of ctx.keepFds) {
+    if (libc.fcntl(fd, c.F_GETFD, 0) === -1) {
+      const e = new OSError(errno(), "fcntl");
+      throw new DaemonError(`ERROR: keepFds: fd ${fd} is not open (${e.code})`);
+    }
+  }
+  try {
+    if (ctx.uid !== null) parseUid(ctx.uid);
+    if (ctx.gid !== null) parseGid(ctx.gid);
+  } catch (e) {
+    if (e instanceof Error && e.name === "LookupError") {
+      throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
+    }
+    throw e;
+  }
+  let logStart = 0;
+  if (ctx.logfile !== null) {
+    const old = libc.umask(ctx.umask);
+    const fd = libc.open(
+      cstr(ctx.logfile),
+      c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC,
+      0o666,
+    );
+    const err = errno();
+    libc.umask(old);
+    if (fd === -1) {
+      const e = new OSError(err, "open", { path: ctx.logfile });
+      throw new DaemonError(`ERROR: cannot open the logfile: ${e.message}`, EX_CANTCREAT);
+    }
+    logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
+    libc.close(fd);
+  }
+  if (ctx.pidfile !== null) {
+    // Only a look: the daemon takes (and keeps) the lock, removing a stale file.
+    const state = new Pidfile(ctx.pidfile).inspect();
+    if (state.status === "alive") {
+      throw new DaemonError(
+        `ERROR: Pidfile (${ctx.pidfile}) already exists.\n` +
+          `Seems we're already running? (pid: ${state.pid})`,
+        EX_CANTCREAT,
+      );
+    }
+    if (state.status === "unusable") {
+      throw new DaemonError(`ERROR: cannot use the pidfile: ${state.reason}`, EX_CANTCREAT);
+    }
+  }
+  return logStart;
+}
+
+/** The daemon's own set-up (also fake mode's). */
+async function setUp(ctx: DaemonContext, s: ContextState): Promise<void> {
+  libc.umask(ctx.umask);
+  chdir(ctx.workdir);
+  if (ctx.afterChdir) await ctx.afterChdir();
+  maybeDropPrivileges({ uid: ctx.uid, gid: ctx.gid });
+  // Changing ids clears the parent-death signal: set it again.
+  if (role === "daemon" && (ctx.uid !== null || ctx.gid !== null)) {
+    parentDeathSignal(platform.signalNumbers.TERM);
+  }
+  if (ctx.pidfile !== null) {
+    try {
+      s.pidlock = createPidlock(ctx.pidfile);
+    } catch (e) {
+      if (e instanceof LockFailed) {
+        const message = e.message.startsWith("ERROR") ? e.message : `ERROR: ${e.message}`;
+        throw new DaemonError(message, e.exitCode, { cause: e });
+      }
+      throw e;
+    }
+  }
+}
+
+/** In the daemon: sends a set-up failure to the launcher and exits. */
+function report(s: ContextState, e: unknown): never {
+  const failure = e instanceof DaemonError
+    ? e
+    : new DaemonError(`ERROR: ${e instanceof Error ? e.message : String(e)}`, EX_FAILURE);
+  // Also into the logfile, with the stack.
+  console.error(e);
+  const fd = s.handshakeFd;
+  if (fd !== null) {
+    try {
+      writeAll(
+        fd,
+        encoder.encode(
+          `E${s.token} ${failure.exitCode} ${JSON.stringify(failure.message)}\n`,
+        ),
+      );
+    } catch {
+      // the launcher is gone
+    }
+  }
+  exit(failureStatus(failure.exitCode));
+}
+
+/** In the launcher: starts the daemon, waits for it, exits. */
+async function launch(ctx: DaemonContext): Promise<never> {
+  let logStart: number;
+  try {
+    logStart = preflight(ctx);
+  } catch (e) {
+    if (e instanceof DaemonError) exitWith(e);
+    throw e;
+  }
+  const c = platform.constants;
+  const token = randomToken();
+  const fds = new Int32Array(2);
+  if (libc.pipe2) check(libc.pipe2(fds, c.O_CLOEXEC), "pipe2");
+  else {
+    check(libc.pipe(fds), "pipe");
+    for (const fd of fds) libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC);
+  }
+  const [readFd, writeFd] = fds;
+  const flags = libc.fcntl(readFd, c.F_GETFL, 0);
+  check(libc.fcntl(readFd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
+
+  let handshakeFd = 3;
+  while (ctx.keepFds.includes(handshakeFd)) handshakeFd++;
+  const highest = Math.max(handshakeFd, ...ctx.keepFds);
+  const out = ctx.logfile ?? "/dev/null";
+  const actions: SpawnFileAction[] = [{ dup2: [writeFd, handshakeFd] }];
+  // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
+  for (const fd of ctx.keepFds) actions.push({ dup2: [fd, fd] });
+  actions.push(
+    { open: 0, path: "/dev/null", flags: c.O_RDONLY },
+    { open: 1, path: out, flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY, mode: 0o666 },
+    { dup2: [1, 2] },
+  );
+  // Below the highest kept fd, close the others one by one: each number when
+  // the range is short, else only the open ones (a kept fd may be in the millions).
+  const others = (fd: number): boolean => fd !== handshakeFd && !ctx.keepFds.includes(fd);
+  if (highest - 3 <= 64) {
+    for (let fd = 3; fd < highest; fd++) if (others(fd)) actions.push({ close: fd });
+  } else {
+    for (const fd of openFds()) {
+      if (fd >= 3 && fd < highest && others(fd)) actions.push({ close: fd });
+    }
+  }
+  actions.push({ closeFrom: highest + 1 });
+
+  const env = currentEnvironment();
+  env[MARKER] = `${handshakeFd}:${token}`;
+  // The kernel's bytes: an argument that is not UTF-8 reaches the daemon unchanged.
+  const [, ...args] = originalCommandLineBytes();
+  const program = execPath();
+  let pid: number;
+  const oldUmask = libc.umask(ctx.umask);
+  try {
+    pid = posixSpawn(program, {
+      args: [program, ...args],
+      env,
+      fileActions: actions,
+      setsid: true,
+      defaultSignals: true,
+      signalMask: [],
+    });
+  } catch (e) {
+    libc.close(readFd);
+    libc.close(writeFd);
+    exitWith(
+      new DaemonError(`ERROR: cannot start the daemon: ${(e as Error).message}`, EX_FAILURE, {
+        cause: e,
+      }),
+    );
+  } finally {
+    libc.umask(oldUmask);
+  }
+  // Only the daemon may hold the write end, or the end-of-file never comes.
+  libc.close(writeFd);
+  return await waitForDaemon(ctx, pid, readFd, token, logStart);
+}
+
+async function waitForDaemon(
+  ctx: DaemonContext,
+  pid: number,
+  readFd: number,
+  token: string,
+  logStart: number,
+): Promise<never> {
+  const { EAGAIN, EINTR } = platform.errnoNumbers;
+  const started = performance.now();
+  let text = "";
+  // The usual whole answer, compared as bytes: a first TextDecoder costs
+  // Deno ~0.3 ms (Bun ~0.1 ms) between "ready" and the exit.
+  // Only as the first read: after any other bytes (an unfinished UTF-8
+  // sequence leaves `text` empty) the same bytes would not start a line.
+  const readyLine = encoder.encode(`R${token}\n`);
+  let first = true;
+  /**
+   * Takes what the daemon wrote; exits on its "ready" or error line. A function
+   * expression, not an arrow: the build marks those for eager compilation.
+   */
+  const consume = function consume(bytes: Uint8Array): void {
+    if (first && sameBytes(bytes, readyLine)) exit(0);
+    first = false;
+    text += decoder.decode(bytes, { stream: true });
+    let nl: number;
+    while ((nl = text.indexOf("\n")) !== -1) {
+      const line = text.slice(0, nl);
+      text = text.slice(nl + 1);
+      if (line === `R${token}`) exit(0);
+      // `E<token> <code> <JSON message>`; the message may hold any character
+      // but a newline (JSON.stringify leaves U+2028/U+2029 as they are).
+      const space = line.indexOf(" ", 34);
+      const code = space === -1 ? "" : line.slice(34, space);
+      if (line.startsWith(`E${token} `) && isDecimal(code)) {
+        const raw = line.slice(space + 1);
+        let message: string;
+        try {
+          message = String(JSON.parse(raw));
+        } catch {
+          message = raw;
+        }
+        exitWith(new DaemonError(message, Number(code)));
+      }
+    }
+  };
+  /** Stops the daemon (SIGTERM; SIGKILL if it still runs after STOP_GRACE_MS) and fails. */
+  const timedOut = async (): Promise<never> => {
+    const { TERM, KILL } = platform.signalNumbers;
+    libc.kill(pid, TERM);
+    let stopped = "sent it SIGTERM";
+    if (await reap(pid, STOP_GRACE_MS) === null && isAlive(pid)) {
+      libc.kill(pid, KILL);
+      await reap(pid, 1000);
+      stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
+    }
+    return exitWith(
+      new DaemonError(
+        `ERROR: the daemon (pid ${pid}) was not ready within ${ctx.timeoutMs} ms; ` +
+          `${stopped}.${outputHint(ctx, logStart)}`,
+      ),
+    );
+  };
+  // Deno: wait in poll(2) on a worker thread, so "ready" is seen at once.
+  // Bun (no such call): its own pipe reader, woken by its event loop.
+  const pollAsync = libc.poll_async;
+  const reader = pollAsync ? null : pipeReader(readFd);
+  if (reader) {
+    for (;;) {
+      const left = ctx.timeoutMs - (performance.now() - started);
+      if (left <= 0) await timedOut();
+      let timer: number | undefined;
+      let chunk: Uint8Array | null | undefined;
+      try {
+        chunk = await Promise.race([
+          reader.read(),
+          new Promise<undefined>((r) => {
+            timer = setTimeout(r, Math.ceil(left) + 1) as unknown as number;
+          }),
+        ]);
+      } catch (e) {
+        exitWith(new DaemonError(`ERROR: reading from the daemon: ${String(e)}`));
+      } finally {
+        clearTimeout(timer);
+      }
+      if (chunk === null) break; // end of file: the daemon is gone (or closed the pipe)
+      if (chunk !== undefined) consume(chunk);
+    }
+  } else {
+    const buf = new Uint8Array(4096);
+    const pollfd = pollfdFor(readFd, POLLIN);
+    for (;;) {
+      const n = Number(libc.read(readFd, buf, buf.length));
+      if (n > 0) {
+        consume(buf.subarray(0, n));
+        continue;
+      }
+      if (n === 0) break; // end of file: the daemon is gone (or closed the pipe)
+      const e = errno();
+      if (e !== EAGAIN && e !== EINTR) {
+        exitWith(
+          new DaemonError(`ERROR: reading from the daemon: ${new OSError(e, "read").message}`),
+        );
+      }
+      const elapsed = performance.now() - started;
+      if (elapsed > ctx.timeoutMs) await timedOut();
+      if (pollAsync) {
+        // At most a second at a time, so the timeout above is checked.
+        await pollAsync(pollfd, 1, Math.min(1000, Math.ceil(ctx.timeoutMs - elapsed) + 1));
+      } else await sleep(elapsed < 200 ? 1 : elapsed < 2000 ? 5 : 20);
+    }
+  }
+  libc.close(readFd);
+  // The daemon closed the pipe without "ready": collect how it ended.
+  const status = await reap(pid, 200);
+  const ended = status === null ? null : describeStatus(status);
+  const what = ended
+    ? `${ended.text} before it was ready`
+    : isAlive(pid)
+    ? "closed the pipe to the launcher without becoming ready"
+    : "ended before it was ready";
+  exitWith(
+    new DaemonError(
+      `ERROR: the daemon (pid ${pid}) ${what}.${outputHint(ctx, logStart)}`,
+      ended?.code,
+    ),
+  );
+}
+
+/** A hint where the daemon's output went, with its last lines. */
+function outputHint(ctx: DaemonContext, logStart: number): string {
+  if (ctx.logfile === null) return "\nIts output went to /dev/null: set a logfile to see why.";
+  let tail = "";
+  try {
+    tail = readTail(ctx.logfile, logStart, 2048).trimEnd();
+  } catch {
+    // unreadable now: the path is still worth printing
+  }
+  return `\nIts output is in ${ctx.logfile}` + (tail ? `; it ends with:\n${tail}` : ".");
+}
 /** Up to `max` last bytes of a file from offset `from` on. */
 function readTail(path: string, from: number, max: number): string {
   const c = platform.constants;

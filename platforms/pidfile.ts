@@ -149,6 +149,52 @@ function failure(e: number, syscall: string, path: string): never {
 
 // ------------------------------------------------------------------- Pidfile
 
+// Pidfile's methods hand their work to functions of this module, which take
+// its state as an argument: the build marks top-level functions for eager
+// compilation, so Deno's code cache holds their bytecode, while a class
+// method is compiled on its first call in every process (a daemon takes its
+// pidfile once, cold, on the way to "ready").
+
+/** What a {@linkcode Pidfile} keeps to itself. */
+interface LockState {
+  /** Absolute path of the pidfile, and as a C string. */
+  readonly path: string;
+  readonly pathC: Uint8Array;
+  /** Its directory, and as a C string. */
+  readonly dir: string;
+  readonly dirC: Uint8Array;
+  /** Whether to try an unnamed O_TMPFILE file first. */
+  useTmpfile: boolean;
+  /** The held file's descriptor, or -1. */
+  fd: number;
+  id: Identity | null;
+  exitHook: (() => void) | null;
+}
+
+/** A Pidfile's state, from its constructor's arguments (checked). */
+function lockState(path: string, options: PidfileOptions): LockState {
+  if (typeof path !== "string" || path.length === 0) {
+    throw new TypeError(`pidfile path must be a non-empty string, got ${JSON.stringify(path)}`);
+  }
+  const tempFile = options.tempFile ?? "auto";
+  if (tempFile !== "auto" && tempFile !== "named") {
+    throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
+  }
+  const useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
+  const abs = absolutePath(path);
+  const dir = parentDir(abs);
+  return {
+    path: abs,
+    pathC: cstr(abs),
+    dir,
+    dirC: cstr(dir),
+    useTmpfile,
+    fd: -1,
+    id: null,
+    exitHook: null,
+  };
+}
+
 /**
  * A pidfile lock: Celery's `Pidfile` that can never be held twice.
  *
@@ -164,13 +210,7 @@ function failure(e: number, syscall: string, path: string): never {
 export class Pidfile {
   /** Absolute path of the pidfile. */
   readonly path: string;
-  #pathC: Uint8Array;
-  #dir: string;
-  #dirC: Uint8Array;
-  #useTmpfile: boolean;
-  #fd = -1;
-  #id: Identity | null = null;
-  #exitHook: (() => void) | null = null;
+  #s: LockState;
 
   /**
    * A pidfile at `path`; nothing is touched until a method is called.
@@ -186,18 +226,8 @@ export class Pidfile {
    * ```
    */
   constructor(path: string, options: PidfileOptions = {}) {
-    if (typeof path !== "string" || path.length === 0) {
-      throw new TypeError(`pidfile path must be a non-empty string, got ${JSON.stringify(path)}`);
-    }
-    const tempFile = options.tempFile ?? "auto";
-    if (tempFile !== "auto" && tempFile !== "named") {
-      throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
-    }
-    this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
-    this.path = absolutePath(path);
-    this.#pathC = cstr(this.path);
-    this.#dir = parentDir(this.path);
-    this.#dirC = cstr(this.#dir);
+    this.#s = lockState(path, options);
+    this.path = this.#s.path;
   }
 
   /**
@@ -219,19 +249,7 @@ export class Pidfile {
    * ```
    */
   acquire(): this {
-    try {
-      this.#publish(true);
-    } catch (e) {
-      if (e instanceof LockFailed) throw e;
-      if (e instanceof PidfileError) throw new LockFailed(e.message, { path: this.path, cause: e });
-      if (e instanceof OSError) {
-        throw new LockFailed(`Cannot create pidfile ${this.path}: ${e.message}`, {
-          path: this.path,
-          cause: e,
-        });
-      }
-      throw e;
-    }
+    acquireLock(this.#s);
     return this;
   }
 
@@ -249,7 +267,7 @@ export class Pidfile {
    */
   isLocked(): boolean {
     try {
-      return pathExists(this.path, this.#pathC);
+      return pathExists(this.path, this.#s.pathC);
     } catch (e) {
       // Like Celery's os.path.exists: a path that cannot name a file is not there.
       if (e instanceof OSError && NOT_THERE.has(e.errno)) return false;
@@ -269,7 +287,7 @@ export class Pidfile {
    * ```
    */
   get held(): boolean {
-    return this.#fd >= 0;
+    return this.#s.fd >= 0;
   }
 
   /**
@@ -286,7 +304,7 @@ export class Pidfile {
    * ```
    */
   readPid(): number | null {
-    const fd = libc.open(this.#pathC, OPEN_READ, 0);
+    const fd = libc.open(this.#s.pathC, OPEN_READ, 0);
     if (fd === -1) {
       const e = errno();
       if (e === ENOENT) return null;
@@ -324,7 +342,7 @@ export class Pidfile {
    * ```
    */
   writePid(): void {
-    this.#publish(false);
+    publish(this.#s, false);
   }
 
   /**
@@ -341,8 +359,8 @@ export class Pidfile {
    * ```
    */
   remove(): void {
-    if (this.#fd >= 0) return this.release();
-    const v = judgeSettled(this.path, this.#pathC, "unheld");
+    if (this.#s.fd >= 0) return this.release();
+    const v = judgeSettled(this.path, this.#s.pathC, "unheld");
     if (v.kind === "alive") {
       throw new LockFailed(`pidfile ${this.path} is held by a live process; not removed`, {
         path: this.path,
@@ -370,8 +388,8 @@ export class Pidfile {
    * ```
    */
   removeIfStale(): boolean {
-    if (this.#fd >= 0) return false;
-    const v = judgeSettled(this.path, this.#pathC, "stale");
+    if (this.#s.fd >= 0) return false;
+    const v = judgeSettled(this.path, this.#s.pathC, "stale");
     if (v.kind === "unusable") throw v.error;
     return v.kind !== "alive";
   }
@@ -389,26 +407,7 @@ export class Pidfile {
    * ```
    */
   inspect(): PidfileState {
-    if (this.#fd >= 0) {
-      return { status: "alive", pid: ownPid(), reason: "held by this object" };
-    }
-    let v: Exclude<Verdict, { kind: "changed" }>;
-    try {
-      v = judgeSettled(this.path, this.#pathC, "never");
-    } catch (e) {
-      return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
-    }
-    switch (v.kind) {
-      case "absent":
-        return { status: "absent", pid: null, reason: "no file" };
-      case "alive":
-      case "stale":
-        return { status: v.kind, pid: v.pid, reason: v.reason };
-      case "removed": // not reached with "never"
-        return { status: "absent", pid: null, reason: v.reason };
-      case "unusable":
-        return { status: "unusable", pid: null, reason: v.reason };
-    }
+    return inspectLock(this.#s);
   }
 
   /**
@@ -427,41 +426,7 @@ export class Pidfile {
    * ```
    */
   release(): void {
-    const fd = this.#fd;
-    if (fd < 0) return;
-    const id = this.#id!;
-    this.#fd = -1;
-    this.#id = null;
-    heldHere.delete(id);
-    if (this.#exitHook) {
-      offExit(this.#exitHook);
-      this.#exitHook = null;
-    }
-    let removed = false;
-    try {
-      let ours: boolean | null = null; // null: cannot tell
-      try {
-        ours = pathNames(this.path, this.#pathC, id);
-      } catch (e) {
-        // EACCES/EPERM: the directory is closed to us now (privileges dropped).
-        if (!(e instanceof OSError) || (e.errno !== EACCES && e.errno !== EPERM)) throw e;
-      }
-      if (ours) {
-        if (libc.unlink(this.#pathC) === 0) removed = true;
-        else {
-          const e = errno();
-          if (e === ENOENT) removed = true;
-          else if (e !== EACCES && e !== EPERM && e !== E.EROFS) {
-            throw new OSError(e, "unlink", { path: this.path });
-          }
-        }
-      } else if (ours === false) removed = true; // another file (or none): not ours to touch
-    } finally {
-      // A file we could not remove must not look alive: empty it through our own fd
-      // (no directory permission needed), so that every process judges it stale.
-      if (!removed) libc.ftruncate(fd, 0);
-      libc.close(fd);
-    }
+    releaseLock(this.#s);
   }
 
   /**
@@ -493,135 +458,222 @@ export class Pidfile {
    * ```
    */
   releaseAtExit(): this {
-    if (this.#fd >= 0 && !this.#exitHook) {
-      this.#exitHook = () => this.release();
-      onExit(this.#exitHook);
-    }
+    releaseLockAtExit(this.#s);
     return this;
   }
+}
 
-  // -------------------------------------------------------------- internals
+// Pidfile's work (see the note above LockState).
 
-  #publish(handleStale: boolean): void {
-    if (this.#fd >= 0) {
-      throw new LockFailed(lockedMessage(this.path, ownPid()), {
-        path: this.path,
-        pid: ownPid(),
+/** `acquire`: see {@linkcode Pidfile.prototype.acquire}. */
+function acquireLock(s: LockState): void {
+  try {
+    publish(s, true);
+  } catch (e) {
+    if (e instanceof LockFailed) throw e;
+    if (e instanceof PidfileError) throw new LockFailed(e.message, { path: s.path, cause: e });
+    if (e instanceof OSError) {
+      throw new LockFailed(`Cannot create pidfile ${s.path}: ${e.message}`, {
+        path: s.path,
+        cause: e,
       });
     }
-    let prepared: Prepared;
-    try {
-      prepared = this.#prepare();
-    } catch (e) {
-      // Cannot even write here (say EACCES): a live holder is the better answer.
-      if (handleStale && e instanceof OSError) {
-        const v = judgeSettled(this.path, this.#pathC, "never");
-        if (v.kind === "alive") {
-          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
-        }
-      }
-      throw e;
-    }
-    let done = false;
-    try {
-      let waited = 0;
-      let changes = 0;
-      for (;;) {
-        const e = this.#link(prepared);
-        if (e === 0) break;
-        if (e !== EEXIST || !handleStale) failure(e, "link", this.path);
-        if (++changes > MAX_ATTEMPTS) {
-          throw new LockFailed(`pidfile ${this.path} kept changing; gave up taking it`, {
-            path: this.path,
-          });
-        }
-        const v = judge(this.path, this.#pathC, "stale");
-        if (v.kind === "unusable") throw v.error;
-        if (v.kind === "alive") {
-          if (v.contested && waited < CONTESTED_WAIT_MS) {
-            // A rival is judging a stale file: let it finish.
-            sleepMs(1);
-            waited += 1;
-            changes--;
-            continue;
-          }
-          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
-        }
-        // absent, changed, removed, (stale: not with "stale" removal): try again.
-      }
-      const id: Identity = new Uint32Array(4);
-      fdIdentity(prepared.fd, id);
-      this.#fd = prepared.fd;
-      this.#id = id;
-      heldHere.add(id);
-      done = true;
-    } finally {
-      if (prepared.tempC) libc.unlink(prepared.tempC);
-      if (!done) libc.close(prepared.fd);
-    }
+    throw e;
   }
+}
 
-  /** Creates the file with our pid, flock-ed, not yet at the path. */
-  #prepare(): Prepared {
-    const bytes = contentBytes();
-    let fd = -1;
-    let tempC: Uint8Array | null = null;
-    let tempPath: string | null = null;
-    if (this.#useTmpfile) {
-      fd = libc.open(this.#dirC, C.O_TMPFILE | C.O_WRONLY | C.O_CLOEXEC, MODE);
-      if (fd === -1) {
+/** `releaseAtExit`: see {@linkcode Pidfile.prototype.releaseAtExit}. */
+function releaseLockAtExit(s: LockState): void {
+  if (s.fd >= 0 && !s.exitHook) {
+    s.exitHook = function releaseAtExit(): void {
+      releaseLock(s);
+    };
+    onExit(s.exitHook);
+  }
+}
+
+/** `inspect`: see {@linkcode Pidfile.prototype.inspect}. */
+function inspectLock(s: LockState): PidfileState {
+  if (s.fd >= 0) {
+    return { status: "alive", pid: ownPid(), reason: "held by this object" };
+  }
+  let v: Exclude<Verdict, { kind: "changed" }>;
+  try {
+    v = judgeSettled(s.path, s.pathC, "never");
+  } catch (e) {
+    return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
+  }
+  switch (v.kind) {
+    case "absent":
+      return { status: "absent", pid: null, reason: "no file" };
+    case "alive":
+    case "stale":
+      return { status: v.kind, pid: v.pid, reason: v.reason };
+    case "removed": // not reached with "never"
+      return { status: "absent", pid: null, reason: v.reason };
+    case "unusable":
+      return { status: "unusable", pid: null, reason: v.reason };
+  }
+}
+
+/** `release`: see {@linkcode Pidfile.prototype.release}. */
+function releaseLock(s: LockState): void {
+  const fd = s.fd;
+  if (fd < 0) return;
+  const id = s.id!;
+  s.fd = -1;
+  s.id = null;
+  heldHere.delete(id);
+  if (s.exitHook) {
+    offExit(s.exitHook);
+    s.exitHook = null;
+  }
+  let removed = false;
+  try {
+    let ours: boolean | null = null; // null: cannot tell
+    try {
+      ours = pathNames(s.path, s.pathC, id);
+    } catch (e) {
+      // EACCES/EPERM: the directory is closed to us now (privileges dropped).
+      if (!(e instanceof OSError) || (e.errno !== EACCES && e.errno !== EPERM)) throw e;
+    }
+    if (ours) {
+      if (libc.unlink(s.pathC) === 0) removed = true;
+      else {
         const e = errno();
-        // EISDIR: kernel without O_TMPFILE; EOPNOTSUPP/EINVAL: file system without it.
-        if (e !== E.EISDIR && e !== E.EOPNOTSUPP && e !== E.EINVAL) failure(e, "open", this.#dir);
-        this.#useTmpfile = false;
+        if (e === ENOENT) removed = true;
+        else if (e !== EACCES && e !== EPERM && e !== E.EROFS) {
+          throw new OSError(e, "unlink", { path: s.path });
+        }
       }
-    }
-    if (fd === -1) {
-      // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
-      // encodeInto stops before a character that does not fit: `read` is a whole prefix.
-      const name = this.path.slice(this.path.lastIndexOf("/") + 1);
-      const base = name.slice(0, encoder.encodeInto(name, new Uint8Array(200)).read);
-      const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
-      const dir = this.#dir === "/" ? "" : this.#dir;
-      tempPath = `${dir}/.${base}.${tag}.tmp`;
-      tempC = cstr(tempPath);
-      fd = libc.open(tempC, OPEN_TEMP, MODE);
-      if (fd === -1) failure(errno(), "open", tempPath);
-    }
-    try {
-      const n = Number(libc.write(fd, bytes, bytes.length));
-      if (n !== bytes.length) failure(n === -1 ? errno() : E.EIO, "write", tempPath ?? this.path);
-      if (libc.flock(fd, LOCK_TRY) === -1) failure(errno(), "flock", tempPath ?? this.path);
-    } catch (e) {
-      libc.close(fd);
-      if (tempC) libc.unlink(tempC);
-      throw e;
-    }
-    return { fd, tempC, tempPath };
+    } else if (ours === false) removed = true; // another file (or none): not ours to touch
+  } finally {
+    // A file we could not remove must not look alive: empty it through our own fd
+    // (no directory permission needed), so that every process judges it stale.
+    if (!removed) libc.ftruncate(fd, 0);
+    libc.close(fd);
   }
+}
 
-  /** Links the prepared file to the path: 0, or the errno (EEXIST: taken). */
-  #link(p: Prepared): number {
-    if (p.tempC) return libc.link(p.tempC, this.#pathC) === 0 ? 0 : errno();
-    const linkat = libc.linkat;
-    if (!linkat) return E.ENOSYS;
-    if (linkMethod !== "proc") {
-      if (linkat(p.fd, EMPTY_C, C.AT_FDCWD, this.#pathC, C.AT_EMPTY_PATH) === 0) {
-        linkMethod = "empty-path";
-        return 0;
+function publish(s: LockState, handleStale: boolean): void {
+  if (s.fd >= 0) {
+    throw new LockFailed(lockedMessage(s.path, ownPid()), {
+      path: s.path,
+      pid: ownPid(),
+    });
+  }
+  let prepared: Prepared;
+  try {
+    prepared = prepare(s);
+  } catch (e) {
+    // Cannot even write here (say EACCES): a live holder is the better answer.
+    if (handleStale && e instanceof OSError) {
+      const v = judgeSettled(s.path, s.pathC, "never");
+      if (v.kind === "alive") {
+        throw new LockFailed(lockedMessage(s.path, v.pid), { path: s.path, pid: v.pid });
       }
-      const e = errno();
-      // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10 (which this
-      // process may have had for an earlier lock and lost with maybeDropPrivileges).
-      if (e !== ENOENT) return e;
     }
-    const proc = cstr(`/proc/self/fd/${p.fd}`);
-    if (linkat(C.AT_FDCWD, proc, C.AT_FDCWD, this.#pathC, C.AT_SYMLINK_FOLLOW) === 0) {
-      linkMethod = "proc";
+    throw e;
+  }
+  let done = false;
+  try {
+    let waited = 0;
+    let changes = 0;
+    for (;;) {
+      const e = link(s, prepared);
+      if (e === 0) break;
+      if (e !== EEXIST || !handleStale) failure(e, "link", s.path);
+      if (++changes > MAX_ATTEMPTS) {
+        throw new LockFailed(`pidfile ${s.path} kept changing; gave up taking it`, {
+          path: s.path,
+        });
+      }
+      const v = judge(s.path, s.pathC, "stale");
+      if (v.kind === "unusable") throw v.error;
+      if (v.kind === "alive") {
+        if (v.contested && waited < CONTESTED_WAIT_MS) {
+          // A rival is judging a stale file: let it finish.
+          sleepMs(1);
+          waited += 1;
+          changes--;
+          continue;
+        }
+        throw new LockFailed(lockedMessage(s.path, v.pid), { path: s.path, pid: v.pid });
+      }
+      // absent, changed, removed, (stale: not with "stale" removal): try again.
+    }
+    const id: Identity = new Uint32Array(4);
+    fdIdentity(prepared.fd, id);
+    s.fd = prepared.fd;
+    s.id = id;
+    heldHere.add(id);
+    done = true;
+  } finally {
+    if (prepared.tempC) libc.unlink(prepared.tempC);
+    if (!done) libc.close(prepared.fd);
+  }
+}
+
+/** Creates the file with our pid, flock-ed, not yet at the path. */
+function prepare(s: LockState): Prepared {
+  const bytes = contentBytes();
+  let fd = -1;
+  let tempC: Uint8Array | null = null;
+  let tempPath: string | null = null;
+  if (s.useTmpfile) {
+    fd = libc.open(s.dirC, C.O_TMPFILE | C.O_WRONLY | C.O_CLOEXEC, MODE);
+    if (fd === -1) {
+      const e = errno();
+      // EISDIR: kernel without O_TMPFILE; EOPNOTSUPP/EINVAL: file system without it.
+      if (e !== E.EISDIR && e !== E.EOPNOTSUPP && e !== E.EINVAL) failure(e, "open", s.dir);
+      s.useTmpfile = false;
+    }
+  }
+  if (fd === -1) {
+    // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
+    // encodeInto stops before a character that does not fit: `read` is a whole prefix.
+    const name = s.path.slice(s.path.lastIndexOf("/") + 1);
+    const base = name.slice(0, encoder.encodeInto(name, new Uint8Array(200)).read);
+    const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
+    const dir = s.dir === "/" ? "" : s.dir;
+    tempPath = `${dir}/.${base}.${tag}.tmp`;
+    tempC = cstr(tempPath);
+    fd = libc.open(tempC, OPEN_TEMP, MODE);
+    if (fd === -1) failure(errno(), "open", tempPath);
+  }
+  try {
+    const n = Number(libc.write(fd, bytes, bytes.length));
+    if (n !== bytes.length) failure(n === -1 ? errno() : E.EIO, "write", tempPath ?? s.path);
+    if (libc.flock(fd, LOCK_TRY) === -1) failure(errno(), "flock", tempPath ?? s.path);
+  } catch (e) {
+    libc.close(fd);
+    if (tempC) libc.unlink(tempC);
+    throw e;
+  }
+  return { fd, tempC, tempPath };
+}
+
+/** Links the prepared file to the path: 0, or the errno (EEXIST: taken). */
+function link(s: LockState, p: Prepared): number {
+  if (p.tempC) return libc.link(p.tempC, s.pathC) === 0 ? 0 : errno();
+  const linkat = libc.linkat;
+  if (!linkat) return E.ENOSYS;
+  if (linkMethod !== "proc") {
+    if (linkat(p.fd, EMPTY_C, C.AT_FDCWD, s.pathC, C.AT_EMPTY_PATH) === 0) {
+      linkMethod = "empty-path";
       return 0;
     }
-    return errno();
+    const e = errno();
+    // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10 (which this
+    // process may have had for an earlier lock and lost with maybeDropPrivileges).
+    if (e !== ENOENT) return e;
   }
+  const proc = cstr(`/proc/self/fd/${p.fd}`);
+  if (linkat(C.AT_FDCWD, proc, C.AT_FDCWD, s.pathC, C.AT_SYMLINK_FOLLOW) === 0) {
+    linkMethod = "proc";
+    return 0;
+  }
+  return errno();
 }
 
 /**

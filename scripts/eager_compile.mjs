@@ -9,8 +9,11 @@
 // compiles a function at once when its `function` keyword follows an opening
 // parenthesis (its "PIFE" heuristic: that function is likely called soon).
 // So `function name(...) {...}` becomes `var name = (function name(...) {...});`,
-// with the same name, parameters and body. Class methods have no such hint and
-// stay as they are.
+// with the same name, parameters and body. Function expressions anywhere are
+// put in parentheses too (`f = function f() {}` becomes `f = (function f() {})`):
+// V8 then compiles each with the function around it, so one inside a top-level
+// function is in the cache with it. Arrow functions, methods and class members
+// have no such hint and stay as they are.
 //
 // The one change of meaning: a `var` is assigned where the function stood,
 // while a declaration is hoisted. So the bundle must call none of these
@@ -20,7 +23,8 @@ import ts from "typescript";
 
 /**
  * `source` (an ES module) with its top-level function declarations rewritten
- * as parenthesized named function expressions.
+ * as parenthesized named function expressions, and its other function
+ * expressions parenthesized. `count` is the number of declarations rewritten.
  *
  * @param {string} source
  * @param {string} fileName for messages
@@ -43,11 +47,26 @@ export function markEager(source, fileName) {
         `uses them before their definition: ${early.join(", ")}`,
     );
   }
+  /** [offset, text to insert there]; each offset once. */
+  const inserts = [];
+  for (const st of edits) {
+    inserts.push([st.getStart(sf), `var ${st.name.text} = (`], [st.end, ");"]);
+  }
+  const visit = (node) => {
+    if (ts.isFunctionExpression(node) && !ts.isParenthesizedExpression(node.parent)) {
+      inserts.push([node.getStart(sf), "("], [node.end, ")"]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  inserts.sort((a, b) => b[0] - a[0]);
   let text = source;
-  for (const st of edits.reverse()) {
-    const start = st.getStart(sf);
-    text = `${text.slice(0, start)}var ${st.name.text} = (${text.slice(start, st.end)});` +
-      text.slice(st.end);
+  for (let i = 0; i < inserts.length; i++) {
+    const [at, what] = inserts[i];
+    if (i > 0 && inserts[i - 1][0] === at) {
+      throw new Error(`${fileName}: two parentheses to insert at offset ${at}`);
+    }
+    text = text.slice(0, at) + what + text.slice(at);
   }
   return { text, count: edits.length };
 }

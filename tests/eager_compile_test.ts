@@ -19,9 +19,29 @@ test("markEager wraps top-level function declarations, names and bodies kept", (
     rewrite("async function g() { await 1; }\nfunction* h() { yield 1; }\n"),
     "var g = (async function g() { await 1; });\nvar h = (function* h() { yield 1; });\n",
   );
-  // Nested functions, expressions and class members are left alone.
-  const untouched = "var k = function () {};\nclass C { m() { function inner() {} } }\n";
+  // Nested declarations, arrows and class members are left alone.
+  const untouched = "var k = () => 1;\nclass C { m() { function inner() {} } }\n";
   assert.equal(rewrite(untouched), untouched);
+});
+
+test("markEager parenthesizes function expressions, at any depth, once", () => {
+  assert.equal(
+    rewrite("var k = function () {};\nconst o = { m: async function m() {} };\n"),
+    "var k = (function () {});\nconst o = { m: (async function m() {}) };\n",
+  );
+  assert.equal(
+    rewrite(
+      "function f() {\n  const g = function g(x) { return function () { return x; }; };\n}\n",
+    ),
+    "var f = (function f() {\n  const g = (function g(x) { return (function () { return x; }); });\n});\n",
+  );
+  const already = "var p = (function () {});\nclass C { m() { return (function () {}); } }\n";
+  assert.equal(rewrite(already), already);
+  // inside a class member: compiled with it, at its first call
+  assert.equal(
+    rewrite("class C { m() { return function () {}; } }\n"),
+    "class C { m() { return (function () {}); } }\n",
+  );
 });
 
 test("markEager allows uses after the definition and inside deferred bodies", () => {
