@@ -989,12 +989,7 @@ function makeOnRead(target, key, receiver) {
   return libcObject[key];
 }
 function makeOnWrite(_target, key, value) {
-  Object.defineProperty(libcObject, key, {
-    value,
-    writable: true,
-    enumerable: true,
-    configurable: true
-  });
+  defineSymbol(key, value);
   return true;
 }
 function isSymbol(target, key) {

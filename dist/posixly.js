@@ -988,12 +988,7 @@ var makeOnRead = (function makeOnRead(target, key, receiver) {
   return libcObject[key];
 });
 var makeOnWrite = (function makeOnWrite(_target, key, value) {
-  Object.defineProperty(libcObject, key, {
-    value,
-    writable: true,
-    enumerable: true,
-    configurable: true
-  });
+  defineSymbol(key, value);
   return true;
 });
 var isSymbol = (function isSymbol(target, key) {

@@ -233,7 +233,7 @@ function makeStub(key: SymbolName): unknown {
   };
 }
 
-function defineSymbol(key: string, value: unknown): void {
+function defineSymbol(key: string | symbol, value: unknown): void {
   Object.defineProperty(libcObject, key, {
     value,
     writable: true,
@@ -265,12 +265,7 @@ function makeOnRead(target: object, key: string | symbol, receiver: unknown): un
 
 /** A symbol not read yet: assigning it makes it, as reading would. */
 function makeOnWrite(_target: object, key: string | symbol, value: unknown): boolean {
-  Object.defineProperty(libcObject, key, {
-    value,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
+  defineSymbol(key, value);
   return true;
 }
 
@@ -285,7 +280,8 @@ const libcObject: Record<string, unknown> = Object.create(
 /**
  * The C library's functions, typed from {@linkcode SYMBOLS}. Nothing is
  * opened until a function is first called (or, for optional symbols, first
- * read). A symbol becomes an own (enumerable) property when first read. Errors are not checked here: see `check()` in os_error.ts.
+ * read); each becomes an own (enumerable) property when first read. Errors
+ * are not checked here: see `check()` in os_error.ts.
  *
  * @example
  * ```ts

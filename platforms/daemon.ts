@@ -462,7 +462,7 @@ export class DaemonContext {
   /** Fds passed on to the daemon. */
   readonly keepFds: readonly number[];
 
-  #s: ContextState = {
+  readonly #s: ContextState = {
     isOpen: false,
     isReady: false,
     handshakeFd: null,

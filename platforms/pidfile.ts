@@ -210,7 +210,7 @@ function lockState(path: string, options: PidfileOptions): LockState {
 export class Pidfile {
   /** Absolute path of the pidfile. */
   readonly path: string;
-  #s: LockState;
+  readonly #s: LockState;
 
   /**
    * A pidfile at `path`; nothing is touched until a method is called.

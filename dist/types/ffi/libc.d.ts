@@ -71,7 +71,8 @@ export declare const HOT_AFTER = 8;
 /**
  * The C library's functions, typed from {@linkcode SYMBOLS}. Nothing is
  * opened until a function is first called (or, for optional symbols, first
- * read). A symbol becomes an own (enumerable) property when first read. Errors are not checked here: see `check()` in os_error.ts.
+ * read); each becomes an own (enumerable) property when first read. Errors
+ * are not checked here: see `check()` in os_error.ts.
  *
  * @example
  * ```ts
