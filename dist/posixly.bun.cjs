@@ -740,20 +740,49 @@ function denoFromPointer(p, spec) {
   });
   return fn.call.bind(fn);
 }
+var RTLD_LAZY = 1;
+var nameEncoder = new TextEncoder;
+var dlsymFor = new Map;
 function denoLookup(library, symbol) {
   if (staticsGiveAddresses === false)
     return;
-  if (staticsGiveAddresses === true) {
+  const dlsym = dlsymFor.get(library);
+  if (dlsym)
+    return dlsym(symbol);
+  if (staticsGiveAddresses === true && dlsym === null) {
     return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } }).symbols.at;
   }
-  const { at, bytes } = D.dlopen(library, {
+  const { at, bytes, dlopen, dlsym: dlsymAt } = D.dlopen(library, {
     at: { name: symbol, type: "pointer", optional: true },
-    bytes: { name: symbol, type: "u64", optional: true }
+    bytes: { name: symbol, type: "u64", optional: true },
+    dlopen: { name: "dlopen", type: "pointer", optional: true },
+    dlsym: { name: "dlsym", type: "pointer", optional: true }
   }).symbols;
-  if (at === null || bytes === null)
+  if (staticsGiveAddresses === undefined) {
+    if (at === null || bytes === null)
+      return null;
+    staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+    if (!staticsGiveAddresses)
+      return;
+  }
+  dlsymFor.set(library, dlopen && dlsymAt ? dlsymThrough(library, dlopen, dlsymAt) : null);
+  return at;
+}
+function dlsymThrough(library, dlopenAt, dlsymAt) {
+  const open = new D.UnsafeFnPointer(dlopenAt, {
+    parameters: ["buffer", "i32"],
+    result: "pointer"
+  });
+  const handle = open.call(nameEncoder.encode(library + "\x00"), RTLD_LAZY);
+  if (handle === null)
     return null;
-  staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
-  return staticsGiveAddresses ? at : undefined;
+  const dlsym = new D.UnsafeFnPointer(dlsymAt, {
+    parameters: ["pointer", "buffer"],
+    result: "pointer"
+  });
+  return function lookUp(name) {
+    return dlsym.call(handle, nameEncoder.encode(name + "\x00"));
+  };
 }
 function denoAddress(p) {
   return p === null ? 0n : BigInt(D.UnsafePointer.value(p));
@@ -2166,21 +2195,27 @@ function splitCmdline(bytes) {
   }
   return parts;
 }
-function snapshot() {
-  if (original !== undefined)
-    return original;
+function takeSnapshot() {
+  if (original !== undefined || originalBytes !== null)
+    return;
   let parts = [];
   try {
     if (platform.os === "linux")
       parts = splitCmdline(readFileWithLibc("/proc/self/cmdline"));
   } catch {}
   if (parts.length === 0)
-    return original = runtimeCommandLine();
+    original = runtimeCommandLine();
+  else
+    originalBytes = parts;
+}
+function snapshot() {
+  takeSnapshot();
+  if (original !== undefined)
+    return original;
   const decoder = new TextDecoder;
   const text = [];
-  for (const part of parts)
+  for (const part of originalBytes)
     text.push(decoder.decode(part));
-  originalBytes = parts;
   return original = text;
 }
 function runtimeCommandLine() {
@@ -2194,13 +2229,13 @@ function originalCommandLine() {
   return [...snapshot()];
 }
 function originalCommandLineBytes() {
-  const text = snapshot();
+  takeSnapshot();
   const out = [];
   if (originalBytes) {
     for (const part of originalBytes)
       out.push(part.slice());
   } else
-    for (const arg of text)
+    for (const arg of original)
       out.push(new TextEncoder().encode(arg));
   return out;
 }
@@ -2272,7 +2307,7 @@ function setProcessTitle(progname, info) {
     setRuntimeTitle(title);
     return title;
   }
-  originalCommandLine();
+  takeSnapshot();
   if (!writeTitle(title))
     setRuntimeTitle(title);
   setThreadName(title);

@@ -5,9 +5,10 @@
  * In Deno, binding a symbol compiles a call trampoline (about 0.1-0.3 ms a
  * symbol, and about 1 ms more for the first one in a process), which adds up
  * in short-lived processes such as a daemon's launcher. So a function starts
- * on Deno's generic call path (its address, looked up as a static symbol:
- * about 1 us a call, cheap to set up) and is bound for real once it has been
- * called {@linkcode HOT_AFTER} times. Bun binds cheaply: it binds at once.
+ * on Deno's generic call path (its address, looked up as a static symbol the
+ * first time and through dlsym(3) after that: about 1 us a call, cheap to set
+ * up) and is bound for real once it has been called {@linkcode HOT_AFTER}
+ * times. Bun binds cheaply: it binds at once.
  *
  * Only runtime.ts touches `Deno.dlopen`, `Deno.UnsafePointer*`, `bun:ffi` or `Bun.FFI`.
  *

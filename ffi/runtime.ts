@@ -119,6 +119,16 @@ function denoFromPointer(p: unknown, spec: SymbolSpec): (...args: unknown[]) => 
   return fn.call.bind(fn);
 }
 
+/** RTLD_LAZY: 1 in glibc, musl, macOS and the BSDs. */
+const RTLD_LAZY = 1;
+const nameEncoder = new TextEncoder();
+/**
+ * Per library: dlsym(3) bound to the library's handle, or null where the
+ * library has no dlopen/dlsym of its own (glibc before 2.34 keeps them in
+ * libdl) or its statics do not read as addresses.
+ */
+const dlsymFor = new Map<string, ((name: string) => unknown) | null>();
+
 function denoLookup(library: string, symbol: string): unknown {
   // A static symbol of type "pointer" binds no function, so it skips the ~1 ms
   // that Deno spends on its first bound function (fast-call set-up). Deno gives
@@ -128,17 +138,53 @@ function denoLookup(library: string, symbol: string): unknown {
   // return undefined rather than a pointer that must not be called. Checked on
   // the first lookup of the process.
   if (staticsGiveAddresses === false) return undefined;
-  if (staticsGiveAddresses === true) {
+  const dlsym = dlsymFor.get(library);
+  if (dlsym) return dlsym(symbol);
+  if (staticsGiveAddresses === true && dlsym === null) {
     return D.dlopen(library, { at: { name: symbol, type: "pointer", optional: true } })
       .symbols.at;
   }
-  const { at, bytes } = D.dlopen(library, {
+  // The first lookup in this library: also the addresses of dlopen and dlsym.
+  const { at, bytes, dlopen, dlsym: dlsymAt } = D.dlopen(library, {
     at: { name: symbol, type: "pointer", optional: true },
     bytes: { name: symbol, type: "u64", optional: true },
+    dlopen: { name: "dlopen", type: "pointer", optional: true },
+    dlsym: { name: "dlsym", type: "pointer", optional: true },
   }).symbols;
-  if (at === null || bytes === null) return null;
-  staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
-  return staticsGiveAddresses ? at : undefined;
+  if (staticsGiveAddresses === undefined) {
+    if (at === null || bytes === null) return null;
+    staticsGiveAddresses = BigInt(D.UnsafePointer.value(at)) !== BigInt(bytes);
+    if (!staticsGiveAddresses) return undefined;
+  }
+  dlsymFor.set(library, dlopen && dlsymAt ? dlsymThrough(library, dlopen, dlsymAt) : null);
+  return at;
+}
+
+/**
+ * Later lookups call dlsym(3) itself, through Deno's generic call path:
+ * ~2 us each, where a `Deno.dlopen` per symbol costs ~10 us, and from about
+ * its fifth call V8 compiles Deno's `dlopen` (~0.2 ms in each process, a
+ * daemon's launcher and the daemon included).
+ */
+function dlsymThrough(
+  library: string,
+  dlopenAt: unknown,
+  dlsymAt: unknown,
+): ((name: string) => unknown) | null {
+  const open = new D.UnsafeFnPointer(dlopenAt, {
+    parameters: ["buffer", "i32"],
+    result: "pointer",
+  });
+  // The library is loaded already (Deno opened it above): this only counts one more user.
+  const handle = open.call(nameEncoder.encode(library + "\0"), RTLD_LAZY);
+  if (handle === null) return null;
+  const dlsym = new D.UnsafeFnPointer(dlsymAt, {
+    parameters: ["pointer", "buffer"],
+    result: "pointer",
+  });
+  return function lookUp(name: string): unknown {
+    return dlsym.call(handle, nameEncoder.encode(name + "\0"));
+  };
 }
 
 function denoAddress(p: unknown): bigint {

@@ -170,6 +170,8 @@ describe("ffi: the C library", () => {
       madeOnRead: true,
       getegidRight: true,
       unknownIsUndefined: true,
+      lookupsRight: true,
+      lookupMissingIsNull: true,
     });
   });
 
