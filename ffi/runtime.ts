@@ -161,10 +161,9 @@ function denoLookup(library: string, symbol: string): unknown {
 }
 
 /**
- * Later lookups call dlsym(3) itself, through Deno's generic call path:
- * ~2 us each, where a `Deno.dlopen` per symbol costs ~10 us, and from about
- * its fifth call V8 compiles Deno's `dlopen` (~0.2 ms in each process, a
- * daemon's launcher and the daemon included).
+ * Later lookups call dlsym(3) itself, through Deno's generic call path,
+ * instead of a `Deno.dlopen` per symbol (~10 us each): a cold process such
+ * as a daemon's launcher looks up 20-30 functions.
  */
 function dlsymThrough(
   library: string,
