@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { errno, errnoNameOf, strerror } from "./errno.ts";
+import { errno, errnoNameOf, errnoNumberOf, strerror } from "./errno.ts";
+
+const EINTR = errnoNumberOf("EINTR")!;
 
 /** Options for {@linkcode OSError}. */
 export interface OSErrorOptions {
@@ -111,4 +113,68 @@ export function check<T extends number | bigint>(
  */
 export function checkReturnedErrno(rc: number, syscall: string, options?: OSErrorOptions): void {
   if (rc !== 0) throw new OSError(rc, syscall, options);
+}
+
+/**
+ * The OSError for the current errno, to throw or to keep as a cause. Call it
+ * right after the failing C call, before any `await`.
+ *
+ * @example Keep a failure as the cause of another error
+ * ```ts
+ * import { libc, osError } from "@posixly/posixly/ffi";
+ * if (libc.close(-1) === -1) console.log(osError("close").code); // EBADF
+ * ```
+ */
+export function osError(syscall: string, options?: OSErrorOptions): OSError {
+  return new OSError(errno(), syscall, options);
+}
+
+/**
+ * Runs `call` again while it fails with EINTR (interrupted by a signal), then
+ * returns its result or throws an OSError from errno when it is -1.
+ *
+ * @example Read that a signal cannot interrupt
+ * ```ts
+ * import { checkRetrying, cstr, libc } from "@posixly/posixly/ffi";
+ * const fd = checkRetrying(() => libc.open(cstr("/dev/null"), 0, 0), "open");
+ * libc.close(fd);
+ * ```
+ */
+export function checkRetrying<T extends number | bigint>(
+  call: () => T,
+  syscall: string,
+  options?: OSErrorOptions,
+): T {
+  for (;;) {
+    const result = call();
+    // deno-lint-ignore eqeqeq
+    if (result != -1) return result;
+    const e = errno();
+    if (e !== EINTR) throw new OSError(e, syscall, options);
+  }
+}
+
+/**
+ * Returns `result`, or null when it is -1 and errno is one of `expected`
+ * (ENOENT for a file that may be missing, ESRCH for a process that may be
+ * gone); any other failure throws an OSError.
+ *
+ * @example A file that may be missing
+ * ```ts
+ * import { checkOrNull, cstr, errnoNumberOf, libc } from "@posixly/posixly/ffi";
+ * const gone = checkOrNull(libc.unlink(cstr("/nonexistent")), "unlink", [errnoNumberOf("ENOENT")!]);
+ * console.log(gone); // null
+ * ```
+ */
+export function checkOrNull<T extends number | bigint>(
+  result: T,
+  syscall: string,
+  expected: readonly number[],
+  options?: OSErrorOptions,
+): T | null {
+  // deno-lint-ignore eqeqeq
+  if (result != -1) return result;
+  const e = errno();
+  if (expected.includes(e)) return null;
+  throw new OSError(e, syscall, options);
 }
