@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { backend } from "./runtime.ts";
+import { backend } from "./backend.ts";
 import type { Pointer } from "./libc.ts";
 
 const encoder = new TextEncoder();

@@ -12,7 +12,7 @@
  */
 export * from "./platform.ts";
 export * from "./symbols.ts";
-export * from "./runtime.ts";
+export * from "./backend.ts";
 export * from "./libc.ts";
 export * from "./memory.ts";
 export * from "./errno.ts";
