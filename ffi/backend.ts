@@ -20,9 +20,15 @@ export interface Backend {
   readonly permissionHint: string;
   /**
    * Opens `library` and binds the symbols (C name to typing) in one go;
-   * throws when any of them cannot be bound.
+   * throws when any of them cannot be bound. A backend whose functions start
+   * on a slower call path (Deno's) calls `faster` with a function's faster
+   * binding once it has one, for the caller to use from then on.
    */
-  bind(library: string, symbols: Readonly<Record<string, SymbolSpec>>): Record<string, unknown>;
+  bind(
+    library: string,
+    symbols: Readonly<Record<string, SymbolSpec>>,
+    faster?: (name: string, fn: unknown) => void,
+  ): Record<string, unknown>;
   /** Whether an error thrown by `bind` is the runtime refusing FFI (a missing permission). */
   isPermissionError(error: unknown): boolean;
   /** Numeric address of a pointer value (0n for null). */

@@ -6,8 +6,9 @@
  * is slow to make and fast to call; `Deno.UnsafeFnPointer` calls a function's
  * address through Deno's generic path, which is quick to make and slower to call.
  * So a function starts on the generic path and is bound once it has been called
- * {@linkcode HOT_AFTER} times: a short-lived process (a daemon's launcher) makes
- * no trampolines, a long-lived one calls its hot functions at full speed.
+ * {@linkcode HOT_AFTER} times (and handed to `bind`'s `faster`): a short-lived
+ * process (a daemon's launcher) makes no trampolines, a long-lived one calls its
+ * hot functions at full speed.
  * docs/internals.md ("FFI bindings") has the measurements.
  *
  * @module
@@ -63,7 +64,12 @@ export function denoBackend(): Backend {
     return staticsGiveAddresses ? deno.dlopen(library, { address: at }).symbols.address : undefined;
   }
 
-  function bindOne(library: string, name: string, spec: SymbolSpec): NativeFunction {
+  function bindOne(
+    library: string,
+    name: string,
+    spec: SymbolSpec,
+    faster?: (name: string, fn: unknown) => void,
+  ): NativeFunction {
     const definition = {
       parameters: spec.parameters,
       result: spec.result,
@@ -80,7 +86,10 @@ export function denoBackend(): Backend {
     let calls = 0;
     return (...args) => {
       if (bound) return bound(...args);
-      if (++calls === HOT_AFTER) bound = bindNow();
+      if (++calls === HOT_AFTER) {
+        bound = bindNow();
+        faster?.(name, bound);
+      }
       return generic.call(...args);
     };
   }
@@ -89,9 +98,9 @@ export function denoBackend(): Backend {
     name: "deno",
     nonblocking: true,
     permissionHint: "run Deno with --allow-ffi (or -A)",
-    bind: (library, symbols) =>
+    bind: (library, symbols, faster) =>
       Object.fromEntries(
-        Object.entries(symbols).map(([name, spec]) => [name, bindOne(library, name, spec)]),
+        Object.entries(symbols).map(([name, spec]) => [name, bindOne(library, name, spec, faster)]),
       ),
     isPermissionError(error) {
       const name = (error as { name?: unknown } | null)?.name;

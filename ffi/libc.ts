@@ -127,7 +127,11 @@ function bind(key: SymbolName): unknown {
   if (spec.nonblocking && !runtime.nonblocking) return null;
   const name = spec.name ?? key;
   try {
-    return runtime.bind(platform.libraryName, { [name]: spec })[name];
+    return runtime.bind(
+      platform.libraryName,
+      { [name]: spec },
+      (_, fn) => useFaster(key, fn),
+    )[name];
   } catch (e) {
     if (runtime.isPermissionError(e)) throw new FfiPermissionError(e, runtime.permissionHint);
     if (spec.optional) return null;
@@ -135,17 +139,21 @@ function bind(key: SymbolName): unknown {
   }
 }
 
+/** Puts a symbol's function on `libc` in place of its getter (or of a slower function). */
+function settle(key: SymbolName, fn: unknown): unknown {
+  Object.defineProperty(libc, key, { value: fn, enumerable: true, configurable: true });
+  return fn;
+}
+
+/** The backend has a faster binding of a symbol (see Backend.bind): `libc` and bindSymbol give it from now on. */
+function useFaster(key: SymbolName, fn: unknown): void {
+  bound.set(key, fn);
+  if (Object.getOwnPropertyDescriptor(libc, key)?.get === undefined) settle(key, fn);
+}
+
 /** A getter that binds the symbol on first read and then leaves the function in its place. */
 function bindOnFirstRead(key: SymbolName): PropertyDescriptor {
-  return {
-    configurable: true,
-    enumerable: true,
-    get(this: object): unknown {
-      const fn = bindSymbol(key);
-      Object.defineProperty(this, key, { value: fn, enumerable: true });
-      return fn;
-    },
-  };
+  return { configurable: true, enumerable: true, get: () => settle(key, bindSymbol(key)) };
 }
 
 /**

@@ -174,6 +174,8 @@ describe("ffi: the C library", () => {
       assert.equal(libc.getsid(-1), -1);
       assert.equal(errno(), platform.errnoNumbers.ESRCH);
     }
+    // from then on `libc` holds the fastest binding bindSymbol knows
+    assert.equal(libc.getsid, bindSymbol("getsid"));
   });
 
   test("an optional symbol the C library lacks reads as null", () => {
