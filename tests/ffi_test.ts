@@ -7,6 +7,7 @@ import {
   check,
   checkReturnedErrno,
   cstr,
+  cstrInto,
   errno,
   libc,
   nativeMemory,
@@ -21,6 +22,9 @@ import {
 import { HOT_AFTER } from "../ffi/backend_deno.ts";
 import { isBun, runScript } from "./_util.ts";
 import { fileURLToPath } from "node:url";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 describe("ffi: the C library", () => {
   test("platform tables describe this machine", () => {
@@ -84,6 +88,62 @@ describe("ffi: the C library", () => {
     const s = cstr("héllo");
     assert.equal(s[s.length - 1], 0);
     assert.equal(readCString(addressOf(s)), "héllo");
+  });
+
+  test("a string that is not well-formed Unicode never reaches C", () => {
+    for (const bad of ["px\uD800", "\uDC00x", "a\uD83Db"]) {
+      assert.throws(() => cstr(bad), (e: unknown) =>
+        e instanceof TypeError &&
+        e.message.includes("not well-formed Unicode") &&
+        e.message.includes(JSON.stringify(bad)));
+    }
+    assert.throws(() => cstr("px\uD800", "user name"), {
+      name: "TypeError",
+      message: 'user name is not well-formed Unicode (it has a lone surrogate): "px\\ud800"',
+    });
+    // a well-formed pair is fine
+    assert.equal(readCString(addressOf(cstr("a\u{1F600}b"))), "a\u{1F600}b");
+    // what the C library would have been given instead (U+FFFD) names another file
+    const dir = mkdtempSync(join(tmpdir(), "posixly-ffi-"));
+    try {
+      writeFileSync(join(dir, "px\uFFFD"), "not ours to delete");
+      // (not path.join: Bun's replaces the lone surrogate itself)
+      assert.throws(() => libc.unlink(cstr(`${dir}/px\uD800`)), TypeError);
+      assert.equal(existsSync(join(dir, "px\uFFFD")), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a bad string's error quotes at most 64 characters and gives its length", () => {
+    const long = "u".repeat(1_000_000) + "\uD800";
+    assert.throws(
+      () => cstr(long, "user name"),
+      (e: unknown) =>
+        e instanceof TypeError && e.message.length < 200 &&
+        e.message.startsWith("user name is not well-formed Unicode") &&
+        e.message.endsWith(`"${"u".repeat(64)}"… (1000001 characters)`),
+    );
+    const nul = "a\0" + "b".repeat(100);
+    assert.throws(
+      () => cstr(nul, "path"),
+      (e: unknown) =>
+        e instanceof TypeError && e.message.length < 200 &&
+        e.message.startsWith('path contains a NUL character: "a\\u0000b') &&
+        e.message.endsWith("… (102 characters)"),
+    );
+  });
+
+  test("cstrInto writes into the caller's buffer when it fits, with the same checks", () => {
+    const buffer = new Uint8Array(32);
+    assert.equal(cstrInto(buffer, "nobody"), buffer);
+    assert.equal(readCString(addressOf(buffer)), "nobody");
+    const long = cstrInto(buffer, "x".repeat(40));
+    assert.notEqual(long, buffer);
+    assert.equal(long.length, 41);
+    assert.throws(() => cstrInto(buffer, "px\uD800"), TypeError);
+    assert.throws(() => cstrInto(buffer, "a\0b"), TypeError);
+    assert.throws(() => cstrInto(buffer, "y".repeat(40) + "\uDFFF"), TypeError);
   });
 
   test("native memory aliases a buffer", () => {
