@@ -9,6 +9,7 @@
 import type { SymbolSpec } from "./symbols.ts";
 import { bunBackend } from "./backend_bun.ts";
 import { denoBackend } from "./backend_deno.ts";
+import { nodeBackend } from "./backend_node.ts";
 
 /** What ffi/ needs from a runtime's FFI. */
 export interface Backend {
@@ -43,11 +44,18 @@ export interface Backend {
   cstring(address: bigint): string;
 }
 
-const g = globalThis as { Bun?: unknown; Deno?: { dlopen?: unknown } };
+const g = globalThis as {
+  Bun?: unknown;
+  Deno?: { dlopen?: unknown };
+  process?: { versions?: { node?: unknown } };
+};
 /** True when running under Bun. */
 export const isBun: boolean = g.Bun !== undefined;
 /** True when running under Deno. */
 export const isDeno: boolean = !isBun && typeof g.Deno?.dlopen === "function";
+/** True when running under Node.js (Deno and Bun say they are Node too: they are not this). */
+export const isNode: boolean = !isBun && g.Deno === undefined &&
+  typeof g.process?.versions?.node === "string";
 
 /** Thrown on the first C call in a runtime that has no FFI posixly can use. */
 export class UnsupportedRuntimeError extends Error {
@@ -90,5 +98,6 @@ export function backend(): Backend {
 function makeBackend(): Backend {
   if (isBun) return bunBackend();
   if (isDeno) return denoBackend();
+  if (isNode) return nodeBackend();
   throw new UnsupportedRuntimeError();
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import {
   addressOf,
+  backend,
   bindSymbol,
   check,
   checkReturnedErrno,
@@ -20,8 +21,8 @@ import {
   SYMBOLS,
 } from "../ffi/mod.ts";
 import { HOT_AFTER } from "../ffi/backend_deno.ts";
-import { isBun, runScript } from "./_util.ts";
-import { fileURLToPath } from "node:url";
+import { fixture } from "./_util.ts";
+import { runRuntime, runtime, scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,8 +185,8 @@ describe("ffi: the C library", () => {
   test("a nonblocking symbol waits off the main thread, or is null where it cannot", async () => {
     const pollAsync = libc.poll_async;
     if (pollAsync === null) {
-      // Bun has no call that runs on a worker thread: the symbol reads as missing.
-      assert.equal(isBun, true);
+      // Bun and Node have no call that runs on a worker thread: the symbol reads as missing.
+      assert.equal(backend().nonblocking, false);
       return;
     }
     const fds = new Int32Array(2);
@@ -246,14 +247,26 @@ describe("ffi: the C library", () => {
   });
 
   test(
-    "without --allow-ffi the first FFI use names the missing flag",
-    { skip: isBun ? "Bun has no FFI permission to withhold" : false },
+    "without FFI permission the first FFI use names the missing flag",
+    { skip: runtime === "bun" ? "Bun has no FFI permission to withhold" : false },
     () => {
-      const script = fileURLToPath(new URL("./fixtures/ffi_no_permission.ts", import.meta.url));
-      const r = runScript(script);
-      // the fixture runs a grandchild Deno without --allow-ffi
+      const r = runRuntime(scriptArgsWithoutFfi(fixture("ffi_use.ts"))!);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /FfiPermissionError: .*--allow-ffi/);
+      assert.match(r.stdout, /^FfiPermissionError: posixly needs FFI access .*--allow-ffi/);
+    },
+  );
+
+  test(
+    "Node.js without node:ffi: the first FFI use names the version and the flag",
+    { skip: runtime === "node" ? false : "node:ffi is Node's" },
+    () => {
+      const r = runRuntime(["--no-experimental-ffi", ...scriptArgs(fixture("ffi_use.ts"))]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(
+        r.stdout.trim(),
+        "UnsupportedRuntimeError: posixly's C bindings need node:ffi, which this Node.js " +
+          `(${process.version}) does not offer: run it without --no-experimental-ffi`,
+      );
     },
   );
 });
