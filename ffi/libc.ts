@@ -1,7 +1,8 @@
 /**
  * The C library as one object, `libc`, with a function for every symbol of
- * {@linkcode SYMBOLS}. Each is bound the first time it is read, then kept:
- * why binding waits for first use is in docs/internals.md ("FFI bindings").
+ * {@linkcode SYMBOLS}. Each is bound the first time it is read, then kept as
+ * a plain property: why binding waits for first use is in docs/internals.md
+ * ("FFI bindings").
  *
  * Only the backend files (backend_*.ts) touch a runtime's FFI.
  *
@@ -139,7 +140,7 @@ function bind(key: SymbolName): unknown {
   }
 }
 
-/** Puts a symbol's function on `libc` in place of its getter (or of a slower function). */
+/** Puts a symbol's function on `libc` as an own property (or in place of a slower one). */
 function settle(key: SymbolName, fn: unknown): unknown {
   Object.defineProperty(libc, key, { value: fn, enumerable: true, configurable: true });
   return fn;
@@ -148,20 +149,32 @@ function settle(key: SymbolName, fn: unknown): unknown {
 /** The backend has a faster binding of a symbol (see Backend.bind): `libc` and bindSymbol give it from now on. */
 function useFaster(key: SymbolName, fn: unknown): void {
   bound.set(key, fn);
-  if (Object.getOwnPropertyDescriptor(libc, key)?.get === undefined) settle(key, fn);
+  if (Object.hasOwn(libc, key)) settle(key, fn);
 }
 
-/** A getter that binds the symbol on first read and then leaves the function in its place. */
-function bindOnFirstRead(key: SymbolName): PropertyDescriptor {
-  return { configurable: true, enumerable: true, get: () => settle(key, bindSymbol(key)) };
-}
+/**
+ * The prototype of `libc`: a Proxy that binds a symbol when it is first read
+ * and puts the function on `libc` itself, where every later read finds it as
+ * a plain property. Nothing is made per symbol at import, which a getter per
+ * symbol would (docs/internals.md, "FFI bindings", has what that costs).
+ */
+const bindOnFirstRead = new Proxy(Object.prototype, {
+  get(target, key, receiver) {
+    if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
+      return Reflect.get(target, key, receiver);
+    }
+    return settle(key as SymbolName, bindSymbol(key as SymbolName));
+  },
+  has: (target, key) => (typeof key === "string" && Object.hasOwn(SYMBOLS, key)) || key in target,
+});
 
 /**
  * The C library's functions, typed from {@linkcode SYMBOLS}. Nothing is
  * opened at import: a function is bound when it is first read (so a failure
- * to bind, such as a missing FFI permission, is thrown there). Optional
- * symbols the library lacks read as null. Errors of the calls themselves are
- * not checked here: see `check()` in os_error.ts.
+ * to bind, such as a missing FFI permission, is thrown there) and is an own
+ * property of `libc` from then on. Optional symbols the library lacks read as
+ * null. Errors of the calls themselves are not checked here: see `check()` in
+ * os_error.ts.
  *
  * @example Call two C functions
  * ```ts
@@ -169,12 +182,7 @@ function bindOnFirstRead(key: SymbolName): PropertyDescriptor {
  * console.log(libc.getpid(), libc.getuid());
  * ```
  */
-export const libc: Libc = Object.defineProperties(
-  {},
-  Object.fromEntries(
-    (Object.keys(SYMBOLS) as SymbolName[]).map((key) => [key, bindOnFirstRead(key)]),
-  ),
-) as Libc;
+export const libc: Libc = Object.create(bindOnFirstRead);
 
 /** Native type names of the table, mapped for a backend. */
 export type { NativeType, SymbolSpec };
