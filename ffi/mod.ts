@@ -1,8 +1,9 @@
 /**
- * posixly's bindings to the C library, for Deno (`Deno.dlopen`) and Bun
- * (`bun:ffi`). Everything is bound lazily on first use.
+ * posixly's bindings to the C library, for Deno (`Deno.dlopen`), Bun
+ * (`bun:ffi`) and Node.js 26 or later (`node:ffi`). Every function is bound
+ * on first use.
  *
- * @example
+ * @example Call the C library
  * ```ts
  * import { check, libc } from "@posixly/posixly/ffi";
  * console.log(check(libc.getpid(), "getpid"));
