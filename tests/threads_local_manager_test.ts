@@ -111,6 +111,49 @@ describe("LocalManager", () => {
     assert.deepEqual(late, [3]);
   });
 
+  test("nested runs: the inner is fresh, the outer's values are back after return and throw", async () => {
+    const local = new Local<{ v?: number }>();
+    const mgr = new LocalManager(local);
+    await mgr.run(async () => {
+      local.v = 1;
+      const outer = getIdent();
+      assert.equal(
+        mgr.run(() => {
+          assert.equal(local.v, undefined);
+          local.v = 2;
+          return getIdent();
+        }) === outer,
+        false,
+      );
+      assert.equal(local.v, 1);
+      assert.throws(() =>
+        mgr.run(() => {
+          local.v = 3;
+          throw new Error("inner boom");
+        }), /inner boom/);
+      await sleep(1);
+      assert.equal(local.v, 1);
+      assert.equal(getIdent(), outer);
+    });
+  });
+
+  test("a promise made inside run keeps its context when awaited outside; events too", async () => {
+    const local = new Local<{ v?: string }>();
+    const mgr = new LocalManager();
+    const target = new EventTarget();
+    let fromEvent: string | undefined = "not run";
+    const p = mgr.run(async () => {
+      local.v = "inside";
+      target.addEventListener("x", () => (fromEvent = local.v));
+      target.dispatchEvent(new Event("x"));
+      await sleep(1);
+      return local.v;
+    });
+    assert.equal(local.v, undefined);
+    assert.equal(await p, "inside");
+    assert.equal(fromEvent, "inside");
+  });
+
   test("middleware: each call in its own context, cleaned up, errors propagate", async () => {
     const local = new Local<{ id?: string }>();
     const mgr = new LocalManager(local);

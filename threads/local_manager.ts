@@ -1,10 +1,13 @@
 /**
  * {@linkcode LocalManager}: releases a set of locals, runs code in fresh
- * contexts and wraps fetch-style handlers so that each request gets its own.
+ * contexts and wraps request handlers (fetch-style and `node:http`) so that
+ * each request gets its own.
  *
  * @module
  */
-import { type Context, getIdent, runInNewContext, slotKeys } from "./ident.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Context, releaseManaged, slotOf, storage } from "./context.ts";
+import { getIdent } from "./ident.ts";
 import { type Local, releaseLocal } from "./local.ts";
 import type { LocalStack } from "./local_stack.ts";
 
@@ -35,6 +38,27 @@ export type LocalLike = Local<object> | LocalStack<unknown>;
  * @typeParam I The second argument (Deno's `ServeHandlerInfo`, Bun's `Server`).
  */
 export type FetchHandler<I> = (req: Request, info: I) => Response | Promise<Response>;
+
+/**
+ * A `node:http` request listener, as taken by `http.createServer` and the
+ * `"request"` event.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RequestListener } from "@posixly/posixly/threads";
+ *
+ * const hello: RequestListener = (_req, res) => {
+ *   res.end("hello");
+ * };
+ * ```
+ *
+ * @typeParam Req The request type (`http.IncomingMessage` or a subclass).
+ * @typeParam Res The response type (`http.ServerResponse` or a subclass).
+ */
+export type RequestListener<
+  Req extends IncomingMessage = IncomingMessage,
+  Res extends ServerResponse<Req> = ServerResponse<Req>,
+> = (req: Req, res: Res) => void | Promise<void>;
 
 /**
  * Manages a set of locals (Celery's `LocalManager`): releases them in the
@@ -154,20 +178,7 @@ export class LocalManager {
    * @returns What `fn` returns (a promise settling like `fn`'s, after cleanup).
    */
   run<R>(fn: () => R): R {
-    return runInNewContext((ctx) => {
-      let result: R;
-      try {
-        result = fn();
-      } catch (error) {
-        this.#release(ctx);
-        throw error;
-      }
-      if (result instanceof Promise) {
-        return result.finally(() => this.#release(ctx)) as R;
-      }
-      this.#release(ctx);
-      return result;
-    });
+    return storage.run(new Context(this.locals), callAndRelease, fn, undefined);
   }
 
   /**
@@ -194,28 +205,109 @@ export class LocalManager {
    * @typeParam I The handler's second argument type.
    * @param handler The handler to wrap.
    * @returns The wrapped handler.
+   * @throws {TypeError} When `handler` is not a function.
    */
   middleware<I>(handler: FetchHandler<I>): (req: Request, info: I) => Promise<Response> {
     if (typeof handler !== "function") {
       throw new TypeError(`middleware() expects a handler function, got ${typeof handler}`);
     }
+    const locals = this.locals;
     // A plain function: Bun.serve calls fetch with the server as `this` (this.upgrade(req)).
-    const run = this.run.bind(this);
     return function (this: unknown, req: Request, info: I) {
-      return run(async () => await handler.call(this, req, info));
+      try {
+        // A promise passes through Promise.resolve as it is.
+        return Promise.resolve(
+          storage.run(new Context(locals), callAndRelease, handler, this, req, info),
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
   }
 
-  #release(ctx: Context): void {
-    for (const local of this.locals) {
-      const key = slotKeys.get(local);
-      if (key !== undefined) ctx.slots.delete(key);
+  /**
+   * Wraps a `node:http` request listener so that each request runs in a
+   * fresh context and the managed locals are released when the response has
+   * been sent (`"finish"`) or the connection closed first (`"close"`). For
+   * `http.createServer` in Node, Deno and Bun.
+   *
+   * @example Usage
+   * ```ts
+   * import { createServer } from "node:http";
+   * import { Local, LocalManager } from "@posixly/posixly/threads";
+   *
+   * const local = new Local<{ user?: string }>();
+   * const manager = new LocalManager(local);
+   * const server = createServer(manager.requestListener(async (req, res) => {
+   *   local.user = req.headers["x-user"]?.toString() ?? "anonymous";
+   *   await new Promise((r) => setTimeout(r, 10));
+   *   res.end(`hello ${local.user}`);
+   * }));
+   * server.listen(0, "127.0.0.1", () => server.close());
+   * ```
+   *
+   * @typeParam Req The request type (`http.IncomingMessage`).
+   * @typeParam Res The response type (`http.ServerResponse`).
+   * @param listener The request listener to wrap.
+   * @returns The wrapped listener.
+   * @throws {TypeError} When `listener` is not a function.
+   */
+  requestListener<
+    Req extends IncomingMessage = IncomingMessage,
+    Res extends ServerResponse<Req> = ServerResponse<Req>,
+  >(listener: RequestListener<Req, Res>): RequestListener<Req, Res> {
+    if (typeof listener !== "function") {
+      throw new TypeError(`requestListener() expects a listener function, got ${typeof listener}`);
     }
+    const locals = this.locals;
+    return function (this: unknown, req: Req, res: Res) {
+      const context = new Context(locals);
+      // Emitters call their listeners in the emitting code's context: name ours.
+      const release = (): void => releaseManaged(context);
+      res.once("finish", release);
+      res.once("close", release);
+      return storage.run(context, () => listener.call(this, req, res));
+    };
   }
 }
 
+/**
+ * Calls `fn` (in the context that `LocalManager.run` or `middleware` made for
+ * it) and releases that context's managed locals once `fn` is done: when it
+ * returns or throws, or when the promise it returns settles. The release is
+ * a reaction to that very promise, so it runs before whoever awaits the
+ * result resumes.
+ */
+function callAndRelease<A extends unknown[], R>(
+  fn: (this: unknown, ...args: A) => R,
+  thisArg: unknown,
+  ...args: A
+): R {
+  let result: R;
+  try {
+    result = fn.apply(thisArg, args);
+  } catch (error) {
+    releaseManaged(storage.getStore()!);
+    throw error;
+  }
+  if (result instanceof Promise) return result.then(releasedValue, releasedError) as R;
+  releaseManaged(storage.getStore()!);
+  return result;
+}
+
+// Promise reactions run in the context they were registered in: the call's own.
+function releasedValue<T>(value: T): T {
+  releaseManaged(storage.getStore()!);
+  return value;
+}
+
+function releasedError(error: unknown): never {
+  releaseManaged(storage.getStore()!);
+  throw error;
+}
+
 function check(value: unknown, what: string): void {
-  if (typeof value !== "object" || value === null || !slotKeys.has(value)) {
+  if (slotOf(value) === undefined) {
     throw new TypeError(`LocalManager ${what} must be a Local or a LocalStack`);
   }
 }
