@@ -99,16 +99,29 @@ describe("LocalManager", () => {
     assert.deepEqual(late, [undefined, undefined]);
   });
 
-  test("run without cleanup would leave the values visible (control)", async () => {
+  test("run releases every value of its context, also of locals it does not manage", async () => {
     const local = new Local<{ v?: number }>();
+    const stack = new LocalStack<number>();
     const late: unknown[] = [];
     await new LocalManager().run(async () => {
       local.v = 3;
-      setTimeout(() => late.push(local.v), 5);
+      stack.push(3);
+      setTimeout(() => late.push(local.v, stack.length), 5);
       await sleep(1);
     });
     await sleep(20);
-    assert.deepEqual(late, [3]);
+    assert.deepEqual(late, [undefined, 0]);
+  });
+
+  test("a timer left behind sees its context's values until the call is done (control)", async () => {
+    const local = new Local<{ v?: number }>();
+    const seen: unknown[] = [];
+    await new LocalManager().run(async () => {
+      local.v = 4;
+      setTimeout(() => seen.push(local.v), 1);
+      await sleep(20);
+    });
+    assert.deepEqual(seen, [4]);
   });
 
   test("nested runs: the inner is fresh, the outer's values are back after return and throw", async () => {

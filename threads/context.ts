@@ -4,11 +4,12 @@
  * Celery keys its locals by thread id; posixly keys them by async context.
  * One `AsyncLocalStorage` (from `node:async_hooks`, the same public API in
  * Deno, Bun and Node) carries the current {@linkcode Context}: a small object
- * that `LocalManager.run` and `middleware` create for each call. Each Local or
- * LocalStack owns a {@linkcode Slot}, a property of that object, so reading a
- * Local is `storage.getStore()` plus one property read. Top-level code runs
- * in no context; there a slot keeps its value itself, so a Local that is
- * dropped takes its top-level values with it.
+ * that `LocalManager.run`, `middleware` and `requestListener` create for each
+ * call and release when the call is done. Each Local or LocalStack owns a
+ * {@linkcode Slot}, one property of the context's values, so reading a Local
+ * is `storage.getStore()` plus two property reads. Top-level code runs in no
+ * context; there a slot keeps its value itself, so a Local that is dropped
+ * takes its top-level values with it.
  *
  * Internal to `threads/`; not re-exported by `threads/mod.ts`.
  *
@@ -19,8 +20,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 let counter = 0;
 
 /**
- * One async context: a unique ident, the locals to release when the call
- * that created it is done, and one property per {@linkcode Slot} used in it.
+ * One async context: a unique ident and the values set in it, one property
+ * per {@linkcode Slot}.
  *
  * @example Usage
  * ```ts ignore
@@ -33,20 +34,21 @@ let counter = 0;
 export class Context {
   /** A number unique to this context (a counter: never reused). */
   readonly ident: number = ++counter;
-  /** Values of the slots used in this context, keyed by each slot's symbol. */
-  [slot: symbol]: unknown;
+  /** The values set in this context, keyed by each slot's symbol. */
+  values: Record<symbol, unknown> = {};
 
   /**
-   * Creates a context with the next ident.
+   * Drops every value set in this context. Code that still runs in it (a
+   * timer left behind) sees no values, and the old ones can be collected.
    *
    * @example Usage
    * ```ts ignore
-   * const context = new Context([local]);
+   * storage.getStore()?.release();
    * ```
-   *
-   * @param managed The locals that {@linkcode releaseManaged} releases.
    */
-  constructor(readonly managed: readonly object[] = []) {}
+  release(): void {
+    this.values = {};
+  }
 }
 
 /**
@@ -93,7 +95,7 @@ export class Slot<V> {
    */
   get(): V | undefined {
     const context = storage.getStore();
-    return context === undefined ? this.#top : context[this.#key] as V | undefined;
+    return context === undefined ? this.#top : context.values[this.#key] as V | undefined;
   }
 
   /**
@@ -109,7 +111,25 @@ export class Slot<V> {
   set(value: V | undefined): void {
     const context = storage.getStore();
     if (context === undefined) this.#top = value;
-    else context[this.#key] = value;
+    else context.values[this.#key] = value;
+  }
+
+  /**
+   * The value in the current context; when there is none yet, the one that
+   * `init` makes, which is set first.
+   *
+   * @example Usage
+   * ```ts ignore
+   * slot.getOrInit(() => []).push(1);
+   * ```
+   *
+   * @param init Makes the first value.
+   * @returns The value.
+   */
+  getOrInit(init: () => V): V {
+    const context = storage.getStore();
+    if (context === undefined) return this.#top ??= init();
+    return (context.values[this.#key] ??= init()) as V;
   }
 
   /**
@@ -123,9 +143,8 @@ export class Slot<V> {
    * @param context The context whose value to drop.
    */
   release(context: Context | undefined): void {
-    // Assigned, not deleted: the context keeps its shape, and the value can go.
     if (context === undefined) this.#top = undefined;
-    else if (context[this.#key] !== undefined) context[this.#key] = undefined;
+    else context.values[this.#key] = undefined;
   }
 }
 
@@ -164,20 +183,4 @@ export function registerSlot(owner: object, slot: Slot<unknown>): void {
  */
 export function slotOf(owner: unknown): Slot<unknown> | undefined {
   return typeof owner === "object" && owner !== null ? slots.get(owner) : undefined;
-}
-
-/**
- * Releases the values of `context.managed` in `context`.
- *
- * @example Usage
- * ```ts ignore
- * releaseManaged(context);
- * ```
- *
- * @param context The context to clean up.
- *
- * @internal
- */
-export function releaseManaged(context: Context): void {
-  for (const local of context.managed) slotOf(local)?.release(context);
 }

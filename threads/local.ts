@@ -17,14 +17,14 @@ interface Target {
   readonly [SLOT]: Slot<Values>;
 }
 
-function valuesForWrite(target: Target): Values {
-  let values = target[SLOT].get();
-  if (values === undefined) {
-    values = Object.create(null) as Values;
-    target[SLOT].set(values);
-  }
-  return values;
-}
+/**
+ * The prototype of every Local's values: empty, so that no inherited name
+ * (`toString`, `constructor`) shows through a Local. Engines keep objects
+ * with a prototype in their fast shape; `Object.create(null)` ones they do not.
+ */
+const noNames: object = Object.freeze(Object.create(null));
+
+const newValues = (): Values => Object.create(noNames);
 
 const handler: ProxyHandler<Target> = {
   get(target, prop) {
@@ -32,7 +32,7 @@ const handler: ProxyHandler<Target> = {
     return values === undefined ? undefined : values[prop];
   },
   set(target, prop, value) {
-    valuesForWrite(target)[prop] = value;
+    target[SLOT].getOrInit(newValues)[prop] = value;
     return true;
   },
   has(target, prop) {
@@ -65,7 +65,7 @@ const handler: ProxyHandler<Target> = {
     const full = "get" in descriptor || "set" in descriptor
       ? { enumerable: true, ...descriptor, configurable: true }
       : { writable: true, enumerable: true, ...descriptor, configurable: true };
-    return Reflect.defineProperty(valuesForWrite(target), prop, full);
+    return Reflect.defineProperty(target[SLOT].getOrInit(newValues), prop, full);
   },
   setPrototypeOf() {
     throw new TypeError("The prototype of a Local cannot be changed");

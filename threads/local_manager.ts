@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Context, releaseManaged, slotOf, storage } from "./context.ts";
+import { Context, slotOf, storage } from "./context.ts";
 import { getIdent } from "./ident.ts";
 import { type Local, releaseLocal } from "./local.ts";
 import type { LocalStack } from "./local_stack.ts";
@@ -62,8 +62,11 @@ export type RequestListener<
 
 /**
  * Manages a set of locals (Celery's `LocalManager`): releases them in the
- * current context, runs functions in fresh contexts and cleans up after them,
- * and wraps HTTP handlers so that each request runs in its own context.
+ * current context, runs functions in fresh contexts that are cleaned up after
+ * them, and wraps HTTP handlers so that each request runs in its own context.
+ * A context made by {@linkcode LocalManager.run}, `middleware` or
+ * `requestListener` belongs to that one call: when the call is done, every
+ * value set in it is released, in any Local or LocalStack, managed or not.
  *
  * @example Usage
  * ```ts
@@ -156,8 +159,10 @@ export class LocalManager {
 
   /**
    * Runs `fn` in a fresh context (its own {@linkcode getIdent}, no values in
-   * any Local) and releases the managed locals in that context afterwards:
-   * when `fn` returns, throws, or, if it returns a promise, once that settles.
+   * any Local) and releases every value set in that context afterwards: when
+   * `fn` returns, throws, or, if it returns a promise, once that settles
+   * (before the code awaiting it resumes). A timer that `fn` left behind
+   * still runs in that context, and sees no values there.
    *
    * @example Usage
    * ```ts
@@ -178,12 +183,12 @@ export class LocalManager {
    * @returns What `fn` returns (a promise settling like `fn`'s, after cleanup).
    */
   run<R>(fn: () => R): R {
-    return storage.run(new Context(this.locals), callAndRelease, fn, undefined);
+    return storage.run(new Context(), callAndRelease, fn);
   }
 
   /**
    * Wraps a fetch-style handler so that each call runs in a fresh context
-   * and the managed locals are released once its response is ready (also
+   * and the values set in it are released once its response is ready (also
    * when it throws). One line with either runtime:
    * `Deno.serve(opts, manager.middleware(handler))` or
    * `Bun.serve({ ...opts, fetch: manager.middleware(handler) })`.
@@ -211,14 +216,12 @@ export class LocalManager {
     if (typeof handler !== "function") {
       throw new TypeError(`middleware() expects a handler function, got ${typeof handler}`);
     }
-    const locals = this.locals;
     // A plain function: Bun.serve calls fetch with the server as `this` (this.upgrade(req)).
     return function (this: unknown, req: Request, info: I) {
+      const respond = () => handler.call(this, req, info);
       try {
         // A promise passes through Promise.resolve as it is.
-        return Promise.resolve(
-          storage.run(new Context(locals), callAndRelease, handler, this, req, info),
-        );
+        return Promise.resolve(storage.run(new Context(), callAndRelease, respond));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -227,8 +230,8 @@ export class LocalManager {
 
   /**
    * Wraps a `node:http` request listener so that each request runs in a
-   * fresh context and the managed locals are released when the response has
-   * been sent (`"finish"`) or the connection closed first (`"close"`). For
+   * fresh context and the values set in it are released when the response
+   * has been sent (`"finish"`) or the connection closed first (`"close"`). For
    * `http.createServer` in Node, Deno and Bun.
    *
    * @example Usage
@@ -259,11 +262,10 @@ export class LocalManager {
     if (typeof listener !== "function") {
       throw new TypeError(`requestListener() expects a listener function, got ${typeof listener}`);
     }
-    const locals = this.locals;
     return function (this: unknown, req: Req, res: Res) {
-      const context = new Context(locals);
+      const context = new Context();
       // Emitters call their listeners in the emitting code's context: name ours.
-      const release = (): void => releaseManaged(context);
+      const release = (): void => context.release();
       res.once("finish", release);
       res.once("close", release);
       return storage.run(context, () => listener.call(this, req, res));
@@ -272,37 +274,32 @@ export class LocalManager {
 }
 
 /**
- * Calls `fn` (in the context that `LocalManager.run` or `middleware` made for
- * it) and releases that context's managed locals once `fn` is done: when it
- * returns or throws, or when the promise it returns settles. The release is
- * a reaction to that very promise, so it runs before whoever awaits the
- * result resumes.
+ * Calls `fn` in the context that `LocalManager.run` or `middleware` made for
+ * it, and releases that context once `fn` is done: when it returns or throws,
+ * or when the promise it returns settles. The release is a reaction to that
+ * very promise, so it runs before whoever awaits the result resumes.
  */
-function callAndRelease<A extends unknown[], R>(
-  fn: (this: unknown, ...args: A) => R,
-  thisArg: unknown,
-  ...args: A
-): R {
+function callAndRelease<R>(fn: () => R): R {
   let result: R;
   try {
-    result = fn.apply(thisArg, args);
+    result = fn();
   } catch (error) {
-    releaseManaged(storage.getStore()!);
+    storage.getStore()!.release();
     throw error;
   }
   if (result instanceof Promise) return result.then(releasedValue, releasedError) as R;
-  releaseManaged(storage.getStore()!);
+  storage.getStore()!.release();
   return result;
 }
 
 // Promise reactions run in the context they were registered in: the call's own.
 function releasedValue<T>(value: T): T {
-  releaseManaged(storage.getStore()!);
+  storage.getStore()!.release();
   return value;
 }
 
 function releasedError(error: unknown): never {
-  releaseManaged(storage.getStore()!);
+  storage.getStore()!.release();
   throw error;
 }
 

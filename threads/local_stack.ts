@@ -7,6 +7,8 @@
 import { registerSlot, Slot } from "./context.ts";
 import { LocalProxy } from "./local_proxy.ts";
 
+const newItems = (): never[] => [];
+
 /**
  * A stack whose content is separate in every async context (Celery's
  * `LocalStack`). Popping the last item releases the context's storage.
@@ -57,12 +59,7 @@ export class LocalStack<T> {
    * @returns The new length of the current context's stack.
    */
   push(value: T): number {
-    const items = this.#items.get();
-    if (items === undefined) {
-      this.#items.set([value]);
-      return 1;
-    }
-    return items.push(value);
+    return this.#items.getOrInit(newItems).push(value);
   }
 
   /**
