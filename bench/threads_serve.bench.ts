@@ -28,7 +28,7 @@ const perRound = 500;
 const rounds = requests / perRound;
 const concurrency = 32;
 
-type Handler = (req: Request) => Promise<Response>;
+type Handler = (req: Request, info: unknown) => Promise<Response>;
 
 interface Server {
   port: number;
