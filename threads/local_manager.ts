@@ -218,10 +218,11 @@ export class LocalManager {
     }
     // A plain function: Bun.serve calls fetch with the server as `this` (this.upgrade(req)).
     return function (this: unknown, req: Request, info: I) {
-      const respond = () => handler.call(this, req, info);
       try {
         // A promise passes through Promise.resolve as it is.
-        return Promise.resolve(storage.run(new Context(), callAndRelease, respond));
+        return Promise.resolve(
+          storage.run(new Context(), callAndRelease, handler, this, req, info),
+        );
       } catch (error) {
         return Promise.reject(error);
       }
@@ -274,15 +275,21 @@ export class LocalManager {
 }
 
 /**
- * Calls `fn` in the context that `LocalManager.run` or `middleware` made for
- * it, and releases that context once `fn` is done: when it returns or throws,
- * or when the promise it returns settles. The release is a reaction to that
- * very promise, so it runs before whoever awaits the result resumes.
+ * Calls `fn` (with `thisArg` and the arguments of a fetch handler, if any) in
+ * the context that `LocalManager.run` or `middleware` made for it, and
+ * releases that context once `fn` is done: when it returns or throws, or when
+ * the promise it returns settles. The release is a reaction to that very
+ * promise, so it runs before whoever awaits the result resumes.
  */
-function callAndRelease<R>(fn: () => R): R {
+function callAndRelease<A, B, R>(
+  fn: (this: unknown, a: A, b: B) => R,
+  thisArg?: unknown,
+  a?: A,
+  b?: B,
+): R {
   let result: R;
   try {
-    result = fn();
+    result = fn.call(thisArg, a as A, b as B);
   } catch (error) {
     storage.getStore()!.release();
     throw error;
