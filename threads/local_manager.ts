@@ -265,7 +265,7 @@ export class LocalManager {
     }
     return function (this: unknown, req: Req, res: Res) {
       const context = new Context();
-      // Emitters call their listeners in the emitting code's context: name ours.
+      // An emitter calls its listeners in its own context, not the request's: name it.
       const release = (): void => context.release();
       res.once("finish", release);
       res.once("close", release);
