@@ -99,6 +99,14 @@ record(
   "x",
 );
 
+console.log(
+  "BENCH_NOTE threads: the request rows run one handler (set a field, await once, read it " +
+    "back) per call, medians of interleaved batches in one process; `als.run + release` is a " +
+    "hand-written AsyncLocalStorage.run that also releases the request's state when the " +
+    "handler's promise settles (the one promise reaction LocalManager adds), the floor for " +
+    "any design that releases values when the response is ready.",
+);
+
 await manager.run(async () => {
   local.user = "alice";
   await report("threads");
