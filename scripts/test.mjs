@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // posixly's whole check, run by `npm test` and CI: fmt, the build of dist/
 // (what JSR serves), lint, type checks for Deno and Bun, JSDoc on every export
-// (`deno doc --lint`), the suite on Deno and on Bun, and `deno publish --dry-run`.
+// (`deno doc --lint`) with type-checked and titled examples, the suite on Deno
+// and on Bun, and `deno publish --dry-run`.
 // The last line is "N passed, N failed, N skipped", counting every test in
 // both runtimes plus each check step.
 import { spawnSync } from "node:child_process";
@@ -131,6 +132,15 @@ step("doc-lint", bin("deno"), [
   "platforms/mod.ts",
   "threads/mod.ts",
 ]);
+// The examples in doc comments type-check: in every source file (given one
+// entry point, `--doc` checks the examples of that file only). Their
+// "@posixly/posixly" imports resolve through deno.json's name and exports, to
+// dist/ and its types, the sources.
+const sourceDirs = ["ffi/", "platforms/", "threads/", "cli/"].filter((d) =>
+  existsSync(join(root, d))
+);
+step("doc-check", bin("deno"), ["check", "--doc", "mod.ts", ...sourceDirs]);
+step("example-titles", process.execPath, ["scripts/check_example_titles.mjs"]);
 step("bun-typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
 suite("deno", bin("deno"), [
   "test",
