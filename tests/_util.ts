@@ -60,7 +60,10 @@ export function startScript(
 
 /** A copy of what a test runs as another user; see {@linkcode copyForOtherUsers}. */
 export interface SharedCopy {
-  /** The copy's root directory (remove it when done). */
+  /**
+   * The copy's root directory: the working directory to give the other user's
+   * process (it may not be able to enter the current one), removed when done.
+   */
   readonly root: string;
   /** This runtime's executable, where another user can run it. */
   readonly execPath: string;

@@ -683,6 +683,7 @@ describe("another user's live process", () => {
         const check = (mode = "check", target = path) => {
           const checker = shared.fixture("pidfile_child.ts");
           const r = spawnSync(shared.execPath, scriptArgs(checker, [mode, target]), {
+            cwd: shared.root,
             uid: 65534,
             gid: 65534,
             encoding: "utf8",
