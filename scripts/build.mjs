@@ -2,15 +2,16 @@
 // Builds dist/, what JSR serves (`npm run build`; `npm test` runs it first, and
 // it must run before `deno publish`). dist/ is not in git.
 //
-// dist/ is a plain ES module bundle of the four entry points (`deno bundle
-// --code-splitting`): dist/mod.js, dist/ffi/mod.js, dist/platforms/mod.js and
-// dist/threads/mod.js, plus the chunks they share, so that a program importing
-// several entries still has one copy of posixly's code and state. A runtime
-// then loads a handful of modules instead of about 35, which keeps the import
-// within its budget (docs/internals.md, "What JSR serves"). Each entry's first
-// line, `@ts-self-types`, names its TypeScript source, so that Deno and JSR
-// type-check and document the bundle from the sources themselves; tsc (the
-// Bun type check) finds the same types through a `.d.ts` beside each entry.
+// dist/ is a plain ES module bundle of the entry points that deno.json exports
+// (`deno bundle --code-splitting`): dist/mod.js, dist/ffi/mod.js,
+// dist/platforms/mod.js and dist/threads/mod.js, plus the chunks they share, so
+// that a program importing several entries still has one copy of posixly's
+// code and state. A runtime then loads a handful of modules instead of about
+// 35, which keeps the import within its budget (docs/internals.md, "What JSR
+// serves"). Each entry's first line, `@ts-self-types`, names its TypeScript
+// source, so that Deno and JSR type-check and document the bundle from the
+// sources themselves; tsc (the Bun type check) finds the same types through a
+// `.d.ts` beside each entry.
 //
 // Usage: node scripts/build.mjs [outdir]   (default: dist/)
 import { spawnSync } from "node:child_process";
@@ -20,7 +21,13 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = resolve(process.argv[2] ?? join(root, "dist"));
-const ENTRIES = ["mod.ts", "ffi/mod.ts", "platforms/mod.ts", "threads/mod.ts"];
+// The entry points are deno.json's exports: "./dist/ffi/mod.js" is built from ffi/mod.ts.
+const { exports } = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const ENTRIES = Object.values(exports).map((built) => {
+  const source = /^\.\/dist\/(.+)\.js$/.exec(built)?.[1];
+  if (!source) throw new Error(`deno.json: export ${built} is not ./dist/NAME.js`);
+  return `${source}.ts`;
+});
 
 rmSync(out, { recursive: true, force: true });
 // --keep-names: the bundler renames a function or class whose name clashes

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // posixly's whole check, run by `npm test` and CI: fmt, the build of dist/
 // (what JSR serves), lint, type checks for Deno and Bun, JSDoc on every export
-// (`deno doc --lint`) with type-checked and titled examples, the suite on Deno
-// and on Bun, and `deno publish --dry-run`.
+// (`deno doc --lint`) with type-checked and titled examples, the suite on Deno,
+// on Bun and on Node 26, and `deno publish --dry-run`. `npm test -- deno bun`
+// runs only the steps named; each step prints its time.
 // The last line is "N passed, N failed, N skipped", counting every test in
-// both runtimes plus each check step.
+// every runtime plus each check step.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -157,6 +158,28 @@ suite("bun", bin("bun"), [
   `--reporter-outfile=${join(results, "bun.xml")}`,
   "tests/",
 ], join(results, "bun.xml"));
+// Node 26 (node:ffi) runs the same files when package.json's pinned node is installed;
+// a Node before 26 has no node:ffi, so the step is skipped (and counted so).
+const node = bin("node");
+const nodeMajor = existsSync(node)
+  ? Number(/^v(\d+)/.exec(spawnSync(node, ["--version"], { encoding: "utf8" }).stdout)?.[1])
+  : 0;
+if (nodeMajor >= 26) {
+  suite("node", node, [
+    "--test",
+    "--disable-warning=ExperimentalWarning",
+    "--test-concurrency=1",
+    "--test-timeout=120000",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=junit",
+    `--test-reporter-destination=${join(results, "node.xml")}`,
+    "tests/*_test.ts",
+  ], join(results, "node.xml"));
+} else if (want("node")) {
+  console.log(`\n== node: skipped (${node} is not Node 26 or later; run npm install)`);
+  skipped++;
+}
 // threads/ must work with no FFI permission at all: its tests once more, without --allow-ffi.
 const threadTests = readdirSync(join(root, "tests"))
   .filter((f) => /^threads_.*_test\.ts$/.test(f))
