@@ -110,15 +110,10 @@ function suite(label, cmd, args, junit) {
   }
 }
 
-const tsFiles = [
-  "mod.ts",
-  "ffi/mod.ts",
-  "platforms/mod.ts",
-  "threads/mod.ts",
-  "tests/",
-  "examples/",
-  "bench/",
-];
+const sourceDirs = ["ffi/", "platforms/", "threads/", "cli/"].filter((d) =>
+  existsSync(join(root, d))
+);
+const tsFiles = ["mod.ts", ...sourceDirs, "tests/", "examples/", "bench/"];
 
 step("fmt", bin("deno"), ["fmt", "--check"]);
 // dist/ (not in git) is what JSR serves; tests/dist_test.ts and the daemon tests import it.
@@ -137,9 +132,6 @@ step("doc-lint", bin("deno"), [
 // entry point, `--doc` checks the examples of that file only). Their
 // "@posixly/posixly" imports resolve through deno.json's name and exports, to
 // dist/ and its types, the sources.
-const sourceDirs = ["ffi/", "platforms/", "threads/", "cli/"].filter((d) =>
-  existsSync(join(root, d))
-);
 step("doc-check", bin("deno"), ["check", "--doc", "mod.ts", ...sourceDirs]);
 step("example-titles", process.execPath, ["scripts/check_example_titles.mjs"]);
 step("bun-typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
