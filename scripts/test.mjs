@@ -133,14 +133,12 @@ step("build", process.execPath, ["scripts/build.mjs"], {
 });
 step("lint", bin("deno"), ["lint"]);
 step("deno-check", bin("deno"), ["check", ...tsFiles]);
-step("doc-lint", bin("deno"), [
-  "doc",
-  "--lint",
-  "mod.ts",
-  "ffi/mod.ts",
-  "platforms/mod.ts",
-  "threads/mod.ts",
-]);
+// JSDoc on every export of every entry point deno.json exports ("./dist/ffi/mod.js": ffi/mod.ts).
+const { exports } = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const entryPoints = Object.values(exports).map((built) =>
+  built.replace(/^\.\/dist\/(.+)\.js$/, "$1.ts")
+);
+step("doc-lint", bin("deno"), ["doc", "--lint", ...entryPoints]);
 // The examples in doc comments type-check: in every source file (given one
 // entry point, `--doc` checks the examples of that file only). Their
 // "@posixly/posixly" imports resolve through deno.json's name and exports, to
