@@ -94,24 +94,24 @@ export function copyForOtherUsers(): SharedCopy {
   for (const part of ["mod.ts", "ffi", "platforms", "threads", "tests/fixtures"]) {
     cpSync(join(repo, part), join(root, part), { recursive: true });
   }
-  let execPath = realpathSync(process.execPath);
-  if (!othersCanRun(execPath)) {
-    const runtime = join(root, "runtime");
-    try {
-      linkSync(execPath, runtime);
-    } catch {
-      copyFileSync(execPath, runtime);
-    }
-    execPath = runtime;
-  }
   const readable = (path: string): void => {
     if (statSync(path).isDirectory()) {
       chmodSync(path, 0o755);
       for (const name of readdirSync(path)) readable(join(path, name));
-    } else if (path !== execPath) chmodSync(path, 0o644);
+    } else chmodSync(path, 0o644);
   };
   readable(root);
-  chmodSync(execPath, statSync(execPath).mode | 0o005);
+  let execPath = realpathSync(process.execPath);
+  if (!othersCanRun(execPath)) {
+    const runtime = join(root, "runtime");
+    try {
+      linkSync(execPath, runtime); // the same file: its mode changes with the link's
+    } catch {
+      copyFileSync(execPath, runtime);
+    }
+    chmodSync(runtime, 0o755);
+    execPath = runtime;
+  }
   return { root, execPath, fixture: (name) => join(root, "tests", "fixtures", name) };
 }
 
