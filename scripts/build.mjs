@@ -30,12 +30,10 @@ const ENTRIES = Object.values(exports).map((built) => {
 });
 
 rmSync(out, { recursive: true, force: true });
-// --keep-names: the bundler renames a function or class whose name clashes
-// with another module's, and `name` shows in messages and stack traces.
 const deno = join(root, "node_modules", ".bin", "deno");
 const r = spawnSync(
   deno,
-  ["bundle", "--quiet", "--code-splitting", "--keep-names", `--outdir=${out}`, ...ENTRIES],
+  ["bundle", "--quiet", "--code-splitting", `--outdir=${out}`, ...ENTRIES],
   { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
 );
 if (r.status !== 0) {
