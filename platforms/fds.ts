@@ -5,17 +5,22 @@
  * @module
  */
 import {
+  checkOrNull,
   cstr,
   errno,
   libc,
   nativeMemory,
-  OSError,
   platform,
   pointerAddress,
+  raiseErrno,
   setErrno,
 } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
 import { nodeFs } from "./host.ts";
+
+const E = platform.errnoNumbers;
+/** What isatty(3) leaves in errno for an fd that is no terminal (EINVAL on some systems). */
+const NOT_A_TTY: ReadonlySet<number> = new Set([E.ENOTTY, E.EBADF, E.EINVAL]);
 
 function assertFd(fd: number, what = "fd"): void {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
@@ -224,9 +229,11 @@ export function fdByPath(paths: Iterable<string>): number[] {
 export function isatty(fd: number): boolean {
   assertFd(fd);
   if (libc.isatty(fd) === 1) return true;
+  // isatty(3) returns 0 with ENOTTY for other files; EBADF for a closed fd;
+  // EINVAL on some systems for a non-terminal.
   const e = errno();
-  if (e === 0 || e === 25 /* ENOTTY */ || e === 9 /* EBADF */ || e === 22) return false;
-  throw new OSError(e, "isatty");
+  if (e === 0 || NOT_A_TTY.has(e)) return false;
+  raiseErrno("isatty");
 }
 
 /**
@@ -240,8 +247,6 @@ export function isatty(fd: number): boolean {
  */
 export function closeFd(fd: number): void {
   assertFd(fd);
-  if (libc.close(fd) === -1) {
-    const e = errno();
-    if (e !== 9 && e !== 4) throw new OSError(e, "close");
-  }
+  // EINTR: Linux has closed the fd anyway, and a retry could close another one.
+  checkOrNull(libc.close(fd), "close", [E.EBADF, E.EINTR]);
 }

@@ -1,8 +1,9 @@
 /**
  * The running runtime's process facilities (environment, cwd, exit, stderr,
  * signal listeners, exit hooks) reached without Node compatibility in Deno:
- * loading `node:process` or `node:fs` costs Deno 8-15 ms at start-up, which
- * a daemon pays twice. Bun's `process` is native and cheap, so Bun uses it.
+ * loading `node:process` or `node:fs` lengthens Deno's start-up, which a
+ * daemon pays twice (see docs/internals.md). Bun's `process` is native, so
+ * Bun uses it.
  *
  * Internal to posixly (not re-exported from mod.ts).
  *
@@ -10,7 +11,7 @@
  */
 
 import { check, cstr, libc, platform, pointerAddress, raiseErrno } from "../ffi/mod.ts";
-import { latin1, readFileWithLibc } from "./libc_file.ts";
+import { readFileWithLibc } from "./libc_file.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
@@ -71,11 +72,6 @@ export function cwd(): string {
   const buf = new Uint8Array(4096);
   if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) raiseErrno("getcwd");
   const bytes = buf.subarray(0, buf.indexOf(0));
-  let ascii = true;
-  for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i] < 0x80;
-  // The common case without a decoder (a fatal TextDecoder costs Bun ~60 us
-  // on first use, in both of a daemon's processes).
-  if (ascii) return latin1(bytes);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -204,8 +200,8 @@ export function isMainThread(): boolean {
 
 /**
  * `path` made absolute against the current directory and normalized (`.`,
- * `..` and repeated slashes resolved lexically, as node:path's resolve does;
- * node:path itself would cost Deno ~4 ms of start-up).
+ * `..` and repeated slashes resolved lexically, as node:path's resolve does,
+ * without loading node:path into Deno).
  */
 export function absolutePath(path: string): string {
   const parts: string[] = [];
@@ -223,7 +219,7 @@ export function parentDir(path: string): string {
   return i <= 0 ? "/" : path.slice(0, i);
 }
 
-/** node:fs, loaded on first use (Bun: native; Deno: costs ~10 ms once, so only fallbacks use it). */
+/** node:fs, loaded on first use (in Deno it lengthens start-up, so only fallbacks use it). */
 export function nodeFs(): typeof import("node:fs") {
   return proc().getBuiltinModule("node:fs");
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { checkOrNull, libc, platform } from "../ffi/mod.ts";
 import { getEnv } from "./host.ts";
 import {
   currentIds,
@@ -133,11 +133,9 @@ export function maybeDropPrivileges(options: DropPrivilegesOptions = {}): void {
     setuid(uid);
     if (uid !== 0) {
       // ... and make sure privileges cannot be restored.
-      if (libc.setuid(0) === 0) {
+      if (checkOrNull(libc.setuid(0), "setuid", [EPERM]) !== null) {
         throw new SecurityError("non-root user able to restore privileges after setuid.");
       }
-      const e = errno();
-      if (e !== EPERM) throw new OSError(e, "setuid");
     }
   } else {
     if (euid === 0) setgroups([gid!]);

@@ -5,7 +5,7 @@
  * @module
  */
 import { cstr, libc, platform } from "../ffi/mod.ts";
-import { isDecimal, latin1 } from "./libc_file.ts";
+import { latin1 } from "./libc_file.ts";
 
 const statBuffer = new Uint8Array(4096);
 
@@ -102,7 +102,7 @@ export function parseStartTime(stat: string): number | null {
   // After ") " come fields 3 (state), 4, ... so field 22 is the 20th of them.
   const fields = stat.slice(close + 2).split(" ");
   const value = fields[19];
-  if (value === undefined || !isDecimal(value)) return null;
+  if (value === undefined || !/^\d+$/.test(value)) return null;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : null;
 }
