@@ -33,7 +33,7 @@ function assertFd(fd: number, what = "fd"): void {
  * The highest number of open files (the soft RLIMIT_NOFILE; `sysconf` as a
  * fallback), or `defaultValue` when it is unlimited.
  *
- * @example
+ * @example The fd limit
  * ```ts
  * import { getFdmax } from "@posixly/posixly";
  * console.log(getFdmax(2048));
@@ -43,7 +43,7 @@ export function getFdmax(): number | null;
 /**
  * The highest number of open files, or `defaultValue` when it is unlimited.
  *
- * @example
+ * @example The fd limit, or a default when unlimited
  * ```ts
  * import { getFdmax } from "@posixly/posixly";
  * console.log(getFdmax(2048));
@@ -66,7 +66,7 @@ export function getFdmax(defaultValue: unknown = null): unknown {
  * The file descriptors open in this process now, ascending (from
  * `/proc/self/fd` or `/dev/fd`; without either, by probing up to the limit).
  *
- * @example
+ * @example List open fds
  * ```ts
  * import { openFds } from "@posixly/posixly";
  * console.log(openFds()); // [0, 1, 2, ...]
@@ -134,8 +134,8 @@ function isOpen(fd: number): boolean {
  * eventfd, ...); closing those breaks the runtime. Keep what was open at start
  * (`openFds()`), or use it only where nothing else runs.
  *
- * @example
- * ```ts
+ * @example Close every fd opened since start
+ * ```ts ignore
  * import { closeOpenFds, openFds } from "@posixly/posixly";
  * const runtimeFds = openFds();
  * // ... open files ...
@@ -178,7 +178,7 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
  * The open file descriptors that refer to one of `paths` (same device and
  * inode), ascending. Paths that cannot be stat'ed are skipped.
  *
- * @example
+ * @example Which fds refer to a file
  * ```ts
  * import { fdByPath } from "@posixly/posixly";
  * import { openSync } from "node:fs";
@@ -220,7 +220,7 @@ export function fdByPath(paths: Iterable<string>): number[] {
  * True when `fd` refers to a terminal. EBADF (a closed fd) gives false; a
  * value that is not a non-negative integer throws TypeError.
  *
- * @example
+ * @example Is stdout a terminal?
  * ```ts
  * import { isatty } from "@posixly/posixly";
  * console.log(isatty(1));
@@ -239,8 +239,8 @@ export function isatty(fd: number): boolean {
 /**
  * Closes one file descriptor; EBADF (already closed) is ignored.
  *
- * @example
- * ```ts
+ * @example Close an fd
+ * ```ts ignore
  * import { closeFd } from "@posixly/posixly";
  * closeFd(42);
  * ```

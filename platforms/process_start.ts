@@ -21,7 +21,7 @@ const statBuffer = new Uint8Array(4096);
  * @param pid a process id (a positive integer)
  * @returns clock ticks since boot, or null when unknown
  *
- * @example
+ * @example This process's start time
  * ```ts
  * import { processStartTime } from "@posixly/posixly";
  * import process from "node:process";
@@ -41,7 +41,7 @@ export function processStartTime(pid: number): number | null {
  * @param pid a process id (a positive integer)
  * @returns whether it is a zombie
  *
- * @example
+ * @example Is a process a zombie?
  * ```ts
  * import { processIsZombie } from "@posixly/posixly";
  * console.log(processIsZombie(1)); // false
@@ -89,7 +89,7 @@ function readProcStat(pid: number): string | null {
  * @param stat the contents of `/proc/PID/stat`
  * @returns clock ticks since boot, or null
  *
- * @example
+ * @example Field 22 of a stat line
  * ```ts
  * import { parseStartTime } from "@posixly/posixly";
  * const line = "7 (a) b) S 1 7 7 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 99 0 0";

@@ -53,7 +53,7 @@ function isUppercaseName(name: string): boolean {
  * for 15. Aliases never come back (`CHLD`, not `CLD`; `ABRT`, not `IOT`;
  * `IO`, not `POLL`). An unknown number throws a RangeError.
  *
- * @example
+ * @example Name a signal number
  * ```ts
  * import { signalName } from "@posixly/posixly";
  * signalName(15); // "TERM"
@@ -144,8 +144,8 @@ function armTimer(seconds: number): number {
  * {@linkcode signals} instance; every instance sees the same process-wide
  * state.
  *
- * @example
- * ```ts
+ * @example Handle, ignore and reset signals
+ * ```ts ignore
  * import { signals } from "@posixly/posixly";
  * signals.set("HUP", () => console.log("reload"));
  * signals.ignore("USR2");
@@ -159,7 +159,7 @@ export class Signals {
    * integer throws TypeError (`signal name must be uppercase string.`, as
    * Celery); an unknown name throws a RangeError naming it.
    *
-   * @example
+   * @example Number of a signal name
    * ```ts
    * import { signals } from "@posixly/posixly";
    * signals.signum("INT"); // 2
@@ -183,7 +183,7 @@ export class Signals {
    * True when the name (or number) is a signal of this platform. False for
    * unknown and lowercase names; never throws.
    *
-   * @example
+   * @example Does this platform have the signal?
    * ```ts
    * import { signals } from "@posixly/posixly";
    * signals.supported("TERM"); // true
@@ -206,7 +206,7 @@ export class Signals {
    * reports `"ignore"`. A listener added with `process.on` outside posixly is
    * returned as it is.
    *
-   * @example
+   * @example What a signal does now
    * ```ts
    * import { signals } from "@posixly/posixly";
    * signals.get("PIPE"); // "ignore" (the runtime ignores SIGPIPE)
@@ -239,8 +239,8 @@ export class Signals {
    * with `process.on` elsewhere; in Deno those stay silent until a handler
    * is set here again.
    *
-   * @example
-   * ```ts
+   * @example Handle SIGUSR1, then ignore it, then restore it
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.set("USR1", (n) => console.log("got", n));
    * signals.set("USR1", "ignore");
@@ -290,8 +290,8 @@ export class Signals {
   /**
    * Ignores each signal (`SIG_IGN`).
    *
-   * @example
-   * ```ts
+   * @example Ignore signals
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.ignore("HUP", "USR1");
    * ```
@@ -303,8 +303,8 @@ export class Signals {
   /**
    * Restores the default action of each signal (`SIG_DFL`).
    *
-   * @example
-   * ```ts
+   * @example Restore the default action
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.reset("HUP", "USR1");
    * ```
@@ -316,8 +316,8 @@ export class Signals {
   /**
    * Sets several signals at once, from an object or from pairs.
    *
-   * @example
-   * ```ts
+   * @example Set several signals
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.update({ TERM: () => console.log("term"), HUP: "ignore" });
    * signals.update([["TERM", "default"], ["HUP", "default"]]);
@@ -342,8 +342,8 @@ export class Signals {
    * `setitimer(ITIMER_REAL)`; 0 cancels a pending alarm. Without a handler
    * the default action of SIGALRM ends the process.
    *
-   * @example
-   * ```ts
+   * @example An alarm in a quarter second
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.set("ALRM", () => console.log("time is up"));
    * signals.armAlarm(0.25);
@@ -360,8 +360,8 @@ export class Signals {
    * Cancels a pending alarm; returns the seconds it still had to run (0 when
    * none was pending).
    *
-   * @example
-   * ```ts
+   * @example Cancel an alarm
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.armAlarm(10);
    * signals.resetAlarm(); // about 10
@@ -375,8 +375,8 @@ export class Signals {
 /**
  * The process's signals (Celery's `platforms.signals`).
  *
- * @example
- * ```ts
+ * @example Set signals on the shared instance
+ * ```ts ignore
  * import { signals } from "@posixly/posixly";
  * signals.update({ HUP: "ignore", USR1: (n) => console.log("USR1", n) });
  * ```
@@ -386,7 +386,7 @@ export const signals: Signals = new Signals();
 /**
  * The number of a signal name (Celery's `get_signal`); see {@linkcode Signals.signum}.
  *
- * @example
+ * @example Number of a signal name
  * ```ts
  * import { getSignal } from "@posixly/posixly";
  * getSignal("TERM"); // 15
@@ -399,8 +399,8 @@ export function getSignal(name: SignalSpec): number {
 /**
  * Restores the default action of each signal (Celery's `reset_signals`).
  *
- * @example
- * ```ts
+ * @example Restore default actions
+ * ```ts ignore
  * import { resetSignals } from "@posixly/posixly";
  * resetSignals("HUP", "TERM");
  * ```
@@ -412,8 +412,8 @@ export function resetSignals(...names: SignalSpec[]): void {
 /**
  * Ignores each signal (Celery's `ignore_signals`).
  *
- * @example
- * ```ts
+ * @example Ignore SIGHUP
+ * ```ts ignore
  * import { ignoreSignals } from "@posixly/posixly";
  * ignoreSignals("HUP");
  * ```
@@ -430,8 +430,8 @@ export function ignoreSignals(...names: SignalSpec[]): void {
  * on exec of a set-user-ID program, and a parent that already died before
  * the call sends nothing: check `process.ppid` afterwards if that matters.
  *
- * @example
- * ```ts
+ * @example Be told when the parent dies
+ * ```ts ignore
  * import { setPdeathsig } from "@posixly/posixly";
  * setPdeathsig("TERM"); // true on Linux
  * ```

@@ -312,7 +312,7 @@ function classifyId(value: unknown, what: "uid" | "gid"): number | string {
  * TypeError or RangeError for an invalid id, and OSError when the lookup
  * itself fails (e.g. EIO from a directory service).
  *
- * @example
+ * @example Look a user up by name or uid
  * ```ts
  * import { lookupUser } from "@posixly/posixly";
  * const { uid, gid, home, shell } = lookupUser("root"); // 0, 0, "/root", "/bin/bash"
@@ -332,7 +332,7 @@ export function lookupUser(nameOrUid: string | number): UserInfo {
  * number, or a string of decimal digits, is a gid. Throws
  * {@linkcode LookupError} when there is no such group.
  *
- * @example
+ * @example Look a group up
  * ```ts
  * import { lookupGroup } from "@posixly/posixly";
  * const { name, gid, members } = lookupGroup("root"); // "root", 0, []
@@ -354,7 +354,7 @@ export function lookupGroup(nameOrGid: string | number): GroupInfo {
  * `""`, `null` and `undefined` throw a TypeError or RangeError. An unknown
  * name throws {@linkcode LookupError}: `User does not exist: NAME`.
  *
- * @example
+ * @example A uid from digits or a name
  * ```ts
  * import { parseUid } from "@posixly/posixly";
  * parseUid(" 1000 "); // 1000
@@ -373,7 +373,7 @@ export function parseUid(uid: number | string): number {
  * rules as {@linkcode parseUid}. An unknown name throws
  * {@linkcode LookupError}: `Group does not exist: NAME`.
  *
- * @example
+ * @example A gid from digits or a name
  * ```ts
  * import { parseGid } from "@posixly/posixly";
  * parseGid("0"); // 0
@@ -390,7 +390,7 @@ export function parseGid(gid: number | string): number {
 /**
  * The supplementary group ids of this process (`getgroups(2)`).
  *
- * @example
+ * @example List this process's groups
  * ```ts
  * import { getgroups } from "@posixly/posixly";
  * console.log(getgroups()); // e.g. [0]
@@ -418,8 +418,8 @@ let ngroupsMax: number | undefined;
  * when the current groups already are the requested ones (a non-root process
  * "setting" what it has), and thrown as OSError otherwise.
  *
- * @example
- * ```ts
+ * @example Keep only group 0 (as root)
+ * ```ts ignore
  * import { setgroups } from "@posixly/posixly";
  * setgroups([0]); // as root: only group 0 is left
  * ```
@@ -459,8 +459,8 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
  * `getpwuid_r` gives for it) plus `gid` (`initgroups(3)`). Both may be names.
  * Throws {@linkcode LookupError} when the uid has no user entry.
  *
- * @example
- * ```ts
+ * @example Take the groups of user nobody (as root)
+ * ```ts ignore
  * import { initgroups } from "@posixly/posixly";
  * initgroups("nobody", "nogroup"); // as root
  * ```
@@ -474,8 +474,8 @@ export function initgroups(uid: number | string, gid: number | string): void {
  * Sets the group id (`setgid(2)` through the C library, so every thread of the
  * runtime changes); accepts a group name.
  *
- * @example
- * ```ts
+ * @example Become group nogroup (as root)
+ * ```ts ignore
  * import { setgid } from "@posixly/posixly";
  * setgid("nogroup"); // as root
  * ```
@@ -488,8 +488,8 @@ export function setgid(gid: number | string): void {
  * Sets the user id (`setuid(2)` through the C library, so every thread of the
  * runtime changes); accepts a user name.
  *
- * @example
- * ```ts
+ * @example Become user nobody (as root)
+ * ```ts ignore
  * import { setuid } from "@posixly/posixly";
  * setuid("nobody"); // as root: there is no way back
  * ```
@@ -520,7 +520,7 @@ export interface ProcessIds {
  * The process's ids as the C library reports them (`getresuid`/`getresgid`
  * where available, and `getgroups`); needs only FFI, no other permission.
  *
- * @example
+ * @example Is this process privileged?
  * ```ts
  * import { currentIds } from "@posixly/posixly";
  * const { uid, euid, suid } = currentIds();
