@@ -31,8 +31,17 @@ function otherListeners(signal: string): ((...args: unknown[]) => void)[] {
   return typeof g.process?.listeners === "function" ? g.process.listeners(signal) : [];
 }
 
-/** JS handlers set through posixly: signal number -> user handler and the listener given to the runtime. */
-const installed = new Map<number, { handler: SignalHandler; listener: () => void }>();
+/**
+ * The runtime listener posixly keeps for a signal, and the JS handler it calls
+ * (null while the signal is ignored: the listener stays, see {@linkcode Signals.set}).
+ */
+interface Listening {
+  handler: SignalHandler | null;
+  readonly listener: () => void;
+}
+
+/** Signal number -> posixly's listener for it. */
+const installed = new Map<number, Listening>();
 /** The runtime's own `struct sigaction`, saved when posixly replaced it with SIG_IGN / SIG_DFL. */
 const savedRuntimeActions = new Map<number, Uint8Array>();
 
@@ -105,13 +114,6 @@ function setCDisposition(signum: number, handler: number): void {
   const old = sigactionBuffer();
   check(libc.sigaction(signum, action, old), "sigaction");
   if (isRuntimeHandler(handlerOf(old))) savedRuntimeActions.set(signum, old);
-}
-
-function removeInstalled(signum: number): void {
-  const current = installed.get(signum);
-  if (current === undefined) return;
-  removeSignalListener(`SIG${signalName(signum)}`, current.listener);
-  installed.delete(signum);
 }
 
 function armTimer(seconds: number): number {
@@ -217,8 +219,8 @@ export class Signals {
     const handler = handlerOf(currentAction(signum));
     if (handler === BigInt(platform.constants.SIG_IGN)) return "ignore";
     if (handler === BigInt(platform.constants.SIG_DFL)) return "default";
-    const ours = installed.get(signum);
-    if (ours !== undefined) return ours.handler;
+    const ours = installed.get(signum)?.handler;
+    if (ours) return ours;
     // The runtime's handler is installed: with no listener left, both
     // runtimes apply the default action (measured).
     const others = Object.hasOwn(platform.signalNames, signum)
@@ -264,27 +266,45 @@ export class Signals {
           `after it faulted again (use "default" or "ignore")`,
       );
     }
-    removeInstalled(signum);
+    // A signal must find a disposition at every moment, or its default action
+    // ends the process. So posixly keeps one runtime listener per signal while
+    // it switches between handlers and "ignore" (which is set in C, over the
+    // listener), and removes it only for "default", after SIG_DFL is in place:
+    // removing a signal's last listener makes Bun reset it to SIG_DFL, and Deno
+    // apply the default action.
+    const current = installed.get(signum);
     if (handler === "ignore" || handler === "default") {
       const { SIG_IGN, SIG_DFL } = platform.constants;
       setCDisposition(signum, handler === "ignore" ? SIG_IGN : SIG_DFL);
+      if (current === undefined) return;
+      if (handler === "ignore") current.handler = null;
+      else {
+        installed.delete(signum);
+        removeSignalListener(`SIG${short}`, current.listener);
+      }
       return;
+    }
+    if (current !== undefined) current.handler = handler;
+    else {
+      const listening: Listening = {
+        handler,
+        listener: (): void => listening.handler?.(signum),
+      };
+      try {
+        addSignalListener(`SIG${short}`, listening.listener);
+      } catch (e) {
+        throw new RangeError(
+          `this runtime cannot run a JS handler for SIG${short}: ${(e as Error)?.message ?? e}`,
+          { cause: e },
+        );
+      }
+      installed.set(signum, listening);
     }
     const saved = savedRuntimeActions.get(signum);
     if (saved !== undefined && !isRuntimeHandler(handlerOf(currentAction(signum)))) {
       // Put the runtime's own handler back exactly as it was (flags included).
       check(libc.sigaction(signum, saved, null), "sigaction");
     }
-    const listener = (): void => handler(signum);
-    try {
-      addSignalListener(`SIG${short}`, listener);
-    } catch (e) {
-      throw new RangeError(
-        `this runtime cannot run a JS handler for SIG${short}: ${(e as Error)?.message ?? e}`,
-        { cause: e },
-      );
-    }
-    installed.set(signum, { handler, listener });
   }
 
   /**

@@ -305,3 +305,34 @@ describe("setPdeathsig (child and grandchild)", () => {
     }
   });
 });
+
+describe("signals.set under a storm of the signal", () => {
+  for (const mode of ["handlers", "ignore"]) {
+    const what = mode === "handlers" ? "between two handlers" : "between a handler and ignore";
+    test(`switching ${what} never lets the default action kill the process`, async () => {
+      const child = spawn(process.execPath, scriptArgs(fixture("signals_storm.ts"), [mode]), {
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr!.setEncoding("utf8");
+      child.stderr!.on("data", (chunk: string) => (stderr += chunk));
+      const out = lines(child);
+      let flooder: ChildProcess | undefined;
+      try {
+        assert.equal(await out.next(30_000), "ready", stderr);
+        // A sibling sends SIGUSR1 as fast as it can until it fails (the child is gone).
+        flooder = spawn("sh", ["-c", `while kill -USR1 ${child.pid}; do :; done`], {
+          stdio: "ignore",
+        });
+        await sleep(100);
+        child.stdin!.write("go\n");
+        const status = await exited(child);
+        assert.deepEqual(status, { code: 0, signal: null }, `killed while switching; ${stderr}`);
+        assert.match(await out.next(), /^done 40000 \d+$/);
+      } finally {
+        if (flooder?.pid !== undefined) process.kill(flooder.pid, "SIGKILL");
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    });
+  }
+});
