@@ -16,7 +16,7 @@ import {
   setErrno,
 } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
-import { nodeFs } from "./host.ts";
+import { isDeno, nodeFs, runtimeFdsAtLoad } from "./host.ts";
 
 const E = platform.errnoNumbers;
 /** What isatty(3) leaves in errno for an fd that is no terminal (EINVAL on some systems). */
@@ -86,10 +86,7 @@ export function openFds(): number[] {
     const fds = names.map(Number).filter((n) => Number.isInteger(n) && isOpen(n));
     return fds.sort((a, b) => a - b);
   }
-  const max = Math.min(getFdmax(65536), 65536);
-  const fds: number[] = [];
-  for (let fd = 0; fd < max; fd++) if (isOpen(fd)) fds.push(fd);
-  return fds;
+  return probeFds(Math.min(getFdmax(65536), 65536));
 }
 
 const decoder = new TextDecoder();
@@ -125,21 +122,48 @@ function isOpen(fd: number): boolean {
 }
 
 /**
- * Closes every open file descriptor that is not in `keep`, in time that
- * grows with the number of OPEN fds, not with the fd limit: `close_range(2)`
- * over the gaps between kept fds where the kernel has it (Linux 5.9+), else
- * the `/proc/self/fd` listing. Celery walks the whole limit.
+ * True for a descriptor of the runtime's own machinery: an anonymous inode
+ * (epoll, eventfd, timerfd, signalfd: fstat gives no file type), which every
+ * runtime's event loop and worker threads use, or one Deno had open when
+ * posixly was loaded (see {@linkcode runtimeFdsAtLoad}).
+ */
+function isRuntimeFd(fd: number, id: Identity): boolean {
+  if (runtimeFdsAtLoad?.has(fd)) return true;
+  try {
+    return (fdIdentity(fd, id) & platform.constants.S_IFMT) === 0;
+  } catch {
+    return false; // closed meanwhile
+  }
+}
+
+function probeFds(limit: number): number[] {
+  const fds: number[] = [];
+  for (let fd = 0; fd < limit; fd++) if (isOpen(fd)) fds.push(fd);
+  return fds;
+}
+
+/**
+ * Closes every open file descriptor that is not in `keep` and is not the
+ * runtime's own, in time that grows with the number of OPEN fds, not with
+ * the fd limit: `close_range(2)` over the gaps between kept fds where the
+ * kernel has it (Linux 5.9+), else one close per listed fd. Celery walks the
+ * whole limit. Standard input, output and error (0-2) are closed unless kept,
+ * as Celery does.
  *
- * Careful in a running program: Deno and Bun keep fds of their own (epoll,
- * eventfd, ...); closing those breaks the runtime. Keep what was open at start
- * (`openFds()`), or use it only where nothing else runs.
+ * The runtime's own descriptors are always kept, named in `keep` or not:
+ * closing them hangs Deno or breaks its event loop. They are the event
+ * loops' anonymous inodes (epoll, eventfd, timerfd, signalfd) in every
+ * runtime, and in Deno also every descriptor above 2 that was open when
+ * posixly was first imported (its caches, internal socket pairs, and what the
+ * process inherited; import posixly before opening files this should close).
+ * Deno lists those only with `--allow-all` (it guards /proc/self): without it,
+ * closing anything above 2 that is not an anonymous inode throws an Error
+ * saying so, and nothing is closed.
  *
- * @example Close every fd opened since start
+ * @example Close every fd the program opened, keeping stderr
  * ```ts ignore
- * import { closeOpenFds, openFds } from "@posixly/posixly";
- * const runtimeFds = openFds();
- * // ... open files ...
- * closeOpenFds(runtimeFds);
+ * import { closeOpenFds } from "@posixly/posixly";
+ * closeOpenFds([2]);
  * ```
  */
 export function closeOpenFds(keep: Iterable<number> = []): void {
@@ -148,9 +172,22 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
       `closeOpenFds: keep must be an iterable of fds (an array), got ${typeof keep}`,
     );
   }
-  const kept = [...new Set(keep)];
-  for (const fd of kept) assertFd(fd, "keep entries");
-  kept.sort((a, b) => a - b);
+  const keepSet = new Set(keep);
+  for (const fd of keepSet) assertFd(fd, "keep entries");
+  const id: Identity = new Uint32Array(4);
+  const closing: number[] = [];
+  for (const fd of openFds()) {
+    if (isRuntimeFd(fd, id)) keepSet.add(fd);
+    else if (!keepSet.has(fd)) closing.push(fd);
+  }
+  if (isDeno && runtimeFdsAtLoad === null && closing.some((fd) => fd > 2)) {
+    throw new Error(
+      `closeOpenFds: fds ${closing.filter((fd) => fd > 2).join(", ")} may be Deno's own ` +
+        "(its caches; closing one hangs Deno), which posixly lists at import only with " +
+        "--allow-all; nothing was closed. Run with --allow-all, or close your fds one by one",
+    );
+  }
+  const kept = [...keepSet].sort((a, b) => a - b);
   const closeRange = platform.os === "linux" ? libc.close_range : null;
   if (closeRange) {
     let lo = 0;
@@ -168,7 +205,6 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
     if (ok) return;
     // ENOSYS (old kernel) or EINVAL: fall through to the listing.
   }
-  const keepSet = new Set(kept);
   for (const fd of openFds()) {
     if (!keepSet.has(fd)) libc.close(fd); // EBADF for an fd that vanished is fine
   }

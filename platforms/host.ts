@@ -19,6 +19,9 @@ const g = globalThis as Any;
 const D: Any = g.Bun ? undefined : g.Deno;
 const proc = (): Any => g.process;
 
+/** True in Deno. */
+export const isDeno: boolean = D !== undefined;
+
 /** Reads chunks from a pipe; null at end of file. */
 export interface PipeReader {
   /** The next chunk, or null once the write end is closed everywhere. */
@@ -242,5 +245,42 @@ export function currentEnvironment(): Record<string, string> {
       if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
     }
     return env;
+  }
+}
+
+/**
+ * The descriptors above 2 that Deno had open when posixly was loaded: its
+ * event loop, its caches (SQLite files it must not lose: closing one hangs
+ * Deno) and internal socket pairs, and what the process inherited. Listed
+ * from /proc/self/fd with Deno's own API, which needs `--allow-all` there;
+ * null without it, and null in Bun, whose own descriptors are only its event
+ * loop's (anonymous inodes, which callers recognise by their type).
+ */
+export const runtimeFdsAtLoad: ReadonlySet<number> | null = listRuntimeFds();
+
+function listRuntimeFds(): ReadonlySet<number> | null {
+  if (!D || platform.os !== "linux") return null;
+  try {
+    if (D.permissions.querySync({ name: "read", path: "/proc/self/fd" }).state !== "granted") {
+      return null;
+    }
+    const listed = new Set<number>();
+    for (const entry of D.readDirSync("/proc/self/fd")) listed.add(Number(entry.name));
+    // The listing had a descriptor of its own, closed by now: the lowest that was
+    // free, so the top of the first unbroken run 0, 1, 2, ... or below it.
+    let top = 0;
+    while (listed.has(top + 1)) top++;
+    for (let fd = top; fd > 2; fd--) {
+      try {
+        D.readLinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        listed.delete(fd);
+        break;
+      }
+    }
+    for (const fd of [0, 1, 2]) listed.delete(fd);
+    return listed;
+  } catch {
+    return null; // Deno wants --allow-all for /proc/self
   }
 }
