@@ -4,6 +4,7 @@
  * @module
  */
 import { errnoNameOf, errnoNumberOf } from "../ffi/mod.ts";
+import { quote } from "./quote.ts";
 
 /**
  * The errno number for a name ("ENOENT" -> 2); a number passes through
@@ -25,7 +26,7 @@ export function errnoNumber(code: string | number): number {
     throw new TypeError(`errno code must be a name or a number, got ${typeof code}`);
   }
   const n = errnoNumberOf(code);
-  if (n === undefined) throw new RangeError(`unknown errno name: ${JSON.stringify(code)}`);
+  if (n === undefined) throw new RangeError(`unknown errno name: ${quote(code)}`);
   return n;
 }
 

@@ -17,6 +17,7 @@ import {
 } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
 import { isDeno, nodeFs, runtimeFdsAtLoad } from "./host.ts";
+import { quote, SHOWN_PATH_CHARS } from "./quote.ts";
 
 const E = platform.errnoNumbers;
 /** What isatty(3) leaves in errno for an fd that is no terminal (EINVAL on some systems). */
@@ -24,8 +25,7 @@ const NOT_A_TTY: ReadonlySet<number> = new Set([E.ENOTTY, E.EBADF, E.EINVAL]);
 
 function assertFd(fd: number, what = "fd"): void {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
-    const shown = typeof fd === "string" ? JSON.stringify(fd) : String(fd);
-    throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${shown}`);
+    throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${quote(fd)}`);
   }
 }
 
@@ -229,7 +229,7 @@ export function fdByPath(paths: Iterable<string>): number[] {
   ) {
     throw new TypeError(
       `fdByPath: paths must be an array (an iterable) of paths, got ${typeof paths}` +
-        (typeof paths === "string" ? ` (use fdByPath([${JSON.stringify(paths)}]))` : ""),
+        (typeof paths === "string" ? ` (use fdByPath([${quote(paths, SHOWN_PATH_CHARS)}]))` : ""),
     );
   }
   const wanted = new Set<string>();

@@ -64,7 +64,7 @@ import {
   tooLargeError,
   type Verdict,
 } from "./pidfile_judge.ts";
-import { quote } from "./quote.ts";
+import { bounded, quote, SHOWN_PATH_CHARS, shownPath } from "./quote.ts";
 import { processStartTime } from "./process_start.ts";
 
 export { LockFailed, PidfileError } from "./pidfile_errors.ts";
@@ -128,7 +128,7 @@ function sleepMs(ms: number): void {
 }
 
 function lockedMessage(path: string, pid: number | null): string {
-  return `ERROR: Pidfile (${path}) already exists.\n` +
+  return `ERROR: Pidfile (${shownPath(path)}) already exists.\n` +
     `Seems we're already running? (pid: ${pid ?? "unknown"})`;
 }
 
@@ -241,7 +241,9 @@ export class Pidfile {
         throw new LockFailed(e.message, { path: this.path, cause: e });
       }
       if (e instanceof OSError) {
-        throw new LockFailed(`Cannot create pidfile ${this.path}: ${e.message}`, {
+        // The OSError's message repeats the path: bounded as well.
+        const why = bounded(e.message, SHOWN_PATH_CHARS + 100);
+        throw new LockFailed(`Cannot create pidfile ${shownPath(this.path)}: ${why}`, {
           path: this.path,
           cause: e,
         });
@@ -327,7 +329,7 @@ export class Pidfile {
     if (contents.pid !== null) return contents.pid;
     const { reason, detail } = contents.problem!;
     const what = reason === "invalid" ? "contents invalid" : "is empty";
-    throw new PidfileError(`pidfile ${this.path} ${what}: ${detail}`, this.path, reason);
+    throw new PidfileError(`pidfile ${shownPath(this.path)} ${what}: ${detail}`, this.path, reason);
   }
 
   /**
@@ -368,10 +370,13 @@ export class Pidfile {
     if (this.#fd >= 0) return this.release();
     const v = judgeSettled(this.path, this.#pathC, "unheld");
     if (v.kind === "alive") {
-      throw new LockFailed(`pidfile ${this.path} is held by a live process; not removed`, {
-        path: this.path,
-        pid: v.pid,
-      });
+      throw new LockFailed(
+        `pidfile ${shownPath(this.path)} is held by a live process; not removed`,
+        {
+          path: this.path,
+          pid: v.pid,
+        },
+      );
     }
     if (v.kind === "unusable") throw v.error;
   }
@@ -552,7 +557,7 @@ export class Pidfile {
         if (e === 0) break;
         if (e !== EEXIST || !handleStale) checkReturnedErrno(e, "link", { path: this.path });
         if (++changes > MAX_ATTEMPTS) {
-          throw new LockFailed(`pidfile ${this.path} kept changing; gave up taking it`, {
+          throw new LockFailed(`pidfile ${shownPath(this.path)} kept changing; gave up taking it`, {
             path: this.path,
           });
         }

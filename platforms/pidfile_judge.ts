@@ -10,7 +10,7 @@ import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
 import { processIsZombie, processStartTime } from "./process_start.ts";
 import { fdIdentity, type Identity, pathExists, scratch } from "./file_identity.ts";
 import { latin1 } from "./libc_file.ts";
-import { quote } from "./quote.ts";
+import { quote, shownPath } from "./quote.ts";
 
 export { fdIdentity, type Identity, pathExists };
 
@@ -92,7 +92,9 @@ export function tooLargeError(path: string, fd: number): PidfileError {
   const size = Number(libc.lseek(fd, 0n, SEEK_END));
   const bytes = size > MAX_PIDFILE_SIZE ? `${size} bytes` : `over ${MAX_PIDFILE_SIZE} bytes`;
   return new PidfileError(
-    `pidfile ${path} is not a pidfile: ${bytes}, more than the ${MAX_PIDFILE_SIZE} any pidfile ` +
+    `pidfile ${
+      shownPath(path)
+    } is not a pidfile: ${bytes}, more than the ${MAX_PIDFILE_SIZE} any pidfile ` +
       "needs; left untouched (check the path, or remove the file yourself)",
     path,
     "too-large",
@@ -186,7 +188,7 @@ export type Removal = "never" | "stale" | "unheld";
 /** A pidfile path that names something other than a regular file (`what` it is). */
 export function notRegularError(path: string, what: string, cause?: unknown): PidfileError {
   return new PidfileError(
-    `pidfile ${path} is not a regular file (${what})`,
+    `pidfile ${shownPath(path)} is not a regular file (${what})`,
     path,
     "not-regular",
     cause,
@@ -221,7 +223,9 @@ function unusable(error: Error): Unusable {
 
 export function symlinkError(path: string, cause?: unknown): PidfileError {
   return new PidfileError(
-    `pidfile ${path} is a symbolic link: posixly does not follow links at a pidfile's path ` +
+    `pidfile ${
+      shownPath(path)
+    } is a symbolic link: posixly does not follow links at a pidfile's path ` +
       "(O_NOFOLLOW); remove the link or use the real path",
     path,
     "symlink",
@@ -300,5 +304,7 @@ export function judgeSettled(
     const v = judge(path, pathC, removal);
     if (v.kind !== "changed") return v;
   }
-  return unusable(new Error(`pidfile ${path} kept changing while it was being checked`));
+  return unusable(
+    new Error(`pidfile ${shownPath(path)} kept changing while it was being checked`),
+  );
 }

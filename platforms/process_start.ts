@@ -6,6 +6,7 @@
  */
 import { cstr, libc, platform } from "../ffi/mod.ts";
 import { latin1 } from "./libc_file.ts";
+import { quote } from "./quote.ts";
 
 const statBuffer = new Uint8Array(4096);
 
@@ -57,7 +58,7 @@ export function processIsZombie(pid: number): boolean {
 /** The text of /proc/PID/stat, or null when it cannot be read. */
 function readProcStat(pid: number): string | null {
   if (typeof pid !== "number") {
-    throw new TypeError(`pid must be a number, got ${typeof pid} ${JSON.stringify(pid)}`);
+    throw new TypeError(`pid must be a number, got ${typeof pid} ${quote(pid)}`);
   }
   if (!Number.isInteger(pid) || pid <= 0 || pid > 0x7fffffff) {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);

@@ -13,6 +13,7 @@
  * @module
  */
 import { check, libc, platform } from "../ffi/mod.ts";
+import { quote } from "./quote.ts";
 import { addSignalListener, removeSignalListener, settleRuntimeSignalHandlers } from "./host.ts";
 
 /** A JS signal handler; it gets the signal's number. */
@@ -72,14 +73,14 @@ function isUppercaseName(name: string): boolean {
 export function signalName(signum: number): string {
   if (typeof signum !== "number") {
     throw new TypeError(
-      `signalName takes a signal number, got ${typeof signum} ${JSON.stringify(signum)}` +
+      `signalName takes a signal number, got ${typeof signum} ${quote(signum)}` +
         " (signals.signum() turns names into numbers)",
     );
   }
   const name = Number.isInteger(signum) && Object.hasOwn(platform.signalNames, signum)
     ? platform.signalNames[signum]
     : undefined;
-  if (name === undefined) throw new RangeError(`unknown signal number: ${String(signum)}`);
+  if (name === undefined) throw new RangeError(`unknown signal number: ${quote(signum)}`);
   return name;
 }
 
@@ -176,7 +177,7 @@ export class Signals {
     }
     const short = name.startsWith("SIG") ? name.slice(3) : name;
     if (!Object.hasOwn(platform.signalNumbers, short)) {
-      throw new RangeError(`unknown signal name: ${JSON.stringify(name)}`);
+      throw new RangeError(`unknown signal name: ${quote(name)}`);
     }
     return platform.signalNumbers[short];
   }
@@ -254,7 +255,7 @@ export class Signals {
     const short = signalName(signum);
     if (handler !== "default" && handler !== "ignore" && typeof handler !== "function") {
       throw new TypeError(
-        `signal handler must be a function, "default" or "ignore", got ${String(handler)}`,
+        `signal handler must be a function, "default" or "ignore", got ${quote(handler)}`,
       );
     }
     if (UNCATCHABLE.has(short)) {

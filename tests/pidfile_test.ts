@@ -481,6 +481,23 @@ describe("Pidfile: files that are not pidfiles", () => {
   });
 });
 
+describe("Pidfile: hostile paths", () => {
+  test("a 1 MB path is shown in errors as a bounded prefix", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "p".repeat(1 << 20));
+      for (const call of [() => new Pidfile(path).acquire(), () => createPidlock(path)]) {
+        const e = lockFailed(call);
+        assert.ok(e.message.length < 10_000, `a ${e.message.length}-character message`);
+        assert.match(e.message, /p…\(\d+ characters\)/);
+      }
+      assert.deepEqual(readdirSync(dir), [], "nothing left behind");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("Pidfile: a pid without a trailing newline (Go, Docker)", () => {
   test("a live one is alive: never removed, the lock not taken", () => {
     const dir = tempDir();

@@ -205,6 +205,25 @@ describe("platforms: basics", () => {
     });
   });
 
+  test("1 MB of bad input is quoted in the error as a bounded prefix", () => {
+    const huge = "E".repeat(1 << 20);
+    for (
+      const call of [
+        () => errnoNumber(huge),
+        () => isatty(huge as unknown as number),
+        () => fdByPath(huge as unknown as string[]),
+        () => processIsZombie(huge as unknown as number),
+      ]
+    ) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof RangeError || e instanceof TypeError, String(e).slice(0, 100));
+        assert.ok(e.message.length < 5000, `a ${e.message.length}-character message`);
+        assert.match(e.message, /EEEE"?…\(\d+ characters\)/);
+        return true;
+      });
+    }
+  });
+
   test("bad input to the fd helpers gets a clear TypeError", () => {
     assert.throws(() => isatty("1" as unknown as number), {
       name: "TypeError",

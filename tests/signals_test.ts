@@ -336,3 +336,24 @@ describe("signals.set under a storm of the signal", () => {
     });
   }
 });
+
+describe("signals: hostile input", () => {
+  test("a 1 MB signal name or handler is quoted in the error as a bounded prefix", () => {
+    const huge = "X".repeat(1 << 20);
+    for (
+      const call of [
+        () => signals.signum(huge),
+        () => signals.signum(`SIG${huge}`),
+        () => signals.set("USR1", huge as unknown as "ignore"),
+        () => signalName(huge as unknown as number),
+      ]
+    ) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof RangeError || e instanceof TypeError, String(e).slice(0, 100));
+        assert.ok(e.message.length < 300, `a ${e.message.length}-character message`);
+        assert.match(e.message, /XXXX"?…\(\d+ characters\)/);
+        return true;
+      });
+    }
+  });
+});
