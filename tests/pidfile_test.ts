@@ -840,9 +840,10 @@ describe("another user's live process", () => {
             gid: 65534,
             encoding: "utf8",
             env: { ...process.env, HOME: home, DENO_DIR: join(home, "deno"), TMPDIR: home },
+            cwd: home, // not the clone's directory, which nobody may not enter
             timeout: 30_000,
           });
-          assert.equal(r.status, 0, `checker failed: ${r.stderr}`);
+          assert.equal(r.status, 0, `checker failed: ${r.error ?? r.stderr}`);
           return JSON.parse(r.stdout.trim().split("\n").pop()!);
         };
         for (
