@@ -18,7 +18,12 @@
  *   pid. A file nobody has locked (a crashed holder, or Celery's or another
  *   tool's file) is judged by its pid: no such process, the caller's own pid,
  *   or a live pid whose start time differs from the recorded one mean stale;
- *   `EPERM` (another user's live process) means alive.
+ *   `EPERM` (another user's live process) means alive. A pid without a
+ *   trailing newline (as Go programs and Docker write them) is a pid like any
+ *   other; a file that holds no pid at all ("eighteen", nothing) is stale.
+ * - a file larger than 1 KiB is not a pidfile (a mistyped path naming a log
+ *   or a database): it is refused with a {@linkcode PidfileError} and never
+ *   removed.
  * - a stale file is removed only while the remover holds its flock and the
  *   path still names the very inode it judged, so a newer lock is never
  *   deleted; `release()` removes the file only if it is still its own inode.
