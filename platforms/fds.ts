@@ -16,7 +16,7 @@ import {
   setErrno,
 } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
-import { isDeno, nodeFs, runtimeFdsAtLoad } from "./host.ts";
+import { denoCacheDir, isDeno, nodeFs } from "./host.ts";
 import { quote, SHOWN_PATH_CHARS } from "./quote.ts";
 
 const E = platform.errnoNumbers;
@@ -93,47 +93,72 @@ const decoder = new TextDecoder();
 
 // Lists /proc/self/fd through libc: Deno's node:fs wants --allow-all for /proc/self.
 function listFdsWithLibc(): number[] | null {
+  const names = listDirWithLibc("/proc/self/fd");
+  if (names === null) return null;
+  const fds = names.map(Number).filter((fd) => Number.isInteger(fd));
+  // The listing's own fd is closed by now: keep only fds that are still open.
+  return fds.filter(isOpen).sort((a, b) => a - b);
+}
+
+/** The names in a directory (without "." and ".."), read through libc; null where it cannot. */
+function listDirWithLibc(path: string): string[] | null {
   const readdir = libc.readdir64;
   if (!readdir) return null;
-  const dir = libc.opendir(cstr("/proc/self/fd"));
+  const dir = libc.opendir(cstr(path));
   if (pointerAddress(dir) === 0n) return null;
-  const fds: number[] = [];
+  const names: string[] = [];
   const { name, nameMax } = platform.layouts.dirent;
   try {
     for (;;) {
       setErrno(0);
       const entry = pointerAddress(readdir(dir));
       if (entry === 0n) break;
-      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), 16));
+      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), nameMax));
       const end = bytes.indexOf(0);
-      const text = decoder.decode(bytes.subarray(0, end < 0 ? Math.min(16, nameMax) : end));
-      const fd = Number(text);
-      if (text !== "" && Number.isInteger(fd)) fds.push(fd);
+      const text = decoder.decode(bytes.subarray(0, end < 0 ? nameMax : end));
+      if (text !== "." && text !== "..") names.push(text);
     }
   } finally {
     libc.closedir(dir);
   }
-  // The listing's own fd is closed by now: keep only fds that are still open.
-  return fds.filter(isOpen).sort((a, b) => a - b);
+  return names;
 }
 
 function isOpen(fd: number): boolean {
   return libc.fcntl(fd, platform.constants.F_GETFD, 0) !== -1;
 }
 
+/** File types of `st_mode` (the same on Linux and macOS) that platform.constants lacks. */
+const S_IFIFO = 0o010000;
+const S_IFSOCK = 0o140000;
+
 /**
- * True for a descriptor of the runtime's own machinery: an anonymous inode
- * (epoll, eventfd, timerfd, signalfd: fstat gives no file type), which every
- * runtime's event loop and worker threads use, or one Deno had open when
- * posixly was loaded (see {@linkcode runtimeFdsAtLoad}).
+ * Tells the runtime's own descriptors (see {@linkcode closeOpenFds}) from the
+ * program's; built once per call, as Deno's caches can only be found by
+ * their identity.
  */
-function isRuntimeFd(fd: number, id: Identity): boolean {
-  if (runtimeFdsAtLoad?.has(fd)) return true;
-  try {
-    return (fdIdentity(fd, id) & platform.constants.S_IFMT) === 0;
-  } catch {
-    return false; // closed meanwhile
+function runtimeFdTest(): (fd: number) => boolean {
+  const id: Identity = new Uint32Array(4);
+  const cacheDir = denoCacheDir();
+  const cacheFiles = new Set<string>();
+  for (const name of (cacheDir === null ? null : listDirWithLibc(cacheDir)) ?? []) {
+    const path = `${cacheDir}/${name}`;
+    if (statIdentity(path, cstr(path), id)) cacheFiles.add(id.join(":"));
   }
+  return (fd) => {
+    let type: number;
+    try {
+      type = fdIdentity(fd, id) & platform.constants.S_IFMT;
+    } catch {
+      return false; // closed meanwhile
+    }
+    if (type === 0) return true; // an anonymous inode: epoll, eventfd, timerfd, signalfd
+    if (!isDeno) return false;
+    if (type === S_IFSOCK || type === S_IFIFO) {
+      return (libc.fcntl(fd, platform.constants.F_GETFD, 0) & platform.constants.FD_CLOEXEC) !== 0;
+    }
+    return type === platform.constants.S_IFREG && cacheFiles.has(id.join(":"));
+  };
 }
 
 function probeFds(limit: number): number[] {
@@ -151,14 +176,12 @@ function probeFds(limit: number): number[] {
  * as Celery does.
  *
  * The runtime's own descriptors are always kept, named in `keep` or not:
- * closing them hangs Deno or breaks its event loop. They are the event
- * loops' anonymous inodes (epoll, eventfd, timerfd, signalfd) in every
- * runtime, and in Deno also every descriptor above 2 that was open when
- * posixly was first imported (its caches, internal socket pairs, and what the
- * process inherited; import posixly before opening files this should close).
- * Deno lists those only with `--allow-all` (it guards /proc/self): without it,
- * closing anything above 2 that is not an anonymous inode throws an Error
- * saying so, and nothing is closed.
+ * closing them hangs Deno or breaks its event loop. They are, in every
+ * runtime, the event loops' anonymous inodes (epoll, eventfd, timerfd,
+ * signalfd); in Deno also the close-on-exec sockets and pipes (its internal
+ * channels, and connections it manages for the program) and the files in
+ * its cache directory (`DENO_DIR`: SQLite caches it keeps open). Inherited
+ * descriptors, which Deno leaves without close-on-exec, are closed.
  *
  * @example Close every fd the program opened, keeping stderr
  * ```ts ignore
@@ -174,19 +197,8 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
   }
   const keepSet = new Set(keep);
   for (const fd of keepSet) assertFd(fd, "keep entries");
-  const id: Identity = new Uint32Array(4);
-  const closing: number[] = [];
-  for (const fd of openFds()) {
-    if (isRuntimeFd(fd, id)) keepSet.add(fd);
-    else if (!keepSet.has(fd)) closing.push(fd);
-  }
-  if (isDeno && runtimeFdsAtLoad === null && closing.some((fd) => fd > 2)) {
-    throw new Error(
-      `closeOpenFds: fds ${closing.filter((fd) => fd > 2).join(", ")} may be Deno's own ` +
-        "(its caches; closing one hangs Deno), which posixly lists at import only with " +
-        "--allow-all; nothing was closed. Run with --allow-all, or close your fds one by one",
-    );
-  }
+  const isRuntimeFd = runtimeFdTest();
+  for (const fd of openFds()) if (isRuntimeFd(fd)) keepSet.add(fd);
   const kept = [...keepSet].sort((a, b) => a - b);
   const closeRange = platform.os === "linux" ? libc.close_range : null;
   if (closeRange) {

@@ -249,38 +249,15 @@ export function currentEnvironment(): Record<string, string> {
 }
 
 /**
- * The descriptors above 2 that Deno had open when posixly was loaded: its
- * event loop, its caches (SQLite files it must not lose: closing one hangs
- * Deno) and internal socket pairs, and what the process inherited. Listed
- * from /proc/self/fd with Deno's own API, which needs `--allow-all` there;
- * null without it, and null in Bun, whose own descriptors are only its event
- * loop's (anonymous inodes, which callers recognise by their type).
+ * Deno's cache directory (`DENO_DIR`, else the platform's cache directory +
+ * `/deno`), where Deno keeps SQLite caches open for its whole run; null in
+ * other runtimes or when it cannot be told (no HOME).
  */
-export const runtimeFdsAtLoad: ReadonlySet<number> | null = listRuntimeFds();
-
-function listRuntimeFds(): ReadonlySet<number> | null {
-  if (!D || platform.os !== "linux") return null;
-  try {
-    if (D.permissions.querySync({ name: "read", path: "/proc/self/fd" }).state !== "granted") {
-      return null;
-    }
-    const listed = new Set<number>();
-    for (const entry of D.readDirSync("/proc/self/fd")) listed.add(Number(entry.name));
-    // The listing had a descriptor of its own, closed by now: the lowest that was
-    // free, so the top of the first unbroken run 0, 1, 2, ... or below it.
-    let top = 0;
-    while (listed.has(top + 1)) top++;
-    for (let fd = top; fd > 2; fd--) {
-      try {
-        D.readLinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        listed.delete(fd);
-        break;
-      }
-    }
-    for (const fd of [0, 1, 2]) listed.delete(fd);
-    return listed;
-  } catch {
-    return null; // Deno wants --allow-all for /proc/self
-  }
+export function denoCacheDir(): string | null {
+  if (!D) return null;
+  const env = currentEnvironment();
+  if (env.DENO_DIR) return absolutePath(env.DENO_DIR);
+  if (platform.os === "linux" && env.XDG_CACHE_HOME) return `${env.XDG_CACHE_HOME}/deno`;
+  if (!env.HOME) return null;
+  return platform.os === "darwin" ? `${env.HOME}/Library/Caches/deno` : `${env.HOME}/.cache/deno`;
 }
