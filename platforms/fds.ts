@@ -92,22 +92,27 @@ export function openFds(): number[] {
 const decoder = new TextDecoder();
 
 // Lists /proc/self/fd through libc: Deno's node:fs wants --allow-all for /proc/self.
-function listFdsWithLibc(): number[] | null {
-  const names = listDirWithLibc("/proc/self/fd");
+// The listing's own fd is among them, closed by now: `onlyOpen` drops it.
+function listFdsWithLibc(onlyOpen = true): number[] | null {
+  const names = listDirWithLibc("/proc/self/fd", 16);
   if (names === null) return null;
   const fds = names.map(Number).filter((fd) => Number.isInteger(fd));
-  // The listing's own fd is closed by now: keep only fds that are still open.
-  return fds.filter(isOpen).sort((a, b) => a - b);
+  return (onlyOpen ? fds.filter(isOpen) : fds).sort((a, b) => a - b);
 }
 
-/** The names in a directory (without "." and ".."), read through libc; null where it cannot. */
-function listDirWithLibc(path: string): string[] | null {
+/**
+ * The names in a directory (without "." and ".."), read through libc; null
+ * where it cannot. `longest`: bytes to look at for each name (at most the
+ * platform's limit).
+ */
+function listDirWithLibc(path: string, longest = Infinity): string[] | null {
   const readdir = libc.readdir64;
   if (!readdir) return null;
   const dir = libc.opendir(cstr(path));
   if (pointerAddress(dir) === 0n) return null;
   const names: string[] = [];
-  const { name, nameMax } = platform.layouts.dirent;
+  const { name } = platform.layouts.dirent;
+  const nameMax = Math.min(longest, platform.layouts.dirent.nameMax);
   try {
     for (;;) {
       setErrno(0);
@@ -133,18 +138,31 @@ const S_IFIFO = 0o010000;
 const S_IFSOCK = 0o140000;
 
 /**
+ * The identities (`dev:ino`) of the files in Deno's cache directory, which
+ * Deno opens at start and keeps open: found once per process.
+ */
+let denoCacheFiles: ReadonlySet<string> | undefined;
+
+function findDenoCacheFiles(): ReadonlySet<string> {
+  const found = new Set<string>();
+  const dir = denoCacheDir();
+  if (dir === null) return found;
+  const id: Identity = new Uint32Array(4);
+  for (const name of listDirWithLibc(dir) ?? []) {
+    const path = `${dir}/${name}`;
+    if (statIdentity(path, cstr(path), id)) found.add(id.join(":"));
+  }
+  return found;
+}
+
+/**
  * Tells the runtime's own descriptors (see {@linkcode closeOpenFds}) from the
  * program's; built once per call, as Deno's caches can only be found by
  * their identity.
  */
 function runtimeFdTest(): (fd: number) => boolean {
   const id: Identity = new Uint32Array(4);
-  const cacheDir = denoCacheDir();
-  const cacheFiles = new Set<string>();
-  for (const name of (cacheDir === null ? null : listDirWithLibc(cacheDir)) ?? []) {
-    const path = `${cacheDir}/${name}`;
-    if (statIdentity(path, cstr(path), id)) cacheFiles.add(id.join(":"));
-  }
+  const cacheFiles = denoCacheFiles ??= findDenoCacheFiles();
   return (fd) => {
     let type: number;
     try {
@@ -198,7 +216,9 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
   const keepSet = new Set(keep);
   for (const fd of keepSet) assertFd(fd, "keep entries");
   const isRuntimeFd = runtimeFdTest();
-  for (const fd of openFds()) if (isRuntimeFd(fd)) keepSet.add(fd);
+  // A closed fd in the listing (its own) is no runtime's: closing it again does nothing.
+  const listed = (platform.os === "linux" ? listFdsWithLibc(false) : null) ?? openFds();
+  for (const fd of listed) if (!keepSet.has(fd) && isRuntimeFd(fd)) keepSet.add(fd);
   const kept = [...keepSet].sort((a, b) => a - b);
   const closeRange = platform.os === "linux" ? libc.close_range : null;
   if (closeRange) {
