@@ -49,21 +49,22 @@ export function fdIdentity(fd: number, out: Identity): number {
   return takeNodeIdentity(nodeFs().statSync(`${dir}/${fd}`, { bigint: true }), out);
 }
 
-/** Where {@linkcode pathExists} leaves the identity it found. */
-export const scratch: Identity = new Uint32Array(4);
-
-/** Is anything at the path (not following a link)? Leaves its identity in `scratch`. */
-export function pathExists(path: string, pathC: Uint8Array): boolean {
+/**
+ * The identity of what is at the path (not following a link), or null when
+ * nothing is there; OSError when the path cannot be looked at.
+ */
+export function pathIdentity(path: string, pathC: Uint8Array): Identity | null {
+  const id: Identity = new Uint32Array(4);
   const lstat = libc.lstat;
   if (lstat) {
-    if (checkOrNull(lstat(pathC, statBytes), "lstat", [ENOENT], { path }) === null) return false;
-    takeIdentity(scratch);
-    return true;
+    if (checkOrNull(lstat(pathC, statBytes), "lstat", [ENOENT], { path }) === null) return null;
+    takeIdentity(id);
+    return id;
   }
   const st = nodeFs().lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  if (!st) return false;
-  takeNodeIdentity(st, scratch);
-  return true;
+  if (!st) return null;
+  takeNodeIdentity(st, id);
+  return id;
 }
 
 /**

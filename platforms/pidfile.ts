@@ -62,7 +62,7 @@ import {
   OPEN_READ,
   ownPid,
   parseContents,
-  pathExists,
+  pathIdentity,
   pathNames,
   readHead,
   START_KEY,
@@ -272,7 +272,7 @@ export class Pidfile {
    */
   isLocked(): boolean {
     try {
-      return pathExists(this.path, this.#pathC);
+      return pathIdentity(this.path, this.#pathC) !== null;
     } catch (e) {
       // Like Celery's os.path.exists: a path that cannot name a file is not there.
       if (e instanceof OSError && NOT_THERE.has(e.errno)) return false;

@@ -8,11 +8,11 @@
 import { checkOrNull, checkRetrying, errno, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
 import { processIsZombie, processStartTime } from "./process_start.ts";
-import { fdIdentity, type Identity, pathExists, scratch } from "./file_identity.ts";
+import { fdIdentity, type Identity, pathIdentity } from "./file_identity.ts";
 import { latin1 } from "./libc_file.ts";
 import { quote, shownPath } from "./quote.ts";
 
-export { fdIdentity, type Identity, pathExists };
+export { fdIdentity, type Identity, pathIdentity };
 
 const C = platform.constants;
 const E = platform.errnoNumbers;
@@ -46,8 +46,8 @@ export const LOCK_TRY: number = C.LOCK_EX | C.LOCK_NB;
 
 /** Does the path still name the file with identity `id`? */
 export function pathNames(path: string, pathC: Uint8Array, id: Identity): boolean {
-  return pathExists(path, pathC) && scratch[0] === id[0] && scratch[1] === id[1] &&
-    scratch[2] === id[2] && scratch[3] === id[3];
+  const there = pathIdentity(path, pathC);
+  return there !== null && sameIdentity(there, id);
 }
 
 function sameIdentity(a: Identity, b: Identity): boolean {
