@@ -240,7 +240,10 @@ export class Signals {
    * refuses to handle in JS. `"ignore"` and
    * `"default"` silence every listener of the signal, including ones added
    * with `process.on` elsewhere; in Deno those stay silent until a handler
-   * is set here again.
+   * is set here again. Switching is safe under a storm of the signal: posixly
+   * keeps one runtime listener for it from the first handler until
+   * `"default"` (it shows in `process.listeners`), so the signal never finds
+   * no disposition and its default action.
    *
    * @example Handle SIGUSR1, then ignore it, then restore it
    * ```ts ignore
