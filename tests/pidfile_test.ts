@@ -6,7 +6,6 @@ import {
   chmodSync,
   chownSync,
   closeSync,
-  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -26,7 +25,6 @@ import {
 import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import process from "node:process";
 import type { Readable } from "node:stream";
 import { libc, OSError, platform } from "../ffi/mod.ts";
@@ -41,7 +39,15 @@ import {
   processIsZombie,
   processStartTime,
 } from "../mod.ts";
-import { fixture, isRoot, runScript, scriptArgs, sleep, startScript } from "./_util.ts";
+import {
+  copyForOtherUsers,
+  fixture,
+  isRoot,
+  runScript,
+  scriptArgs,
+  sleep,
+  startScript,
+} from "./_util.ts";
 
 const CHILD = fixture("pidfile_child.ts");
 
@@ -790,31 +796,6 @@ function firstLine(stream: Readable): Promise<string> {
   });
 }
 
-/**
- * A copy of the pidfile child and the modules it imports in a new directory
- * under the system's temp directory that every user can read: the checker
- * runs as nobody, who may not be able to read the clone (a mode-700 parent,
- * as `mktemp -d` makes). Returns the copy's child script and a remover.
- */
-function childReadableByAll(): { script: string; remove: () => void } {
-  const root = fileURLToPath(new URL("..", import.meta.url));
-  const copy = mkdtempSync(join(tmpdir(), "posixly-child-"));
-  for (const part of ["mod.ts", "ffi", "platforms", "threads", "tests/fixtures/pidfile_child.ts"]) {
-    cpSync(join(root, part), join(copy, part), { recursive: true });
-  }
-  const openUp = (path: string): void => {
-    if (lstatSync(path).isDirectory()) {
-      chmodSync(path, 0o755);
-      for (const name of readdirSync(path)) openUp(join(path, name));
-    } else chmodSync(path, 0o644);
-  };
-  openUp(copy);
-  return {
-    script: join(copy, "tests/fixtures/pidfile_child.ts"),
-    remove: () => rmSync(copy, { recursive: true, force: true }),
-  };
-}
-
 describe("another user's live process", () => {
   test(
     "a checker running as nobody gets EPERM and keeps the pidfile (it could remove a dead one)",
@@ -822,7 +803,7 @@ describe("another user's live process", () => {
     () => {
       const dir = tempDir();
       const child = liveChild(); // a live root process
-      const checker = childReadableByAll();
+      const shared = copyForOtherUsers(); // the checker, where nobody can read it
       try {
         // A directory nobody owns: the checker COULD unlink there, so only the
         // liveness judgement keeps the file.
@@ -835,7 +816,8 @@ describe("another user's live process", () => {
         chownSync(home, 65534, 65534);
         const path = join(lockDir, "a.pid");
         const check = (mode = "check", target = path) => {
-          const r = spawnSync(process.execPath, scriptArgs(checker.script, [mode, target]), {
+          const checker = shared.fixture("pidfile_child.ts");
+          const r = spawnSync(shared.execPath, scriptArgs(checker, [mode, target]), {
             uid: 65534,
             gid: 65534,
             encoding: "utf8",
@@ -892,8 +874,8 @@ describe("another user's live process", () => {
         assert.equal(denied.exitCode, 73);
       } finally {
         child.stop();
-        checker.remove();
         rmSync(dir, { recursive: true, force: true });
+        rmSync(shared.root, { recursive: true, force: true });
       }
     },
   );
