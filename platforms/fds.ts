@@ -16,7 +16,7 @@ import {
   setErrno,
 } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
-import { denoCacheDir, isDeno, nodeFs } from "./host.ts";
+import { denoCacheDir, isDeno, isNode, nodeFs } from "./host.ts";
 import { quote, SHOWN_PATH_CHARS } from "./quote.ts";
 
 const E = platform.errnoNumbers;
@@ -155,14 +155,25 @@ function findDenoCacheFiles(): ReadonlySet<string> {
   return found;
 }
 
+/** libuv's reserve descriptor in Node (for running out of fds): /dev/null, or / without it. */
+const LIBUV_RESERVES = ["/dev/null", "/"];
+
 /**
  * Tells the runtime's own descriptors (see {@linkcode closeOpenFds}) from the
- * program's; built once per call, as Deno's caches can only be found by
- * their identity.
+ * program's; built once per call, as Deno's caches and libuv's reserve can
+ * only be found by their identity.
  */
 function runtimeFdTest(): (fd: number) => boolean {
   const id: Identity = new Uint32Array(4);
   const cacheFiles = denoCacheFiles ??= findDenoCacheFiles();
+  const reserves = new Set<string>();
+  if (isNode) {
+    for (const path of LIBUV_RESERVES) {
+      if (statIdentity(path, cstr(path), id)) reserves.add(id.join(":"));
+    }
+  }
+  const closeOnExec = (fd: number): boolean =>
+    (libc.fcntl(fd, platform.constants.F_GETFD, 0) & platform.constants.FD_CLOEXEC) !== 0;
   return (fd) => {
     let type: number;
     try {
@@ -170,12 +181,16 @@ function runtimeFdTest(): (fd: number) => boolean {
     } catch {
       return false; // closed meanwhile
     }
-    if (type === 0) return true; // an anonymous inode: epoll, eventfd, timerfd, signalfd
-    if (!isDeno) return false;
-    if (type === S_IFSOCK || type === S_IFIFO) {
-      return (libc.fcntl(fd, platform.constants.F_GETFD, 0) & platform.constants.FD_CLOEXEC) !== 0;
+    if (type === 0) return true; // an anonymous inode: epoll, io_uring, eventfd, timerfd, signalfd
+    if (isDeno) {
+      if (type === S_IFSOCK || type === S_IFIFO) return closeOnExec(fd);
+      return type === platform.constants.S_IFREG && cacheFiles.has(id.join(":"));
     }
-    return type === platform.constants.S_IFREG && cacheFiles.has(id.join(":"));
+    if (isNode) {
+      if (type === S_IFIFO) return closeOnExec(fd);
+      return reserves.has(id.join(":"));
+    }
+    return false;
   };
 }
 
@@ -194,12 +209,17 @@ function probeFds(limit: number): number[] {
  * as Celery does.
  *
  * The runtime's own descriptors are always kept, named in `keep` or not:
- * closing them hangs Deno or breaks its event loop. They are, in every
- * runtime, the event loops' anonymous inodes (epoll, eventfd, timerfd,
- * signalfd); in Deno also the close-on-exec sockets and pipes (its internal
- * channels, and connections it manages for the program) and the files in
- * its cache directory (`DENO_DIR`: SQLite caches it keeps open). Inherited
- * descriptors, which Deno leaves without close-on-exec, are closed.
+ * closing them hangs Deno, aborts Node or breaks their event loops. They
+ * are, in every runtime, the event loops' anonymous inodes (epoll, io_uring,
+ * eventfd, timerfd, signalfd); in Deno also the close-on-exec sockets and
+ * pipes (its internal channels, and connections it manages for the program)
+ * and the files in its cache directory (`DENO_DIR`: SQLite caches it keeps
+ * open); in Node also the close-on-exec pipes (libuv's signal pipes: Node
+ * aborts when they are gone; its child processes' pipes are sockets) and
+ * any descriptor of /dev/null or / (libuv's reserve for running out of fds,
+ * which it would otherwise close again later under a reused number).
+ * Inherited descriptors, which Deno and Node leave without close-on-exec,
+ * are closed.
  *
  * @example Close every fd the program opened, keeping stderr
  * ```ts ignore

@@ -22,6 +22,10 @@ const proc = (): Any => g.process;
 /** True in Deno. */
 export const isDeno: boolean = D !== undefined;
 
+/** True in Node.js (Bun and Deno report a Node version too: they are told apart first). */
+export const isNode: boolean = !g.Bun && D === undefined &&
+  typeof g.process?.versions?.node === "string";
+
 /** Reads chunks from a pipe; null at end of file. */
 export interface PipeReader {
   /** The next chunk, or null once the write end is closed everywhere. */
