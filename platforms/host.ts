@@ -2,8 +2,8 @@
  * The running runtime's process facilities (environment, cwd, exit, stderr,
  * signal listeners, exit hooks) reached without Node compatibility in Deno:
  * loading `node:process` or `node:fs` lengthens Deno's start-up, which a
- * daemon pays twice (see docs/internals.md). Bun's `process` is native, so
- * Bun uses it.
+ * daemon pays twice (see docs/internals.md). Bun's and Node's `process` is
+ * their own, so they use it.
  *
  * Internal to posixly (not re-exported from mod.ts).
  *
@@ -142,7 +142,8 @@ let runtimeSignalsSettled = false;
  * the process had set, and with no listener they end the process: a SIGHUP
  * ignored in a program's first half second killed it later (measured with
  * Deno 2.9.6). Adding and removing a listener makes Deno do it at once, and
- * only once. Bun installs nothing on its own: nothing to do there.
+ * only once. Bun installs nothing on its own, and Node installs its handlers
+ * (SIGINT, SIGTERM) before the program runs: nothing to do there.
  */
 export function settleRuntimeSignalHandlers(): void {
   if (runtimeSignalsSettled || !D) return;

@@ -3,12 +3,13 @@
  * handlers, ignoring and resetting, alarms, and the parent-death signal.
  *
  * JS handlers run through the runtime's own signal listeners
- * (`process.on("SIGUSR1", fn)`, which Deno maps to `Deno.addSignalListener`).
- * `"ignore"` and `"default"` are set with `sigaction(2)`. Measured in Deno
- * 2.9 and Bun 1.4: a C-level `SIG_IGN` or `SIG_DFL` overrides the runtime's
- * listeners; Deno installs its handler only once per signal, so before a JS
- * handler is set again the runtime's saved `struct sigaction` is put back as
- * it was (flags included: Deno uses `SA_SIGINFO`).
+ * (`Deno.addSignalListener` in Deno, `process.on("SIGUSR1", fn)` in Bun and
+ * Node). `"ignore"` and `"default"` are set with `sigaction(2)`. Measured in
+ * Deno 2.9, Bun 1.4 and Node 26: a C-level `SIG_IGN` or `SIG_DFL` overrides
+ * the runtime's listeners; Deno installs its handler only once per signal, so
+ * before a JS handler is set again the runtime's saved `struct sigaction` is
+ * put back as it was (flags included: Deno uses `SA_SIGINFO`); Bun and Node
+ * (libuv) install theirs again with a signal's first listener.
  *
  * @module
  */
@@ -25,7 +26,7 @@ export type SignalDisposition = SignalHandler | "default" | "ignore";
 /** A signal given by name (`"TERM"`, `"SIGTERM"`) or number (15). */
 export type SignalSpec = string | number;
 
-/** Listeners other code added with `process.on` (both runtimes list them). */
+/** Listeners other code added with `process.on` (every runtime lists them). */
 function otherListeners(signal: string): ((...args: unknown[]) => void)[] {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
@@ -205,7 +206,7 @@ export class Signals {
   /**
    * What a signal does now: the JS handler set with {@linkcode Signals.set},
    * `"ignore"`, or `"default"`. It reads the C library's disposition, so a
-   * signal the runtime ignores from the start (SIGPIPE in Deno and Bun)
+   * signal the runtime ignores from the start (SIGPIPE in all three)
    * reports `"ignore"`. A listener added with `process.on` outside posixly is
    * returned as it is.
    *
@@ -222,8 +223,9 @@ export class Signals {
     if (handler === BigInt(platform.constants.SIG_DFL)) return "default";
     const ours = installed.get(signum)?.handler;
     if (ours) return ours;
-    // The runtime's handler is installed: with no listener left, both
-    // runtimes apply the default action (measured).
+    // The runtime's handler is installed: with no listener left, every
+    // runtime applies the default action (measured; Node's own SIGINT and
+    // SIGTERM handlers restore the terminal, then do).
     const others = Object.hasOwn(platform.signalNames, signum)
       ? otherListeners(`SIG${signalName(signum)}`)
       : [];
@@ -274,8 +276,8 @@ export class Signals {
     // ends the process. So posixly keeps one runtime listener per signal while
     // it switches between handlers and "ignore" (which is set in C, over the
     // listener), and removes it only for "default", after SIG_DFL is in place:
-    // removing a signal's last listener makes Bun reset it to SIG_DFL, and Deno
-    // apply the default action.
+    // removing a signal's last listener makes Bun and Node reset it to SIG_DFL,
+    // and Deno apply the default action.
     const current = installed.get(signum);
     if (handler === "ignore" || handler === "default") {
       const { SIG_IGN, SIG_DFL } = platform.constants;
