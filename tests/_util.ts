@@ -1,7 +1,6 @@
 /**
  * Test helpers shared by the suite: run a fixture program in the SAME runtime
- * that runs the tests (Deno, Bun or Node.js), as a real child process; the
- * argv each runtime needs comes from tests/_runtime.ts.
+ * that runs the tests (Deno or Bun), as a real child process.
  */
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import {
@@ -27,7 +26,7 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
-export { scriptArgs };
+export { scriptArgs } from "./_runtime.ts";
 
 /** Runs a script to completion in this runtime; stdout/stderr as strings. */
 export function runScript(
