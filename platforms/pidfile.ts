@@ -513,11 +513,12 @@ export class Pidfile {
   }
 
   /**
-   * Releases the lock when the process exits normally (an exit hook: Deno's `unload` event, Bun's `process.on("exit")`
-   * listener, removed again by {@linkcode Pidfile.prototype.release}). A
-   * killed process leaves its pidfile unlocked: the next acquire removes it.
-   * So does a Deno program that dies of an uncaught error (Deno runs no exit
-   * hook then; Bun does).
+   * Releases the lock when the process exits normally (an exit hook: Deno's
+   * `unload` event, Bun's and Node's `process.on("exit")` listener, removed
+   * again by {@linkcode Pidfile.prototype.release}). A killed process leaves
+   * its pidfile unlocked: the next acquire removes it. So does a Deno program
+   * that dies of an uncaught error (Deno runs no exit hook then; Bun and Node
+   * do).
    *
    * @returns this
    *

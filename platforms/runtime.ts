@@ -5,7 +5,9 @@
  */
 
 /**
- * The runtime's name and version, e.g. `"Deno 2.9.6"` or `"Bun 1.4.5"`.
+ * The runtime's name and version, e.g. `"Deno 2.9.6"`, `"Bun 1.4.5"` or
+ * `"Node 26.10.0"` (Bun and Deno report a Node version too: they are told
+ * apart first).
  *
  * @example Which runtime runs this
  * ```ts
