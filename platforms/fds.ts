@@ -159,39 +159,47 @@ function findDenoCacheFiles(): ReadonlySet<string> {
 const LIBUV_RESERVES = ["/dev/null", "/"];
 
 /**
- * Tells the runtime's own descriptors (see {@linkcode closeOpenFds}) from the
- * program's; built once per call, as Deno's caches and libuv's reserve can
- * only be found by their identity.
+ * The runtime's own descriptors among `listed` (see {@linkcode closeOpenFds});
+ * Deno's caches and libuv's reserve can only be found by their identity, and
+ * libuv's pipes by both of their ends being open here.
  */
-function runtimeFdTest(): (fd: number) => boolean {
+function runtimeFds(listed: readonly number[]): number[] {
   const id: Identity = new Uint32Array(4);
-  const cacheFiles = denoCacheFiles ??= findDenoCacheFiles();
-  const reserves = new Set<string>();
-  if (isNode) {
-    for (const path of LIBUV_RESERVES) {
-      if (statIdentity(path, cstr(path), id)) reserves.add(id.join(":"));
+  const kinds = new Map<number, { type: number; key: string }>();
+  for (const fd of listed) {
+    try {
+      const type = fdIdentity(fd, id) & platform.constants.S_IFMT;
+      kinds.set(fd, { type, key: id.join(":") });
+    } catch {
+      // closed meanwhile (the listing's own fd)
     }
   }
   const closeOnExec = (fd: number): boolean =>
     (libc.fcntl(fd, platform.constants.F_GETFD, 0) & platform.constants.FD_CLOEXEC) !== 0;
-  return (fd) => {
-    let type: number;
-    try {
-      type = fdIdentity(fd, id) & platform.constants.S_IFMT;
-    } catch {
-      return false; // closed meanwhile
+  const cacheFiles = denoCacheFiles ??= findDenoCacheFiles();
+  const reserves = new Set<string>();
+  const pipeEnds = new Map<string, number>();
+  if (isNode) {
+    for (const path of LIBUV_RESERVES) {
+      if (statIdentity(path, cstr(path), id)) reserves.add(id.join(":"));
     }
+    for (const { type, key } of kinds.values()) {
+      if (type === S_IFIFO) pipeEnds.set(key, (pipeEnds.get(key) ?? 0) + 1);
+    }
+  }
+  const ownedByRuntime = (fd: number, { type, key }: { type: number; key: string }): boolean => {
     if (type === 0) return true; // an anonymous inode: epoll, io_uring, eventfd, timerfd, signalfd
     if (isDeno) {
       if (type === S_IFSOCK || type === S_IFIFO) return closeOnExec(fd);
-      return type === platform.constants.S_IFREG && cacheFiles.has(id.join(":"));
+      return type === platform.constants.S_IFREG && cacheFiles.has(key);
     }
     if (isNode) {
-      if (type === S_IFIFO) return closeOnExec(fd);
-      return reserves.has(id.join(":"));
+      if (type === S_IFIFO) return pipeEnds.get(key)! > 1;
+      return fd > 2 && reserves.has(key);
     }
     return false;
   };
+  return [...kinds].filter(([fd, kind]) => ownedByRuntime(fd, kind)).map(([fd]) => fd);
 }
 
 function probeFds(limit: number): number[] {
@@ -214,12 +222,15 @@ function probeFds(limit: number): number[] {
  * eventfd, timerfd, signalfd); in Deno also the close-on-exec sockets and
  * pipes (its internal channels, and connections it manages for the program)
  * and the files in its cache directory (`DENO_DIR`: SQLite caches it keeps
- * open); in Node also the close-on-exec pipes (libuv's signal pipes: Node
- * aborts when they are gone; its child processes' pipes are sockets) and
- * any descriptor of /dev/null or / (libuv's reserve for running out of fds,
- * which it would otherwise close again later under a reused number).
- * Inherited descriptors, which Deno and Node leave without close-on-exec,
- * are closed.
+ * open); in Node also the pipes whose two ends are both open in the process
+ * (libuv's signal pipes: Node aborts when they are gone; its child
+ * processes' pipes are sockets) and any descriptor of /dev/null or / above 2
+ * (libuv's reserve for running out of fds, which it would otherwise close
+ * again later under a reused number). Inherited descriptors are closed:
+ * Deno leaves them without close-on-exec, and Node, which marks them
+ * close-on-exec at start (as Bun does above 2), holds one end of an
+ * inherited pipe (an inherited /dev/null above 2 stays open in Node; it
+ * holds nothing).
  *
  * @example Close every fd the program opened, keeping stderr
  * ```ts ignore
@@ -235,10 +246,9 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
   }
   const keepSet = new Set(keep);
   for (const fd of keepSet) assertFd(fd, "keep entries");
-  const isRuntimeFd = runtimeFdTest();
   // A closed fd in the listing (its own) is no runtime's: closing it again does nothing.
   const listed = (platform.os === "linux" ? listFdsWithLibc(false) : null) ?? openFds();
-  for (const fd of listed) if (!keepSet.has(fd) && isRuntimeFd(fd)) keepSet.add(fd);
+  for (const fd of runtimeFds(listed)) keepSet.add(fd);
   const kept = [...keepSet].sort((a, b) => a - b);
   const closeRange = platform.os === "linux" ? libc.close_range : null;
   if (closeRange) {

@@ -261,13 +261,22 @@ describe("platforms: basics", () => {
       const dir = mkdtempSync(join(tmpdir(), "posixly-fds-"));
       try {
         const out = join(dir, "out.json");
-        // Deno hung (or panicked) when its own descriptors were closed: the timeout ends that.
-        const r = runScript(fixture("fds_close_all.ts"), [out, keep], { timeout: 20_000 });
+        const fifo = join(dir, "fifo");
+        assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+        // The child inherits one end of a pipe on fd 3 (read-write: opening it does not wait).
+        const argv = [process.execPath, ...scriptArgs(fixture("fds_close_all.ts"), [out, keep])];
+        const r = spawnSync("sh", ["-c", 'exec "$@" 3<>"$FIFO"', "sh", ...argv], {
+          encoding: "utf8",
+          env: { ...process.env, FIFO: fifo },
+          // Deno hung (or panicked) when its own descriptors were closed: the timeout ends that.
+          timeout: 20_000,
+        });
         assert.equal(r.error, undefined, `the child hung: ${String(r.error)}`);
         assert.equal(r.signal, null, `the child was killed by ${r.signal}; ${r.stderr}`);
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), {
           leftOpenOfOurs: [],
+          inheritedPipeClosed: true,
           eventLoopFdsLeft: true,
           stdoutClosed: true,
           timersAndImports: true,
