@@ -4,12 +4,13 @@
  * @module
  */
 import { errnoNameOf, errnoNumberOf } from "../ffi/mod.ts";
+import { quote } from "./quote.ts";
 
 /**
  * The errno number for a name ("ENOENT" -> 2); a number passes through
  * unchanged. An unknown name throws a RangeError.
  *
- * @example
+ * @example Number of an errno name
  * ```ts
  * import { errnoNumber } from "@posixly/posixly";
  * errnoNumber("ENOENT"); // 2
@@ -25,7 +26,7 @@ export function errnoNumber(code: string | number): number {
     throw new TypeError(`errno code must be a name or a number, got ${typeof code}`);
   }
   const n = errnoNumberOf(code);
-  if (n === undefined) throw new RangeError(`unknown errno name: ${JSON.stringify(code)}`);
+  if (n === undefined) throw new RangeError(`unknown errno name: ${quote(code)}`);
   return n;
 }
 
@@ -33,7 +34,7 @@ export function errnoNumber(code: string | number): number {
  * The canonical errno name for a number (2 -> "ENOENT"). An unknown number
  * throws a RangeError.
  *
- * @example
+ * @example Name of an errno number
  * ```ts
  * import { errnoName } from "@posixly/posixly";
  * errnoName(2); // "ENOENT"
@@ -65,8 +66,8 @@ function errorErrno(e: unknown): number | undefined {
  * propagates. When `fn` returns a promise, its rejection is filtered the same
  * way. Returns `fn`'s result, or `undefined` when an error was ignored.
  *
- * @example
- * ```ts
+ * @example Remove a file that may be missing
+ * ```ts ignore
  * import { ignoreErrno } from "@posixly/posixly";
  * import { unlinkSync } from "node:fs";
  * ignoreErrno("ENOENT", () => unlinkSync("/tmp/maybe-missing"));

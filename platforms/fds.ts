@@ -5,22 +5,27 @@
  * @module
  */
 import {
+  checkOrNull,
   cstr,
   errno,
   libc,
   nativeMemory,
-  OSError,
   platform,
   pointerAddress,
+  raiseErrno,
   setErrno,
 } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
-import { nodeFs } from "./host.ts";
+import { denoCacheDir, isDeno, isNode, nodeFs } from "./host.ts";
+import { quote, SHOWN_PATH_CHARS } from "./quote.ts";
+
+const E = platform.errnoNumbers;
+/** What isatty(3) leaves in errno for an fd that is no terminal (EINVAL on some systems). */
+const NOT_A_TTY: ReadonlySet<number> = new Set([E.ENOTTY, E.EBADF, E.EINVAL]);
 
 function assertFd(fd: number, what = "fd"): void {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
-    const shown = typeof fd === "string" ? JSON.stringify(fd) : String(fd);
-    throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${shown}`);
+    throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${quote(fd)}`);
   }
 }
 
@@ -28,7 +33,7 @@ function assertFd(fd: number, what = "fd"): void {
  * The highest number of open files (the soft RLIMIT_NOFILE; `sysconf` as a
  * fallback), or `defaultValue` when it is unlimited.
  *
- * @example
+ * @example The fd limit
  * ```ts
  * import { getFdmax } from "@posixly/posixly";
  * console.log(getFdmax(2048));
@@ -38,7 +43,7 @@ export function getFdmax(): number | null;
 /**
  * The highest number of open files, or `defaultValue` when it is unlimited.
  *
- * @example
+ * @example The fd limit, or a default when unlimited
  * ```ts
  * import { getFdmax } from "@posixly/posixly";
  * console.log(getFdmax(2048));
@@ -61,7 +66,7 @@ export function getFdmax(defaultValue: unknown = null): unknown {
  * The file descriptors open in this process now, ascending (from
  * `/proc/self/fd` or `/dev/fd`; without either, by probing up to the limit).
  *
- * @example
+ * @example List open fds
  * ```ts
  * import { openFds } from "@posixly/posixly";
  * console.log(openFds()); // [0, 1, 2, ...]
@@ -81,60 +86,156 @@ export function openFds(): number[] {
     const fds = names.map(Number).filter((n) => Number.isInteger(n) && isOpen(n));
     return fds.sort((a, b) => a - b);
   }
-  const max = Math.min(getFdmax(65536), 65536);
-  const fds: number[] = [];
-  for (let fd = 0; fd < max; fd++) if (isOpen(fd)) fds.push(fd);
-  return fds;
+  return probeFds(Math.min(getFdmax(65536), 65536));
 }
 
 const decoder = new TextDecoder();
 
 // Lists /proc/self/fd through libc: Deno's node:fs wants --allow-all for /proc/self.
-function listFdsWithLibc(): number[] | null {
+// The listing's own fd is among them, closed by now: `onlyOpen` drops it.
+function listFdsWithLibc(onlyOpen = true): number[] | null {
+  const names = listDirWithLibc("/proc/self/fd", 16);
+  if (names === null) return null;
+  const fds = names.map(Number).filter((fd) => Number.isInteger(fd));
+  return (onlyOpen ? fds.filter(isOpen) : fds).sort((a, b) => a - b);
+}
+
+/**
+ * The names in a directory (without "." and ".."), read through libc; null
+ * where it cannot. `longest`: bytes to look at for each name (at most the
+ * platform's limit).
+ */
+function listDirWithLibc(path: string, longest = Infinity): string[] | null {
   const readdir = libc.readdir64;
   if (!readdir) return null;
-  const dir = libc.opendir(cstr("/proc/self/fd"));
+  const dir = libc.opendir(cstr(path));
   if (pointerAddress(dir) === 0n) return null;
-  const fds: number[] = [];
-  const { name, nameMax } = platform.layouts.dirent;
+  const names: string[] = [];
+  const { name } = platform.layouts.dirent;
+  const nameMax = Math.min(longest, platform.layouts.dirent.nameMax);
   try {
     for (;;) {
       setErrno(0);
       const entry = pointerAddress(readdir(dir));
       if (entry === 0n) break;
-      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), 16));
+      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), nameMax));
       const end = bytes.indexOf(0);
-      const text = decoder.decode(bytes.subarray(0, end < 0 ? Math.min(16, nameMax) : end));
-      const fd = Number(text);
-      if (text !== "" && Number.isInteger(fd)) fds.push(fd);
+      const text = decoder.decode(bytes.subarray(0, end < 0 ? nameMax : end));
+      if (text !== "." && text !== "..") names.push(text);
     }
   } finally {
     libc.closedir(dir);
   }
-  // The listing's own fd is closed by now: keep only fds that are still open.
-  return fds.filter(isOpen).sort((a, b) => a - b);
+  return names;
 }
 
 function isOpen(fd: number): boolean {
   return libc.fcntl(fd, platform.constants.F_GETFD, 0) !== -1;
 }
 
+/** File types of `st_mode` (the same on Linux and macOS) that platform.constants lacks. */
+const S_IFIFO = 0o010000;
+const S_IFSOCK = 0o140000;
+
 /**
- * Closes every open file descriptor that is not in `keep`, in time that
- * grows with the number of OPEN fds, not with the fd limit: `close_range(2)`
- * over the gaps between kept fds where the kernel has it (Linux 5.9+), else
- * the `/proc/self/fd` listing. Celery walks the whole limit.
+ * The identities (`dev:ino`) of the files in Deno's cache directory, which
+ * Deno opens at start and keeps open: found once per process.
+ */
+let denoCacheFiles: ReadonlySet<string> | undefined;
+
+function findDenoCacheFiles(): ReadonlySet<string> {
+  const found = new Set<string>();
+  const dir = denoCacheDir();
+  if (dir === null) return found;
+  const id: Identity = new Uint32Array(4);
+  for (const name of listDirWithLibc(dir) ?? []) {
+    const path = `${dir}/${name}`;
+    if (statIdentity(path, cstr(path), id)) found.add(id.join(":"));
+  }
+  return found;
+}
+
+/** libuv's reserve descriptor in Node (for running out of fds): /dev/null, or / without it. */
+const LIBUV_RESERVES = ["/dev/null", "/"];
+
+/**
+ * The runtime's own descriptors among `listed` (see {@linkcode closeOpenFds});
+ * Deno's caches and libuv's reserve can only be found by their identity, and
+ * libuv's pipes by both of their ends being open here.
+ */
+function runtimeFds(listed: readonly number[]): number[] {
+  const id: Identity = new Uint32Array(4);
+  const kinds = new Map<number, { type: number; key: string }>();
+  for (const fd of listed) {
+    try {
+      const type = fdIdentity(fd, id) & platform.constants.S_IFMT;
+      kinds.set(fd, { type, key: id.join(":") });
+    } catch {
+      // closed meanwhile (the listing's own fd)
+    }
+  }
+  const closeOnExec = (fd: number): boolean =>
+    (libc.fcntl(fd, platform.constants.F_GETFD, 0) & platform.constants.FD_CLOEXEC) !== 0;
+  const cacheFiles = denoCacheFiles ??= findDenoCacheFiles();
+  const reserves = new Set<string>();
+  const pipeEnds = new Map<string, number>();
+  if (isNode) {
+    for (const path of LIBUV_RESERVES) {
+      if (statIdentity(path, cstr(path), id)) reserves.add(id.join(":"));
+    }
+    for (const { type, key } of kinds.values()) {
+      if (type === S_IFIFO) pipeEnds.set(key, (pipeEnds.get(key) ?? 0) + 1);
+    }
+  }
+  const ownedByRuntime = (fd: number, { type, key }: { type: number; key: string }): boolean => {
+    if (type === 0) return true; // an anonymous inode: epoll, io_uring, eventfd, timerfd, signalfd
+    if (isDeno) {
+      if (type === S_IFSOCK || type === S_IFIFO) return closeOnExec(fd);
+      return type === platform.constants.S_IFREG && cacheFiles.has(key);
+    }
+    if (isNode) {
+      if (type === S_IFIFO) return pipeEnds.get(key)! > 1;
+      return fd > 2 && reserves.has(key);
+    }
+    return false;
+  };
+  return [...kinds].filter(([fd, kind]) => ownedByRuntime(fd, kind)).map(([fd]) => fd);
+}
+
+function probeFds(limit: number): number[] {
+  const fds: number[] = [];
+  for (let fd = 0; fd < limit; fd++) if (isOpen(fd)) fds.push(fd);
+  return fds;
+}
+
+/**
+ * Closes every open file descriptor that is not in `keep` and is not the
+ * runtime's own, in time that grows with the number of OPEN fds, not with
+ * the fd limit: `close_range(2)` over the gaps between kept fds where the
+ * kernel has it (Linux 5.9+), else one close per listed fd. Celery walks the
+ * whole limit. Standard input, output and error (0-2) are closed unless kept,
+ * as Celery does.
  *
- * Careful in a running program: Deno and Bun keep fds of their own (epoll,
- * eventfd, ...); closing those breaks the runtime. Keep what was open at start
- * (`openFds()`), or use it only where nothing else runs.
+ * The runtime's own descriptors are always kept, named in `keep` or not:
+ * closing them hangs Deno, aborts Node or breaks their event loops. They
+ * are, in every runtime, the event loops' anonymous inodes (epoll, io_uring,
+ * eventfd, timerfd, signalfd); in Deno also the close-on-exec sockets and
+ * pipes (its internal channels, and connections it manages for the program)
+ * and the files in its cache directory (`DENO_DIR`: SQLite caches it keeps
+ * open); in Node also the pipes whose two ends are both open in the process
+ * (libuv's signal pipes: Node aborts when they are gone; its child
+ * processes' pipes are sockets) and any descriptor of /dev/null or / above 2
+ * (libuv's reserve for running out of fds, which it would otherwise close
+ * again later under a reused number). Inherited descriptors are closed:
+ * Deno leaves them without close-on-exec, and Node, which marks them
+ * close-on-exec at start (as Bun does above 2), holds one end of an
+ * inherited pipe (an inherited /dev/null above 2 stays open in Node; it
+ * holds nothing).
  *
- * @example
- * ```ts
- * import { closeOpenFds, openFds } from "@posixly/posixly";
- * const runtimeFds = openFds();
- * // ... open files ...
- * closeOpenFds(runtimeFds);
+ * @example Close every fd the program opened, keeping stderr
+ * ```ts ignore
+ * import { closeOpenFds } from "@posixly/posixly";
+ * closeOpenFds([2]);
  * ```
  */
 export function closeOpenFds(keep: Iterable<number> = []): void {
@@ -143,9 +244,12 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
       `closeOpenFds: keep must be an iterable of fds (an array), got ${typeof keep}`,
     );
   }
-  const kept = [...new Set(keep)];
-  for (const fd of kept) assertFd(fd, "keep entries");
-  kept.sort((a, b) => a - b);
+  const keepSet = new Set(keep);
+  for (const fd of keepSet) assertFd(fd, "keep entries");
+  // A closed fd in the listing (its own) is no runtime's: closing it again does nothing.
+  const listed = (platform.os === "linux" ? listFdsWithLibc(false) : null) ?? openFds();
+  for (const fd of runtimeFds(listed)) keepSet.add(fd);
+  const kept = [...keepSet].sort((a, b) => a - b);
   const closeRange = platform.os === "linux" ? libc.close_range : null;
   if (closeRange) {
     let lo = 0;
@@ -163,7 +267,6 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
     if (ok) return;
     // ENOSYS (old kernel) or EINVAL: fall through to the listing.
   }
-  const keepSet = new Set(kept);
   for (const fd of openFds()) {
     if (!keepSet.has(fd)) libc.close(fd); // EBADF for an fd that vanished is fine
   }
@@ -173,7 +276,7 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
  * The open file descriptors that refer to one of `paths` (same device and
  * inode), ascending. Paths that cannot be stat'ed are skipped.
  *
- * @example
+ * @example Which fds refer to a file
  * ```ts
  * import { fdByPath } from "@posixly/posixly";
  * import { openSync } from "node:fs";
@@ -188,7 +291,7 @@ export function fdByPath(paths: Iterable<string>): number[] {
   ) {
     throw new TypeError(
       `fdByPath: paths must be an array (an iterable) of paths, got ${typeof paths}` +
-        (typeof paths === "string" ? ` (use fdByPath([${JSON.stringify(paths)}]))` : ""),
+        (typeof paths === "string" ? ` (use fdByPath([${quote(paths, SHOWN_PATH_CHARS)}]))` : ""),
     );
   }
   const wanted = new Set<string>();
@@ -215,7 +318,7 @@ export function fdByPath(paths: Iterable<string>): number[] {
  * True when `fd` refers to a terminal. EBADF (a closed fd) gives false; a
  * value that is not a non-negative integer throws TypeError.
  *
- * @example
+ * @example Is stdout a terminal?
  * ```ts
  * import { isatty } from "@posixly/posixly";
  * console.log(isatty(1));
@@ -224,24 +327,24 @@ export function fdByPath(paths: Iterable<string>): number[] {
 export function isatty(fd: number): boolean {
   assertFd(fd);
   if (libc.isatty(fd) === 1) return true;
+  // isatty(3) returns 0 with ENOTTY for other files; EBADF for a closed fd;
+  // EINVAL on some systems for a non-terminal.
   const e = errno();
-  if (e === 0 || e === 25 /* ENOTTY */ || e === 9 /* EBADF */ || e === 22) return false;
-  throw new OSError(e, "isatty");
+  if (e === 0 || NOT_A_TTY.has(e)) return false;
+  raiseErrno("isatty");
 }
 
 /**
  * Closes one file descriptor; EBADF (already closed) is ignored.
  *
- * @example
- * ```ts
+ * @example Close an fd
+ * ```ts ignore
  * import { closeFd } from "@posixly/posixly";
  * closeFd(42);
  * ```
  */
 export function closeFd(fd: number): void {
   assertFd(fd);
-  if (libc.close(fd) === -1) {
-    const e = errno();
-    if (e !== 9 && e !== 4) throw new OSError(e, "close");
-  }
+  // EINTR: Linux has closed the fd anyway, and a retry could close another one.
+  checkOrNull(libc.close(fd), "close", [E.EBADF, E.EINTR]);
 }

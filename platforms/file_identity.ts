@@ -1,12 +1,12 @@
 /**
  * A file's identity (device and inode) through fstat/lstat/stat in the C
  * library (internal). The node:fs fallback, for a glibc older than 2.33
- * that exports no `fstat`, is loaded only when needed: importing node:fs
- * costs Deno ~10 ms at start-up.
+ * that exports no `fstat`, is loaded only when needed (node:fs lengthens
+ * Deno's start-up).
  *
  * @module
  */
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { check, checkOrNull, libc, platform } from "../ffi/mod.ts";
 import { nodeFs } from "./host.ts";
 
 const ENOENT = platform.errnoNumbers.ENOENT;
@@ -42,32 +42,29 @@ function takeNodeIdentity(st: { dev: bigint; ino: bigint; mode: bigint }, out: I
 export function fdIdentity(fd: number, out: Identity): number {
   const fstat = libc.fstat;
   if (fstat) {
-    if (fstat(fd, statBytes) === -1) throw new OSError(errno(), "fstat");
+    check(fstat(fd, statBytes), "fstat");
     return takeIdentity(out);
   }
   const dir = platform.os === "linux" ? "/proc/self/fd" : "/dev/fd";
   return takeNodeIdentity(nodeFs().statSync(`${dir}/${fd}`, { bigint: true }), out);
 }
 
-/** Where {@linkcode pathExists} leaves the identity it found. */
-export const scratch: Identity = new Uint32Array(4);
-
-/** Is anything at the path (not following a link)? Leaves its identity in `scratch`. */
-export function pathExists(path: string, pathC: Uint8Array): boolean {
+/**
+ * The identity of what is at the path (not following a link), or null when
+ * nothing is there; OSError when the path cannot be looked at.
+ */
+export function pathIdentity(path: string, pathC: Uint8Array): Identity | null {
+  const id: Identity = new Uint32Array(4);
   const lstat = libc.lstat;
   if (lstat) {
-    if (lstat(pathC, statBytes) === -1) {
-      const e = errno();
-      if (e === ENOENT) return false;
-      throw new OSError(e, "lstat", { path });
-    }
-    takeIdentity(scratch);
-    return true;
+    if (checkOrNull(lstat(pathC, statBytes), "lstat", [ENOENT], { path }) === null) return null;
+    takeIdentity(id);
+    return id;
   }
   const st = nodeFs().lstatSync(path, { bigint: true, throwIfNoEntry: false });
-  if (!st) return false;
-  takeNodeIdentity(st, scratch);
-  return true;
+  if (!st) return null;
+  takeNodeIdentity(st, id);
+  return id;
 }
 
 /**

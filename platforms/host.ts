@@ -1,8 +1,9 @@
 /**
  * The running runtime's process facilities (environment, cwd, exit, stderr,
  * signal listeners, exit hooks) reached without Node compatibility in Deno:
- * loading `node:process` or `node:fs` costs Deno 8-15 ms at start-up, which
- * a daemon pays twice. Bun's `process` is native and cheap, so Bun uses it.
+ * loading `node:process` or `node:fs` lengthens Deno's start-up, which a
+ * daemon pays twice (see docs/internals.md). Bun's and Node's `process` is
+ * their own, so they use it.
  *
  * Internal to posixly (not re-exported from mod.ts).
  *
@@ -10,13 +11,20 @@
  */
 
 import { check, cstr, libc, platform, pointerAddress, raiseErrno } from "../ffi/mod.ts";
-import { latin1, readFileWithLibc } from "./libc_file.ts";
+import { readFileWithLibc } from "./libc_file.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 const g = globalThis as Any;
 const D: Any = g.Bun ? undefined : g.Deno;
 const proc = (): Any => g.process;
+
+/** True in Deno. */
+export const isDeno: boolean = D !== undefined;
+
+/** True in Node.js (Bun and Deno report a Node version too: they are told apart first). */
+export const isNode: boolean = !g.Bun && D === undefined &&
+  typeof g.process?.versions?.node === "string";
 
 /** Reads chunks from a pipe; null at end of file. */
 export interface PipeReader {
@@ -71,11 +79,6 @@ export function cwd(): string {
   const buf = new Uint8Array(4096);
   if (pointerAddress(libc.getcwd(buf, buf.length)) === 0n) raiseErrno("getcwd");
   const bytes = buf.subarray(0, buf.indexOf(0));
-  let ascii = true;
-  for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i] < 0x80;
-  // The common case without a decoder (a fatal TextDecoder costs Bun ~60 us
-  // on first use, in both of a daemon's processes).
-  if (ascii) return latin1(bytes);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -139,7 +142,8 @@ let runtimeSignalsSettled = false;
  * the process had set, and with no listener they end the process: a SIGHUP
  * ignored in a program's first half second killed it later (measured with
  * Deno 2.9.6). Adding and removing a listener makes Deno do it at once, and
- * only once. Bun installs nothing on its own: nothing to do there.
+ * only once. Bun installs nothing on its own, and Node installs its handlers
+ * (SIGINT, SIGTERM) before the program runs: nothing to do there.
  */
 export function settleRuntimeSignalHandlers(): void {
   if (runtimeSignalsSettled || !D) return;
@@ -204,8 +208,8 @@ export function isMainThread(): boolean {
 
 /**
  * `path` made absolute against the current directory and normalized (`.`,
- * `..` and repeated slashes resolved lexically, as node:path's resolve does;
- * node:path itself would cost Deno ~4 ms of start-up).
+ * `..` and repeated slashes resolved lexically, as node:path's resolve does,
+ * without loading node:path into Deno).
  */
 export function absolutePath(path: string): string {
   const parts: string[] = [];
@@ -223,7 +227,7 @@ export function parentDir(path: string): string {
   return i <= 0 ? "/" : path.slice(0, i);
 }
 
-/** node:fs, loaded on first use (Bun: native; Deno: costs ~10 ms once, so only fallbacks use it). */
+/** node:fs, loaded on first use (in Deno it lengthens start-up, so only fallbacks use it). */
 export function nodeFs(): typeof import("node:fs") {
   return proc().getBuiltinModule("node:fs");
 }
@@ -247,4 +251,18 @@ export function currentEnvironment(): Record<string, string> {
     }
     return env;
   }
+}
+
+/**
+ * Deno's cache directory (`DENO_DIR`, else the platform's cache directory +
+ * `/deno`), where Deno keeps SQLite caches open for its whole run; null in
+ * other runtimes or when it cannot be told (no HOME).
+ */
+export function denoCacheDir(): string | null {
+  if (!D) return null;
+  const env = currentEnvironment();
+  if (env.DENO_DIR) return absolutePath(env.DENO_DIR);
+  if (platform.os === "linux" && env.XDG_CACHE_HOME) return `${env.XDG_CACHE_HOME}/deno`;
+  if (!env.HOME) return null;
+  return platform.os === "darwin" ? `${env.HOME}/Library/Caches/deno` : `${env.HOME}/.cache/deno`;
 }

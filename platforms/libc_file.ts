@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { check, cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { check, checkRetrying, cstr, libc, platform } from "../ffi/mod.ts";
 
 /** The whole contents of `path`; OSError when it cannot be opened or read. */
 export function readFileWithLibc(path: string): Uint8Array {
@@ -16,12 +16,7 @@ export function readFileWithLibc(path: string): Uint8Array {
     let total = 0;
     for (;;) {
       const buf = new Uint8Array(65536);
-      const n = Number(libc.read(fd, buf, buf.length));
-      if (n === -1) {
-        const e = errno();
-        if (e === platform.errnoNumbers.EINTR) continue;
-        throw new OSError(e, "read", { path });
-      }
+      const n = Number(checkRetrying(() => libc.read(fd, buf, buf.length), "read", { path }));
       if (n === 0) break;
       chunks.push(buf.subarray(0, n));
       total += n;
@@ -41,24 +36,13 @@ export function readFileWithLibc(path: string): Uint8Array {
 
 /**
  * Bytes of a kernel or pidfile text as a string, one char per byte (Latin-1),
- * so that no byte is lost or replaced; in one call (a daemon reads its own
- * /proc stat once, cold, before it is ready, and a loop of += is slow until
- * it is compiled).
+ * so that no byte is lost or replaced.
  */
 export function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return String.fromCharCode(...bytes);
 }
 
-/**
- * True when `text` is one or more ASCII digits. A loop, not a regular
- * expression: Bun compiles each expression on its first use (~80 us), and
- * this runs on a daemon's cold path.
- */
+/** True when `text` is one or more ASCII digits. */
 export function isDecimal(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch < 48 || ch > 57) return false;
-  }
-  return true;
+  return /^\d+$/.test(text);
 }

@@ -18,22 +18,38 @@
  *   pid. A file nobody has locked (a crashed holder, or Celery's or another
  *   tool's file) is judged by its pid: no such process, the caller's own pid,
  *   or a live pid whose start time differs from the recorded one mean stale;
- *   `EPERM` (another user's live process) means alive.
+ *   `EPERM` (another user's live process) means alive. A pid without a
+ *   trailing newline (as Go programs and Docker write them) is a pid like any
+ *   other; a file that holds no pid at all ("eighteen", nothing) is stale.
+ * - a file larger than 1 KiB is not a pidfile (a mistyped path naming a log
+ *   or a database): it is refused with a {@linkcode PidfileError} and never
+ *   removed.
  * - a stale file is removed only while the remover holds its flock and the
  *   path still names the very inode it judged, so a newer lock is never
  *   deleted; `release()` removes the file only if it is still its own inode.
  *
  * The pidfile is not fsynced: it only matters while its holder lives, and
- * after a crash an empty or old file is judged stale anyway (on ext4 an
- * fsync would cost about 0.5 ms per acquire).
+ * after a crash an empty or old file is judged stale anyway.
  *
  * @module
  */
-import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import {
+  check,
+  checkOrNull,
+  checkRetrying,
+  checkReturnedErrno,
+  cstr,
+  errno,
+  libc,
+  OSError,
+  platform,
+  raiseErrno,
+} from "../ffi/mod.ts";
 import { absolutePath, offExit, onExit, parentDir } from "./host.ts";
 import { LockFailed, PidfileError } from "./pidfile_errors.ts";
 import {
   type Contents,
+  explainOpenError,
   fdIdentity,
   heldHere,
   type Identity,
@@ -41,17 +57,19 @@ import {
   judgeSettled,
   LOCK_TRY,
   MAX_ATTEMPTS,
+  MAX_PIDFILE_SIZE,
   notRegularError,
   OPEN_READ,
-  openError,
   ownPid,
   parseContents,
-  pathExists,
+  pathIdentity,
   pathNames,
   readHead,
   START_KEY,
+  tooLargeError,
   type Verdict,
 } from "./pidfile_judge.ts";
+import { bounded, quote, SHOWN_PATH_CHARS, shownPath } from "./quote.ts";
 import { processStartTime } from "./process_start.ts";
 
 export { LockFailed, PidfileError } from "./pidfile_errors.ts";
@@ -86,8 +104,8 @@ export interface PidfileState {
    * - `"stale"`: nobody holds it and its process is gone, or it is this
    *   process's own pid, or its contents are not a pid (`removeIfStale()`
    *   would remove it);
-   * - `"unusable"`: a symbolic link, not a regular file, or a file this
-   *   process cannot open; `reason` says which.
+   * - `"unusable"`: a symbolic link, not a regular file, a file too large to
+   *   be a pidfile, or a file this process cannot open; `reason` says which.
    */
   status: "absent" | "alive" | "stale" | "unusable";
   /** The pid in the file, or null when there is none or it is unreadable. */
@@ -115,7 +133,7 @@ function sleepMs(ms: number): void {
 }
 
 function lockedMessage(path: string, pid: number | null): string {
-  return `ERROR: Pidfile (${path}) already exists.\n` +
+  return `ERROR: Pidfile (${shownPath(path)}) already exists.\n` +
     `Seems we're already running? (pid: ${pid ?? "unknown"})`;
 }
 
@@ -125,6 +143,7 @@ function lockedMessage(path: string, pid: number | null): string {
 let linkMethod: "empty-path" | "proc" | undefined;
 let ownContent: { pid: number; bytes: Uint8Array } | undefined;
 
+/** This process's pidfile contents: its pid, and its start time where known. */
 function contentBytes(): Uint8Array {
   const pid = ownPid();
   if (ownContent?.pid !== pid) {
@@ -143,62 +162,12 @@ interface Prepared {
   tempPath: string | null;
 }
 
-function failure(e: number, syscall: string, path: string): never {
-  throw new OSError(e, syscall, { path });
-}
-
 // ------------------------------------------------------------------- Pidfile
-
-// Pidfile's methods hand their work to functions of this module, which take
-// its state as an argument: the build marks top-level functions for eager
-// compilation, so Deno's code cache holds their bytecode, while a class
-// method is compiled on its first call in every process (a daemon takes its
-// pidfile once, cold, on the way to "ready").
-
-/** What a {@linkcode Pidfile} keeps to itself. */
-interface LockState {
-  /** Absolute path of the pidfile, and as a C string. */
-  readonly path: string;
-  readonly pathC: Uint8Array;
-  /** Its directory, and as a C string. */
-  readonly dir: string;
-  readonly dirC: Uint8Array;
-  /** Whether to try an unnamed O_TMPFILE file first. */
-  useTmpfile: boolean;
-  /** The held file's descriptor, or -1. */
-  fd: number;
-  id: Identity | null;
-  exitHook: (() => void) | null;
-}
-
-/** A Pidfile's state, from its constructor's arguments (checked). */
-function lockState(path: string, options: PidfileOptions): LockState {
-  if (typeof path !== "string" || path.length === 0) {
-    throw new TypeError(`pidfile path must be a non-empty string, got ${JSON.stringify(path)}`);
-  }
-  const tempFile = options.tempFile ?? "auto";
-  if (tempFile !== "auto" && tempFile !== "named") {
-    throw new TypeError(`tempFile must be "auto" or "named", got ${JSON.stringify(tempFile)}`);
-  }
-  const useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
-  const abs = absolutePath(path);
-  const dir = parentDir(abs);
-  return {
-    path: abs,
-    pathC: cstr(abs),
-    dir,
-    dirC: cstr(dir),
-    useTmpfile,
-    fd: -1,
-    id: null,
-    exitHook: null,
-  };
-}
 
 /**
  * A pidfile lock: Celery's `Pidfile` that can never be held twice.
  *
- * @example
+ * @example Hold a pidfile for a block
  * ```ts
  * import { Pidfile } from "@posixly/posixly";
  * {
@@ -210,7 +179,16 @@ function lockState(path: string, options: PidfileOptions): LockState {
 export class Pidfile {
   /** Absolute path of the pidfile. */
   readonly path: string;
-  readonly #s: LockState;
+  readonly #pathC: Uint8Array;
+  /** The pidfile's directory, where the file is prepared. */
+  readonly #dir: string;
+  readonly #dirC: Uint8Array;
+  /** Whether to try an unnamed O_TMPFILE file first. */
+  #useTmpfile: boolean;
+  /** The held file's descriptor, or -1. */
+  #fd = -1;
+  #id: Identity | null = null;
+  #exitHook: (() => void) | null = null;
 
   /**
    * A pidfile at `path`; nothing is touched until a method is called.
@@ -219,15 +197,25 @@ export class Pidfile {
    *   directory (as Celery's `os.path.abspath`).
    * @param options how the file is put in place (see {@linkcode PidfileOptions})
    *
-   * @example
+   * @example Make a relative path absolute
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * console.log(new Pidfile("app.pid").path); // e.g. /home/me/app.pid
    * ```
    */
   constructor(path: string, options: PidfileOptions = {}) {
-    this.#s = lockState(path, options);
-    this.path = this.#s.path;
+    if (typeof path !== "string" || path.length === 0) {
+      throw new TypeError(`pidfile path must be a non-empty string, got ${quote(path)}`);
+    }
+    const tempFile = options.tempFile ?? "auto";
+    if (tempFile !== "auto" && tempFile !== "named") {
+      throw new TypeError(`tempFile must be "auto" or "named", got ${quote(tempFile)}`);
+    }
+    this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
+    this.path = absolutePath(path);
+    this.#pathC = cstr(this.path);
+    this.#dir = parentDir(this.path);
+    this.#dirC = cstr(this.#dir);
   }
 
   /**
@@ -239,9 +227,10 @@ export class Pidfile {
    * @returns this
    * @throws {LockFailed} when a live process holds it (`pid` set, with
    *   Celery's message), or the file cannot be created (the OS error as
-   *   `cause`), or the path is a symbolic link.
+   *   `cause`), or the path is a symbolic link or a file too large to be a
+   *   pidfile (the {@linkcode PidfileError} as `cause`).
    *
-   * @example
+   * @example Take and release the lock
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * const lock = new Pidfile("/tmp/example-app.pid").acquire();
@@ -249,7 +238,23 @@ export class Pidfile {
    * ```
    */
   acquire(): this {
-    acquireLock(this.#s);
+    try {
+      this.#publish(true);
+    } catch (e) {
+      if (e instanceof LockFailed) throw e;
+      if (e instanceof PidfileError) {
+        throw new LockFailed(e.message, { path: this.path, cause: e });
+      }
+      if (e instanceof OSError) {
+        // The OSError's message repeats the path: bounded as well.
+        const why = bounded(e.message, SHOWN_PATH_CHARS + 100);
+        throw new LockFailed(`Cannot create pidfile ${shownPath(this.path)}: ${why}`, {
+          path: this.path,
+          cause: e,
+        });
+      }
+      throw e;
+    }
     return this;
   }
 
@@ -259,7 +264,7 @@ export class Pidfile {
    * A path this process may not look at (EACCES) or that cannot name a file
    * (ENOTDIR, ENAMETOOLONG, ELOOP) gives false, as Celery's `os.path.exists` does.
    *
-   * @example
+   * @example Is there a file at the path?
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * console.log(new Pidfile("/tmp/example-app.pid").isLocked());
@@ -267,7 +272,7 @@ export class Pidfile {
    */
   isLocked(): boolean {
     try {
-      return pathExists(this.path, this.#s.pathC);
+      return pathIdentity(this.path, this.#pathC) !== null;
     } catch (e) {
       // Like Celery's os.path.exists: a path that cannot name a file is not there.
       if (e instanceof OSError && NOT_THERE.has(e.errno)) return false;
@@ -278,7 +283,7 @@ export class Pidfile {
   /**
    * True while this object holds the lock (between acquire and release).
    *
-   * @example
+   * @example Check that the lock is held
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * const lock = new Pidfile("/tmp/example-app.pid").acquire();
@@ -287,43 +292,49 @@ export class Pidfile {
    * ```
    */
   get held(): boolean {
-    return this.#s.fd >= 0;
+    return this.#fd >= 0;
   }
 
   /**
    * The pid on the pidfile's first line, or null when there is no file.
-   * Reads Celery's files too.
+   * Reads Celery's files too, and a pid without a trailing newline (as Go
+   * programs and Docker write them; Celery refuses those).
    *
-   * @throws {PidfileError} on an empty or partial file (no newline after the
-   *   pid), contents that are not a positive decimal integer, or a symbolic link.
+   * @throws {PidfileError} on an empty file, contents that are not a positive
+   *   decimal integer, a file too large to be a pidfile, or a symbolic link.
    *
-   * @example
+   * @example Read the pid of a running program
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * console.log(new Pidfile("/tmp/example-app.pid").readPid()); // null or a pid
    * ```
    */
   readPid(): number | null {
-    const fd = libc.open(this.#s.pathC, OPEN_READ, 0);
-    if (fd === -1) {
-      const e = errno();
-      if (e === ENOENT) return null;
-      throw openError(this.path, e);
+    let fd: number | null;
+    try {
+      fd = checkOrNull(libc.open(this.#pathC, OPEN_READ, 0), "open", [ENOENT], {
+        path: this.path,
+      });
+    } catch (e) {
+      throw explainOpenError(this.path, e);
     }
+    if (fd === null) return null;
     let contents: Contents;
     try {
       const mode = fdIdentity(fd, new Uint32Array(4));
       if ((mode & C.S_IFMT) !== C.S_IFREG) {
         throw notRegularError(this.path, `mode 0o${mode.toString(8)}`);
       }
-      contents = parseContents(readHead(fd, this.path));
+      const head = readHead(fd, this.path);
+      if (head.length > MAX_PIDFILE_SIZE) throw tooLargeError(this.path, fd);
+      contents = parseContents(head);
     } finally {
       libc.close(fd);
     }
     if (contents.pid !== null) return contents.pid;
     const { reason, detail } = contents.problem!;
-    const what = reason === "invalid" ? "contents invalid" : "is partial or invalid";
-    throw new PidfileError(`pidfile ${this.path} ${what}: ${detail}`, this.path, reason);
+    const what = reason === "invalid" ? "contents invalid" : "is empty";
+    throw new PidfileError(`pidfile ${shownPath(this.path)} ${what}: ${detail}`, this.path, reason);
   }
 
   /**
@@ -333,7 +344,7 @@ export class Pidfile {
    *
    * @throws {OSError} `EEXIST` when any file is at the path.
    *
-   * @example
+   * @example Create the file without looking at an old one
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * const lock = new Pidfile("/tmp/example-app.pid");
@@ -342,7 +353,7 @@ export class Pidfile {
    * ```
    */
   writePid(): void {
-    publish(this.#s, false);
+    this.#publish(false);
   }
 
   /**
@@ -350,22 +361,27 @@ export class Pidfile {
    * removes the file at the path if nobody holds its flock (whatever its pid,
    * as Celery's `remove()`). A missing file is fine.
    *
-   * @throws {LockFailed} when another live holder has it flock-ed.
+   * @throws {LockFailed} when another live holder has it flock-ed;
+   *   {@linkcode PidfileError} for a symbolic link, a file that is not
+   *   regular, or one too large to be a pidfile (left untouched).
    *
-   * @example
+   * @example Remove a pidfile nobody holds
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * new Pidfile("/tmp/example-app.pid").remove();
    * ```
    */
   remove(): void {
-    if (this.#s.fd >= 0) return this.release();
-    const v = judgeSettled(this.path, this.#s.pathC, "unheld");
+    if (this.#fd >= 0) return this.release();
+    const v = judgeSettled(this.path, this.#pathC, "unheld");
     if (v.kind === "alive") {
-      throw new LockFailed(`pidfile ${this.path} is held by a live process; not removed`, {
-        path: this.path,
-        pid: v.pid,
-      });
+      throw new LockFailed(
+        `pidfile ${shownPath(this.path)} is held by a live process; not removed`,
+        {
+          path: this.path,
+          pid: v.pid,
+        },
+      );
     }
     if (v.kind === "unusable") throw v.error;
   }
@@ -378,18 +394,19 @@ export class Pidfile {
    *
    * @returns true when no live lock is at the path any more (a stale file was
    *   removed, or there was none); false when a live process holds it.
-   * @throws {PidfileError} for a symbolic link or a file that is not regular;
+   * @throws {PidfileError} for a symbolic link, a file that is not regular,
+   *   or one too large to be a pidfile (left untouched);
    *   {@linkcode OSError} when the file cannot be opened or removed.
    *
-   * @example
+   * @example Clean up after a crashed run
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * if (!new Pidfile("/tmp/example-app.pid").removeIfStale()) console.log("running");
    * ```
    */
   removeIfStale(): boolean {
-    if (this.#s.fd >= 0) return false;
-    const v = judgeSettled(this.path, this.#s.pathC, "stale");
+    if (this.#fd >= 0) return false;
+    const v = judgeSettled(this.path, this.#pathC, "stale");
     if (v.kind === "unusable") throw v.error;
     return v.kind !== "alive";
   }
@@ -399,7 +416,7 @@ export class Pidfile {
    * file: is it there, is it held by a live process, and by which pid. (It
    * takes the file's flock for a moment if nobody holds it.)
    *
-   * @example
+   * @example Is the program running?
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * const { status, pid } = new Pidfile("/tmp/example-app.pid").inspect();
@@ -407,7 +424,26 @@ export class Pidfile {
    * ```
    */
   inspect(): PidfileState {
-    return inspectLock(this.#s);
+    if (this.#fd >= 0) {
+      return { status: "alive", pid: ownPid(), reason: "held by this object" };
+    }
+    let v: Exclude<Verdict, { kind: "changed" }>;
+    try {
+      v = judgeSettled(this.path, this.#pathC, "never");
+    } catch (e) {
+      return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
+    }
+    switch (v.kind) {
+      case "absent":
+        return { status: "absent", pid: null, reason: "no file" };
+      case "alive":
+      case "stale":
+        return { status: v.kind, pid: v.pid, reason: v.reason };
+      case "removed": // not reached with "never"
+        return { status: "absent", pid: null, reason: v.reason };
+      case "unusable":
+        return { status: "unusable", pid: null, reason: v.reason };
+    }
   }
 
   /**
@@ -418,7 +454,7 @@ export class Pidfile {
    * emptied first (through the held descriptor) and left unlocked, so every
    * other process judges it stale at once.
    *
-   * @example
+   * @example Release the lock
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * const lock = new Pidfile("/tmp/example-app.pid").acquire();
@@ -426,13 +462,47 @@ export class Pidfile {
    * ```
    */
   release(): void {
-    releaseLock(this.#s);
+    const fd = this.#fd;
+    if (fd < 0) return;
+    const id = this.#id!;
+    this.#fd = -1;
+    this.#id = null;
+    heldHere.delete(id);
+    if (this.#exitHook) {
+      offExit(this.#exitHook);
+      this.#exitHook = null;
+    }
+    let removed = false;
+    try {
+      let ours: boolean | null = null; // null: cannot tell
+      try {
+        ours = pathNames(this.path, this.#pathC, id);
+      } catch (e) {
+        // EACCES/EPERM: the directory is closed to us now (privileges dropped).
+        if (!(e instanceof OSError) || (e.errno !== EACCES && e.errno !== EPERM)) throw e;
+      }
+      if (ours) {
+        if (libc.unlink(this.#pathC) === 0) removed = true;
+        else {
+          const e = errno();
+          if (e === ENOENT) removed = true;
+          else if (e !== EACCES && e !== EPERM && e !== E.EROFS) {
+            raiseErrno("unlink", { path: this.path });
+          }
+        }
+      } else if (ours === false) removed = true; // another file (or none): not ours to touch
+    } finally {
+      // A file we could not remove must not look alive: empty it through our own fd
+      // (no directory permission needed), so that every process judges it stale.
+      if (!removed) libc.ftruncate(fd, 0);
+      libc.close(fd);
+    }
   }
 
   /**
    * Releases the lock (for `using lock = new Pidfile(p).acquire()`).
    *
-   * @example
+   * @example Release at the end of a block
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * using _lock = new Pidfile("/tmp/example-app.pid").acquire();
@@ -443,237 +513,151 @@ export class Pidfile {
   }
 
   /**
-   * Releases the lock when the process exits normally (an exit hook: Deno's `unload` event, Bun's `process.on("exit")`
-   * listener, removed again by {@linkcode Pidfile.prototype.release}). A
-   * killed process leaves its pidfile unlocked: the next acquire removes it.
-   * So does a Deno program that dies of an uncaught error (Deno runs no exit
-   * hook then; Bun does).
+   * Releases the lock when the process exits normally (an exit hook: Deno's
+   * `unload` event, Bun's and Node's `process.on("exit")` listener, removed
+   * again by {@linkcode Pidfile.prototype.release}). A killed process leaves
+   * its pidfile unlocked: the next acquire removes it. So does a Deno program
+   * that dies of an uncaught error (Deno runs no exit hook then; Bun and Node
+   * do).
    *
    * @returns this
    *
-   * @example
+   * @example Release when the program ends
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
    * new Pidfile("/tmp/example-app.pid").acquire().releaseAtExit();
    * ```
    */
   releaseAtExit(): this {
-    releaseLockAtExit(this.#s);
+    if (this.#fd >= 0 && !this.#exitHook) {
+      this.#exitHook = () => this.release();
+      onExit(this.#exitHook);
+    }
     return this;
   }
-}
 
-// Pidfile's work (see the note above LockState).
-
-/** `acquire`: see {@linkcode Pidfile.prototype.acquire}. */
-function acquireLock(s: LockState): void {
-  try {
-    publish(s, true);
-  } catch (e) {
-    if (e instanceof LockFailed) throw e;
-    if (e instanceof PidfileError) throw new LockFailed(e.message, { path: s.path, cause: e });
-    if (e instanceof OSError) {
-      throw new LockFailed(`Cannot create pidfile ${s.path}: ${e.message}`, {
-        path: s.path,
-        cause: e,
-      });
+  /** Puts a complete, flock-ed file with our pid at the path (removing a stale one first). */
+  #publish(handleStale: boolean): void {
+    if (this.#fd >= 0) {
+      throw new LockFailed(lockedMessage(this.path, ownPid()), { path: this.path, pid: ownPid() });
     }
-    throw e;
-  }
-}
-
-/** `releaseAtExit`: see {@linkcode Pidfile.prototype.releaseAtExit}. */
-function releaseLockAtExit(s: LockState): void {
-  if (s.fd >= 0 && !s.exitHook) {
-    s.exitHook = function releaseAtExit(): void {
-      releaseLock(s);
-    };
-    onExit(s.exitHook);
-  }
-}
-
-/** `inspect`: see {@linkcode Pidfile.prototype.inspect}. */
-function inspectLock(s: LockState): PidfileState {
-  if (s.fd >= 0) {
-    return { status: "alive", pid: ownPid(), reason: "held by this object" };
-  }
-  let v: Exclude<Verdict, { kind: "changed" }>;
-  try {
-    v = judgeSettled(s.path, s.pathC, "never");
-  } catch (e) {
-    return { status: "unusable", pid: null, reason: e instanceof Error ? e.message : String(e) };
-  }
-  switch (v.kind) {
-    case "absent":
-      return { status: "absent", pid: null, reason: "no file" };
-    case "alive":
-    case "stale":
-      return { status: v.kind, pid: v.pid, reason: v.reason };
-    case "removed": // not reached with "never"
-      return { status: "absent", pid: null, reason: v.reason };
-    case "unusable":
-      return { status: "unusable", pid: null, reason: v.reason };
-  }
-}
-
-/** `release`: see {@linkcode Pidfile.prototype.release}. */
-function releaseLock(s: LockState): void {
-  const fd = s.fd;
-  if (fd < 0) return;
-  const id = s.id!;
-  s.fd = -1;
-  s.id = null;
-  heldHere.delete(id);
-  if (s.exitHook) {
-    offExit(s.exitHook);
-    s.exitHook = null;
-  }
-  let removed = false;
-  try {
-    let ours: boolean | null = null; // null: cannot tell
+    let prepared: Prepared;
     try {
-      ours = pathNames(s.path, s.pathC, id);
+      prepared = this.#prepare();
     } catch (e) {
-      // EACCES/EPERM: the directory is closed to us now (privileges dropped).
-      if (!(e instanceof OSError) || (e.errno !== EACCES && e.errno !== EPERM)) throw e;
-    }
-    if (ours) {
-      if (libc.unlink(s.pathC) === 0) removed = true;
-      else {
-        const e = errno();
-        if (e === ENOENT) removed = true;
-        else if (e !== EACCES && e !== EPERM && e !== E.EROFS) {
-          throw new OSError(e, "unlink", { path: s.path });
+      // Cannot even write here (say EACCES): a live holder is the better answer.
+      if (handleStale && e instanceof OSError) {
+        const v = judgeSettled(this.path, this.#pathC, "never");
+        if (v.kind === "alive") {
+          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
         }
       }
-    } else if (ours === false) removed = true; // another file (or none): not ours to touch
-  } finally {
-    // A file we could not remove must not look alive: empty it through our own fd
-    // (no directory permission needed), so that every process judges it stale.
-    if (!removed) libc.ftruncate(fd, 0);
-    libc.close(fd);
-  }
-}
-
-function publish(s: LockState, handleStale: boolean): void {
-  if (s.fd >= 0) {
-    throw new LockFailed(lockedMessage(s.path, ownPid()), {
-      path: s.path,
-      pid: ownPid(),
-    });
-  }
-  let prepared: Prepared;
-  try {
-    prepared = prepare(s);
-  } catch (e) {
-    // Cannot even write here (say EACCES): a live holder is the better answer.
-    if (handleStale && e instanceof OSError) {
-      const v = judgeSettled(s.path, s.pathC, "never");
-      if (v.kind === "alive") {
-        throw new LockFailed(lockedMessage(s.path, v.pid), { path: s.path, pid: v.pid });
-      }
+      throw e;
     }
-    throw e;
-  }
-  let done = false;
-  try {
-    let waited = 0;
-    let changes = 0;
-    for (;;) {
-      const e = link(s, prepared);
-      if (e === 0) break;
-      if (e !== EEXIST || !handleStale) failure(e, "link", s.path);
-      if (++changes > MAX_ATTEMPTS) {
-        throw new LockFailed(`pidfile ${s.path} kept changing; gave up taking it`, {
-          path: s.path,
-        });
-      }
-      const v = judge(s.path, s.pathC, "stale");
-      if (v.kind === "unusable") throw v.error;
-      if (v.kind === "alive") {
-        if (v.contested && waited < CONTESTED_WAIT_MS) {
-          // A rival is judging a stale file: let it finish.
-          sleepMs(1);
-          waited += 1;
-          changes--;
-          continue;
+    let done = false;
+    try {
+      let waited = 0;
+      let changes = 0;
+      for (;;) {
+        const e = this.#link(prepared);
+        if (e === 0) break;
+        if (e !== EEXIST || !handleStale) checkReturnedErrno(e, "link", { path: this.path });
+        if (++changes > MAX_ATTEMPTS) {
+          throw new LockFailed(`pidfile ${shownPath(this.path)} kept changing; gave up taking it`, {
+            path: this.path,
+          });
         }
-        throw new LockFailed(lockedMessage(s.path, v.pid), { path: s.path, pid: v.pid });
+        const v = judge(this.path, this.#pathC, "stale");
+        if (v.kind === "unusable") throw v.error;
+        if (v.kind === "alive") {
+          if (v.contested && waited < CONTESTED_WAIT_MS) {
+            // A rival is judging a stale file: let it finish.
+            sleepMs(1);
+            waited += 1;
+            changes--;
+            continue;
+          }
+          throw new LockFailed(lockedMessage(this.path, v.pid), { path: this.path, pid: v.pid });
+        }
+        // absent, changed, removed, (stale: not with "stale" removal): try again.
       }
-      // absent, changed, removed, (stale: not with "stale" removal): try again.
+      const id: Identity = new Uint32Array(4);
+      fdIdentity(prepared.fd, id);
+      this.#fd = prepared.fd;
+      this.#id = id;
+      heldHere.add(id);
+      done = true;
+    } finally {
+      if (prepared.tempC) libc.unlink(prepared.tempC);
+      if (!done) libc.close(prepared.fd);
     }
-    const id: Identity = new Uint32Array(4);
-    fdIdentity(prepared.fd, id);
-    s.fd = prepared.fd;
-    s.id = id;
-    heldHere.add(id);
-    done = true;
-  } finally {
-    if (prepared.tempC) libc.unlink(prepared.tempC);
-    if (!done) libc.close(prepared.fd);
   }
-}
 
-/** Creates the file with our pid, flock-ed, not yet at the path. */
-function prepare(s: LockState): Prepared {
-  const bytes = contentBytes();
-  let fd = -1;
-  let tempC: Uint8Array | null = null;
-  let tempPath: string | null = null;
-  if (s.useTmpfile) {
-    fd = libc.open(s.dirC, C.O_TMPFILE | C.O_WRONLY | C.O_CLOEXEC, MODE);
-    if (fd === -1) {
-      const e = errno();
+  /** Creates the file with our pid, flock-ed, not yet at the path. */
+  #prepare(): Prepared {
+    const bytes = contentBytes();
+    let fd: number | null = null;
+    let tempC: Uint8Array | null = null;
+    let tempPath: string | null = null;
+    if (this.#useTmpfile) {
       // EISDIR: kernel without O_TMPFILE; EOPNOTSUPP/EINVAL: file system without it.
-      if (e !== E.EISDIR && e !== E.EOPNOTSUPP && e !== E.EINVAL) failure(e, "open", s.dir);
-      s.useTmpfile = false;
+      fd = checkOrNull(
+        libc.open(this.#dirC, C.O_TMPFILE | C.O_WRONLY | C.O_CLOEXEC, MODE),
+        "open",
+        [E.EISDIR, E.EOPNOTSUPP, E.EINVAL],
+        { path: this.#dir },
+      );
+      if (fd === null) this.#useTmpfile = false;
     }
+    if (fd === null) {
+      // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
+      // encodeInto stops before a character that does not fit: `read` is a whole prefix.
+      const name = this.path.slice(this.path.lastIndexOf("/") + 1);
+      const base = name.slice(0, encoder.encodeInto(name, new Uint8Array(200)).read);
+      const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
+      const dir = this.#dir === "/" ? "" : this.#dir;
+      tempPath = `${dir}/.${base}.${tag}.tmp`;
+      tempC = cstr(tempPath);
+      fd = check(libc.open(tempC, OPEN_TEMP, MODE), "open", { path: tempPath });
+    }
+    const file = fd;
+    const path = tempPath ?? this.path;
+    try {
+      for (let at = 0; at < bytes.length;) {
+        const rest = bytes.subarray(at);
+        at += Number(checkRetrying(() => libc.write(file, rest, rest.length), "write", { path }));
+      }
+      check(libc.flock(file, LOCK_TRY), "flock", { path });
+    } catch (e) {
+      libc.close(file);
+      if (tempC) libc.unlink(tempC);
+      throw e;
+    }
+    return { fd: file, tempC, tempPath };
   }
-  if (fd === -1) {
-    // Short enough for NAME_MAX (255 bytes) whatever the pidfile's own name.
-    // encodeInto stops before a character that does not fit: `read` is a whole prefix.
-    const name = s.path.slice(s.path.lastIndexOf("/") + 1);
-    const base = name.slice(0, encoder.encodeInto(name, new Uint8Array(200)).read);
-    const tag = `${ownPid()}.${Math.random().toString(36).slice(2, 10)}`;
-    const dir = s.dir === "/" ? "" : s.dir;
-    tempPath = `${dir}/.${base}.${tag}.tmp`;
-    tempC = cstr(tempPath);
-    fd = libc.open(tempC, OPEN_TEMP, MODE);
-    if (fd === -1) failure(errno(), "open", tempPath);
-  }
-  try {
-    const n = Number(libc.write(fd, bytes, bytes.length));
-    if (n !== bytes.length) failure(n === -1 ? errno() : E.EIO, "write", tempPath ?? s.path);
-    if (libc.flock(fd, LOCK_TRY) === -1) failure(errno(), "flock", tempPath ?? s.path);
-  } catch (e) {
-    libc.close(fd);
-    if (tempC) libc.unlink(tempC);
-    throw e;
-  }
-  return { fd, tempC, tempPath };
-}
 
-/** Links the prepared file to the path: 0, or the errno (EEXIST: taken). */
-function link(s: LockState, p: Prepared): number {
-  if (p.tempC) return libc.link(p.tempC, s.pathC) === 0 ? 0 : errno();
-  const linkat = libc.linkat;
-  if (!linkat) return E.ENOSYS;
-  if (linkMethod !== "proc") {
-    if (linkat(p.fd, EMPTY_C, C.AT_FDCWD, s.pathC, C.AT_EMPTY_PATH) === 0) {
-      linkMethod = "empty-path";
+  /** Links the prepared file to the path: 0, or the errno (EEXIST: taken). */
+  #link(p: Prepared): number {
+    if (p.tempC) return libc.link(p.tempC, this.#pathC) === 0 ? 0 : errno();
+    const linkat = libc.linkat;
+    if (!linkat) return E.ENOSYS;
+    if (linkMethod !== "proc") {
+      if (linkat(p.fd, EMPTY_C, C.AT_FDCWD, this.#pathC, C.AT_EMPTY_PATH) === 0) {
+        linkMethod = "empty-path";
+        return 0;
+      }
+      const e = errno();
+      // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10 (which this
+      // process may have had for an earlier lock and lost with maybeDropPrivileges).
+      if (e !== ENOENT) return e;
+    }
+    const proc = cstr(`/proc/self/fd/${p.fd}`);
+    if (linkat(C.AT_FDCWD, proc, C.AT_FDCWD, this.#pathC, C.AT_SYMLINK_FOLLOW) === 0) {
+      linkMethod = "proc";
       return 0;
     }
-    const e = errno();
-    // ENOENT: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH before Linux 6.10 (which this
-    // process may have had for an earlier lock and lost with maybeDropPrivileges).
-    if (e !== ENOENT) return e;
+    return errno();
   }
-  const proc = cstr(`/proc/self/fd/${p.fd}`);
-  if (linkat(C.AT_FDCWD, proc, C.AT_FDCWD, s.pathC, C.AT_SYMLINK_FOLLOW) === 0) {
-    linkMethod = "proc";
-    return 0;
-  }
-  return errno();
 }
 
 /**
@@ -686,7 +670,7 @@ function link(s: LockState, p: Prepared): number {
  *   `ERROR: Pidfile (PATH) already exists.\nSeems we're already running? (pid: N)`,
  *   `pid` = N and `exitCode` = 73; or when the file cannot be created.
  *
- * @example
+ * @example Take the lock for the life of the program
  * ```ts
  * import { createPidlock } from "@posixly/posixly";
  * const lock = createPidlock("/tmp/example-app.pid");

@@ -11,8 +11,8 @@ import { EX_CANTCREAT } from "./exit_codes.ts";
  * when that is why (else null); `exitCode` is 73 (`EX_CANTCREAT`), the status
  * Celery exits with; the OS error, if any, is the `cause`.
  *
- * @example
- * ```ts
+ * @example Exit as Celery does when the lock is taken
+ * ```ts ignore
  * import { createPidlock, LockFailed } from "@posixly/posixly";
  * import process from "node:process";
  * try {
@@ -38,7 +38,7 @@ export class LockFailed extends Error {
    * @param message what went wrong, for the user
    * @param options the pidfile path, the holder's pid, the underlying error
    *
-   * @example
+   * @example Make the error
    * ```ts
    * import { LockFailed } from "@posixly/posixly";
    * const e = new LockFailed("pidfile /run/app.pid is held", { pid: 42 });
@@ -57,13 +57,14 @@ export class LockFailed extends Error {
 }
 
 /** Why a pidfile cannot be used: see {@linkcode PidfileError}. */
-export type PidfileErrorReason = "empty" | "partial" | "invalid" | "symlink" | "not-regular";
+export type PidfileErrorReason = "empty" | "invalid" | "symlink" | "not-regular" | "too-large";
 
 /**
- * A pidfile that cannot be read or used as one: empty, partial (no newline
- * after the pid), invalid contents, a symbolic link, or not a regular file.
+ * A pidfile that cannot be read or used as one: empty, invalid contents, a
+ * symbolic link, not a regular file, or too large to be a pidfile (such a
+ * file is never removed).
  *
- * @example
+ * @example Tell a bad pidfile from other errors
  * ```ts
  * import { Pidfile, PidfileError } from "@posixly/posixly";
  * try {
@@ -87,7 +88,7 @@ export class PidfileError extends Error {
    * @param reason a short machine-readable reason
    * @param cause the underlying error, if any
    *
-   * @example
+   * @example Make the error
    * ```ts
    * import { PidfileError } from "@posixly/posixly";
    * const e = new PidfileError("pidfile /run/app.pid is empty", "/run/app.pid", "empty");

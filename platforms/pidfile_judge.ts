@@ -5,18 +5,18 @@
  *
  * @module
  */
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { checkOrNull, checkRetrying, errno, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
 import { processIsZombie, processStartTime } from "./process_start.ts";
-import { fdIdentity, type Identity, pathExists, scratch } from "./file_identity.ts";
-import { isDecimal, latin1 } from "./libc_file.ts";
+import { fdIdentity, type Identity, pathIdentity } from "./file_identity.ts";
+import { latin1 } from "./libc_file.ts";
+import { quote, shownPath } from "./quote.ts";
 
-export { fdIdentity, type Identity, pathExists };
+export { fdIdentity, type Identity, pathIdentity };
 
 const C = platform.constants;
 const E = platform.errnoNumbers;
 const ENOENT = E.ENOENT;
-const EINTR = E.EINTR;
 const ELOOP = E.ELOOP;
 const ESRCH = E.ESRCH;
 const EPERM = E.EPERM;
@@ -24,8 +24,19 @@ const EWOULDBLOCK = E.EWOULDBLOCK;
 
 /** Attempts before giving up on a path that keeps changing. */
 export const MAX_ATTEMPTS = 64;
-/** Bytes of a pidfile that are read: the pid and start-time lines fit easily. */
-const HEAD_SIZE = 64;
+/**
+ * The largest file posixly takes for a pidfile, in bytes. Its own hold a pid
+ * and a start time (under 64 bytes); Celery's, Go's and Docker's hold a pid;
+ * other tools add a line or two (a port, a host name). A kilobyte leaves room
+ * for all of those many times over, while a text file, a log or a database
+ * that a mistyped path names is larger: such a file is refused, never removed
+ * as "stale" (a 3 KB text file and a 100 MB file were, before).
+ */
+export const MAX_PIDFILE_SIZE = 1024;
+/** Bytes read from a pidfile: one more than the largest, to tell a larger file. */
+const HEAD_SIZE = MAX_PIDFILE_SIZE + 1;
+/** lseek(2)'s SEEK_END: 2 on Linux, macOS and the BSDs. */
+const SEEK_END = 2;
 
 /** Flags for opening a pidfile to read or judge it. */
 export const OPEN_READ: number = C.O_RDONLY | C.O_NOFOLLOW | C.O_CLOEXEC | C.O_NONBLOCK |
@@ -35,8 +46,8 @@ export const LOCK_TRY: number = C.LOCK_EX | C.LOCK_NB;
 
 /** Does the path still name the file with identity `id`? */
 export function pathNames(path: string, pathC: Uint8Array, id: Identity): boolean {
-  return pathExists(path, pathC) && scratch[0] === id[0] && scratch[1] === id[1] &&
-    scratch[2] === id[2] && scratch[3] === id[3];
+  const there = pathIdentity(path, pathC);
+  return there !== null && sameIdentity(there, id);
 }
 
 function sameIdentity(a: Identity, b: Identity): boolean {
@@ -61,23 +72,33 @@ export interface Contents {
 
 const headBytes = new Uint8Array(HEAD_SIZE);
 
+/**
+ * The first bytes of an open pidfile: all of it, or {@linkcode MAX_PIDFILE_SIZE}
+ * + 1 bytes of a file too large to be one.
+ */
 export function readHead(fd: number, path: string): Uint8Array {
   let n = 0;
   while (n < HEAD_SIZE) {
-    const r = Number(libc.read(fd, headBytes.subarray(n), HEAD_SIZE - n));
-    if (r === -1) {
-      const e = errno();
-      if (e === EINTR) continue;
-      throw new OSError(e, "read", { path });
-    }
+    const rest = headBytes.subarray(n);
+    const r = Number(checkRetrying(() => libc.read(fd, rest, rest.length), "read", { path }));
     if (r === 0) break;
     n += r;
   }
   return headBytes.subarray(0, n);
 }
 
-function shown(line: string): string {
-  return JSON.stringify(line.length > 40 ? line.slice(0, 40) + "..." : line);
+/** The error for a file at a pidfile's path that is too large to be one (open as `fd`). */
+export function tooLargeError(path: string, fd: number): PidfileError {
+  const size = Number(libc.lseek(fd, 0n, SEEK_END));
+  const bytes = size > MAX_PIDFILE_SIZE ? `${size} bytes` : `over ${MAX_PIDFILE_SIZE} bytes`;
+  return new PidfileError(
+    `pidfile ${
+      shownPath(path)
+    } is not a pidfile: ${bytes}, more than the ${MAX_PIDFILE_SIZE} any pidfile ` +
+      "needs; left untouched (check the path, or remove the file yourself)",
+    path,
+    "too-large",
+  );
 }
 
 /** How posixly marks the start time on a pidfile's second line. */
@@ -89,31 +110,26 @@ export function parseContents(bytes: Uint8Array): Contents {
     return { pid: null, start: null, problem: { reason: "empty", detail: "the file is empty" } };
   }
   const text = latin1(bytes);
+  // A pid without a newline, as Go programs and Docker write them, is a pid:
+  // posixly's own files appear complete (see pidfile.ts), so none is partial.
   const nl = text.indexOf("\n");
-  if (nl < 0) {
-    const detail = bytes.length >= HEAD_SIZE
-      ? `no newline in its first ${HEAD_SIZE} bytes`
-      : `no newline after ${shown(text)} (a partial write?)`;
-    return { pid: null, start: null, problem: { reason: "partial", detail } };
-  }
-  const first = text.slice(0, nl).trim();
-  const pid = isDecimal(first) ? Number(first) : NaN;
+  const first = (nl < 0 ? text : text.slice(0, nl)).trim();
+  const pid = /^\d+$/.test(first) ? Number(first) : NaN;
   if (!(pid > 0 && pid <= 0x7fffffff)) {
     return {
       pid: null,
       start: null,
       problem: {
         reason: "invalid",
-        detail: `expected a positive decimal pid on the first line, got ${shown(first)}`,
+        detail: `expected a positive decimal pid on the first line, got ${quote(first, 40)}`,
       },
     };
   }
   // posixly's own files say `starttime=N` on line 2; a bare number there (another
   // tool's port, say) is not taken for a start time.
-  const nl2 = text.indexOf("\n", nl + 1);
-  const second = nl2 < 0 ? "" : text.slice(nl + 1, nl2).trim();
+  const second = nl < 0 ? "" : text.slice(nl + 1).split("\n", 1)[0].trim();
   const value = second.startsWith(START_KEY) ? second.slice(START_KEY.length) : "";
-  const start = isDecimal(value) ? Number(value) : NaN;
+  const start = /^\d+$/.test(value) ? Number(value) : NaN;
   return { pid, start: Number.isSafeInteger(start) ? start : null };
 }
 
@@ -172,7 +188,7 @@ export type Removal = "never" | "stale" | "unheld";
 /** A pidfile path that names something other than a regular file (`what` it is). */
 export function notRegularError(path: string, what: string, cause?: unknown): PidfileError {
   return new PidfileError(
-    `pidfile ${path} is not a regular file (${what})`,
+    `pidfile ${shownPath(path)} is not a regular file (${what})`,
     path,
     "not-regular",
     cause,
@@ -181,18 +197,35 @@ export function notRegularError(path: string, what: string, cause?: unknown): Pi
 
 /**
  * The error for a failed open of a pidfile path: a symbolic link (ELOOP under
- * O_NOFOLLOW) and a UNIX socket (ENXIO) say what is there; anything else is the OSError.
+ * O_NOFOLLOW) and a UNIX socket (ENXIO) say what is there; anything else is
+ * the error itself.
  */
-export function openError(path: string, e: number): Error {
-  const error = new OSError(e, "open", { path });
-  if (e === ELOOP) return symlinkError(path, error);
-  if (e === E.ENXIO) return notRegularError(path, "a socket", error);
+export function explainOpenError(path: string, error: unknown): unknown {
+  if (!(error instanceof OSError)) return error;
+  if (error.errno === ELOOP) return symlinkError(path, error);
+  if (error.errno === E.ENXIO) return notRegularError(path, "a socket", error);
   return error;
+}
+
+/** The short reason an unusable verdict gives for `error`. */
+function unusableReason(error: Error): string {
+  if (!(error instanceof PidfileError)) return error.message;
+  if (error.reason === "symlink") return "symbolic link";
+  if (error.reason === "not-regular") return "not a regular file";
+  return error.message;
+}
+
+type Unusable = Extract<Verdict, { kind: "unusable" }>;
+
+function unusable(error: Error): Unusable {
+  return { kind: "unusable", reason: unusableReason(error), error };
 }
 
 export function symlinkError(path: string, cause?: unknown): PidfileError {
   return new PidfileError(
-    `pidfile ${path} is a symbolic link: posixly does not follow links at a pidfile's path ` +
+    `pidfile ${
+      shownPath(path)
+    } is a symbolic link: posixly does not follow links at a pidfile's path ` +
       "(O_NOFOLLOW); remove the link or use the real path",
     path,
     "symlink",
@@ -208,28 +241,21 @@ export function symlinkError(path: string, cause?: unknown): PidfileError {
  */
 export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdict {
   const self = ownPid();
-  const fd = libc.open(pathC, OPEN_READ, 0);
-  if (fd === -1) {
-    const e = errno();
-    if (e === ENOENT) return { kind: "absent" };
-    const error = openError(path, e);
-    if (e === ELOOP) return { kind: "unusable", reason: "symbolic link", error };
-    if (e === E.ENXIO) return { kind: "unusable", reason: "not a regular file", error };
-    return { kind: "unusable", reason: error.message, error };
+  let fd: number | null;
+  try {
+    fd = checkOrNull(libc.open(pathC, OPEN_READ, 0), "open", [ENOENT], { path });
+  } catch (e) {
+    return unusable(explainOpenError(path, e) as Error);
   }
+  if (fd === null) return { kind: "absent" };
   try {
     const id: Identity = new Uint32Array(4);
     const mode = fdIdentity(fd, id);
     if ((mode & C.S_IFMT) !== C.S_IFREG) {
-      const error = notRegularError(path, `mode 0o${mode.toString(8)}`);
-      return { kind: "unusable", reason: "not a regular file", error };
+      return unusable(notRegularError(path, `mode 0o${mode.toString(8)}`));
     }
     if (libc.flock(fd, LOCK_TRY) === -1) {
-      const e = errno();
-      if (e !== EWOULDBLOCK) {
-        const error = new OSError(e, "flock", { path });
-        return { kind: "unusable", reason: error.message, error };
-      }
+      if (errno() !== EWOULDBLOCK) return unusable(osError("flock", { path }));
       // Somebody holds it: alive, whatever its pid. But if the holder just
       // released it (unlinked, not yet closed), the path no longer names it.
       if (!pathNames(path, pathC, id)) return { kind: "changed" };
@@ -244,7 +270,10 @@ export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdic
     // We hold its flock, so nobody else does, and no protocol-following
     // process can remove or replace it until we let go.
     if (!pathNames(path, pathC, id)) return { kind: "changed" };
-    const contents = parseContents(readHead(fd, path));
+    const head = readHead(fd, path);
+    // Not a pidfile at all: neither judged nor removed, whatever `removal` says.
+    if (head.length > MAX_PIDFILE_SIZE) return unusable(tooLargeError(path, fd));
+    const contents = parseContents(head);
     const { alive, reason } = judgeUnheld(contents, self);
     if (alive && removal !== "unheld") {
       return { kind: "alive", pid: contents.pid, reason, contested: false };
@@ -253,11 +282,12 @@ export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdic
     // Check again right before unlinking (narrows the window for tools that
     // do not take the flock, such as Celery).
     if (!pathNames(path, pathC, id)) return { kind: "changed" };
-    if (libc.unlink(pathC) === -1) {
-      const e = errno();
-      if (e === ENOENT) return { kind: "changed" };
-      const error = new OSError(e, "unlink", { path });
-      return { kind: "unusable", reason: error.message, error };
+    try {
+      if (checkOrNull(libc.unlink(pathC), "unlink", [ENOENT], { path }) === null) {
+        return { kind: "changed" };
+      }
+    } catch (e) {
+      return unusable(e as Error);
     }
     return { kind: "removed", pid: contents.pid, reason };
   } finally {
@@ -274,6 +304,7 @@ export function judgeSettled(
     const v = judge(path, pathC, removal);
     if (v.kind !== "changed") return v;
   }
-  const error = new Error(`pidfile ${path} kept changing while it was being checked`);
-  return { kind: "unusable", reason: error.message, error };
+  return unusable(
+    new Error(`pidfile ${shownPath(path)} kept changing while it was being checked`),
+  );
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { checkOrNull, libc, platform } from "../ffi/mod.ts";
 import { getEnv } from "./host.ts";
 import {
   currentIds,
@@ -23,8 +23,8 @@ import {
  * A security check failed: privileges could not be dropped for good, or the
  * process runs as root where that is refused.
  *
- * @example
- * ```ts
+ * @example Refuse to run when the drop fails
+ * ```ts ignore
  * import { maybeDropPrivileges, SecurityError } from "@posixly/posixly";
  * try {
  *   maybeDropPrivileges({ uid: "nobody" });
@@ -40,8 +40,8 @@ export class SecurityError extends Error {
    *
    * @param message what is wrong
    *
-   * @example
-   * ```ts
+   * @example Throw it
+   * ```ts ignore
    * import { SecurityError } from "@posixly/posixly";
    * throw new SecurityError("contact support");
    * ```
@@ -89,8 +89,8 @@ function resIds(which: "uid" | "gid"): [number, number, number] {
  * resolved before anything changes, so an unknown user or group throws
  * {@linkcode LookupError} with the process untouched.
  *
- * @example
- * ```ts
+ * @example Run as nobody
+ * ```ts ignore
  * import { maybeDropPrivileges } from "@posixly/posixly";
  * maybeDropPrivileges({ uid: "nobody" }); // as root: now nobody:nogroup
  * ```
@@ -133,11 +133,9 @@ export function maybeDropPrivileges(options: DropPrivilegesOptions = {}): void {
     setuid(uid);
     if (uid !== 0) {
       // ... and make sure privileges cannot be restored.
-      if (libc.setuid(0) === 0) {
+      if (checkOrNull(libc.setuid(0), "setuid", [EPERM]) !== null) {
         throw new SecurityError("non-root user able to restore privileges after setuid.");
       }
-      const e = errno();
-      if (e !== EPERM) throw new OSError(e, "setuid");
     }
   } else {
     if (euid === 0) setgroups([gid!]);
@@ -176,7 +174,7 @@ export interface CheckPrivilegesOptions {
  * looks for `application/group-python-serialize`, a content type that does
  * not exist; posixly looks for the real one.
  *
- * @example
+ * @example Warn when running as root
  * ```ts
  * import { checkPrivileges } from "@posixly/posixly";
  * checkPrivileges(["json"]); // as root: a warning on stderr

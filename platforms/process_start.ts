@@ -5,7 +5,8 @@
  * @module
  */
 import { cstr, libc, platform } from "../ffi/mod.ts";
-import { isDecimal, latin1 } from "./libc_file.ts";
+import { latin1 } from "./libc_file.ts";
+import { quote } from "./quote.ts";
 
 const statBuffer = new Uint8Array(4096);
 
@@ -21,7 +22,7 @@ const statBuffer = new Uint8Array(4096);
  * @param pid a process id (a positive integer)
  * @returns clock ticks since boot, or null when unknown
  *
- * @example
+ * @example This process's start time
  * ```ts
  * import { processStartTime } from "@posixly/posixly";
  * import process from "node:process";
@@ -41,7 +42,7 @@ export function processStartTime(pid: number): number | null {
  * @param pid a process id (a positive integer)
  * @returns whether it is a zombie
  *
- * @example
+ * @example Is a process a zombie?
  * ```ts
  * import { processIsZombie } from "@posixly/posixly";
  * console.log(processIsZombie(1)); // false
@@ -57,7 +58,7 @@ export function processIsZombie(pid: number): boolean {
 /** The text of /proc/PID/stat, or null when it cannot be read. */
 function readProcStat(pid: number): string | null {
   if (typeof pid !== "number") {
-    throw new TypeError(`pid must be a number, got ${typeof pid} ${JSON.stringify(pid)}`);
+    throw new TypeError(`pid must be a number, got ${typeof pid} ${quote(pid)}`);
   }
   if (!Number.isInteger(pid) || pid <= 0 || pid > 0x7fffffff) {
     throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
@@ -89,7 +90,7 @@ function readProcStat(pid: number): string | null {
  * @param stat the contents of `/proc/PID/stat`
  * @returns clock ticks since boot, or null
  *
- * @example
+ * @example Field 22 of a stat line
  * ```ts
  * import { parseStartTime } from "@posixly/posixly";
  * const line = "7 (a) b) S 1 7 7 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 99 0 0";
@@ -102,7 +103,7 @@ export function parseStartTime(stat: string): number | null {
   // After ") " come fields 3 (state), 4, ... so field 22 is the 20th of them.
   const fields = stat.slice(close + 2).split(" ");
   const value = fields[19];
-  if (value === undefined || !isDecimal(value)) return null;
+  if (value === undefined || !/^\d+$/.test(value)) return null;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : null;
 }

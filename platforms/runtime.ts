@@ -5,9 +5,11 @@
  */
 
 /**
- * The runtime's name and version, e.g. `"Deno 2.9.6"` or `"Bun 1.4.5"`.
+ * The runtime's name and version, e.g. `"Deno 2.9.6"`, `"Bun 1.4.5"` or
+ * `"Node 26.10.0"` (Bun and Deno report a Node version too: they are told
+ * apart first).
  *
- * @example
+ * @example Which runtime runs this
  * ```ts
  * import { runtimeImplementation } from "@posixly/posixly";
  * console.log(runtimeImplementation()); // "Deno 2.9.6"
@@ -30,7 +32,7 @@ const osName: string = g.Deno?.build?.os ?? g.process?.platform ?? "unknown";
  * The operating system's name as `uname -s` spells it ("Linux", "Darwin"),
  * like Celery's `SYSTEM`.
  *
- * @example
+ * @example The operating system
  * ```ts
  * import { SYSTEM } from "@posixly/posixly";
  * console.log(SYSTEM); // "Linux"
@@ -47,7 +49,7 @@ export const SYSTEM: string = osName === "linux"
 /**
  * True on macOS (Celery's `IS_macOS`).
  *
- * @example
+ * @example Only on macOS
  * ```ts
  * import { IS_MACOS } from "@posixly/posixly";
  * if (IS_MACOS) console.log("no /proc here");
@@ -58,7 +60,7 @@ export const IS_MACOS: boolean = SYSTEM === "Darwin";
 /**
  * True on Windows (Celery's `IS_WINDOWS`); posixly's C bindings do not support it.
  *
- * @example
+ * @example Never on Windows
  * ```ts
  * import { IS_WINDOWS } from "@posixly/posixly";
  * console.log(IS_WINDOWS); // false

@@ -3,16 +3,18 @@
  * handlers, ignoring and resetting, alarms, and the parent-death signal.
  *
  * JS handlers run through the runtime's own signal listeners
- * (`process.on("SIGUSR1", fn)`, which Deno maps to `Deno.addSignalListener`).
- * `"ignore"` and `"default"` are set with `sigaction(2)`. Measured in Deno
- * 2.9 and Bun 1.4: a C-level `SIG_IGN` or `SIG_DFL` overrides the runtime's
- * listeners; Deno installs its handler only once per signal, so before a JS
- * handler is set again the runtime's saved `struct sigaction` is put back as
- * it was (flags included: Deno uses `SA_SIGINFO`).
+ * (`Deno.addSignalListener` in Deno, `process.on("SIGUSR1", fn)` in Bun and
+ * Node). `"ignore"` and `"default"` are set with `sigaction(2)`. Measured in
+ * Deno 2.9, Bun 1.4 and Node 26: a C-level `SIG_IGN` or `SIG_DFL` overrides
+ * the runtime's listeners; Deno installs its handler only once per signal, so
+ * before a JS handler is set again the runtime's saved `struct sigaction` is
+ * put back as it was (flags included: Deno uses `SA_SIGINFO`); Bun and Node
+ * (libuv) install theirs again with a signal's first listener.
  *
  * @module
  */
 import { check, libc, platform } from "../ffi/mod.ts";
+import { quote } from "./quote.ts";
 import { addSignalListener, removeSignalListener, settleRuntimeSignalHandlers } from "./host.ts";
 
 /** A JS signal handler; it gets the signal's number. */
@@ -24,15 +26,24 @@ export type SignalDisposition = SignalHandler | "default" | "ignore";
 /** A signal given by name (`"TERM"`, `"SIGTERM"`) or number (15). */
 export type SignalSpec = string | number;
 
-/** Listeners other code added with `process.on` (both runtimes list them). */
+/** Listeners other code added with `process.on` (every runtime lists them). */
 function otherListeners(signal: string): ((...args: unknown[]) => void)[] {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
   return typeof g.process?.listeners === "function" ? g.process.listeners(signal) : [];
 }
 
-/** JS handlers set through posixly: signal number -> user handler and the listener given to the runtime. */
-const installed = new Map<number, { handler: SignalHandler; listener: () => void }>();
+/**
+ * The runtime listener posixly keeps for a signal, and the JS handler it calls
+ * (null while the signal is ignored: the listener stays, see {@linkcode Signals.set}).
+ */
+interface Listening {
+  handler: SignalHandler | null;
+  readonly listener: () => void;
+}
+
+/** Signal number -> posixly's listener for it. */
+const installed = new Map<number, Listening>();
 /** The runtime's own `struct sigaction`, saved when posixly replaced it with SIG_IGN / SIG_DFL. */
 const savedRuntimeActions = new Map<number, Uint8Array>();
 
@@ -53,7 +64,7 @@ function isUppercaseName(name: string): boolean {
  * for 15. Aliases never come back (`CHLD`, not `CLD`; `ABRT`, not `IOT`;
  * `IO`, not `POLL`). An unknown number throws a RangeError.
  *
- * @example
+ * @example Name a signal number
  * ```ts
  * import { signalName } from "@posixly/posixly";
  * signalName(15); // "TERM"
@@ -63,14 +74,14 @@ function isUppercaseName(name: string): boolean {
 export function signalName(signum: number): string {
   if (typeof signum !== "number") {
     throw new TypeError(
-      `signalName takes a signal number, got ${typeof signum} ${JSON.stringify(signum)}` +
+      `signalName takes a signal number, got ${typeof signum} ${quote(signum)}` +
         " (signals.signum() turns names into numbers)",
     );
   }
   const name = Number.isInteger(signum) && Object.hasOwn(platform.signalNames, signum)
     ? platform.signalNames[signum]
     : undefined;
-  if (name === undefined) throw new RangeError(`unknown signal number: ${String(signum)}`);
+  if (name === undefined) throw new RangeError(`unknown signal number: ${quote(signum)}`);
   return name;
 }
 
@@ -107,13 +118,6 @@ function setCDisposition(signum: number, handler: number): void {
   if (isRuntimeHandler(handlerOf(old))) savedRuntimeActions.set(signum, old);
 }
 
-function removeInstalled(signum: number): void {
-  const current = installed.get(signum);
-  if (current === undefined) return;
-  removeSignalListener(`SIG${signalName(signum)}`, current.listener);
-  installed.delete(signum);
-}
-
 function armTimer(seconds: number): number {
   const { itimerval } = platform.layouts;
   const buf = new Uint8Array(itimerval.size);
@@ -144,8 +148,8 @@ function armTimer(seconds: number): number {
  * {@linkcode signals} instance; every instance sees the same process-wide
  * state.
  *
- * @example
- * ```ts
+ * @example Handle, ignore and reset signals
+ * ```ts ignore
  * import { signals } from "@posixly/posixly";
  * signals.set("HUP", () => console.log("reload"));
  * signals.ignore("USR2");
@@ -159,7 +163,7 @@ export class Signals {
    * integer throws TypeError (`signal name must be uppercase string.`, as
    * Celery); an unknown name throws a RangeError naming it.
    *
-   * @example
+   * @example Number of a signal name
    * ```ts
    * import { signals } from "@posixly/posixly";
    * signals.signum("INT"); // 2
@@ -174,7 +178,7 @@ export class Signals {
     }
     const short = name.startsWith("SIG") ? name.slice(3) : name;
     if (!Object.hasOwn(platform.signalNumbers, short)) {
-      throw new RangeError(`unknown signal name: ${JSON.stringify(name)}`);
+      throw new RangeError(`unknown signal name: ${quote(name)}`);
     }
     return platform.signalNumbers[short];
   }
@@ -183,7 +187,7 @@ export class Signals {
    * True when the name (or number) is a signal of this platform. False for
    * unknown and lowercase names; never throws.
    *
-   * @example
+   * @example Does this platform have the signal?
    * ```ts
    * import { signals } from "@posixly/posixly";
    * signals.supported("TERM"); // true
@@ -202,11 +206,11 @@ export class Signals {
   /**
    * What a signal does now: the JS handler set with {@linkcode Signals.set},
    * `"ignore"`, or `"default"`. It reads the C library's disposition, so a
-   * signal the runtime ignores from the start (SIGPIPE in Deno and Bun)
+   * signal the runtime ignores from the start (SIGPIPE in all three)
    * reports `"ignore"`. A listener added with `process.on` outside posixly is
    * returned as it is.
    *
-   * @example
+   * @example What a signal does now
    * ```ts
    * import { signals } from "@posixly/posixly";
    * signals.get("PIPE"); // "ignore" (the runtime ignores SIGPIPE)
@@ -217,10 +221,11 @@ export class Signals {
     const handler = handlerOf(currentAction(signum));
     if (handler === BigInt(platform.constants.SIG_IGN)) return "ignore";
     if (handler === BigInt(platform.constants.SIG_DFL)) return "default";
-    const ours = installed.get(signum);
-    if (ours !== undefined) return ours.handler;
-    // The runtime's handler is installed: with no listener left, both
-    // runtimes apply the default action (measured).
+    const ours = installed.get(signum)?.handler;
+    if (ours) return ours;
+    // The runtime's handler is installed: with no listener left, every
+    // runtime applies the default action (measured; Node's own SIGINT and
+    // SIGTERM handlers restore the terminal, then do).
     const others = Object.hasOwn(platform.signalNames, signum)
       ? otherListeners(`SIG${signalName(signum)}`)
       : [];
@@ -237,10 +242,13 @@ export class Signals {
    * refuses to handle in JS. `"ignore"` and
    * `"default"` silence every listener of the signal, including ones added
    * with `process.on` elsewhere; in Deno those stay silent until a handler
-   * is set here again.
+   * is set here again. Switching is safe under a storm of the signal: posixly
+   * keeps one runtime listener for it from the first handler until
+   * `"default"` (it shows in `process.listeners`), so the signal never finds
+   * no disposition and its default action.
    *
-   * @example
-   * ```ts
+   * @example Handle SIGUSR1, then ignore it, then restore it
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.set("USR1", (n) => console.log("got", n));
    * signals.set("USR1", "ignore");
@@ -252,7 +260,7 @@ export class Signals {
     const short = signalName(signum);
     if (handler !== "default" && handler !== "ignore" && typeof handler !== "function") {
       throw new TypeError(
-        `signal handler must be a function, "default" or "ignore", got ${String(handler)}`,
+        `signal handler must be a function, "default" or "ignore", got ${quote(handler)}`,
       );
     }
     if (UNCATCHABLE.has(short)) {
@@ -264,34 +272,52 @@ export class Signals {
           `after it faulted again (use "default" or "ignore")`,
       );
     }
-    removeInstalled(signum);
+    // A signal must find a disposition at every moment, or its default action
+    // ends the process. So posixly keeps one runtime listener per signal while
+    // it switches between handlers and "ignore" (which is set in C, over the
+    // listener), and removes it only for "default", after SIG_DFL is in place:
+    // removing a signal's last listener makes Bun and Node reset it to SIG_DFL,
+    // and Deno apply the default action.
+    const current = installed.get(signum);
     if (handler === "ignore" || handler === "default") {
       const { SIG_IGN, SIG_DFL } = platform.constants;
       setCDisposition(signum, handler === "ignore" ? SIG_IGN : SIG_DFL);
+      if (current === undefined) return;
+      if (handler === "ignore") current.handler = null;
+      else {
+        installed.delete(signum);
+        removeSignalListener(`SIG${short}`, current.listener);
+      }
       return;
+    }
+    if (current !== undefined) current.handler = handler;
+    else {
+      const listening: Listening = {
+        handler,
+        listener: (): void => listening.handler?.(signum),
+      };
+      try {
+        addSignalListener(`SIG${short}`, listening.listener);
+      } catch (e) {
+        throw new RangeError(
+          `this runtime cannot run a JS handler for SIG${short}: ${(e as Error)?.message ?? e}`,
+          { cause: e },
+        );
+      }
+      installed.set(signum, listening);
     }
     const saved = savedRuntimeActions.get(signum);
     if (saved !== undefined && !isRuntimeHandler(handlerOf(currentAction(signum)))) {
       // Put the runtime's own handler back exactly as it was (flags included).
       check(libc.sigaction(signum, saved, null), "sigaction");
     }
-    const listener = (): void => handler(signum);
-    try {
-      addSignalListener(`SIG${short}`, listener);
-    } catch (e) {
-      throw new RangeError(
-        `this runtime cannot run a JS handler for SIG${short}: ${(e as Error)?.message ?? e}`,
-        { cause: e },
-      );
-    }
-    installed.set(signum, { handler, listener });
   }
 
   /**
    * Ignores each signal (`SIG_IGN`).
    *
-   * @example
-   * ```ts
+   * @example Ignore signals
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.ignore("HUP", "USR1");
    * ```
@@ -303,8 +329,8 @@ export class Signals {
   /**
    * Restores the default action of each signal (`SIG_DFL`).
    *
-   * @example
-   * ```ts
+   * @example Restore the default action
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.reset("HUP", "USR1");
    * ```
@@ -316,8 +342,8 @@ export class Signals {
   /**
    * Sets several signals at once, from an object or from pairs.
    *
-   * @example
-   * ```ts
+   * @example Set several signals
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.update({ TERM: () => console.log("term"), HUP: "ignore" });
    * signals.update([["TERM", "default"], ["HUP", "default"]]);
@@ -342,8 +368,8 @@ export class Signals {
    * `setitimer(ITIMER_REAL)`; 0 cancels a pending alarm. Without a handler
    * the default action of SIGALRM ends the process.
    *
-   * @example
-   * ```ts
+   * @example An alarm in a quarter second
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.set("ALRM", () => console.log("time is up"));
    * signals.armAlarm(0.25);
@@ -360,8 +386,8 @@ export class Signals {
    * Cancels a pending alarm; returns the seconds it still had to run (0 when
    * none was pending).
    *
-   * @example
-   * ```ts
+   * @example Cancel an alarm
+   * ```ts ignore
    * import { signals } from "@posixly/posixly";
    * signals.armAlarm(10);
    * signals.resetAlarm(); // about 10
@@ -375,8 +401,8 @@ export class Signals {
 /**
  * The process's signals (Celery's `platforms.signals`).
  *
- * @example
- * ```ts
+ * @example Set signals on the shared instance
+ * ```ts ignore
  * import { signals } from "@posixly/posixly";
  * signals.update({ HUP: "ignore", USR1: (n) => console.log("USR1", n) });
  * ```
@@ -386,7 +412,7 @@ export const signals: Signals = new Signals();
 /**
  * The number of a signal name (Celery's `get_signal`); see {@linkcode Signals.signum}.
  *
- * @example
+ * @example Number of a signal name
  * ```ts
  * import { getSignal } from "@posixly/posixly";
  * getSignal("TERM"); // 15
@@ -399,8 +425,8 @@ export function getSignal(name: SignalSpec): number {
 /**
  * Restores the default action of each signal (Celery's `reset_signals`).
  *
- * @example
- * ```ts
+ * @example Restore default actions
+ * ```ts ignore
  * import { resetSignals } from "@posixly/posixly";
  * resetSignals("HUP", "TERM");
  * ```
@@ -412,8 +438,8 @@ export function resetSignals(...names: SignalSpec[]): void {
 /**
  * Ignores each signal (Celery's `ignore_signals`).
  *
- * @example
- * ```ts
+ * @example Ignore SIGHUP
+ * ```ts ignore
  * import { ignoreSignals } from "@posixly/posixly";
  * ignoreSignals("HUP");
  * ```
@@ -430,8 +456,8 @@ export function ignoreSignals(...names: SignalSpec[]): void {
  * on exec of a set-user-ID program, and a parent that already died before
  * the call sends nothing: check `process.ppid` afterwards if that matters.
  *
- * @example
- * ```ts
+ * @example Be told when the parent dies
+ * ```ts ignore
  * import { setPdeathsig } from "@posixly/posixly";
  * setPdeathsig("TERM"); // true on Linux
  * ```

@@ -8,14 +8,16 @@
 import {
   addressOf,
   check,
+  checkReturnedErrno,
   cstr,
   errno,
   libc,
   nativeMemory,
-  OSError,
   platform,
+  raiseErrno,
   readCString,
 } from "../ffi/mod.ts";
+import { quote } from "./quote.ts";
 
 /** One entry of the user database (`struct passwd`). */
 export interface UserInfo {
@@ -43,9 +45,10 @@ export interface GroupInfo {
 
 /**
  * A user or group that the system's databases do not know. The message is
- * `User does not exist: NAME` or `Group does not exist: NAME`.
+ * `User does not exist: NAME` or `Group does not exist: NAME` (a name longer
+ * than 64 characters is cut there, with its length; `key` keeps it whole).
  *
- * @example
+ * @example Report an unknown user
  * ```ts
  * import { LookupError, lookupUser } from "@posixly/posixly";
  * try {
@@ -67,14 +70,15 @@ export class LookupError extends Error {
    * @param kind "user" or "group"
    * @param key the name or id that was not found
    *
-   * @example
+   * @example Make the error
    * ```ts
    * import { LookupError } from "@posixly/posixly";
    * new LookupError("group", "staff").message; // "Group does not exist: staff"
    * ```
    */
   constructor(kind: "user" | "group", key: string | number) {
-    super(`${kind === "user" ? "User" : "Group"} does not exist: ${key}`);
+    const shown = typeof key === "string" && key.length > SHOWN_NAME ? quote(key) : key;
+    super(`${kind === "user" ? "User" : "Group"} does not exist: ${shown}`);
     this.name = "LookupError";
     this.kind = kind;
     this.key = key;
@@ -85,32 +89,30 @@ export class LookupError extends Error {
 const ID_MAX = 4294967294;
 const DIGITS = /^\s*\d+\s*$/;
 const MAX_BUFFER = 1 << 26; // 64 MiB: beyond this an ERANGE is reported, not retried
+/** Names up to this length appear in messages as they are (Celery's wording); longer ones are cut. */
+const SHOWN_NAME = 64;
 const ERANGE: number = platform.errnoNumbers.ERANGE;
 const EINVAL: number = platform.errnoNumbers.EINVAL;
 const EPERM: number = platform.errnoNumbers.EPERM;
 // getpw*_r / getgr*_r: "0 or ENOENT or ESRCH or EBADF or EPERM or ... The given name or
 // uid was not found." (getpwnam(3)); only the other codes are real failures.
-// (No Array.map at import: Bun compiles that built-in on first use, ~0.1 ms.)
-const NOT_FOUND: ReadonlySet<number> = new Set([
-  platform.errnoNumbers.ENOENT,
-  platform.errnoNumbers.ESRCH,
-  platform.errnoNumbers.EBADF,
-  EPERM,
-]);
+const NOT_FOUND: ReadonlySet<number> = new Set(
+  (["ENOENT", "ESRCH", "EBADF", "EPERM"] as const).map((name) => platform.errnoNumbers[name]),
+);
 const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
-// The name to look up, NUL-terminated, in one reused buffer: a fresh small array per call
-// costs more than the lookup's JS side (Deno copies small on-heap arrays for FFI).
-const nameBuf = new Uint8Array(256);
-
-function encodeName(name: string): Uint8Array {
-  if (name.includes("\0")) throw new TypeError(`name contains a NUL byte: ${JSON.stringify(name)}`);
-  if (name.length * 3 + 1 > nameBuf.length) return cstr(name);
-  const { written } = encoder.encodeInto(name, nameBuf);
-  nameBuf[written] = 0;
-  return nameBuf;
+/** A user or group name as a C string; a name C would read otherwise is a TypeError. */
+function encodeName(name: string, what: "uid" | "gid"): Uint8Array {
+  const kind = what === "uid" ? "user" : "group";
+  if (name.includes("\0")) throw new TypeError(`${kind} name contains a NUL byte: ${quote(name)}`);
+  // A lone surrogate would be encoded as U+FFFD and name another user.
+  if (!name.isWellFormed()) {
+    throw new TypeError(
+      `${kind} name is not well-formed Unicode (a lone surrogate): ${quote(name)}`,
+    );
+  }
+  return cstr(name);
 }
 
 // The struct the C library fills (our memory; 128 bytes covers every layout) and the
@@ -141,7 +143,7 @@ function initialSize(name: number, fallback: number): number {
 }
 
 function grow(s: Scratch, syscall: string): Scratch {
-  if (s.bytes.length >= MAX_BUFFER) throw new OSError(ERANGE, syscall);
+  if (s.bytes.length >= MAX_BUFFER) checkReturnedErrno(ERANGE, syscall);
   return makeScratch(s.bytes.length * 2);
 }
 
@@ -188,7 +190,7 @@ function fetchRecord(
       continue;
     }
     if (NOT_FOUND.has(rc)) return false;
-    throw new OSError(rc, syscall);
+    checkReturnedErrno(rc, syscall);
   }
 }
 
@@ -295,9 +297,9 @@ function classifyId(value: unknown, what: "uid" | "gid"): number | string {
   const n = Number(trimmed);
   if (Number.isFinite(n)) {
     // Numeric, but not plain decimal digits: "-1", "1.5", "0x10", "1e3", "+5".
-    if (n < 0) throw new RangeError(`${what} must not be negative, got ${JSON.stringify(value)}`);
+    if (n < 0) throw new RangeError(`${what} must not be negative, got ${quote(value)}`);
     throw new TypeError(
-      `${what} as a string must be decimal digits or a name, got ${JSON.stringify(value)}`,
+      `${what} as a string must be decimal digits or a name, got ${quote(value)}`,
     );
   }
   return value;
@@ -310,7 +312,7 @@ function classifyId(value: unknown, what: "uid" | "gid"): number | string {
  * TypeError or RangeError for an invalid id, and OSError when the lookup
  * itself fails (e.g. EIO from a directory service).
  *
- * @example
+ * @example Look a user up by name or uid
  * ```ts
  * import { lookupUser } from "@posixly/posixly";
  * const { uid, gid, home, shell } = lookupUser("root"); // 0, 0, "/root", "/bin/bash"
@@ -319,7 +321,7 @@ function classifyId(value: unknown, what: "uid" | "gid"): number | string {
  */
 export function lookupUser(nameOrUid: string | number): UserInfo {
   const id = classifyId(nameOrUid, "uid");
-  const found = typeof id === "number" ? fetchUser(null, id) : fetchUser(encodeName(id), 0);
+  const found = typeof id === "number" ? fetchUser(null, id) : fetchUser(encodeName(id, "uid"), 0);
   if (!found) throw new LookupError("user", id);
   return userFromRecord();
 }
@@ -330,7 +332,7 @@ export function lookupUser(nameOrUid: string | number): UserInfo {
  * number, or a string of decimal digits, is a gid. Throws
  * {@linkcode LookupError} when there is no such group.
  *
- * @example
+ * @example Look a group up
  * ```ts
  * import { lookupGroup } from "@posixly/posixly";
  * const { name, gid, members } = lookupGroup("root"); // "root", 0, []
@@ -338,7 +340,9 @@ export function lookupUser(nameOrUid: string | number): UserInfo {
  */
 export function lookupGroup(nameOrGid: string | number): GroupInfo {
   const id = classifyId(nameOrGid, "gid");
-  const found = typeof id === "number" ? fetchGroup(null, id) : fetchGroup(encodeName(id), 0);
+  const found = typeof id === "number"
+    ? fetchGroup(null, id)
+    : fetchGroup(encodeName(id, "gid"), 0);
   if (!found) throw new LookupError("group", id);
   return groupFromRecord();
 }
@@ -350,7 +354,7 @@ export function lookupGroup(nameOrGid: string | number): GroupInfo {
  * `""`, `null` and `undefined` throw a TypeError or RangeError. An unknown
  * name throws {@linkcode LookupError}: `User does not exist: NAME`.
  *
- * @example
+ * @example A uid from digits or a name
  * ```ts
  * import { parseUid } from "@posixly/posixly";
  * parseUid(" 1000 "); // 1000
@@ -360,7 +364,7 @@ export function lookupGroup(nameOrGid: string | number): GroupInfo {
 export function parseUid(uid: number | string): number {
   const id = classifyId(uid, "uid");
   if (typeof id === "number") return id;
-  if (!fetchUser(encodeName(id), 0)) throw new LookupError("user", id);
+  if (!fetchUser(encodeName(id, "uid"), 0)) throw new LookupError("user", id);
   return record32[platform.layouts.passwd.uid / 4];
 }
 
@@ -369,7 +373,7 @@ export function parseUid(uid: number | string): number {
  * rules as {@linkcode parseUid}. An unknown name throws
  * {@linkcode LookupError}: `Group does not exist: NAME`.
  *
- * @example
+ * @example A gid from digits or a name
  * ```ts
  * import { parseGid } from "@posixly/posixly";
  * parseGid("0"); // 0
@@ -379,14 +383,14 @@ export function parseUid(uid: number | string): number {
 export function parseGid(gid: number | string): number {
   const id = classifyId(gid, "gid");
   if (typeof id === "number") return id;
-  if (!fetchGroup(encodeName(id), 0)) throw new LookupError("group", id);
+  if (!fetchGroup(encodeName(id, "gid"), 0)) throw new LookupError("group", id);
   return record32[platform.layouts.group.gid / 4];
 }
 
 /**
  * The supplementary group ids of this process (`getgroups(2)`).
  *
- * @example
+ * @example List this process's groups
  * ```ts
  * import { getgroups } from "@posixly/posixly";
  * console.log(getgroups()); // e.g. [0]
@@ -399,7 +403,7 @@ export function getgroups(): number[] {
     const got = libc.getgroups(n, list);
     if (got === -1) {
       if (errno() === EINVAL) continue; // the list grew in between
-      throw new OSError(errno(), "getgroups");
+      raiseErrno("getgroups");
     }
     return Array.from(list.subarray(0, got));
   }
@@ -414,8 +418,8 @@ let ngroupsMax: number | undefined;
  * when the current groups already are the requested ones (a non-root process
  * "setting" what it has), and thrown as OSError otherwise.
  *
- * @example
- * ```ts
+ * @example Keep only group 0 (as root)
+ * ```ts ignore
  * import { setgroups } from "@posixly/posixly";
  * setgroups([0]); // as root: only group 0 is left
  * ```
@@ -438,7 +442,7 @@ export function setgroups(groups: readonly (number | string)[]): void {
       continue;
     }
     if (e === EPERM && sameSet(getgroups(), wanted)) return;
-    throw new OSError(e, "setgroups");
+    checkReturnedErrno(e, "setgroups");
   }
 }
 
@@ -455,8 +459,8 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
  * `getpwuid_r` gives for it) plus `gid` (`initgroups(3)`). Both may be names.
  * Throws {@linkcode LookupError} when the uid has no user entry.
  *
- * @example
- * ```ts
+ * @example Take the groups of user nobody (as root)
+ * ```ts ignore
  * import { initgroups } from "@posixly/posixly";
  * initgroups("nobody", "nogroup"); // as root
  * ```
@@ -470,8 +474,8 @@ export function initgroups(uid: number | string, gid: number | string): void {
  * Sets the group id (`setgid(2)` through the C library, so every thread of the
  * runtime changes); accepts a group name.
  *
- * @example
- * ```ts
+ * @example Become group nogroup (as root)
+ * ```ts ignore
  * import { setgid } from "@posixly/posixly";
  * setgid("nogroup"); // as root
  * ```
@@ -484,8 +488,8 @@ export function setgid(gid: number | string): void {
  * Sets the user id (`setuid(2)` through the C library, so every thread of the
  * runtime changes); accepts a user name.
  *
- * @example
- * ```ts
+ * @example Become user nobody (as root)
+ * ```ts ignore
  * import { setuid } from "@posixly/posixly";
  * setuid("nobody"); // as root: there is no way back
  * ```
@@ -516,7 +520,7 @@ export interface ProcessIds {
  * The process's ids as the C library reports them (`getresuid`/`getresgid`
  * where available, and `getgroups`); needs only FFI, no other permission.
  *
- * @example
+ * @example Is this process privileged?
  * ```ts
  * import { currentIds } from "@posixly/posixly";
  * const { uid, euid, suid } = currentIds();

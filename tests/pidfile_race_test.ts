@@ -76,6 +76,12 @@ async function startWorkers(path: string, tempFile: string): Promise<LineWorker[
   return workers;
 }
 
+/**
+ * Each test starts its processes and runs its trials in seconds, more on a
+ * loaded machine: above Bun's default of 5 s a test.
+ */
+const RACE_TIMEOUT_MS = 120_000;
+
 describe(`pidfile race: ${WORKERS} processes contend for one path`, () => {
   for (
     const [tempFile, states, trials] of [
@@ -83,7 +89,9 @@ describe(`pidfile race: ${WORKERS} processes contend for one path`, () => {
       ["named", ["clean", "stale", "garbage"], 10],
     ] as const
   ) {
-    test(`tempFile ${tempFile}: exactly one holder per trial from ${states.join(", ")}`, async () => {
+    test(`tempFile ${tempFile}: exactly one holder per trial from ${states.join(", ")}`, {
+      timeout: RACE_TIMEOUT_MS,
+    }, async () => {
       const dir = mkdtempSync(join(tmpdir(), "posixly-race-"));
       const path = join(dir, "race.pid");
       const workers = await startWorkers(path, tempFile);
@@ -101,7 +109,9 @@ describe(`pidfile race: ${WORKERS} processes contend for one path`, () => {
     });
   }
 
-  test("holders releasing while others acquire: never two at once", async () => {
+  test("holders releasing while others acquire: never two at once", {
+    timeout: RACE_TIMEOUT_MS,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "posixly-churn-"));
     const path = join(dir, "churn.pid");
     const perProcess = 12;

@@ -14,12 +14,15 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   renameSync,
   rmSync,
   symlinkSync,
+  truncateSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
+import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -362,9 +365,9 @@ describe("Pidfile: bad contents", () => {
     ["a word", "eighteen\n", "invalid"],
     ["negative", "-1\n", "invalid"],
     ["zero", "0\n", "invalid"],
-    ["no newline", "123", "partial"],
+    ["a word without newline", "eighteen", "invalid"],
     ["binary junk", new Uint8Array([0xff, 0, 0x13, 0x80, 10, 0xfe]), "invalid"],
-    ["1 MB of digits", "7".repeat(1 << 20), "partial"],
+    ["100 digits without newline", "7".repeat(100), "invalid"],
     ["too big", "99999999999999999999\n", "invalid"],
   ];
   for (const [name, content, reason] of cases) {
@@ -406,6 +409,138 @@ describe("Pidfile: bad contents", () => {
       assert.equal(new Pidfile(path).readPid(), 1234);
       writeFileSync(path, "1234\nnot-a-start-time\n");
       assert.equal(new Pidfile(path).readPid(), 1234);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The first 64 bytes of a file, as text. */
+function firstBytes(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(64);
+    return buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString("latin1");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe("Pidfile: files that are not pidfiles", () => {
+  const text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n".repeat(53); // ~3 KB
+  const cases: [string, (path: string) => void, number][] = [
+    ["a 3 KB text file", (path) => writeFileSync(path, text), Buffer.byteLength(text)],
+    ["1 MB of digits", (path) => writeFileSync(path, "7".repeat(1 << 20)), 1 << 20],
+    ["a 100 MB file", (path) => {
+      // sparse: costs no disk
+      writeFileSync(path, "data\n");
+      truncateSync(path, 100 << 20);
+    }, 100 << 20],
+  ];
+  for (const [name, make, size] of cases) {
+    test(`${name} is refused with a PidfileError naming path and size, and left untouched`, () => {
+      const dir = tempDir();
+      try {
+        const path = join(dir, "a.pid");
+        make(path);
+        const before = lstatSync(path);
+        const head = firstBytes(path);
+        const checkTooLarge = (e: unknown): void => {
+          assert.ok(e instanceof PidfileError, `expected PidfileError, got ${String(e)}`);
+          assert.equal(e.reason, "too-large");
+          assert.ok(e.message.includes(path), e.message);
+          assert.ok(e.message.includes(`${size} bytes`), e.message);
+        };
+        const failed = lockFailed(() => createPidlock(path));
+        assert.equal(failed.pid, null);
+        checkTooLarge(failed.cause);
+        checkTooLarge(lockFailed(() => new Pidfile(path).acquire()).cause);
+        checkTooLarge(pidfileError(() => new Pidfile(path).readPid()));
+        checkTooLarge(pidfileError(() => new Pidfile(path).removeIfStale()));
+        checkTooLarge(pidfileError(() => new Pidfile(path).remove()));
+        const state = new Pidfile(path).inspect();
+        assert.equal(state.status, "unusable");
+        assert.match(state.reason, /not a pidfile/);
+        const after = lstatSync(path);
+        assert.equal(after.ino, before.ino, "the same file is still there");
+        assert.equal(after.size, size);
+        assert.equal(firstBytes(path), head);
+        assert.deepEqual(readdirSync(dir), ["a.pid"], "no temporary file left behind");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test("small files that are no pid stay stale, as in Celery", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      for (const content of ["eighteen\n", "", "x".repeat(1000)]) {
+        writeFileSync(path, content);
+        assert.equal(new Pidfile(path).inspect().status, "stale", JSON.stringify(content));
+        const lock = createPidlock(path);
+        assert.equal(lock.readPid(), PID);
+        lock.release();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Pidfile: hostile paths", () => {
+  test("a 1 MB path is shown in errors as a bounded prefix", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "p".repeat(1 << 20));
+      for (const call of [() => new Pidfile(path).acquire(), () => createPidlock(path)]) {
+        const e = lockFailed(call);
+        assert.ok(e.message.length < 10_000, `a ${e.message.length}-character message`);
+        assert.match(e.message, /p…\(\d+ characters\)/);
+      }
+      assert.deepEqual(readdirSync(dir), [], "nothing left behind");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("Pidfile: a pid without a trailing newline (Go, Docker)", () => {
+  test("a live one is alive: never removed, the lock not taken", () => {
+    const dir = tempDir();
+    const child = liveChild();
+    try {
+      const path = join(dir, "a.pid");
+      writeFileSync(path, String(child.pid));
+      assert.equal(new Pidfile(path).readPid(), child.pid);
+      const state = new Pidfile(path).inspect();
+      assert.equal(state.status, "alive");
+      assert.equal(state.pid, child.pid);
+      assert.equal(new Pidfile(path).removeIfStale(), false);
+      assert.equal(lockFailed(() => createPidlock(path)).pid, child.pid);
+      assert.equal(lockFailed(() => new Pidfile(path).acquire()).pid, child.pid);
+      assert.equal(readFileSync(path, "utf8"), String(child.pid), "the file is untouched");
+    } finally {
+      child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a dead one is stale and replaced", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const dead = deadPid();
+      writeFileSync(path, String(dead));
+      assert.deepEqual(new Pidfile(path).inspect(), {
+        status: "stale",
+        pid: dead,
+        reason: "no such process",
+      });
+      const lock = createPidlock(path);
+      assert.equal(lock.readPid(), PID);
+      lock.release();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -683,14 +818,14 @@ describe("another user's live process", () => {
         const check = (mode = "check", target = path) => {
           const checker = shared.fixture("pidfile_child.ts");
           const r = spawnSync(shared.execPath, scriptArgs(checker, [mode, target]), {
-            cwd: shared.root,
             uid: 65534,
             gid: 65534,
             encoding: "utf8",
             env: { ...process.env, HOME: home, DENO_DIR: join(home, "deno"), TMPDIR: home },
+            cwd: home, // not the clone's directory, which nobody may not enter
             timeout: 30_000,
           });
-          assert.equal(r.status, 0, `checker failed: ${r.stderr}`);
+          assert.equal(r.status, 0, `checker failed: ${r.error ?? r.stderr}`);
           return JSON.parse(r.stdout.trim().split("\n").pop()!);
         };
         for (

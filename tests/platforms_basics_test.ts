@@ -13,6 +13,7 @@ import { readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
 import {
   closeOpenFds,
   errnoName,
@@ -33,17 +34,20 @@ import {
   signalName,
 } from "../platforms/mod.ts";
 import { FfiPermissionError } from "../mod.ts";
-import { fixture, isBun, runScript } from "./_util.ts";
+import { fixture, isBun, runScript, scriptArgs } from "./_util.ts";
+import { runtime } from "./_runtime.ts";
 
 describe("platforms: basics", () => {
   test("runtimeImplementation names the runtime and its version", () => {
-    const want = isBun
-      // deno-lint-ignore no-explicit-any
-      ? `Bun ${(globalThis as any).Bun.version}`
-      // deno-lint-ignore no-explicit-any
-      : `Deno ${(globalThis as any).Deno.version.deno}`;
+    // deno-lint-ignore no-explicit-any
+    const g = globalThis as any;
+    const want = {
+      bun: () => `Bun ${g.Bun.version}`,
+      deno: () => `Deno ${g.Deno.version.deno}`,
+      node: () => `Node ${process.versions.node}`,
+    }[runtime]();
     assert.equal(runtimeImplementation(), want);
-    assert.match(runtimeImplementation(), /^(Deno|Bun) \d+\.\d+\.\d+/);
+    assert.match(runtimeImplementation(), /^(Deno|Bun|Node) \d+\.\d+\.\d+/);
   });
 
   test("exit codes are sysexits(3)", () => {
@@ -164,17 +168,29 @@ describe("platforms: basics", () => {
     // script(1) runs the fixture with stdin/stdout on a pty.
     const r = runScript(fixture("fds_tty.ts"), [], {});
     assert.equal(r.status, 0, r.stderr);
-    const file = fixture("fds_tty.ts");
-    const cmd = isBun ? `${process.execPath} ${file}` : `${process.execPath} run -A ${file}`;
+    const shellQuote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+    const cmd = [process.execPath, ...scriptArgs(fixture("fds_tty.ts"))].map(shellQuote).join(" ");
     const pty = spawnSync("script", ["-qec", cmd, "/dev/null"], { encoding: "utf8" });
     assert.equal(pty.status, 0, pty.stderr);
     assert.match(pty.stdout, /isatty\(0\)=true isatty\(1\)=true/);
     assert.match(r.stdout, /isatty\(0\)=false isatty\(1\)=false/);
   });
 
-  test("every platforms/ area works with --allow-ffi alone (Deno; Bun needs no flag)", () => {
+  test("every platforms/ area works with --allow-ffi alone (Deno, Node; Bun needs no flag)", () => {
     const file = fixture("ffi_only.ts");
-    const args = isBun ? [file] : ["run", "--quiet", "--allow-ffi", file];
+    const args = {
+      bun: [file],
+      deno: ["run", "--quiet", "--allow-ffi", file],
+      // Node's permission model also guards reading the modules: the clone, and nothing else.
+      node: [
+        "--disable-warning=ExperimentalWarning",
+        "--disable-warning=SecurityWarning",
+        "--permission",
+        "--allow-ffi",
+        `--allow-fs-read=${fileURLToPath(new URL("..", import.meta.url))}`,
+        file,
+      ],
+    }[runtime];
     const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
@@ -205,6 +221,25 @@ describe("platforms: basics", () => {
     });
   });
 
+  test("1 MB of bad input is quoted in the error as a bounded prefix", () => {
+    const huge = "E".repeat(1 << 20);
+    for (
+      const call of [
+        () => errnoNumber(huge),
+        () => isatty(huge as unknown as number),
+        () => fdByPath(huge as unknown as string[]),
+        () => processIsZombie(huge as unknown as number),
+      ]
+    ) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof RangeError || e instanceof TypeError, String(e).slice(0, 100));
+        assert.ok(e.message.length < 5000, `a ${e.message.length}-character message`);
+        assert.match(e.message, /EEEE"?…\(\d+ characters\)/);
+        return true;
+      });
+    }
+  });
+
   test("bad input to the fd helpers gets a clear TypeError", () => {
     assert.throws(() => isatty("1" as unknown as number), {
       name: "TypeError",
@@ -219,6 +254,39 @@ describe("platforms: basics", () => {
       message: /fdByPath\(\["\/dev\/null"\]\)/,
     });
   });
+
+  for (const keep of ["", "stdio"]) {
+    const how = keep === "" ? "closeOpenFds()" : "closeOpenFds([0, 1, 2])";
+    test(`${how} closes the program's fds, keeps the runtime's, never hangs`, () => {
+      const dir = mkdtempSync(join(tmpdir(), "posixly-fds-"));
+      try {
+        const out = join(dir, "out.json");
+        const fifo = join(dir, "fifo");
+        assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+        // The child inherits one end of a pipe on fd 3 (read-write: opening it does not wait).
+        const argv = [process.execPath, ...scriptArgs(fixture("fds_close_all.ts"), [out, keep])];
+        const r = spawnSync("sh", ["-c", 'exec "$@" 3<>"$FIFO"', "sh", ...argv], {
+          encoding: "utf8",
+          env: { ...process.env, FIFO: fifo },
+          // Deno hung (or panicked) when its own descriptors were closed: the timeout ends that.
+          timeout: 20_000,
+        });
+        assert.equal(r.error, undefined, `the child hung: ${String(r.error)}`);
+        assert.equal(r.signal, null, `the child was killed by ${r.signal}; ${r.stderr}`);
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), {
+          leftOpenOfOurs: [],
+          inheritedPipeClosed: true,
+          eventLoopFdsLeft: true,
+          stdoutClosed: true,
+          timersAndImports: true,
+          signalHandled: true,
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 
   test("closeOpenFds closes all but the kept fds (child process)", () => {
     const r = runScript(fixture("fds_close.ts"));

@@ -146,15 +146,16 @@ describe("signal names", () => {
     assert.ok(new Signals() instanceof Signals);
   });
 
-  test("get returns a listener other code added with process.on, in both runtimes", () => {
+  test("get returns a listener other code added with process.on, in every runtime", () => {
+    // Not SIGUSR2: the processes of `node --test` listen on it for diagnostic reports.
     const fn = (): void => {};
-    process.on("SIGUSR2", fn);
+    process.on("SIGWINCH", fn);
     try {
-      assert.equal(signals.get("USR2"), fn);
+      assert.equal(signals.get("WINCH"), fn);
     } finally {
-      process.off("SIGUSR2", fn);
+      process.off("SIGWINCH", fn);
     }
-    assert.equal(signals.get("USR2"), "default");
+    assert.equal(signals.get("WINCH"), "default");
   });
 
   test("get reports the runtime's SIGPIPE as ignored", () => {
@@ -302,6 +303,61 @@ describe("setPdeathsig (child and grandchild)", () => {
     } finally {
       if (alive(grandchild)) process.kill(grandchild, "SIGKILL");
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("signals.set under a storm of the signal", () => {
+  for (const mode of ["handlers", "ignore"]) {
+    const what = mode === "handlers" ? "between two handlers" : "between a handler and ignore";
+    test(`switching ${what} never lets the default action kill the process`, async () => {
+      const child = spawn(process.execPath, scriptArgs(fixture("signals_storm.ts"), [mode]), {
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr!.setEncoding("utf8");
+      child.stderr!.on("data", (chunk: string) => (stderr += chunk));
+      const out = lines(child);
+      let flooder: ChildProcess | undefined;
+      try {
+        assert.equal(await out.next(30_000), "ready", stderr);
+        // A sibling sends SIGUSR1 as fast as it can until it fails (the child is gone).
+        flooder = spawn("sh", ["-c", `while kill -USR1 ${child.pid}; do :; done`], {
+          stdio: "ignore",
+        });
+        await sleep(100);
+        child.stdin!.write("go\n");
+        const status = await exited(child);
+        assert.deepEqual(status, { code: 0, signal: null }, `killed while switching; ${stderr}`);
+        assert.match(await out.next(), /^done 40000 \d+$/);
+      } finally {
+        // It stops by itself once the child is gone (and Node may have reaped it already).
+        if (flooder && flooder.exitCode === null && flooder.signalCode === null) {
+          flooder.kill("SIGKILL");
+        }
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    });
+  }
+});
+
+describe("signals: hostile input", () => {
+  test("a 1 MB signal name or handler is quoted in the error as a bounded prefix", () => {
+    const huge = "X".repeat(1 << 20);
+    for (
+      const call of [
+        () => signals.signum(huge),
+        () => signals.signum(`SIG${huge}`),
+        () => signals.set("USR1", huge as unknown as "ignore"),
+        () => signalName(huge as unknown as number),
+      ]
+    ) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof RangeError || e instanceof TypeError, String(e).slice(0, 100));
+        assert.ok(e.message.length < 300, `a ${e.message.length}-character message`);
+        assert.match(e.message, /XXXX"?…\(\d+ characters\)/);
+        return true;
+      });
     }
   });
 });

@@ -246,3 +246,55 @@ describe("getgroups", () => {
     assert.deepEqual(getgroups().sort((a, b) => a - b), expected.sort((a, b) => a - b));
   });
 });
+
+describe("hostile names", () => {
+  const huge = "u".repeat(1 << 20);
+
+  test("a 1 MB name is quoted in the error as a bounded prefix and its length", () => {
+    const calls: [string, () => unknown][] = [
+      ["lookupUser", () => lookupUser(huge)],
+      ["parseUid", () => parseUid(huge)],
+      ["lookupGroup", () => lookupGroup(huge)],
+      ["parseGid", () => parseGid(huge)],
+    ];
+    for (const [name, call] of calls) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof LookupError, `${name}: ${String(e).slice(0, 100)}`);
+        assert.ok(e.message.length < 200, `${name}: a ${e.message.length}-character message`);
+        assert.ok(e.message.includes(`"${"u".repeat(64)}"…(${1 << 20} characters)`), name);
+        assert.equal(e.key, huge, `${name}: the key keeps the whole name`);
+        return true;
+      });
+    }
+    // A numeric-looking string is quoted bounded as well: "-1...1" (a negative
+    // id) and "0x1...1" (not decimal).
+    for (const id of [`-1${"1".repeat(1 << 20)}`.slice(0, 300), `0x${"1".repeat(1 << 20)}`]) {
+      assert.throws(() => parseUid(id), (e) => {
+        assert.ok(e instanceof Error, String(e).slice(0, 100));
+        assert.ok(e.message.length < 200, `${e.message.length} characters`);
+        return true;
+      });
+    }
+  });
+
+  test("a name that is not well-formed Unicode is a TypeError before it reaches C", () => {
+    // A lone surrogate would be encoded as U+FFFD and name the user "px\uFFFD".
+    for (const bad of ["px\uD800", "\uDC00", "a\uD800b"]) {
+      for (
+        const [name, call] of [
+          ["parseUid", () => parseUid(bad)],
+          ["parseGid", () => parseGid(bad)],
+          ["lookupUser", () => lookupUser(bad)],
+          ["lookupGroup", () => lookupGroup(bad)],
+        ] as const
+      ) {
+        assert.throws(call, (e) => {
+          assert.ok(e instanceof TypeError, `${name}(${JSON.stringify(bad)}): ${String(e)}`);
+          assert.match(e.message, /not well-formed Unicode/);
+          assert.ok(e.message.includes(JSON.stringify(bad)), e.message);
+          return true;
+        });
+      }
+    }
+  });
+});
