@@ -49,7 +49,8 @@ const targets: Target[] = [
     packages: "musl-tools",
     accepted: {
       "signal.CLD": "musl's headers have no SIGCLD alias; 17 is SIGCHLD's number in the kernel",
-      "signal.UNUSED": "musl keeps SIGUNUSED (SIGSYS's 31), which glibc dropped; posixly does not take the name",
+      "signal.UNUSED":
+        "musl keeps SIGUNUSED (SIGSYS's 31), which glibc dropped; posixly does not take the name",
     },
   },
   {
@@ -220,10 +221,12 @@ function check(target: Target, dir: string): string[] {
   const [cmd, ...args] = [...target.run, exe];
   const ran = spawnSync(cmd, args, { encoding: "utf8" });
   if (ran.status !== 0) return [`${[cmd, ...args].join(" ")} failed: ${ran.stderr}`];
-  const actual = new Map(ran.stdout.trim().split("\n").map((line) => {
-    const [key, value] = line.split(" ");
-    return [key, value] as const;
-  }));
+  const actual = new Map(
+    ran.stdout.trim().split("\n").map((line) => {
+      const [key, value] = line.split(" ");
+      return [key, value] as const;
+    }),
+  );
   const problems: string[] = [];
   const differs = (key: string, message: string): void => {
     if (key in target.accepted) {
@@ -246,8 +249,10 @@ function check(target: Target, dir: string): string[] {
   for (const name of names.signal) {
     if (!expected.has(`signal.${name}`)) differs(`signal.${name}`, "in the headers, not the table");
   }
-  console.log(`   ${expected.size} entries compared, ${names.errno.length} errno and ` +
-    `${names.signal.length} signal names in the headers`);
+  console.log(
+    `   ${expected.size} entries compared, ${names.errno.length} errno and ` +
+      `${names.signal.length} signal names in the headers`,
+  );
   return problems;
 }
 
@@ -262,7 +267,11 @@ try {
       skipped++;
       continue;
     }
-    console.log(`== tables ${target.name}: ${target.cc}${target.run.length ? `, run by ${target.run[0]}` : ""}`);
+    console.log(
+      `== tables ${target.name}: ${target.cc}${
+        target.run.length ? `, run by ${target.run[0]}` : ""
+      }`,
+    );
     const missing = [target.cc, ...target.run.slice(0, 1)].filter((c) => !have(c));
     const problems = missing.length
       ? [`${missing.join(", ")} not found: install Debian's ${target.packages}`]

@@ -20,8 +20,6 @@
 // plus one per table checked.
 import { spawnSync } from "node:child_process";
 import {
-  accessSync,
-  constants,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -134,7 +132,8 @@ function setUpBun() {
   const wanted = Object.values(BUN).map((b) => b.pkg);
   const installed = (pkg) => {
     const manifest = join(cache, "node_modules", pkg, "package.json");
-    return existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).version === bunVersion;
+    return existsSync(manifest) &&
+      JSON.parse(readFileSync(manifest, "utf8")).version === bunVersion;
   };
   if (wanted.every(installed)) return;
   mkdirSync(cache, { recursive: true });
@@ -193,7 +192,9 @@ function checkPlatform(which, expected) {
   const r = sh(bunPath(which), ["-e", probe], { cwd: root, env: BUN[which].env() });
   if (r.status !== 0) throw new Error(`the ${which} Bun does not start:\n${r.stderr}`);
   const seen = JSON.parse(r.stdout);
-  console.log(`== ${which}: posixly sees ${seen.arch} ${seen.libc}; mapped: ${seen.mapped.join(" ")}`);
+  console.log(
+    `== ${which}: posixly sees ${seen.arch} ${seen.libc}; mapped: ${seen.mapped.join(" ")}`,
+  );
   if (seen.arch !== expected.arch || seen.libc !== expected.libc) {
     throw new Error(`posixly should see ${expected.arch} ${expected.libc}`);
   }
@@ -227,7 +228,11 @@ function countJunit(file, label) {
   const re = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const m of xml.matchAll(re)) {
     const body = m[3] ?? "";
-    cases.push({ name: m[1], failed: /<failure|<error/.test(body), skipped: /<skipped/.test(body) });
+    cases.push({
+      name: m[1],
+      failed: /<failure|<error/.test(body),
+      skipped: /<skipped/.test(body),
+    });
   }
   const names = cases.map((c) => c.name);
   const leaves = cases.filter((c) => !names.some((n) => n.startsWith(c.name + " &gt; ")));
