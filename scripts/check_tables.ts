@@ -106,6 +106,7 @@ const LAYOUTS: Record<string, string> = {
   "stat.ino": "offsetof(struct stat, st_ino)",
   "stat.mode": "offsetof(struct stat, st_mode)",
   "stat.modeSize": "sizeof(((struct stat *)0)->st_mode)",
+  "stat.uid": "offsetof(struct stat, st_uid)",
 };
 
 const HEADERS = [
