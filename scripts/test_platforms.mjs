@@ -49,14 +49,11 @@ const APT_PACKAGES = [
   "libc6-dev-arm64-cross",
   "gcc",
 ];
-const BUN = {
-  musl: { pkg: "@oven/bun-linux-x64-musl", env: () => ({ LD_LIBRARY_PATH: muslLib }) },
-  arm64: {
-    pkg: "@oven/bun-linux-aarch64",
-    env: () => ({ QEMU_LD_PREFIX: "/usr/aarch64-linux-gnu" }),
-  },
-};
 const muslLib = join(cache, "musl-lib");
+const BUN = {
+  musl: { pkg: "@oven/bun-linux-x64-musl", env: { LD_LIBRARY_PATH: muslLib } },
+  arm64: { pkg: "@oven/bun-linux-aarch64", env: { QEMU_LD_PREFIX: "/usr/aarch64-linux-gnu" } },
+};
 const BINFMT = "/proc/sys/fs/binfmt_misc";
 const results = join(root, ".test-results");
 
@@ -189,7 +186,7 @@ function checkPlatform(which, expected) {
     "const libs = readFileSync('/proc/self/maps', 'utf8').match(/\\S*lib\\S*\\.so\\S*/g);" +
     "console.log(JSON.stringify({ arch: platform.arch, libc: platform.libc," +
     " mapped: [...new Set(libs)] }));";
-  const r = sh(bunPath(which), ["-e", probe], { cwd: root, env: BUN[which].env() });
+  const r = sh(bunPath(which), ["-e", probe], { cwd: root, env: BUN[which].env });
   if (r.status !== 0) throw new Error(`the ${which} Bun does not start:\n${r.stderr}`);
   const seen = JSON.parse(r.stdout);
   console.log(
@@ -257,7 +254,7 @@ function bunSuite(which) {
     "--reporter=junit",
     `--reporter-outfile=${junit}`,
     "tests/",
-  ], { env: BUN[which].env(), timeout: 20 * 60_000 });
+  ], { env: BUN[which].env, timeout: 20 * 60_000 });
   const counts = countJunit(junit, `bun ${which}`);
   if (counts) {
     passed += counts.passed;
