@@ -21,6 +21,7 @@ import { DaemonContext, DaemonError, type DetachedOptions } from "../platforms/d
 import { posixSpawn, type PosixSpawnOptions, spawnCanCloseFrom } from "../platforms/spawn.ts";
 import { libc, OSError, platform } from "../ffi/mod.ts";
 import { fixture, isBun, isRoot, runScript, sleep } from "./_util.ts";
+import { timeScale, vforkIsFork } from "./_platform.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
 
 const APP = fixture("daemon_app.ts");
@@ -382,14 +383,14 @@ describe("detached()", () => {
     const dir = tempDir();
     try {
       const r = launch(dir, {
-        detached: { ready: "manual", timeoutMs: 500, logfile: join(dir, "log") },
+        detached: { ready: "manual", timeoutMs: 500 * timeScale, logfile: join(dir, "log") },
         neverReady: true,
       });
       assert.equal(r.status, 1, r.stderr);
       const daemonPid = loggedPids(dir)[1];
       assert.match(
         r.stderr,
-        new RegExp(`the daemon \\(pid ${daemonPid}\\) was not ready within 500 ms`),
+        new RegExp(`the daemon \\(pid ${daemonPid}\\) was not ready within ${500 * timeScale} ms`),
       );
       await waitUntil("the stopped daemon to exit", () => !isRunning(daemonPid));
     } finally {
@@ -401,7 +402,7 @@ describe("detached()", () => {
     const dir = tempDir();
     try {
       const r = launch(dir, {
-        detached: { ready: "manual", timeoutMs: 1500, logfile: join(dir, "log") },
+        detached: { ready: "manual", timeoutMs: 1500 * timeScale, logfile: join(dir, "log") },
         neverReady: true,
         ignoreTerm: true,
       });
@@ -410,8 +411,8 @@ describe("detached()", () => {
       assert.match(
         r.stderr,
         new RegExp(
-          `the daemon \\(pid ${daemonPid}\\) was not ready within 1500 ms; sent it SIGTERM, ` +
-            "and SIGKILL when it still ran 2000 ms later",
+          `the daemon \\(pid ${daemonPid}\\) was not ready within ${1500 * timeScale} ms; ` +
+            "sent it SIGTERM, and SIGKILL when it still ran 2000 ms later",
         ),
       );
       assert.equal(procStat(daemonPid), null, "gone and reaped by the launcher, not a zombie");
@@ -870,7 +871,7 @@ describe("posixSpawn", () => {
     }
   });
 
-  test("an exec failure is an OSError; bad input a TypeError", () => {
+  test("an exec failure is an OSError; bad input a TypeError", { skip: vforkIsFork }, () => {
     assert.throws(() => posixSpawn("/nonexistent/program"), (e: unknown) => {
       assert.ok(e instanceof OSError);
       assert.equal(e.code, "ENOENT");

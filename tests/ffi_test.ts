@@ -22,16 +22,31 @@ import {
 import { HOT_AFTER } from "../ffi/backend_deno.ts";
 import { fixture } from "./_util.ts";
 import { runRuntime, runtime, scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cLibrary, hasCloseRange } from "./_platform.ts";
+import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 describe("ffi: the C library", () => {
   test("platform tables describe this machine", () => {
     assert.equal(platform.os, "linux");
-    assert.equal(platform.libc, "glibc");
-    assert.equal(platform.libraryName, "libc.so.6");
-    assert.equal(platform.constants.O_NOFOLLOW, 0o400000);
+    assert.equal(platform.libc, cLibrary().name);
+    // the C library posixly opens is the one mapped in this process
+    const opened = platform.libraryName.startsWith("/")
+      ? realpathSync(platform.libraryName)
+      : platform.libraryName;
+    assert.equal(basename(cLibrary().path), basename(opened));
+    // O_NOFOLLOW as the kernel understands it: a symbolic link is refused with ELOOP
+    const link = join(mkdtempSync(join(tmpdir(), "posixly-ffi-")), "link");
+    symlinkSync("/", link);
+    const fd = libc.open(
+      cstr(link),
+      platform.constants.O_RDONLY | platform.constants.O_NOFOLLOW,
+      0,
+    );
+    const openErrno = errno();
+    rmSync(dirname(link), { recursive: true });
+    assert.deepEqual([fd, openErrno], [-1, platform.errnoNumbers.ELOOP]);
     assert.equal(platform.layouts.passwd.size, 48);
     assert.equal(platform.errnoNumbers.EWOULDBLOCK, 11);
     assert.equal(platform.errnoNames[11], "EAGAIN");
@@ -182,7 +197,7 @@ describe("ffi: the C library", () => {
   });
 
   test("optional symbols: present ones bind, bindSymbol caches", () => {
-    assert.equal(typeof libc.close_range, "function");
+    assert.equal(typeof libc.close_range, hasCloseRange() ? "function" : "object"); // null: absent
     assert.equal(bindSymbol("getpid"), bindSymbol("getpid"));
   });
 

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { fixture, isBun, scriptArgs } from "./_util.ts";
 import { originalCommandLine } from "../mod.ts";
+import { titleNotSeen } from "./_platform.ts";
 
 const hasProc = (() => {
   try {
@@ -15,6 +16,7 @@ const hasProc = (() => {
   }
 })();
 const skipNoProc = hasProc ? false : "needs /proc (Linux)";
+const titleSeen = { skip: titleNotSeen };
 if (!hasProc) console.log("proctitle tests skipped: no /proc on this system");
 
 const EXTRA_ARGS = ["alpha", "β-arg", "--flag=1", ""];
@@ -137,7 +139,7 @@ function expectIntact(seen: Seen, params: unknown[]): void {
 }
 
 describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
-  test("cmdline, comm and ps show the title; argv and env are intact", async () => {
+  test("cmdline, comm and ps show the title; argv and env are intact", titleSeen, async () => {
     const params = ["title", "celeryd", "-active-"];
     const seen = await observe(params);
     assert.equal(seen.report.returned, "[celeryd] -active-");
@@ -152,14 +154,14 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
     }
   });
 
-  test("without info the title is [progname]", async () => {
+  test("without info the title is [progname]", titleSeen, async () => {
     const seen = await observe(["title", "beat"]);
     assert.equal(seen.report.returned, "[beat]");
     assert.deepEqual(seen.cmdline, Buffer.from("[beat]\0"));
     assert.deepEqual(seen.comm, Buffer.from("[beat]\n"));
   });
 
-  test("a title longer than the argv area is cut to it", async () => {
+  test("a title longer than the argv area is cut to it", titleSeen, async () => {
     const progname = "p".repeat(300);
     const params = ["title", progname, "tail"];
     const seen = await observe(params);
@@ -170,7 +172,7 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
     expectIntact(seen, params);
   });
 
-  test("non-ASCII titles are cut on UTF-8 boundaries (cmdline and comm)", async () => {
+  test("non-ASCII titles are cut on UTF-8 boundaries (cmdline and comm)", titleSeen, async () => {
     // "[abc" + ✓✓✓ is 13 bytes: a 4th ✓ would end at byte 16, so comm has 3.
     const short = await observe(["title", "abc✓✓✓✓✓", "ünïcode"]);
     assert.equal(short.report.returned, "[abc✓✓✓✓✓] ünïcode");
@@ -190,7 +192,7 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
     assert.ok(cut >= 2, `a character boundary was exercised ${cut} times`);
   });
 
-  test("setMpProcessTitle names MainProcess and the hostname", async () => {
+  test("setMpProcessTitle names MainProcess and the hostname", titleSeen, async () => {
     const params = ["mp", "celeryd", "busy", "w1@host"];
     const seen = await observe(params);
     assert.equal(seen.report.returned, "[celeryd: w1@host:MainProcess] busy");
@@ -201,7 +203,7 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
     assert.deepEqual(plain.cmdline, Buffer.from("[celeryd:MainProcess]\0"));
   });
 
-  test("setMpProcessTitle in a Worker uses the worker's name", async () => {
+  test("setMpProcessTitle in a Worker uses the worker's name", titleSeen, async () => {
     const seen = await observe(["worker", "celeryd", "busy"]);
     assert.equal(seen.report.returned, "[celeryd:w-alpha] busy");
     assert.deepEqual(seen.cmdline, Buffer.from("[celeryd:w-alpha] busy\0"));

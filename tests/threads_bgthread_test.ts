@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { BgThread, getIdent, Local, LocalManager } from "../threads/mod.ts";
 import { fixture, runScript } from "./_util.ts";
+import { timeScale } from "./_platform.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -136,7 +137,7 @@ describe("BgThread", () => {
     const svc = new Spin();
     svc.start();
     try {
-      await sleep(20);
+      await sleep(20 * timeScale);
       const callsAtTimer = svc.calls;
       const aliveAtTimer = svc.isAlive;
       const text = await readFile(fileURLToPath(import.meta.url), "utf8");

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isBun } from "./_util.ts";
+import { titleNotSeen } from "./_platform.ts";
 import { processIsZombie } from "../mod.ts";
 
 describe("examples/tour.ts", () => {
@@ -20,7 +21,10 @@ describe("examples/tour.ts", () => {
     assert.match(out, /launcher exit status\s+0/);
     const pid = Number(/pid from the pidfile\s+(\d+)/.exec(out)?.[1]);
     assert.ok(pid > 0, out);
-    assert.match(out, /title as ps shows it\s+\[posixly-service\] listening on 127\.0\.0\.1:\d+/);
+    if (titleNotSeen) console.log(`tour: the title is not checked: ${titleNotSeen}`);
+    else {
+      assert.match(out, /title as ps shows it\s+\[posixly-service\] listening on 127\.0\.0\.1:\d+/);
+    }
     assert.match(out, new RegExp(`session id\\s+${pid} \\(its own session: detached\\)`));
     const alpha = JSON.parse(/request \/alpha\s+(\{.*\})/.exec(out)![1]);
     const beta = JSON.parse(/request \/beta\s+(\{.*\})/.exec(out)![1]);
