@@ -1,0 +1,50 @@
+/**
+ * The hidden `_daemon` step of `start`: the process the launcher spawns (a
+ * new session, output to the logfile) sets itself up as `run` does and
+ * `execve`s the program, which so keeps its pid and the pidfile lock.
+ *
+ * It talks to the launcher over a pipe (close-on-exec): `X` right before
+ * the execve; `E<status> <JSON message>` when the set-up or the execve
+ * fails. So "X" and then end-of-file means that the program runs.
+ *
+ * @module
+ */
+import { libc } from "../ffi/mod.ts";
+import { exit } from "../platforms/host.ts";
+import { setCloseOnExec } from "../platforms/exec.ts";
+import { parseDaemon } from "./args.ts";
+import { CliError, EXIT } from "./errors.ts";
+import { AlreadyRunning, checkSetUp, execPlan, programEnvironment } from "./setup.ts";
+
+const encoder = new TextEncoder();
+
+function send(fd: number, line: string): void {
+  const bytes = encoder.encode(`${line}\n`);
+  // One write of a short line to a pipe is atomic; a launcher that is gone makes it fail.
+  libc.write(fd, bytes, bytes.length);
+}
+
+/**
+ * Runs the step: never returns (the program replaces this process, or it
+ * exits after telling the launcher why not).
+ *
+ * @param argv the arguments after `_daemon`
+ */
+export function daemonStep(argv: readonly string[]): never {
+  const o = parseDaemon(argv);
+  const fd = o.handshakeFd;
+  try {
+    setCloseOnExec(fd, true);
+    const plan = checkSetUp(o, programEnvironment(o));
+    execPlan(plan, { redirectOutput: false, keepFds: o.keepFds, beforeExec: () => send(fd, "X") });
+  } catch (e) {
+    const failure = e instanceof CliError
+      ? e
+      : new CliError(`set-up failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (!(e instanceof CliError)) console.error(e); // the stack, into the logfile
+    // Lost a race for the pidfile: the winner runs, which is what start wanted.
+    const status = failure instanceof AlreadyRunning ? EXIT.ok : failure.exitCode;
+    send(fd, `E${status} ${JSON.stringify(failure.message)}`);
+    exit(failure.exitCode);
+  }
+}
