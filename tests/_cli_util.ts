@@ -30,6 +30,22 @@ export function posixly(args: string[], opts: { env?: Record<string, string> } =
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs `posixly ARGS...` as another user (the caller must be root), with a
+ * home and a Deno cache of its own in `home`.
+ */
+export function posixlyAs(user: { uid: number; gid: number }, home: string, args: string[]): Ran {
+  const r = spawnSync(process.execPath, scriptArgs(CLI, args), {
+    encoding: "utf8",
+    env: { ...process.env, HOME: home, DENO_DIR: join(home, "deno"), XDG_CACHE_HOME: home },
+    uid: user.uid,
+    gid: user.gid,
+    cwd: home,
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Runs `posixly ARGS...` without blocking the event loop (for races and servers). */
 export function posixlyAsync(args: string[]): Promise<Ran> {
   return new Promise((resolve) => {

@@ -7,7 +7,17 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import process from "node:process";
 import { processStartTime } from "../platforms/process_start.ts";
@@ -17,6 +27,7 @@ import {
   gone,
   pidIn,
   posixly,
+  posixlyAs,
   posixlyAsync,
   procStatus,
   Scratch,
@@ -517,9 +528,23 @@ describe("posixly as another user", () => {
     assert.deepEqual(r.stdout.trim().split("\n"), [String(nobody.gid), String(nobody.gid)]);
   });
 
-  test("not root: --user of another user is refused with status 4", { skip: isRoot ? "runs as root" : false }, () => {
-    const r = posixly(["start", "--pidfile", s.path("p4.pid"), "--user", "root", "--", "sleep", "1"]);
-    assert.equal(r.status, 4);
-    assert.match(r.stderr, /--user "root" needs root privileges/);
+  test("as nobody: its own daemon; --user root is refused with status 4", { skip: notRoot }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-home");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = join(home, "own.pid");
+    const r = posixlyAs(nobody, home, ["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    assert.equal(r.status, 0, r.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(procStatus(pid, "Uid"), Array(4).fill(nobody.uid).join("\t"));
+    assert.equal(posixlyAs(nobody, home, ["status", "--pidfile", pidfile]).status, 0);
+    assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0, "root sees it too");
+    assert.equal(posixlyAs(nobody, home, ["stop", "--pidfile", pidfile]).status, 0);
+    assert.ok(!alive(pid));
+    const refused = posixlyAs(nobody, home, ["start", "--pidfile", pidfile, "--user", "root", "--", "sleep", "1"]);
+    assert.equal(refused.status, 4);
+    assert.match(refused.stderr, /--user "root" needs root privileges \(posixly runs as uid \d+\)/);
+    assert.ok(!existsSync(pidfile));
   });
 });
