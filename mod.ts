@@ -33,6 +33,8 @@ export * from "./platforms/spawn.ts";
 export * from "./platforms/systemd.ts";
 export * from "./platforms/daemon.ts";
 export * from "./platforms/process_start.ts";
+export * from "./platforms/process_started_at.ts";
+export * from "./platforms/exec.ts";
 export * from "./platforms/pidfile.ts";
 export { getIdent } from "./threads/ident.ts";
 export * from "./threads/local.ts";

@@ -67,7 +67,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Bad usage comes with the usage of the command at fault.
     const usageOf = e.usageOf ?? (e.exitCode === EXIT.usage ? command : undefined);
     const help = usageOf === undefined ? "" : `\n\n${usage(usageOf)}`;
-    writeStderr(`posixly${command && !command.startsWith("_") ? ` ${command}` : ""}: ${e.message}${help}\n`);
+    writeStderr(
+      `posixly${command && !command.startsWith("_") ? ` ${command}` : ""}: ${e.message}${help}\n`,
+    );
     return e.exitCode;
   }
 }

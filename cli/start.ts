@@ -71,8 +71,9 @@ function fileActions(plan: Plan, channel: Channel, handshake: number, handshakeF
   const actions: SpawnFileAction[] = [];
   const toHandshake: SpawnFileAction = { dup2: [handshake, handshakeFd] };
   // handshakeFd is never passOn.from: moving passOn first is safe unless it lands on `handshake`.
-  if (passOn && passOn.to === handshake) actions.push(toHandshake, { dup2: [passOn.from, passOn.to] });
-  else if (passOn) actions.push({ dup2: [passOn.from, passOn.to] }, toHandshake);
+  if (passOn && passOn.to === handshake) {
+    actions.push(toHandshake, { dup2: [passOn.from, passOn.to] });
+  } else if (passOn) actions.push({ dup2: [passOn.from, passOn.to] }, toHandshake);
   else actions.push(toHandshake);
   actions.push(
     { open: 0, path: "/dev/null", flags: c.O_RDONLY },
@@ -152,7 +153,12 @@ function removeLeftPidfile(path: string): void {
   }
 }
 
-function failure(plan: Plan, child: Child, outcome: Exclude<Outcome, { kind: "ready" }>, o: StartOptions): CliError {
+function failure(
+  plan: Plan,
+  child: Child,
+  outcome: Exclude<Outcome, { kind: "ready" }>,
+  o: StartOptions,
+): CliError {
   const who = `${quote(plan.args[0])} (pid ${child.pid})`;
   let what: string;
   if (outcome.kind === "exited") {

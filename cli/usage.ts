@@ -4,7 +4,8 @@
  * @module
  */
 
-const SET_UP_OPTIONS = `  --logfile PATH        append the program's stdout and stderr to PATH (default /dev/null)
+const SET_UP_OPTIONS =
+  `  --logfile PATH        append the program's stdout and stderr to PATH (default /dev/null)
   --user NAME|UID       run as this user, its primary group and supplementary groups (root only)
   --group NAME|GID      run with this group instead of the user's primary group (root only)
   --chdir DIR           working directory (default: the current one)

@@ -25,7 +25,6 @@ import { lookupUser } from "../platforms/users.ts";
 import {
   alive,
   gone,
-  pidIn,
   posixly,
   posixlyAs,
   posixlyAsync,
@@ -119,7 +118,15 @@ describe("posixly usage", () => {
   });
 
   test("a long value is quoted and cut in messages", () => {
-    const r = posixly(["start", "--pidfile", s.path("u.pid"), "--umask", "7".repeat(500), "--", "sh"]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      s.path("u.pid"),
+      "--umask",
+      "7".repeat(500),
+      "--",
+      "sh",
+    ]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /\(500 characters\)/);
     assert.ok(r.stderr.split("\n")[0].length < 300);
@@ -154,7 +161,10 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(alive(pid));
     // The pidfile holds the program's own pid: posixly execve'd it.
     assert.match(readFileSync(`/proc/${pid}/cmdline`, "utf8"), /cli_service\.sh/);
-    assert.match(readFileSync(pidfile, "utf8"), new RegExp(`^${pid}\nstarttime=${processStartTime(pid)}\n`));
+    assert.match(
+      readFileSync(pidfile, "utf8"),
+      new RegExp(`^${pid}\nstarttime=${processStartTime(pid)}\n`),
+    );
     assert.equal(sessionOf(pid), pid, "its own session");
     assert.equal(procStatus(pid, "Umask"), "0027");
     assert.equal(readlinkSync(`/proc/${pid}/cwd`), s.dir);
@@ -170,7 +180,10 @@ describe("posixly start, status, signal, stop", () => {
     assert.equal(extra.length, 1, `fds ${extra}`);
     assert.equal(statSync(`/proc/${pid}/fd/${extra[0]}`).ino, statSync(pidfile).ino);
     const locks = readFileSync("/proc/locks", "utf8");
-    assert.match(locks, new RegExp(`FLOCK\\s+ADVISORY\\s+WRITE\\s+${pid}\\s+\\S+:${statSync(pidfile).ino}\\s`));
+    assert.match(
+      locks,
+      new RegExp(`FLOCK\\s+ADVISORY\\s+WRITE\\s+${pid}\\s+\\S+:${statSync(pidfile).ino}\\s`),
+    );
     const log = await logSays(logfile, "service");
     assert.match(log, new RegExp(`service ${pid} in ${s.dir} as 0:0 umask 0?027 FOO=bar baz`));
 
@@ -215,7 +228,10 @@ describe("posixly start, status, signal, stop", () => {
 
   test("a program killed behind posixly's back: status 1 (dead), stop cleans up", async () => {
     const pidfile = s.path("dead.pid");
-    assert.equal(posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status, 0);
+    assert.equal(
+      posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status,
+      0,
+    );
     const pid = s.trackPidfile(pidfile);
     process.kill(pid, "SIGKILL");
     assert.ok(await gone(pid));
@@ -234,13 +250,21 @@ describe("posixly start, status, signal, stop", () => {
     // A duration no other process uses, to find every program that started.
     const marker = `60.${process.pid}${Date.now() % 100000}`;
     const runs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        posixlyAsync(["start", "--pidfile", pidfile, "--grace", "0.2", "--", "sleep", marker])),
+      Array.from(
+        { length: 4 },
+        () =>
+          posixlyAsync(["start", "--pidfile", pidfile, "--grace", "0.2", "--", "sleep", marker]),
+      ),
     );
     const pid = s.trackPidfile(pidfile);
     for (const r of runs) assert.equal(r.status, 0, r.stderr);
-    assert.equal(runs.filter((r) => /^started/.test(r.stdout)).length, 1, runs.map((r) => r.stdout).join(""));
-    const running = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    assert.equal(
+      runs.filter((r) => /^started/.test(r.stdout)).length,
+      1,
+      runs.map((r) => r.stdout).join(""),
+    );
+    const running = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout
+      .split("\n").filter(Boolean);
     running.forEach((p) => s.track(Number(p)));
     assert.deepEqual(running.map(Number), [pid]);
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
@@ -250,7 +274,17 @@ describe("posixly start, status, signal, stop", () => {
     const pidfile = s.path("exit.pid");
     const logfile = s.path("exit.log");
     writeFileSync(logfile, "an old line\n");
-    const r = posixly(["start", "--pidfile", pidfile, "--logfile", logfile, "--", "sh", "-c", "echo boom >&2; exit 3"]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--",
+      "sh",
+      "-c",
+      "echo boom >&2; exit 3",
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /exited with status 3 before it was ready/);
     assert.match(r.stderr, /boom/);
@@ -283,10 +317,28 @@ describe("posixly start, status, signal, stop", () => {
     const r = posixly(["start", "--pidfile", pidfile, "--chdir", nodir, "--", "sleep", "1"]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`--chdir "${nodir}": ENOENT`));
-    const r2 = posixly(["start", "--pidfile", pidfile, "--logfile", s.path("no-such-dir/x.log"), "--", "sleep", "1"]);
+    const r2 = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      s.path("no-such-dir/x.log"),
+      "--",
+      "sleep",
+      "1",
+    ]);
     assert.equal(r2.status, 1);
     assert.match(r2.stderr, /--logfile ".*no-such-dir\/x\.log": ENOENT/);
-    const r3 = posixly(["start", "--pidfile", pidfile, "--user", "posixly-no-such-user", "--", "sleep", "1"]);
+    const r3 = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--user",
+      "posixly-no-such-user",
+      "--",
+      "sleep",
+      "1",
+    ]);
     assert.equal(r3.status, 1);
     assert.match(r3.stderr, /--user "posixly-no-such-user": User does not exist/);
     const r4 = posixly(["start", "--pidfile", s.dir, "--", "sleep", "1"]);
@@ -294,10 +346,21 @@ describe("posixly start, status, signal, stop", () => {
     assert.match(r4.stderr, /--pidfile/);
   });
 
-  test("a program that never becomes ready: TERM after --timeout, status 1", async () => {
+  test("a program that never becomes ready: TERM after --timeout, status 1", () => {
     const pidfile = s.path("never.pid");
     const t0 = Date.now();
-    const r = posixly(["start", "--pidfile", pidfile, "--ready", "fd:3", "--timeout", "0.3", "--", "sleep", "60"]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:3",
+      "--timeout",
+      "0.3",
+      "--",
+      "sleep",
+      "60",
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /was not ready within 0\.3 s \(--timeout\); sent it TERM/);
     const pid = Number(/pid (\d+)/.exec(r.stderr)![1]);
@@ -307,9 +370,19 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(Date.now() - t0 < 5000);
   });
 
-  test("a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1", async () => {
+  test("a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1", () => {
     const pidfile = s.path("stubborn.pid");
-    const start = ["start", "--pidfile", pidfile, "--grace", "0.2", "--", "sh", "-c", "trap '' TERM; exec sleep 60"];
+    const start = [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--grace",
+      "0.2",
+      "--",
+      "sh",
+      "-c",
+      "trap '' TERM; exec sleep 60",
+    ];
     assert.equal(posixly(start).status, 0);
     const pid = s.trackPidfile(pidfile);
     const soft = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2", "--no-kill"]);
@@ -370,42 +443,60 @@ describe("posixly start, status, signal, stop", () => {
 });
 
 describe("posixly start --ready", () => {
-  test("tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns", { skip: noPython }, async () => {
-    const pidfile = s.path("http.pid");
-    const port = await freePort();
-    const r = await posixlyAsync([
-      "start",
-      "--pidfile",
-      pidfile,
-      "--logfile",
-      s.path("http.log"),
-      "--chdir",
-      s.dir,
-      "--ready",
-      `tcp:127.0.0.1:${port}`,
-      "--timeout",
-      "20",
-      "--",
-      "python3",
-      "-m",
-      "http.server",
-      "--bind",
-      "127.0.0.1",
-      String(port),
-    ]);
-    s.trackPidfile(pidfile);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`accepts connections on 127\\.0\\.0\\.1:${port}`));
-    const res = await fetch(`http://127.0.0.1:${port}/`);
-    assert.equal(res.status, 200);
-    await res.text();
-    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
-  });
+  test(
+    "tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns",
+    { skip: noPython },
+    async () => {
+      const pidfile = s.path("http.pid");
+      const port = await freePort();
+      const r = await posixlyAsync([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        s.path("http.log"),
+        "--chdir",
+        s.dir,
+        "--ready",
+        `tcp:127.0.0.1:${port}`,
+        "--timeout",
+        "20",
+        "--",
+        "python3",
+        "-m",
+        "http.server",
+        "--bind",
+        "127.0.0.1",
+        String(port),
+      ]);
+      s.trackPidfile(pidfile);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`accepts connections on 127\\.0\\.0\\.1:${port}`));
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(res.status, 200);
+      await res.text();
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    },
+  );
 
   test("notify: a python3 program speaking sd_notify", { skip: noPython }, () => {
     const pidfile = s.path("notify.pid");
     const logfile = s.path("notify.log");
-    const r = posixly(["start", "--pidfile", pidfile, "--logfile", logfile, "--ready", "notify", "--timeout", "20", "--", "python3", program("cli_notify.py"), "0.2"]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--ready",
+      "notify",
+      "--timeout",
+      "20",
+      "--",
+      "python3",
+      program("cli_notify.py"),
+      "0.2",
+    ]);
     const pid = s.trackPidfile(pidfile);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /sent READY=1/);
@@ -439,7 +530,18 @@ describe("posixly start --ready", () => {
 
   test("notify: a program that never sends READY=1 times out", () => {
     const pidfile = s.path("notify-never.pid");
-    const r = posixly(["start", "--pidfile", pidfile, "--ready", "notify", "--timeout", "0.3", "--", "sleep", "60"]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "notify",
+      "--timeout",
+      "0.3",
+      "--",
+      "sleep",
+      "60",
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /not ready within 0\.3 s/);
     s.track(Number(/pid (\d+)/.exec(r.stderr)![1]));
@@ -447,13 +549,37 @@ describe("posixly start --ready", () => {
 
   test("fd:N: a newline on descriptor N; closing it without one fails", () => {
     const pidfile = s.path("fd.pid");
-    const r = posixly(["start", "--pidfile", pidfile, "--ready", "fd:4", "--timeout", "10", "--", "sh", "-c", "sleep 0.1; echo >&4; exec sleep 60"]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:4",
+      "--timeout",
+      "10",
+      "--",
+      "sh",
+      "-c",
+      "sleep 0.1; echo >&4; exec sleep 60",
+    ]);
     const pid = s.trackPidfile(pidfile);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /wrote a newline to descriptor 4/);
     assert.ok(existsSync(`/proc/${pid}/fd/4`), "it keeps descriptor 4");
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
-    const closed = posixly(["start", "--pidfile", pidfile, "--ready", "fd:4", "--timeout", "10", "--", "sh", "-c", "exec 4>&-; exec sleep 60"]);
+    const closed = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:4",
+      "--timeout",
+      "10",
+      "--",
+      "sh",
+      "-c",
+      "exec 4>&-; exec sleep 60",
+    ]);
     assert.equal(closed.status, 1);
     assert.match(closed.stderr, /closed descriptor 4 without writing a newline; sent it TERM/);
     s.track(Number(/pid (\d+)/.exec(closed.stderr)![1]));
@@ -484,7 +610,10 @@ describe("posixly run", () => {
   test("--logfile takes stdout and stderr; a held pidfile fails with status 1", () => {
     const pidfile = s.path("run2.pid");
     const logfile = s.path("run2.log");
-    assert.equal(posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status, 0);
+    assert.equal(
+      posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status,
+      0,
+    );
     const pid = s.trackPidfile(pidfile);
     const held = posixly(["run", "--pidfile", pidfile, "--", "true"]);
     assert.equal(held.status, 1);
@@ -503,17 +632,37 @@ describe("posixly run", () => {
 });
 
 describe("posixly as another user", () => {
-  test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", { skip: notRoot }, async () => {
+  test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", {
+    skip: notRoot,
+  }, async () => {
     const nobody = lookupUser("nobody");
     const pidfile = s.path("nobody.pid");
     const logfile = s.path("nobody.log");
-    const r = posixly(["start", "--pidfile", pidfile, "--logfile", logfile, "--user", "nobody", "--chdir", s.dir, "--grace", "0.1", "--", program("cli_service.sh")]);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--user",
+      "nobody",
+      "--chdir",
+      s.dir,
+      "--grace",
+      "0.1",
+      "--",
+      program("cli_service.sh"),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const pid = s.trackPidfile(pidfile);
     assert.equal(procStatus(pid, "Uid"), Array(4).fill(nobody.uid).join("\t"));
     assert.equal(procStatus(pid, "Gid"), Array(4).fill(nobody.gid).join("\t"));
-    const groups = spawnSync("id", ["-G", "nobody"], { encoding: "utf8" }).stdout.trim().split(" ").map(Number);
-    assert.deepEqual(procStatus(pid, "Groups").split(" ").filter(Boolean).map(Number).sort(), groups.sort());
+    const groups = spawnSync("id", ["-G", "nobody"], { encoding: "utf8" }).stdout.trim().split(" ")
+      .map(Number);
+    assert.deepEqual(
+      procStatus(pid, "Groups").split(" ").filter(Boolean).map(Number).sort(),
+      groups.sort(),
+    );
     assert.equal(statSync(pidfile).uid, 0, "the pidfile is root's");
     assert.match(await logSays(logfile, "service"), new RegExp(`as ${nobody.uid}:${nobody.gid}`));
     assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0);
@@ -534,7 +683,16 @@ describe("posixly as another user", () => {
     mkdirSync(home);
     chownSync(home, nobody.uid, nobody.gid);
     const pidfile = join(home, "own.pid");
-    const r = posixlyAs(nobody, home, ["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    const r = posixlyAs(nobody, home, [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      "60",
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const pid = s.trackPidfile(pidfile);
     assert.equal(procStatus(pid, "Uid"), Array(4).fill(nobody.uid).join("\t"));
@@ -542,7 +700,16 @@ describe("posixly as another user", () => {
     assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0, "root sees it too");
     assert.equal(posixlyAs(nobody, home, ["stop", "--pidfile", pidfile]).status, 0);
     assert.ok(!alive(pid));
-    const refused = posixlyAs(nobody, home, ["start", "--pidfile", pidfile, "--user", "root", "--", "sleep", "1"]);
+    const refused = posixlyAs(nobody, home, [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--user",
+      "root",
+      "--",
+      "sleep",
+      "1",
+    ]);
     assert.equal(refused.status, 4);
     assert.match(refused.stderr, /--user "root" needs root privileges \(posixly runs as uid \d+\)/);
     assert.ok(!existsSync(pidfile));
