@@ -11,26 +11,25 @@
  *
  * @module
  */
-import config from "../deno.json" with { type: "json" };
 import { exit, scriptArgs, writeStderr } from "../platforms/host.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
-import { daemonStep } from "./daemon_step.ts";
-import { restart } from "./restart.ts";
-import { run } from "./run.ts";
-import { signal } from "./signal.ts";
-import { start } from "./start.ts";
-import { status } from "./status.ts";
-import { stop } from "./stop.ts";
 import { usage } from "./usage.ts";
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => number | Promise<number>>> = {
-  start,
-  stop,
-  restart,
-  status,
-  signal,
-  run,
-  _daemon: daemonStep,
+type Command = (argv: readonly string[]) => number | Promise<number>;
+
+/**
+ * Each command's module, loaded only when it runs: `status` need not load
+ * what `start` needs (spawning, users, readiness), and every module costs a
+ * short-lived process its start-up time.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  start: async () => (await import("./start.ts")).start,
+  stop: async () => (await import("./stop.ts")).stop,
+  restart: async () => (await import("./restart.ts")).restart,
+  status: async () => (await import("./status.ts")).status,
+  signal: async () => (await import("./signal.ts")).signal,
+  run: async () => (await import("./run.ts")).run,
+  _daemon: async () => (await import("./daemon_step.ts")).daemonStep,
 };
 
 /**
@@ -53,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === "--version") {
+    const { default: config } = await import("../deno.json", { with: { type: "json" } });
     console.log(`posixly ${config.version}`);
     return EXIT.ok;
   }
@@ -61,7 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       const what = command === "" ? "no command given" : `unknown command ${quote(command)}`;
       throw new CliError(what, EXIT.usage, "");
     }
-    return await COMMANDS[command](rest);
+    const run = await COMMANDS[command]();
+    return await run(rest);
   } catch (e) {
     if (!(e instanceof CliError)) throw e;
     // Bad usage comes with the usage of the command at fault.
