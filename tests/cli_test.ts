@@ -501,7 +501,7 @@ describe("posixly start --ready", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /sent READY=1/);
     assert.ok(alive(pid));
-    assert.match(readFileSync(logfile, "utf8"), /notified/);
+    assert.match(readFileSync(logfile, "utf8"), /notifying/);
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
