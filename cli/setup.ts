@@ -9,7 +9,7 @@
  */
 import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
-import { absolutePath, chdir, currentEnvironment, cwd } from "../platforms/host.ts";
+import { absolutePath, chdir, currentEnvironment, cwd, parentDir } from "../platforms/host.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid } from "../platforms/users.ts";
@@ -86,6 +86,16 @@ function checkDirectory(dir: string): void {
   libc.close(fd);
 }
 
+/** Fails unless a pidfile can be created at `path` (its directory exists and is writable). */
+function checkPidfileDirectory(path: string): void {
+  const W_OK_X_OK = 3; // the same in every C library
+  const dir = parentDir(path);
+  if (libc.access(cstr(dir), W_OK_X_OK) === -1) {
+    const e = new OSError(errno(), "access", { path: dir });
+    throw new CliError(`--pidfile ${quote(path)}: cannot create it: ${e.message}`);
+  }
+}
+
 /** Opens the logfile for appending (created with `umask`); returns its descriptor. */
 export function openLogfile(path: string, umask: number): number {
   const c = platform.constants;
@@ -115,8 +125,9 @@ function logfileSize(path: string, umask: number): number {
 /**
  * Checks everything that can fail before anything starts: the user and
  * group (and the privilege to take them), the working directory, the
- * program, the logfile. The pidfile is checked by the caller (its answer
- * differs: `start` says "already running", `run` fails).
+ * program, the logfile, the pidfile's directory. Whether a live process
+ * holds the pidfile is the caller's to check (`start` then says "already
+ * running" and succeeds, `run` fails).
  *
  * @param o the parsed options
  * @param env the program's environment (its PATH finds the program)
@@ -129,8 +140,10 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
   checkDirectory(dir);
   const program = findProgram(o.command[0], env.PATH);
   const logfile = o.logfile === null ? null : absolutePath(o.logfile);
+  const pidfile = o.pidfile === null ? null : absolutePath(o.pidfile);
+  if (pidfile !== null) checkPidfileDirectory(pidfile);
   return {
-    pidfile: o.pidfile === null ? null : absolutePath(o.pidfile),
+    pidfile,
     logfile,
     user: o.user,
     group: o.group,

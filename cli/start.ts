@@ -27,6 +27,11 @@ import {
 
 /** How long a program that was not ready in time has after TERM before KILL. */
 const KILL_AFTER_MS = 5000;
+/**
+ * How long posixly's own set-up process may take to reach the execve (a cold
+ * start of the runtime, user lookups through NSS): --timeout counts from the exec.
+ */
+const SET_UP_TIMEOUT_MS = 30_000;
 
 /** What the `_daemon` step said before its end of the pipe closed. */
 type SetUpResult =
@@ -194,7 +199,6 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
   if (seen.status === "unusable") throw new CliError(`--pidfile ${quote(pidfile)}: ${seen.reason}`);
 
-  const deadline = performance.now() + o.timeoutMs;
   const channel = openChannel(o.ready, o.graceMs);
   const ends = new Int32Array(2);
   check(libc.pipe2!(ends, platform.constants.O_CLOEXEC), "pipe2");
@@ -223,7 +227,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
   const child: Child = { pid, pidfd: openPidfd(pid) };
 
-  const setUp = awaitSetUp(reportEnd, deadline);
+  const setUp = awaitSetUp(reportEnd, performance.now() + SET_UP_TIMEOUT_MS);
   libc.close(reportEnd);
   if (setUp.kind === "failed") {
     awaitEnd(child, 1000);
@@ -235,7 +239,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
   if (setUp.kind !== "exec") {
     const how = setUp.kind === "timeout"
-      ? `did not finish within ${o.timeoutMs / 1000} s (--timeout); ${stopUnready(child)}`
+      ? `did not finish within ${SET_UP_TIMEOUT_MS / 1000} s; ${stopUnready(child)}`
       : (() => {
         const status = awaitEnd(child, 1000);
         return status === null ? "closed its pipe" : describeWaitStatus(status);
@@ -246,7 +250,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
     );
   }
 
-  const outcome = await channel.wait(child, deadline);
+  const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
   if (outcome.kind !== "ready") throw failure(plan, child, outcome, o);
   console.log(
     `started ${quote(plan.args[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,

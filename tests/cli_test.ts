@@ -20,10 +20,12 @@ import {
 import { join } from "node:path";
 import { createServer } from "node:net";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { processStartTime } from "../platforms/process_start.ts";
 import { lookupUser } from "../platforms/users.ts";
 import {
   alive,
+  CLI,
   gone,
   posixly,
   posixlyAs,
@@ -344,6 +346,9 @@ describe("posixly start, status, signal, stop", () => {
     const r4 = posixly(["start", "--pidfile", s.dir, "--", "sleep", "1"]);
     assert.equal(r4.status, 1);
     assert.match(r4.stderr, /--pidfile/);
+    const r5 = posixly(["start", "--pidfile", s.path("no-such-dir/x.pid"), "--", "sleep", "1"]);
+    assert.equal(r5.status, 1);
+    assert.match(r5.stderr, /--pidfile ".*no-such-dir\/x\.pid": cannot create it: ENOENT/);
   });
 
   test("a program that never becomes ready: TERM after --timeout, status 1", () => {
@@ -713,5 +718,27 @@ describe("posixly as another user", () => {
     assert.equal(refused.status, 4);
     assert.match(refused.stderr, /--user "root" needs root privileges \(posixly runs as uid \d+\)/);
     assert.ok(!existsSync(pidfile));
+  });
+});
+
+describe("examples/cli_demo.sh", () => {
+  test("starts a server, asks its status, makes a request, restarts and stops it", {
+    skip: noPython,
+  }, async () => {
+    const runtime = [process.execPath, ...scriptArgs(CLI)].join(" ");
+    const r = spawnSync(
+      "sh",
+      [fileURLToPath(new URL("../examples/cli_demo.sh", import.meta.url))],
+      {
+        encoding: "utf8",
+        env: { ...process.env, POSIXLY: runtime, PORT: String(await freePort()) },
+        timeout: 60_000,
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /started "python3" \(pid \d+\): accepts connections/);
+    assert.match(r.stdout, /"state":"running"/);
+    assert.match(r.stdout, /HTTP 200/);
+    assert.match(r.stdout, /stopped \(pid \d+, SIGTERM\)\nnot running/);
   });
 });
