@@ -15,7 +15,7 @@
 import { check, libc, platform } from "../ffi/mod.ts";
 import type { Readiness } from "./args.ts";
 import { CliError } from "./errors.ts";
-import { pollFds, readSome, reapChild, setNonBlocking } from "./wait.ts";
+import { cloexecPipe, pollFds, readSome, reapChild, setNonBlocking } from "./wait.ts";
 
 /** The program being waited for: a child of the launcher. */
 export interface Child {
@@ -83,10 +83,7 @@ function execChannel(graceMs: number): Channel {
 
 /** `fd:N`: a pipe whose write end the program gets as descriptor N. */
 function fdChannel(target: number): Channel {
-  const c = platform.constants;
-  const ends = new Int32Array(2);
-  check(libc.pipe2!(ends, c.O_CLOEXEC), "pipe2");
-  const [readEnd, writeEnd] = ends;
+  const [readEnd, writeEnd] = cloexecPipe();
   setNonBlocking(readEnd);
   const buf = new Uint8Array(512);
   return {

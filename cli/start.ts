@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { check, libc, platform } from "../ffi/mod.ts";
+import { libc, platform } from "../ffi/mod.ts";
 import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { originalCommandLineBytes } from "../platforms/proctitle.ts";
@@ -17,6 +17,7 @@ import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts"
 import { alreadyRunning, checkSetUp, type Plan } from "./setup.ts";
 import { usage } from "./usage.ts";
 import {
+  cloexecPipe,
   describeWaitStatus,
   openPidfd,
   pollFds,
@@ -54,7 +55,12 @@ function describeReady(ready: Readiness, graceMs: number): string {
 }
 
 /** The argv that re-runs posixly (same runtime, same flags, same script) as the `_daemon` step. */
-function daemonArgv(plan: Plan, o: StartOptions, channel: Channel, handshakeFd: number) {
+function daemonArgv(
+  plan: Plan,
+  o: StartOptions,
+  channel: Channel,
+  handshakeFd: number,
+): (string | Uint8Array)[] {
   // The kernel's bytes: the runtime's own flags (`run -A`) are kept, and an
   // argument that is not UTF-8 passes unchanged.
   const cmdline = originalCommandLineBytes();
@@ -70,7 +76,12 @@ function daemonArgv(plan: Plan, o: StartOptions, channel: Channel, handshakeFd: 
 }
 
 /** The daemon's descriptors: the handshake pipe, the readiness channel, stdio; nothing else. */
-function fileActions(plan: Plan, channel: Channel, handshake: number, handshakeFd: number) {
+function fileActions(
+  plan: Plan,
+  channel: Channel,
+  handshake: number,
+  handshakeFd: number,
+): SpawnFileAction[] {
   const c = platform.constants;
   const passOn = channel.passOn;
   const actions: SpawnFileAction[] = [];
@@ -200,9 +211,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   if (seen.status === "unusable") throw new CliError(`--pidfile ${quote(pidfile)}: ${seen.reason}`);
 
   const channel = openChannel(o.ready, o.graceMs);
-  const ends = new Int32Array(2);
-  check(libc.pipe2!(ends, platform.constants.O_CLOEXEC), "pipe2");
-  const [reportEnd, handshake] = ends;
+  const [reportEnd, handshake] = cloexecPipe();
   setNonBlocking(reportEnd);
   let handshakeFd = 3;
   while (handshakeFd === channel.passOn?.to || handshakeFd === channel.passOn?.from) handshakeFd++;

@@ -12,15 +12,31 @@ import { parseStop, type StopOptions } from "./args.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
-import { waitForExit } from "./wait.ts";
+import { pollFds, waitForExit } from "./wait.ts";
 
 /** How long stop waits after KILL. */
 const AFTER_KILL_MS = 5000;
 
-/** Removes the pidfile if nobody holds it any more; says so. */
-function removePidfile(pidfile: string): string {
+/** How long stop waits, after the program ended, for its pidfile's lock to be free. */
+const LOCK_RELEASE_MS = 1000;
+
+/**
+ * Removes the pidfile once nobody holds its lock (a child of the program
+ * that inherited the lock's descriptor may hold it a little longer, for at
+ * most `ms`): "" when removed, else why not.
+ */
+function removePidfile(pidfile: string, ms = 0): string {
+  const until = performance.now() + ms;
+  const lock = new Pidfile(pidfile);
   try {
-    return new Pidfile(pidfile).removeIfStale() ? "" : `; ${pidfile} is held again`;
+    while (!lock.removeIfStale()) {
+      if (performance.now() >= until) {
+        return `; ${pidfile} is still locked by another process ` +
+          "(a child of the program that inherited the lock?) and was left alone";
+      }
+      pollFds([], 10, true);
+    }
+    return "";
   } catch (e) {
     return `; ${pidfile} could not be removed: ${(e as Error).message}`;
   }
@@ -67,7 +83,7 @@ export function stopProgram(o: StopOptions): number {
     console.error(`still running (pid ${pid}) after ${how}`);
     return EXIT.failed;
   }
-  console.log(`stopped (pid ${pid}, ${how})${removePidfile(pidfile)}`);
+  console.log(`stopped (pid ${pid}, ${how})${removePidfile(pidfile, LOCK_RELEASE_MS)}`);
   return EXIT.ok;
 }
 

@@ -93,3 +93,15 @@ export function readSome(fd: number, buf: Uint8Array): Uint8Array | "eof" | null
   if (e === EAGAIN || e === EINTR) return null;
   throw new OSError(e, "read");
 }
+
+/** A pipe, both ends close-on-exec: [read end, write end]. */
+export function cloexecPipe(): [number, number] {
+  const c = platform.constants;
+  const ends = new Int32Array(2);
+  if (libc.pipe2) check(libc.pipe2(ends, c.O_CLOEXEC), "pipe2");
+  else {
+    check(libc.pipe(ends), "pipe");
+    for (const fd of ends) check(libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC), "fcntl");
+  }
+  return [ends[0], ends[1]];
+}
