@@ -15,7 +15,14 @@
 import { check, libc, platform } from "../ffi/mod.ts";
 import type { Readiness } from "./args.ts";
 import { CliError } from "./errors.ts";
-import { cloexecPipe, pollFds, readSome, reapChild, setNonBlocking } from "./wait.ts";
+import {
+  cloexecPipe,
+  interruption,
+  pollFdsListening,
+  readSome,
+  reapChild,
+  setNonBlocking,
+} from "./wait.ts";
 
 /** The program being waited for: a child of the launcher. */
 export interface Child {
@@ -29,7 +36,8 @@ export type Outcome =
   | { readonly kind: "ready" }
   | { readonly kind: "exited"; readonly status: number }
   | { readonly kind: "timeout" }
-  | { readonly kind: "never"; readonly why: string };
+  | { readonly kind: "never"; readonly why: string }
+  | { readonly kind: "interrupted"; readonly signal: string };
 
 /** The launcher's end of a readiness channel. */
 export interface Channel {
@@ -49,21 +57,23 @@ const decoder = new TextDecoder();
  * Waits on `fd` and the child: `look` says whether what arrived makes it
  * ready (or never ready); until then the child's end, or the deadline.
  */
-function waitOn(
+async function waitOn(
   child: Child,
   deadline: number,
   fd: number | null,
   look: () => Outcome | null,
-): Outcome {
+): Promise<Outcome> {
   for (;;) {
     const seen = look();
     if (seen) return seen;
     const status = reapChild(child.pid);
     if (status !== null) return { kind: "exited", status };
+    const signal = interruption();
+    if (signal !== null) return { kind: "interrupted", signal };
     const left = deadline - performance.now();
     if (left <= 0) return { kind: "timeout" };
     const fds = [fd ?? -1, child.pidfd].filter((n) => n >= 0);
-    pollFds(fds, left, child.pidfd >= 0);
+    await pollFdsListening(fds, left, child.pidfd >= 0);
   }
 }
 
@@ -73,10 +83,10 @@ function execChannel(graceMs: number): Channel {
     passOn: null,
     env: [],
     afterSpawn(): void {},
-    wait(child, deadline): Promise<Outcome> {
+    async wait(child, deadline): Promise<Outcome> {
       const until = Math.min(deadline, performance.now() + graceMs);
-      const outcome = waitOn(child, until, null, () => null);
-      return Promise.resolve(outcome.kind === "timeout" ? { kind: "ready" } : outcome);
+      const outcome = await waitOn(child, until, null, () => null);
+      return outcome.kind === "timeout" ? { kind: "ready" } : outcome;
     },
   };
 }
@@ -92,20 +102,23 @@ function fdChannel(target: number): Channel {
     afterSpawn(): void {
       libc.close(writeEnd);
     },
-    wait(child, deadline): Promise<Outcome> {
-      const outcome = waitOn(child, deadline, readEnd, () => {
+    async wait(child, deadline): Promise<Outcome> {
+      let closed = false;
+      let outcome = await waitOn(child, deadline, readEnd, () => {
         const got = readSome(readEnd, buf);
         if (got === "eof") {
-          // Closed without a newline: it ended (say how), or it will never say it.
-          const status = waitOn(child, performance.now() + 100, null, () => null);
-          return status.kind === "exited"
-            ? status
-            : { kind: "never", why: `closed descriptor ${target} without writing a newline` };
+          closed = true;
+          return { kind: "never", why: `closed descriptor ${target} without a newline` };
         }
         return got !== null && got.includes(10) ? { kind: "ready" } : null;
       });
       libc.close(readEnd);
-      return Promise.resolve(outcome);
+      if (closed) {
+        // It ended (then say how), or it will never say it is ready.
+        const end = await waitOn(child, performance.now() + 100, null, () => null);
+        if (end.kind === "exited") outcome = end;
+      }
+      return outcome;
     },
   };
 }
@@ -136,15 +149,15 @@ function notifyChannel(): Channel {
     passOn: null,
     env: [["NOTIFY_SOCKET", `@${name}`]],
     afterSpawn(): void {},
-    wait(child, deadline): Promise<Outcome> {
-      const outcome = waitOn(child, deadline, fd, () => {
+    async wait(child, deadline): Promise<Outcome> {
+      const outcome = await waitOn(child, deadline, fd, () => {
         for (let got = readSome(fd, buf); got instanceof Uint8Array; got = readSome(fd, buf)) {
           if (decoder.decode(got).split("\n").includes("READY=1")) return { kind: "ready" };
         }
         return null;
       });
       libc.close(fd);
-      return Promise.resolve(outcome);
+      return outcome;
     },
   };
 }
@@ -178,6 +191,8 @@ function tcpChannel(host: string, port: number): Channel {
       for (;;) {
         const status = reapChild(child.pid);
         if (status !== null) return { kind: "exited", status };
+        const signal = interruption();
+        if (signal !== null) return { kind: "interrupted", signal };
         const left = deadline - performance.now();
         if (left <= 0) return { kind: "timeout" };
         if (await connects(host, port, Math.min(left, 1000))) return { kind: "ready" };

@@ -19,8 +19,11 @@ import { usage } from "./usage.ts";
 import {
   cloexecPipe,
   describeWaitStatus,
+  interruption,
+  interruptWaitsOnSignals,
   openPidfd,
   pollFds,
+  pollFdsListening,
   readSome,
   reapChild,
   setNonBlocking,
@@ -39,7 +42,8 @@ type SetUpResult =
   | { readonly kind: "exec" }
   | { readonly kind: "failed"; readonly status: number; readonly message: string }
   | { readonly kind: "died" }
-  | { readonly kind: "timeout" };
+  | { readonly kind: "timeout" }
+  | { readonly kind: "interrupted"; readonly signal: string };
 
 function describeReady(ready: Readiness, graceMs: number): string {
   switch (ready.kind) {
@@ -109,7 +113,7 @@ function fileActions(
 }
 
 /** Reads the `_daemon` step's report until its end of the pipe closes (or the deadline). */
-function awaitSetUp(fd: number, deadline: number): SetUpResult {
+async function awaitSetUp(fd: number, deadline: number): Promise<SetUpResult> {
   const buf = new Uint8Array(4096);
   const decoder = new TextDecoder();
   let text = "";
@@ -120,9 +124,11 @@ function awaitSetUp(fd: number, deadline: number): SetUpResult {
       text += decoder.decode(got, { stream: true });
       continue;
     }
+    const signal = interruption();
+    if (signal !== null) return { kind: "interrupted", signal };
     const left = deadline - performance.now();
     if (left <= 0) return { kind: "timeout" };
-    pollFds([fd], left, true);
+    await pollFdsListening([fd], left, true);
   }
   for (const line of text.split("\n")) {
     const failure = /^E(\d+) (.*)$/.exec(line);
@@ -181,6 +187,8 @@ function failure(
     what = `${who} ${describeWaitStatus(outcome.status)} before it was ready`;
   } else if (outcome.kind === "never") {
     what = `${who} ${outcome.why}; ${stopUnready(child)}`;
+  } else if (outcome.kind === "interrupted") {
+    what = `${outcome.signal} interrupted the wait for ${who}; ${stopUnready(child)}`;
   } else {
     what = `${who} was not ready within ${o.timeoutMs / 1000} s (--timeout); ${stopUnready(child)}`;
   }
@@ -216,6 +224,8 @@ export async function startProgram(o: StartOptions): Promise<number> {
   let handshakeFd = 3;
   while (handshakeFd === channel.passOn?.to || handshakeFd === channel.passOn?.from) handshakeFd++;
 
+  // Ctrl-C while waiting stops what was started, instead of leaving it running unready.
+  interruptWaitsOnSignals();
   const oldUmask = libc.umask(plan.umask);
   let pid: number;
   try {
@@ -236,7 +246,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
   const child: Child = { pid, pidfd: openPidfd(pid) };
 
-  const setUp = awaitSetUp(reportEnd, performance.now() + SET_UP_TIMEOUT_MS);
+  const setUp = await awaitSetUp(reportEnd, performance.now() + SET_UP_TIMEOUT_MS);
   libc.close(reportEnd);
   if (setUp.kind === "failed") {
     awaitEnd(child, 1000);
@@ -247,12 +257,16 @@ export async function startProgram(o: StartOptions): Promise<number> {
     throw new CliError(`start failed: ${setUp.message}`, setUp.status);
   }
   if (setUp.kind !== "exec") {
-    const how = setUp.kind === "timeout"
-      ? `did not finish within ${SET_UP_TIMEOUT_MS / 1000} s; ${stopUnready(child)}`
-      : (() => {
-        const status = awaitEnd(child, 1000);
-        return status === null ? "closed its pipe" : describeWaitStatus(status);
-      })();
+    let how: string;
+    if (setUp.kind === "timeout") {
+      how = `did not finish within ${SET_UP_TIMEOUT_MS / 1000} s; ${stopUnready(child)}`;
+    } else if (setUp.kind === "interrupted") {
+      how = `was interrupted by ${setUp.signal}; ${stopUnready(child)}`;
+      removeLeftPidfile(pidfile);
+    } else {
+      const status = awaitEnd(child, 1000);
+      how = status === null ? "closed its pipe" : describeWaitStatus(status);
+    }
     throw new CliError(
       `start failed: posixly's set-up process (pid ${pid}) ${how}.` +
         outputHint(plan.logfile, plan.logStart),

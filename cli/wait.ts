@@ -1,11 +1,12 @@
 /**
- * Waiting for processes and descriptors without an event loop: poll(2) on
- * pidfds (a descriptor that turns readable when its process ends) and pipes,
- * and `waitpid` for the launcher's own child.
+ * Waiting for processes and descriptors: poll(2) on pidfds (a descriptor
+ * that turns readable when its process ends) and pipes, `waitpid` for the
+ * launcher's own child, and the launcher's signals (Ctrl-C) while it waits.
  *
  * @module
  */
 import { check, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { addSignalListener } from "../platforms/host.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
 
 const POLLIN = 1; // the same on Linux and macOS
@@ -20,9 +21,10 @@ export function openPidfd(pid: number): number {
 
 /**
  * Blocks until one of `fds` is readable (or hung up), for at most `ms`
- * (a slice of it when `precise` is false: no pidfd to wake us).
+ * (a slice of it when `precise` is false: no pidfd to wake us). Returns
+ * poll's result: how many are ready, 0 when the time ran out, -1 on a signal.
  */
-export function pollFds(fds: readonly number[], ms: number, precise: boolean): void {
+export function pollFds(fds: readonly number[], ms: number, precise: boolean): number {
   const table = new Int32Array(Math.max(1, fds.length) * 2);
   const shorts = new Int16Array(table.buffer);
   fds.forEach((fd, i) => {
@@ -30,7 +32,46 @@ export function pollFds(fds: readonly number[], ms: number, precise: boolean): v
     shorts[i * 4 + 2] = POLLIN;
   });
   const timeout = Math.max(0, Math.ceil(precise ? ms : Math.min(ms, POLL_SLICE_MS)));
-  libc.poll(table, fds.length, timeout);
+  return libc.poll(table, fds.length, timeout);
+}
+
+/** How often a launcher's wait lets the event loop run, so that its signal listeners run. */
+const LISTEN_EVERY_MS = 20;
+
+/** The signal that interrupted the launcher, or null. */
+let interruptedBy: string | null = null;
+
+/** The signal (e.g. "SIGINT") that interrupted the launcher's waits, or null. */
+export function interruption(): string | null {
+  return interruptedBy;
+}
+
+/**
+ * From now on SIGINT, SIGTERM and SIGHUP interrupt the waits of
+ * {@linkcode pollFdsListening} (its callers then report them) instead of
+ * ending this process at once: the launcher stops what it started first.
+ */
+export function interruptWaitsOnSignals(): void {
+  for (const name of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    addSignalListener(name, () => {
+      interruptedBy ??= name;
+    });
+  }
+}
+
+/**
+ * {@linkcode pollFds} in slices: when nothing arrived, the event loop runs
+ * a moment, so that the signal listeners of {@linkcode interruptWaitsOnSignals}
+ * can see a signal (which also cuts the poll short).
+ */
+export async function pollFdsListening(
+  fds: readonly number[],
+  ms: number,
+  precise: boolean,
+): Promise<void> {
+  if (pollFds(fds, Math.min(ms, LISTEN_EVERY_MS), precise) <= 0) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
 }
 
 /** The wait status of this process's child `pid` if it has ended (reaping it), else null. */

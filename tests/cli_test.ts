@@ -375,6 +375,32 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(Date.now() - t0 < 5000);
   });
 
+  test("Ctrl-C while start waits stops the unready program", async () => {
+    const pidfile = s.path("interrupted.pid");
+    const launcher = spawn(
+      process.execPath,
+      scriptArgs(CLI, ["start", "--pidfile", pidfile, "--ready", "fd:3", "--", "sleep", "60"]),
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    launcher.stderr!.on("data", (d) => (stderr += String(d)));
+    const closed = new Promise<number | null>((r) => launcher.on("close", r));
+    const until = Date.now() + 20_000;
+    while (!existsSync(pidfile) && Date.now() < until) await sleep(10);
+    const pid = s.trackPidfile(pidfile);
+    await sleep(50);
+    // process.kill, not launcher.kill: Deno's node:child_process then reports the
+    // signal it sent as the way the child ended, whatever its exit status.
+    process.kill(launcher.pid!, "SIGINT");
+    assert.equal(await closed, 1);
+    assert.match(
+      stderr,
+      new RegExp(`SIGINT interrupted the wait for "sleep" \\(pid ${pid}\\); sent it TERM`),
+    );
+    assert.ok(await gone(pid));
+    assert.ok(!existsSync(pidfile));
+  });
+
   test("a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1", () => {
     const pidfile = s.path("stubborn.pid");
     const start = [
@@ -586,7 +612,7 @@ describe("posixly start --ready", () => {
       "exec 4>&-; exec sleep 60",
     ]);
     assert.equal(closed.status, 1);
-    assert.match(closed.stderr, /closed descriptor 4 without writing a newline; sent it TERM/);
+    assert.match(closed.stderr, /closed descriptor 4 without a newline; sent it TERM/);
     s.track(Number(/pid (\d+)/.exec(closed.stderr)![1]));
   });
 });
