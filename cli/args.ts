@@ -58,14 +58,6 @@ export interface SignalOptions {
   readonly signal: number;
 }
 
-/** The hidden `_daemon` step of `start`: `run`'s set-up, reporting to the launcher. */
-export interface DaemonOptions extends SetUpOptions {
-  /** The pipe to the launcher. */
-  readonly handshakeFd: number;
-  /** Descriptors the program inherits (readiness). */
-  readonly keepFds: readonly number[];
-}
-
 const DEFAULT_UMASK = 0o022;
 const MAX_MS = 2 ** 31 - 1;
 
@@ -300,20 +292,5 @@ export function parseSignalCommand(argv: readonly string[]): SignalOptions | nul
   return {
     pidfile: required(parsed.values, "pidfile", "signal"),
     signal: parseSignal(parsed.rest[0]),
-  };
-}
-
-/** The hidden `_daemon` step's options (written by `start`, not by people). */
-export function parseDaemon(argv: readonly string[]): DaemonOptions {
-  const parsed = parse("_daemon", argv, {
-    ...SET_UP,
-    handshake: { type: "string" },
-    "keep-fd": { type: "string", multiple: true },
-  }, "program")!;
-  const { values } = parsed;
-  return {
-    ...setUp(values, parsed.rest),
-    handshakeFd: Number(values.handshake),
-    keepFds: ((values["keep-fd"] ?? []) as string[]).map(Number),
   };
 }

@@ -3,18 +3,30 @@
  * new session, output to the logfile) sets itself up as `run` does and
  * `execve`s the program, which so keeps its pid and the pidfile lock.
  *
- * It talks to the launcher over a pipe (close-on-exec): `X` right before
- * the execve; `E<status> <JSON message>` when the set-up or the execve
- * fails. So "X" and then end-of-file means that the program runs.
+ * The launcher writes its one argument: {@linkcode DaemonStep} as JSON (no
+ * command line to parse: the step need not load `node:util`, a cold start's
+ * worth of time in Deno). The step talks back over a pipe (close-on-exec):
+ * `X` right before the execve; `E<status> <JSON message>` when the set-up or
+ * the execve fails. So "X" and then end-of-file means that the program runs.
  *
  * @module
  */
 import { libc } from "../ffi/mod.ts";
 import { exit } from "../platforms/host.ts";
 import { setCloseOnExec } from "../platforms/exec.ts";
-import { parseDaemon } from "./args.ts";
+import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { AlreadyRunning, checkSetUp, execPlan, programEnvironment } from "./setup.ts";
+
+/** What the launcher hands the `_daemon` step. */
+export interface DaemonStep {
+  /** The set-up, with absolute paths. */
+  readonly setUp: SetUpOptions;
+  /** The pipe to the launcher. */
+  readonly handshakeFd: number;
+  /** Descriptors the program inherits (readiness). */
+  readonly keepFds: readonly number[];
+}
 
 const encoder = new TextEncoder();
 
@@ -28,15 +40,24 @@ function send(fd: number, line: string): void {
  * Runs the step: never returns (the program replaces this process, or it
  * exits after telling the launcher why not).
  *
- * @param argv the arguments after `_daemon`
+ * @param argv the arguments after `_daemon`: a {@linkcode DaemonStep} as JSON
  */
 export function daemonStep(argv: readonly string[]): never {
-  const o = parseDaemon(argv);
-  const fd = o.handshakeFd;
+  let step: DaemonStep;
+  try {
+    step = JSON.parse(argv[0]);
+  } catch {
+    throw new CliError("_daemon is the internal step of 'posixly start'", EXIT.usage, "");
+  }
+  const fd = step.handshakeFd;
   try {
     setCloseOnExec(fd, true);
-    const plan = checkSetUp(o, programEnvironment(o));
-    execPlan(plan, { redirectOutput: false, keepFds: o.keepFds, beforeExec: () => send(fd, "X") });
+    const plan = checkSetUp(step.setUp, programEnvironment(step.setUp));
+    execPlan(plan, {
+      redirectOutput: false,
+      keepFds: step.keepFds,
+      beforeExec: () => send(fd, "X"),
+    });
   } catch (e) {
     const failure = e instanceof CliError
       ? e

@@ -14,6 +14,7 @@ import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
 import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
+import type { DaemonStep } from "./daemon_step.ts";
 import { alreadyRunning, checkSetUp, type Plan } from "./setup.ts";
 import { usage } from "./usage.ts";
 import {
@@ -69,14 +70,21 @@ function daemonArgv(
   // argument that is not UTF-8 passes unchanged.
   const cmdline = originalCommandLineBytes();
   const runtimeAndScript = cmdline.slice(1, cmdline.length - scriptArgs().length);
-  const args = ["_daemon", "--handshake", String(handshakeFd)];
-  if (channel.passOn) args.push("--keep-fd", String(channel.passOn.to));
-  args.push("--pidfile", plan.pidfile!, "--chdir", plan.chdir, "--umask", plan.umask.toString(8));
-  if (plan.logfile !== null) args.push("--logfile", plan.logfile);
-  if (plan.user !== null) args.push("--user", plan.user);
-  if (plan.group !== null) args.push("--group", plan.group);
-  for (const [name, value] of [...o.env, ...channel.env]) args.push("--env", `${name}=${value}`);
-  return [execPath(), ...runtimeAndScript, ...args, "--", ...plan.args];
+  const step: DaemonStep = {
+    setUp: {
+      pidfile: plan.pidfile,
+      logfile: plan.logfile,
+      user: plan.user,
+      group: plan.group,
+      chdir: plan.chdir,
+      umask: plan.umask,
+      env: [...o.env, ...channel.env],
+      command: plan.args,
+    },
+    handshakeFd,
+    keepFds: channel.passOn ? [channel.passOn.to] : [],
+  };
+  return [execPath(), ...runtimeAndScript, "_daemon", JSON.stringify(step)];
 }
 
 /** The daemon's descriptors: the handshake pipe, the readiness channel, stdio; nothing else. */
