@@ -96,19 +96,27 @@ function checkPidfileDirectory(path: string): void {
   }
 }
 
-/** Opens the logfile for appending (created with `umask`); returns its descriptor. */
-export function openLogfile(path: string, umask: number): number {
+/**
+ * How the logfile is opened: for appending, created if need be, and never
+ * through a symbolic link (posixly often runs as root: a link that another
+ * user planted would have it append to any file).
+ */
+export function logfileFlags(): number {
   const c = platform.constants;
+  return c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_NOFOLLOW;
+}
+
+/** Opens the logfile (created with `umask`); returns its descriptor. */
+export function openLogfile(path: string, umask: number): number {
   const old = libc.umask(umask);
-  const fd = libc.open(
-    cstr(path),
-    c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC,
-    0o666,
-  );
+  const fd = libc.open(cstr(path), logfileFlags() | platform.constants.O_CLOEXEC, 0o666);
   const e = errno();
   libc.umask(old);
   if (fd === -1) {
-    throw new CliError(`--logfile ${quote(path)}: ${new OSError(e, "open", { path }).message}`);
+    const why = e === platform.errnoNumbers.ELOOP
+      ? "is a symbolic link; give the file's own path"
+      : new OSError(e, "open", { path }).message;
+    throw new CliError(`--logfile ${quote(path)}: ${why}`);
   }
   return fd;
 }

@@ -15,7 +15,7 @@ import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
 import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
 import type { DaemonStep } from "./daemon_step.ts";
-import { alreadyRunning, checkSetUp, type Plan } from "./setup.ts";
+import { alreadyRunning, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
 import { usage } from "./usage.ts";
 import {
   cloexecPipe,
@@ -105,12 +105,9 @@ function fileActions(
   else actions.push(toHandshake);
   actions.push(
     { open: 0, path: "/dev/null", flags: c.O_RDONLY },
-    {
-      open: 1,
-      path: plan.logfile ?? "/dev/null",
-      flags: c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY,
-      mode: 0o666,
-    },
+    plan.logfile === null
+      ? { open: 1, path: "/dev/null", flags: c.O_WRONLY }
+      : { open: 1, path: plan.logfile, flags: logfileFlags(), mode: 0o666 },
     { dup2: [1, 2] },
   );
   const kept = [handshakeFd, passOn?.to ?? handshakeFd];

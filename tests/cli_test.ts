@@ -14,7 +14,9 @@ import {
   mkdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -41,6 +43,12 @@ const noPython = hasPython ? false : "needs python3";
 if (!hasPython) console.warn("SKIPPING the posixly command's python3 programs: no python3");
 const notRoot = isRoot ? false : "needs root (--user)";
 if (!isRoot) console.warn("SKIPPING the posixly command's --user tests: not root");
+
+/**
+ * Each test starts and stops real processes, a cold start of the runtime each:
+ * on a loaded machine that takes longer than bun test's default 5 s.
+ */
+const SLOW = { timeout: 120_000 };
 
 let s: Scratch;
 before(() => {
@@ -77,7 +85,7 @@ async function logSays(path: string, text: string, ms = 5000): Promise<string> {
 }
 
 describe("posixly usage", () => {
-  test("--help, COMMAND --help and --version print to stdout and exit 0", () => {
+  test("--help, COMMAND --help and --version print to stdout and exit 0", SLOW, () => {
     const top = posixly(["--help"]);
     assert.equal(top.status, 0);
     assert.match(top.stdout, /posixly start/);
@@ -94,7 +102,7 @@ describe("posixly usage", () => {
     assert.equal(version.stdout.trim(), `posixly ${expected}`);
   });
 
-  test("bad usage: the reason and the usage on stderr, status 2", () => {
+  test("bad usage: the reason and the usage on stderr, status 2", SLOW, () => {
     const cases: [string[], RegExp][] = [
       [[], /no command given/],
       [["frobnicate"], /unknown command "frobnicate"/],
@@ -119,7 +127,7 @@ describe("posixly usage", () => {
     }
   });
 
-  test("a long value is quoted and cut in messages", () => {
+  test("a long value is quoted and cut in messages", SLOW, () => {
     const r = posixly([
       "start",
       "--pidfile",
@@ -136,118 +144,126 @@ describe("posixly usage", () => {
 });
 
 describe("posixly start, status, signal, stop", () => {
-  test("a shell service: daemon set-up, the lock held by the program, HUP, stop", async () => {
-    const pidfile = s.path("svc.pid");
-    const logfile = s.path("svc.log");
-    const script = program("cli_service.sh");
-    const r = posixly([
-      "start",
-      "--pidfile",
-      pidfile,
-      "--logfile",
-      logfile,
-      "--chdir",
-      s.dir,
-      "--umask",
-      "027",
-      "--env",
-      "FOO=bar baz",
-      "--grace",
-      "0.1",
-      "--",
-      script,
-    ]);
-    assert.equal(r.status, 0, r.stderr);
-    const pid = s.trackPidfile(pidfile);
-    assert.match(r.stdout, new RegExp(`pid ${pid}\\b`));
-    assert.ok(alive(pid));
-    // The pidfile holds the program's own pid: posixly execve'd it.
-    assert.match(readFileSync(`/proc/${pid}/cmdline`, "utf8"), /cli_service\.sh/);
-    assert.match(
-      readFileSync(pidfile, "utf8"),
-      new RegExp(`^${pid}\nstarttime=${processStartTime(pid)}\n`),
-    );
-    assert.equal(sessionOf(pid), pid, "its own session");
-    assert.equal(procStatus(pid, "Umask"), "0027");
-    assert.equal(readlinkSync(`/proc/${pid}/cwd`), s.dir);
-    assert.equal(readlinkSync(`/proc/${pid}/fd/0`), "/dev/null");
-    assert.equal(readlinkSync(`/proc/${pid}/fd/1`), logfile);
-    assert.equal(readlinkSync(`/proc/${pid}/fd/2`), logfile);
-    assert.equal(procStatus(pid, "SigIgn"), "0000000000000000", "no signal left ignored");
-    assert.equal(procStatus(pid, "SigBlk"), "0000000000000000", "no signal left blocked");
-    // Besides 0-2 only the lock, naming the pidfile's inode (and the shell's own script).
-    const extra = spawnSync("ls", [`/proc/${pid}/fd`], { encoding: "utf8" }).stdout.split("\n")
-      .filter(Boolean).map(Number).filter((fd) => fd > 2)
-      .filter((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) !== script);
-    assert.equal(extra.length, 1, `fds ${extra}`);
-    assert.equal(statSync(`/proc/${pid}/fd/${extra[0]}`).ino, statSync(pidfile).ino);
-    const locks = readFileSync("/proc/locks", "utf8");
-    assert.match(
-      locks,
-      new RegExp(`FLOCK\\s+ADVISORY\\s+WRITE\\s+${pid}\\s+\\S+:${statSync(pidfile).ino}\\s`),
-    );
-    const log = await logSays(logfile, "service");
-    assert.match(log, new RegExp(`service ${pid} in ${s.dir} as 0:0 umask 0?027 FOO=bar baz`));
+  test(
+    "a shell service: daemon set-up, the lock held by the program, HUP, stop",
+    SLOW,
+    async () => {
+      const pidfile = s.path("svc.pid");
+      const logfile = s.path("svc.log");
+      const script = program("cli_service.sh");
+      const r = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        logfile,
+        "--chdir",
+        s.dir,
+        "--umask",
+        "027",
+        "--env",
+        "FOO=bar baz",
+        "--grace",
+        "0.1",
+        "--",
+        script,
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      const pid = s.trackPidfile(pidfile);
+      assert.match(r.stdout, new RegExp(`pid ${pid}\\b`));
+      assert.ok(alive(pid));
+      // The pidfile holds the program's own pid: posixly execve'd it.
+      assert.match(readFileSync(`/proc/${pid}/cmdline`, "utf8"), /cli_service\.sh/);
+      assert.match(
+        readFileSync(pidfile, "utf8"),
+        new RegExp(`^${pid}\nstarttime=${processStartTime(pid)}\n`),
+      );
+      assert.equal(sessionOf(pid), pid, "its own session");
+      assert.equal(procStatus(pid, "Umask"), "0027");
+      assert.equal(readlinkSync(`/proc/${pid}/cwd`), s.dir);
+      assert.equal(readlinkSync(`/proc/${pid}/fd/0`), "/dev/null");
+      assert.equal(readlinkSync(`/proc/${pid}/fd/1`), logfile);
+      assert.equal(readlinkSync(`/proc/${pid}/fd/2`), logfile);
+      assert.equal(procStatus(pid, "SigIgn"), "0000000000000000", "no signal left ignored");
+      assert.equal(procStatus(pid, "SigBlk"), "0000000000000000", "no signal left blocked");
+      // Besides 0-2 only the lock, naming the pidfile's inode (and the shell's own script).
+      const extra = spawnSync("ls", [`/proc/${pid}/fd`], { encoding: "utf8" }).stdout.split("\n")
+        .filter(Boolean).map(Number).filter((fd) => fd > 2)
+        .filter((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) !== script);
+      assert.equal(extra.length, 1, `fds ${extra}`);
+      assert.equal(statSync(`/proc/${pid}/fd/${extra[0]}`).ino, statSync(pidfile).ino);
+      const locks = readFileSync("/proc/locks", "utf8");
+      assert.match(
+        locks,
+        new RegExp(`FLOCK\\s+ADVISORY\\s+WRITE\\s+${pid}\\s+\\S+:${statSync(pidfile).ino}\\s`),
+      );
+      const log = await logSays(logfile, "service");
+      assert.match(log, new RegExp(`service ${pid} in ${s.dir} as 0:0 umask 0?027 FOO=bar baz`));
 
-    const st = posixly(["status", "--pidfile", pidfile]);
-    assert.equal(st.status, 0);
-    assert.match(st.stdout, new RegExp(`running \\(pid ${pid}, up \\d+ s\\)`));
-    const json = JSON.parse(posixly(["status", "--pidfile", pidfile, "--json"]).stdout);
-    assert.equal(json.state, "running");
-    assert.equal(json.pid, pid);
-    assert.equal(json.pidfile, pidfile);
-    assert.ok(Math.abs(Date.parse(json.startedAt) - Date.now()) < 60_000, json.startedAt);
+      const st = posixly(["status", "--pidfile", pidfile]);
+      assert.equal(st.status, 0);
+      assert.match(st.stdout, new RegExp(`running \\(pid ${pid}, up \\d+ s\\)`));
+      const json = JSON.parse(posixly(["status", "--pidfile", pidfile, "--json"]).stdout);
+      assert.equal(json.state, "running");
+      assert.equal(json.pid, pid);
+      assert.equal(json.pidfile, pidfile);
+      assert.ok(Math.abs(Date.parse(json.startedAt) - Date.now()) < 60_000, json.startedAt);
 
-    const again = posixly(["start", "--pidfile", pidfile, "--", script]);
-    assert.equal(again.status, 0, "already running is success");
-    assert.match(again.stdout, new RegExp(`already running \\(pid ${pid}`));
+      const again = posixly(["start", "--pidfile", pidfile, "--", script]);
+      assert.equal(again.status, 0, "already running is success");
+      assert.match(again.stdout, new RegExp(`already running \\(pid ${pid}`));
 
-    const hup = posixly(["signal", "--pidfile", pidfile, "HUP"]);
-    assert.equal(hup.status, 0, hup.stderr);
-    assert.match(await logSays(logfile, "got HUP"), /got HUP/);
+      const hup = posixly(["signal", "--pidfile", pidfile, "HUP"]);
+      assert.equal(hup.status, 0, hup.stderr);
+      assert.match(await logSays(logfile, "got HUP"), /got HUP/);
 
-    const stopped = posixly(["stop", "--pidfile", pidfile]);
-    assert.equal(stopped.status, 0, stopped.stderr);
-    assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}, SIGTERM\\)`));
-    assert.ok(!alive(pid));
-    assert.ok(!existsSync(pidfile), "the pidfile is removed");
-    assert.match(readFileSync(logfile, "utf8"), /got TERM/);
+      const stopped = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stopped.status, 0, stopped.stderr);
+      assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}, SIGTERM\\)`));
+      assert.ok(!alive(pid));
+      assert.ok(!existsSync(pidfile), "the pidfile is removed");
+      assert.match(readFileSync(logfile, "utf8"), /got TERM/);
 
-    const st2 = posixly(["status", "--pidfile", pidfile, "--json"]);
-    assert.equal(st2.status, 3);
-    assert.deepEqual(JSON.parse(st2.stdout), {
-      state: "stopped",
-      pid: null,
-      pidfile,
-      startedAt: null,
-    });
-    const stop2 = posixly(["stop", "--pidfile", pidfile]);
-    assert.equal(stop2.status, 0);
-    assert.match(stop2.stdout, /not running/);
-    const sig2 = posixly(["signal", "--pidfile", pidfile, "1"]);
-    assert.equal(sig2.status, 7);
-  });
+      const st2 = posixly(["status", "--pidfile", pidfile, "--json"]);
+      assert.equal(st2.status, 3);
+      assert.deepEqual(JSON.parse(st2.stdout), {
+        state: "stopped",
+        pid: null,
+        pidfile,
+        startedAt: null,
+      });
+      const stop2 = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stop2.status, 0);
+      assert.match(stop2.stdout, /not running/);
+      const sig2 = posixly(["signal", "--pidfile", pidfile, "1"]);
+      assert.equal(sig2.status, 7);
+    },
+  );
 
-  test("a program killed behind posixly's back: status 1 (dead), stop cleans up", async () => {
-    const pidfile = s.path("dead.pid");
-    assert.equal(
-      posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status,
-      0,
-    );
-    const pid = s.trackPidfile(pidfile);
-    process.kill(pid, "SIGKILL");
-    assert.ok(await gone(pid));
-    const st = posixly(["status", "--pidfile", pidfile, "--json"]);
-    assert.equal(st.status, 1);
-    assert.equal(JSON.parse(st.stdout).state, "dead");
-    assert.equal(JSON.parse(st.stdout).pid, pid);
-    const stop = posixly(["stop", "--pidfile", pidfile]);
-    assert.equal(stop.status, 0);
-    assert.match(stop.stdout, /not running/);
-    assert.ok(!existsSync(pidfile));
-  });
+  test(
+    "a program killed behind posixly's back: status 1 (dead), stop cleans up",
+    SLOW,
+    async () => {
+      const pidfile = s.path("dead.pid");
+      assert.equal(
+        posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status,
+        0,
+      );
+      const pid = s.trackPidfile(pidfile);
+      process.kill(pid, "SIGKILL");
+      assert.ok(await gone(pid));
+      const st = posixly(["status", "--pidfile", pidfile, "--json"]);
+      assert.equal(st.status, 1);
+      assert.equal(JSON.parse(st.stdout).state, "dead");
+      assert.equal(JSON.parse(st.stdout).pid, pid);
+      const stop = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stop.status, 0);
+      assert.match(stop.stdout, /not running/);
+      assert.ok(!existsSync(pidfile));
+    },
+  );
 
-  test("racing starts on one pidfile start exactly one program", async () => {
+  test("racing starts on one pidfile start exactly one program", SLOW, async () => {
     const pidfile = s.path("race.pid");
     // A duration no other process uses, to find every program that started.
     const marker = `60.${process.pid}${Date.now() % 100000}`;
@@ -272,32 +288,36 @@ describe("posixly start, status, signal, stop", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
-  test("a program that exits at once: status 1 with its exit status and last log lines", () => {
-    const pidfile = s.path("exit.pid");
-    const logfile = s.path("exit.log");
-    writeFileSync(logfile, "an old line\n");
-    const r = posixly([
-      "start",
-      "--pidfile",
-      pidfile,
-      "--logfile",
-      logfile,
-      "--",
-      "sh",
-      "-c",
-      "echo boom >&2; exit 3",
-    ]);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /exited with status 3 before it was ready/);
-    assert.match(r.stderr, /boom/);
-    assert.doesNotMatch(r.stderr, /an old line/, "only what this run wrote");
-    assert.ok(!existsSync(pidfile), "no pidfile left behind");
-    const killed = posixly(["start", "--pidfile", pidfile, "--", "sh", "-c", "kill -KILL $$"]);
-    assert.equal(killed.status, 1);
-    assert.match(killed.stderr, /was killed by SIGKILL/);
-  });
+  test(
+    "a program that exits at once: status 1 with its exit status and last log lines",
+    SLOW,
+    () => {
+      const pidfile = s.path("exit.pid");
+      const logfile = s.path("exit.log");
+      writeFileSync(logfile, "an old line\n");
+      const r = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        logfile,
+        "--",
+        "sh",
+        "-c",
+        "echo boom >&2; exit 3",
+      ]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /exited with status 3 before it was ready/);
+      assert.match(r.stderr, /boom/);
+      assert.doesNotMatch(r.stderr, /an old line/, "only what this run wrote");
+      assert.ok(!existsSync(pidfile), "no pidfile left behind");
+      const killed = posixly(["start", "--pidfile", pidfile, "--", "sh", "-c", "kill -KILL $$"]);
+      assert.equal(killed.status, 1);
+      assert.match(killed.stderr, /was killed by SIGKILL/);
+    },
+  );
 
-  test("a program not found or not executable: status 5 naming it", () => {
+  test("a program not found or not executable: status 5 naming it", SLOW, () => {
     const pidfile = s.path("nf.pid");
     const r = posixly(["start", "--pidfile", pidfile, "--", "posixly-no-such-program"]);
     assert.equal(r.status, 5);
@@ -313,7 +333,7 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(!existsSync(pidfile));
   });
 
-  test("foreground checks name what is at fault: chdir, logfile, user, pidfile", () => {
+  test("foreground checks name what is at fault: chdir, logfile, user, pidfile", SLOW, () => {
     const pidfile = s.path("chk.pid");
     const nodir = s.path("no-such-dir");
     const r = posixly(["start", "--pidfile", pidfile, "--chdir", nodir, "--", "sleep", "1"]);
@@ -346,12 +366,19 @@ describe("posixly start, status, signal, stop", () => {
     const r4 = posixly(["start", "--pidfile", s.dir, "--", "sleep", "1"]);
     assert.equal(r4.status, 1);
     assert.match(r4.stderr, /--pidfile/);
+    const target = s.path("not-a-log.txt");
+    writeFileSync(target, "");
+    symlinkSync(target, s.path("link.log"));
+    const r6 = posixly(["run", "--logfile", s.path("link.log"), "--", "echo", "hi"]);
+    assert.equal(r6.status, 1);
+    assert.match(r6.stderr, /--logfile ".*link\.log": is a symbolic link/);
+    assert.equal(readFileSync(target, "utf8"), "", "nothing written through the link");
     const r5 = posixly(["start", "--pidfile", s.path("no-such-dir/x.pid"), "--", "sleep", "1"]);
     assert.equal(r5.status, 1);
     assert.match(r5.stderr, /--pidfile ".*no-such-dir\/x\.pid": cannot create it: ENOENT/);
   });
 
-  test("a program that never becomes ready: TERM after --timeout, status 1", () => {
+  test("a program that never becomes ready: TERM after --timeout, status 1", SLOW, () => {
     const pidfile = s.path("never.pid");
     const t0 = Date.now();
     const r = posixly([
@@ -375,7 +402,7 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(Date.now() - t0 < 5000);
   });
 
-  test("Ctrl-C while start waits stops the unready program", async () => {
+  test("Ctrl-C while start waits stops the unready program", SLOW, async () => {
     const pidfile = s.path("interrupted.pid");
     const launcher = spawn(
       process.execPath,
@@ -401,64 +428,83 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(!existsSync(pidfile));
   });
 
-  test("a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1", () => {
-    const pidfile = s.path("stubborn.pid");
-    const start = [
-      "start",
-      "--pidfile",
-      pidfile,
-      "--grace",
-      "0.2",
-      "--",
-      "sh",
-      "-c",
-      "trap '' TERM; exec sleep 60",
-    ];
-    assert.equal(posixly(start).status, 0);
-    const pid = s.trackPidfile(pidfile);
-    const soft = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2", "--no-kill"]);
-    assert.equal(soft.status, 1);
-    assert.match(soft.stderr, new RegExp(`still running \\(pid ${pid}\\)`));
-    assert.ok(alive(pid));
-    assert.ok(existsSync(pidfile));
-    const hard = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2"]);
-    assert.equal(hard.status, 0, hard.stderr);
-    assert.match(hard.stdout, /SIGTERM and SIGKILL 0\.2 s later/);
-    assert.ok(!alive(pid));
-    assert.ok(!existsSync(pidfile));
-  });
+  test(
+    "a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1",
+    SLOW,
+    () => {
+      const pidfile = s.path("stubborn.pid");
+      const start = [
+        "start",
+        "--pidfile",
+        pidfile,
+        "--grace",
+        "0.2",
+        "--",
+        "sh",
+        "-c",
+        "trap '' TERM; exec sleep 60",
+      ];
+      assert.equal(posixly(start).status, 0);
+      const pid = s.trackPidfile(pidfile);
+      const soft = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2", "--no-kill"]);
+      assert.equal(soft.status, 1);
+      assert.match(soft.stderr, new RegExp(`still running \\(pid ${pid}\\)`));
+      assert.ok(alive(pid));
+      assert.ok(existsSync(pidfile));
+      const hard = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2"]);
+      assert.equal(hard.status, 0, hard.stderr);
+      assert.match(hard.stdout, /SIGTERM and SIGKILL 0\.2 s later/);
+      assert.ok(!alive(pid));
+      assert.ok(!existsSync(pidfile));
+    },
+  );
 
-  test("stop and signal never touch a pid whose start time differs (a reused pid)", async () => {
-    const pidfile = s.path("reused.pid");
-    const bystander = spawn("sleep", ["60"], { stdio: "ignore" });
-    const pid = s.track(bystander.pid!);
-    try {
-      const start = processStartTime(pid)!;
-      writeFileSync(pidfile, `${pid}\nstarttime=${start + 1}\n`);
-      assert.equal(posixly(["status", "--pidfile", pidfile]).status, 1, "dead: the pid was reused");
-      assert.equal(posixly(["signal", "--pidfile", pidfile, "TERM"]).status, 7);
-      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
-      assert.ok(alive(pid), "the bystander lives");
-      assert.ok(!existsSync(pidfile), "the stale pidfile is removed");
-      // Another tool's pidfile with a live pid and no start time: cannot tell.
-      writeFileSync(pidfile, `${pid}\n`);
-      const st = posixly(["status", "--pidfile", pidfile]);
-      assert.equal(st.status, 4);
-      assert.match(st.stdout, /cannot tell/);
-      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 1);
-      assert.equal(posixly(["signal", "--pidfile", pidfile, "TERM"]).status, 1);
-      assert.ok(alive(pid), "the bystander lives");
-      // A pidfile nobody holds with the right start time: that process may be signalled.
-      writeFileSync(pidfile, `${pid}\nstarttime=${start}\n`);
-      assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0);
-      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
-      assert.ok(await gone(pid));
-    } finally {
-      bystander.kill("SIGKILL");
-    }
-  });
+  test(
+    "stop and signal never touch a pid whose start time differs (a reused pid)",
+    SLOW,
+    async () => {
+      const pidfile = s.path("reused.pid");
+      const bystander = spawn("sleep", ["60"], { stdio: "ignore" });
+      const pid = s.track(bystander.pid!);
+      try {
+        const start = processStartTime(pid)!;
+        writeFileSync(pidfile, `${pid}\nstarttime=${start + 1}\n`);
+        assert.equal(
+          posixly(["status", "--pidfile", pidfile]).status,
+          1,
+          "dead: the pid was reused",
+        );
+        assert.equal(posixly(["signal", "--pidfile", pidfile, "TERM"]).status, 7);
+        assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+        assert.ok(alive(pid), "the bystander lives");
+        assert.ok(!existsSync(pidfile), "the stale pidfile is removed");
+        // Another tool's pidfile with a live pid and no start time: cannot tell.
+        writeFileSync(pidfile, `${pid}\n`);
+        const st = posixly(["status", "--pidfile", pidfile]);
+        assert.equal(st.status, 4);
+        assert.match(st.stdout, /cannot tell/);
+        assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 1);
+        assert.equal(posixly(["signal", "--pidfile", pidfile, "TERM"]).status, 1);
+        assert.ok(alive(pid), "the bystander lives");
+        // A symbolic link at the pidfile's path: cannot tell (posixly follows no link there).
+        rmSync(pidfile);
+        symlinkSync(s.path("elsewhere.pid"), pidfile);
+        const link = posixly(["status", "--pidfile", pidfile, "--json"]);
+        assert.equal(link.status, 4);
+        assert.equal(JSON.parse(link.stdout).state, "unknown");
+        rmSync(pidfile);
+        // A pidfile nobody holds with the right start time: that process may be signalled.
+        writeFileSync(pidfile, `${pid}\nstarttime=${start}\n`);
+        assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0);
+        assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+        assert.ok(await gone(pid));
+      } finally {
+        bystander.kill("SIGKILL");
+      }
+    },
+  );
 
-  test("restart: a new program, the old one stopped", () => {
+  test("restart: a new program, the old one stopped", SLOW, () => {
     const pidfile = s.path("restart.pid");
     const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
     assert.equal(posixly(["start", ...args]).status, 0);
@@ -476,7 +522,7 @@ describe("posixly start, status, signal, stop", () => {
 describe("posixly start --ready", () => {
   test(
     "tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns",
-    { skip: noPython },
+    { ...SLOW, skip: noPython },
     async () => {
       const pidfile = s.path("http.pid");
       const port = await freePort();
@@ -510,7 +556,7 @@ describe("posixly start --ready", () => {
     },
   );
 
-  test("notify: a python3 program speaking sd_notify", { skip: noPython }, () => {
+  test("notify: a python3 program speaking sd_notify", { ...SLOW, skip: noPython }, () => {
     const pidfile = s.path("notify.pid");
     const logfile = s.path("notify.log");
     const r = posixly([
@@ -536,7 +582,7 @@ describe("posixly start --ready", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
-  test("notify: a program of this runtime using posixly's sdNotify", () => {
+  test("notify: a program of this runtime using posixly's sdNotify", SLOW, () => {
     const pidfile = s.path("notify-ts.pid");
     const logfile = s.path("notify-ts.log");
     const r = posixly([
@@ -559,7 +605,7 @@ describe("posixly start --ready", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
-  test("notify: a program that never sends READY=1 times out", () => {
+  test("notify: a program that never sends READY=1 times out", SLOW, () => {
     const pidfile = s.path("notify-never.pid");
     const r = posixly([
       "start",
@@ -578,7 +624,7 @@ describe("posixly start --ready", () => {
     s.track(Number(/pid (\d+)/.exec(r.stderr)![1]));
   });
 
-  test("fd:N: a newline on descriptor N; closing it without one fails", () => {
+  test("fd:N: a newline on descriptor N; closing it without one fails", SLOW, () => {
     const pidfile = s.path("fd.pid");
     const r = posixly([
       "start",
@@ -618,27 +664,31 @@ describe("posixly start --ready", () => {
 });
 
 describe("posixly run", () => {
-  test("execs the program in place: same pid, which holds the pidfile; its exit status", () => {
-    const pidfile = s.path("run.pid");
-    const r = posixly([
-      "run",
-      "--pidfile",
-      pidfile,
-      "--env",
-      "GREETING=hi",
-      "--",
-      "sh",
-      "-c",
-      `echo "$$ $(head -1 ${pidfile}) $GREETING $NOTIFY_SOCKET"; exit 7`,
-    ], { env: { NOTIFY_SOCKET: "@posixly-test" } });
-    assert.equal(r.status, 7, r.stderr);
-    const [self, inFile, greeting, notify] = r.stdout.trim().split(" ");
-    assert.equal(self, inFile, "the program's pid is the pidfile's");
-    assert.equal(greeting, "hi");
-    assert.equal(notify, "@posixly-test", "NOTIFY_SOCKET passes through");
-  });
+  test(
+    "execs the program in place: same pid, which holds the pidfile; its exit status",
+    SLOW,
+    () => {
+      const pidfile = s.path("run.pid");
+      const r = posixly([
+        "run",
+        "--pidfile",
+        pidfile,
+        "--env",
+        "GREETING=hi",
+        "--",
+        "sh",
+        "-c",
+        `echo "$$ $(head -1 ${pidfile}) $GREETING $NOTIFY_SOCKET"; exit 7`,
+      ], { env: { NOTIFY_SOCKET: "@posixly-test" } });
+      assert.equal(r.status, 7, r.stderr);
+      const [self, inFile, greeting, notify] = r.stdout.trim().split(" ");
+      assert.equal(self, inFile, "the program's pid is the pidfile's");
+      assert.equal(greeting, "hi");
+      assert.equal(notify, "@posixly-test", "NOTIFY_SOCKET passes through");
+    },
+  );
 
-  test("--logfile takes stdout and stderr; a held pidfile fails with status 1", () => {
+  test("--logfile takes stdout and stderr; a held pidfile fails with status 1", SLOW, () => {
     const pidfile = s.path("run2.pid");
     const logfile = s.path("run2.log");
     assert.equal(
@@ -656,7 +706,7 @@ describe("posixly run", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
-  test("a signal ends the program as its own (run is the program)", () => {
+  test("a signal ends the program as its own (run is the program)", SLOW, () => {
     const r = posixly(["run", "--", "sh", "-c", "kill -TERM $$"]);
     assert.equal(r.status, null);
   });
@@ -664,6 +714,7 @@ describe("posixly run", () => {
 
 describe("posixly as another user", () => {
   test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", {
+    ...SLOW,
     skip: notRoot,
   }, async () => {
     const nobody = lookupUser("nobody");
@@ -701,14 +752,30 @@ describe("posixly as another user", () => {
     assert.ok(!existsSync(pidfile));
   });
 
-  test("--group alone sets the group", { skip: notRoot }, () => {
+  test(
+    "run --user nobody: the program runs as nobody, with its groups",
+    { ...SLOW, skip: notRoot },
+    () => {
+      const nobody = lookupUser("nobody");
+      const r = posixly(["run", "--user", "nobody", "--chdir", s.dir, "--", "id"]);
+      assert.equal(r.status, 0, r.stderr);
+      const expected = spawnSync("id", ["nobody"], { encoding: "utf8" }).stdout;
+      assert.equal(r.stdout, expected);
+      assert.match(r.stdout, new RegExp(`^uid=${nobody.uid}\\b`));
+    },
+  );
+
+  test("--group alone sets the group", { ...SLOW, skip: notRoot }, () => {
     const nobody = lookupUser("nobody");
     const r = posixly(["run", "--group", String(nobody.gid), "--", "sh", "-c", "id -g; id -G"]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split("\n"), [String(nobody.gid), String(nobody.gid)]);
   });
 
-  test("as nobody: its own daemon; --user root is refused with status 4", { skip: notRoot }, () => {
+  test("as nobody: its own daemon; --user root is refused with status 4", {
+    ...SLOW,
+    skip: notRoot,
+  }, () => {
     const nobody = lookupUser("nobody");
     const home = s.path("nobody-home");
     mkdirSync(home);
@@ -749,6 +816,7 @@ describe("posixly as another user", () => {
 
 describe("examples/cli_demo.sh", () => {
   test("starts a server, asks its status, makes a request, restarts and stops it", {
+    ...SLOW,
     skip: noPython,
   }, async () => {
     const runtime = [process.execPath, ...scriptArgs(CLI)].join(" ");
