@@ -220,14 +220,14 @@ export interface ExecOptions {
  */
 export function execPlan(plan: Plan, options: ExecOptions): never {
   libc.umask(plan.umask);
-  if (options.redirectOutput && plan.logfile !== null) {
-    const fd = openLogfile(plan.logfile, plan.umask);
-    libc.dup2(fd, 1);
-    libc.dup2(fd, 2);
-    libc.close(fd);
-  }
-  const lock = plan.pidfile === null ? null : takePidfile(plan.pidfile);
+  // Opened now (with posixly's privileges), put in place last: until then the
+  // errors go where the caller sees them.
+  const log = options.redirectOutput && plan.logfile !== null
+    ? openLogfile(plan.logfile, plan.umask)
+    : -1;
+  let lock: Pidfile | null = null;
   try {
+    lock = plan.pidfile === null ? null : takePidfile(plan.pidfile);
     chdir(plan.chdir);
     try {
       maybeDropPrivileges({ uid: plan.user, gid: plan.group });
@@ -238,11 +238,16 @@ export function execPlan(plan: Plan, options: ExecOptions): never {
       }
       throw e;
     }
+    if (log !== -1) {
+      libc.dup2(log, 1);
+      libc.dup2(log, 2);
+    }
     prepareForExec(lock ? [...options.keepFds, lock.fd] : options.keepFds);
     options.beforeExec?.();
     execve(plan.program, plan.args, plan.env);
   } catch (e) {
     lock?.release();
+    if (log !== -1) libc.close(log);
     if (e instanceof CliError) throw e;
     if (e instanceof OSError && e.syscall === "execve") {
       const status = NOT_INSTALLED.has(e.code) ? EXIT.notInstalled : EXIT.failed;

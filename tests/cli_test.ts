@@ -696,9 +696,10 @@ describe("posixly run", () => {
       0,
     );
     const pid = s.trackPidfile(pidfile);
-    const held = posixly(["run", "--pidfile", pidfile, "--", "true"]);
+    const held = posixly(["run", "--pidfile", pidfile, "--logfile", logfile, "--", "true"]);
     assert.equal(held.status, 1);
     assert.match(held.stderr, new RegExp(`already running \\(pid ${pid}`));
+    assert.equal(readFileSync(logfile, "utf8"), "", "the error went to the caller, not the log");
     const r = posixly(["run", "--logfile", logfile, "--", "sh", "-c", "echo out; echo err >&2"]);
     assert.equal(r.status, 0);
     assert.equal(r.stdout, "");
