@@ -259,6 +259,8 @@ export async function startProgram(o: StartOptions): Promise<number> {
       console.log(setUp.message);
       return EXIT.ok;
     }
+    // A step that failed after dropping privileges may not have removed its pidfile.
+    removeLeftPidfile(pidfile);
     throw new CliError(`start failed: ${setUp.message}`, setUp.status);
   }
   if (setUp.kind !== "exec") {
@@ -267,11 +269,11 @@ export async function startProgram(o: StartOptions): Promise<number> {
       how = `did not finish within ${SET_UP_TIMEOUT_MS / 1000} s; ${stopUnready(child)}`;
     } else if (setUp.kind === "interrupted") {
       how = `was interrupted by ${setUp.signal}; ${stopUnready(child)}`;
-      removeLeftPidfile(pidfile);
     } else {
       const status = awaitEnd(child, 1000);
       how = status === null ? "closed its pipe" : describeWaitStatus(status);
     }
+    removeLeftPidfile(pidfile);
     throw new CliError(
       `start failed: posixly's set-up process (pid ${pid}) ${how}.` +
         outputHint(plan.logfile, plan.logStart),
