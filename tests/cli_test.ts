@@ -507,7 +507,9 @@ describe("posixly start, status, signal, stop", () => {
   test("restart: a new program, the old one stopped", SLOW, () => {
     const pidfile = s.path("restart.pid");
     const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
-    assert.equal(posixly(["start", ...args]).status, 0);
+    const cold = posixly(["restart", ...args]);
+    assert.equal(cold.status, 0, cold.stderr);
+    assert.match(cold.stdout, /not running[^]*started "sleep"/, "restart of nothing starts it");
     const first = s.trackPidfile(pidfile);
     const r = posixly(["restart", ...args]);
     assert.equal(r.status, 0, r.stderr);
@@ -679,7 +681,7 @@ describe("posixly run", () => {
         "sh",
         "-c",
         `echo "$$ $(head -1 ${pidfile}) $GREETING $NOTIFY_SOCKET"; exit 7`,
-      ], { env: { NOTIFY_SOCKET: "@posixly-test" } });
+      ], { env: { NOTIFY_SOCKET: "@posixly-test", GREETING: "from the caller" } });
       assert.equal(r.status, 7, r.stderr);
       const [self, inFile, greeting, notify] = r.stdout.trim().split(" ");
       assert.equal(self, inFile, "the program's pid is the pidfile's");
