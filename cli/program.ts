@@ -25,7 +25,7 @@ function whyNotExecutable(path: string): string | null {
     ? view.getUint32(layout.mode, true)
     : view.getUint16(layout.mode, true);
   if ((mode & platform.constants.S_IFMT) !== platform.constants.S_IFREG) {
-    return `${path} is not a regular file`;
+    return `${quote(path)} is not a regular file`;
   }
   if (libc.access(pathC, X_OK) === -1) return new OSError(errno(), "access", { path }).message;
   return null;

@@ -166,7 +166,7 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
 
 /** The message for a pidfile that a live process holds. */
 export function alreadyRunning(pidfile: string, pid: number | null): string {
-  return `already running (pid ${pid ?? "unknown"}, pidfile ${pidfile})`;
+  return `already running (pid ${pid ?? "unknown"}, pidfile ${quote(pidfile)})`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
-import { CliError, EXIT } from "./errors.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 
@@ -25,10 +25,10 @@ export function signal(argv: readonly string[]): number {
   }
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
-  if (target.state === "unknown") throw new CliError(`not sent: ${pidfile}: ${target.why}`);
+  if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
   const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
   if (target.state !== "running") {
-    console.error(`not running (${pidfile}); ${name} not sent`);
+    console.error(`not running (${quote(pidfile)}); ${name} not sent`);
     return EXIT.signalNotRunning;
   }
   if (libc.kill(target.pid, o.signal) === -1) {

@@ -7,7 +7,7 @@
 import { absolutePath } from "../platforms/host.ts";
 import { processStartedAt } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
-import { EXIT, STATUS_UNKNOWN } from "./errors.ts";
+import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 
@@ -51,13 +51,15 @@ export function status(argv: readonly string[]): number {
         break;
       }
       case "dead":
-        console.log(`not running (pid ${target.pid ?? "unknown"} is gone; ${pidfile} remains)`);
+        console.log(
+          `not running (pid ${target.pid ?? "unknown"} is gone; ${quote(pidfile)} remains)`,
+        );
         break;
       case "stopped":
-        console.log(`not running (no ${pidfile})`);
+        console.log(`not running (no ${quote(pidfile)})`);
         break;
       case "unknown":
-        console.log(`cannot tell: ${pidfile}: ${target.why}`);
+        console.log(`cannot tell: ${quote(pidfile)}: ${target.why}`);
     }
   }
   switch (target.state) {

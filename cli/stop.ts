@@ -9,7 +9,7 @@ import { errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { parseStop, type StopOptions } from "./args.ts";
-import { CliError, EXIT } from "./errors.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 import { pollFds, waitForExit } from "./wait.ts";
@@ -31,14 +31,14 @@ function removePidfile(pidfile: string, ms = 0): string {
   try {
     while (!lock.removeIfStale()) {
       if (performance.now() >= until) {
-        return `; ${pidfile} is still locked by another process ` +
+        return `; ${quote(pidfile)} is still locked by another process ` +
           "(a child of the program that inherited the lock?) and was left alone";
       }
       pollFds([], 10, true);
     }
     return "";
   } catch (e) {
-    return `; ${pidfile} could not be removed: ${(e as Error).message}`;
+    return `; ${quote(pidfile)} could not be removed: ${(e as Error).message}`;
   }
 }
 
@@ -54,13 +54,13 @@ export function stopProgram(o: StopOptions): number {
   const target = findTarget(pidfile);
   switch (target.state) {
     case "stopped":
-      console.log(`not running (no ${pidfile})`);
+      console.log(`not running (no ${quote(pidfile)})`);
       return EXIT.ok;
     case "dead":
       console.log(`not running (pid ${target.pid ?? "unknown"} was gone)${removePidfile(pidfile)}`);
       return EXIT.ok;
     case "unknown":
-      throw new CliError(`not stopped: ${pidfile}: ${target.why}`);
+      throw new CliError(`not stopped: ${quote(pidfile)}: ${target.why}`);
   }
   const { pid, start } = target;
   const signalName = platform.signalNames[o.signal] ?? String(o.signal);
