@@ -5,7 +5,7 @@
  * @module
  */
 import { absolutePath } from "../platforms/host.ts";
-import { processStartedAt } from "../platforms/process_started_at.ts";
+import { startTimeToDate } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
 import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { findTarget } from "./target.ts";
@@ -35,7 +35,10 @@ export function status(argv: readonly string[]): number {
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
   const pid = target.state === "stopped" ? null : target.pid;
-  const startedAt = target.state === "running" ? processStartedAt(target.pid) : null;
+  // findTarget read the start time already: /proc/PID/stat is not read again.
+  const startedAt = target.state === "running" && target.start !== null
+    ? startTimeToDate(target.start)
+    : null;
   if (o.json) {
     console.log(JSON.stringify({
       state: target.state,

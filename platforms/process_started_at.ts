@@ -25,6 +25,31 @@ function bootTime(): number | null {
 }
 
 /**
+ * The wall-clock time of a start time in clock ticks after boot (what
+ * {@linkcode processStartTime} returns and posixly's pidfiles record), to the
+ * clock tick, or null where it cannot be told (no /proc, as on macOS). A
+ * change of the system clock after boot shifts it.
+ *
+ * @param ticks clock ticks after boot
+ * @returns the date, or null when unknown
+ *
+ * @example When did this process start?
+ * ```ts
+ * import { processStartTime, startTimeToDate } from "@posixly/posixly/platforms";
+ * import process from "node:process";
+ * const ticks = processStartTime(process.pid);
+ * console.log(ticks === null ? null : startTimeToDate(ticks)?.toISOString());
+ * ```
+ */
+export function startTimeToDate(ticks: number): Date | null {
+  if (platform.os !== "linux") return null;
+  const boot = bootTime();
+  const hz = Number(libc.sysconf(SC_CLK_TCK_LINUX));
+  if (boot === null || !(hz > 0)) return null;
+  return new Date((boot + ticks / hz) * 1000);
+}
+
+/**
  * The wall-clock time at which process `pid` started, to the clock tick
  * (usually 10 ms), or null when there is no such process or the platform
  * has no /proc (macOS). A change of the system clock after boot shifts it.
@@ -39,10 +64,6 @@ function bootTime(): number | null {
  * ```
  */
 export function processStartedAt(pid: number): Date | null {
-  if (platform.os !== "linux") return null;
-  const ticks = processStartTime(pid);
-  const boot = bootTime();
-  const hz = Number(libc.sysconf(SC_CLK_TCK_LINUX));
-  if (ticks === null || boot === null || !(hz > 0)) return null;
-  return new Date((boot + ticks / hz) * 1000);
+  const ticks = platform.os === "linux" ? processStartTime(pid) : null;
+  return ticks === null ? null : startTimeToDate(ticks);
 }
