@@ -12,6 +12,11 @@
  * directory, and Deno with --no-config, as a command installed from JSR
  * would: this project's package.json and node_modules make Deno's own
  * start-up slower.
+ *
+ * Each command is measured twice: from the sources (cli/main.ts), and from
+ * one bundle of them (`deno bundle --code-splitting`, what `npm run build`
+ * makes of deno.json's exports), which loads a few modules instead of about
+ * 30. docs/internals-cli.md has the figures and what each part costs.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +29,18 @@ import { record, report } from "./_harness.ts";
 const ROUNDS = 15;
 const isBun = "Bun" in globalThis;
 const cli = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+const denoBin = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-cli-"));
+const bundleDir = join(dir, "bundle");
+const built = spawnSync(denoBin, [
+  "bundle",
+  "--quiet",
+  "--code-splitting",
+  `--outdir=${bundleDir}`,
+  cli,
+], { encoding: "utf8" });
+if (built.status !== 0) throw new Error(`deno bundle failed: ${built.stderr}`);
+const bundled = join(bundleDir, "main.js");
 const empty = join(dir, "empty.ts");
 writeFileSync(empty, "");
 const pidfile = join(dir, "app.pid");
@@ -47,31 +63,35 @@ function runtime(script: string, args: string[] = [], ok?: number[]): number {
   return timed(process.execPath, argv, ok);
 }
 
-const posixly = (args: string[], ok?: number[]): number => runtime(cli, args, ok);
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
+const VARIANTS = [["", cli], [" (bundle)", bundled]] as const;
 const cold: number[] = [];
-const status: number[] = [];
-const start: number[] = [];
-const stop: number[] = [];
-const ssdStart: number[] = [];
-const ssdStatus: number[] = [];
-const ssdStop: number[] = [];
+const times = new Map<string, number[]>();
+const add = (name: string, ms: number): void => {
+  times.set(name, [...times.get(name) ?? [], ms]);
+};
+const ssd = ["--pidfile", ssdPidfile];
 // Warm the runtime's caches (Deno's compiled modules) once.
-posixly(["status", "--pidfile", pidfile], [3]);
+for (const [, script] of VARIANTS) runtime(script, ["status", "--pidfile", pidfile], [3]);
 try {
   for (let i = 0; i < ROUNDS; i++) {
     cold.push(runtime(empty));
-    start.push(posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]));
-    status.push(posixly(["status", "--pidfile", pidfile]));
-    stop.push(posixly(["stop", "--pidfile", pidfile]));
+    for (const [variant, script] of VARIANTS) {
+      const posixly = (args: string[]): number => runtime(script, args);
+      add(
+        `start${variant}`,
+        posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]),
+      );
+      add(`status${variant}`, posixly(["status", "--pidfile", pidfile]));
+      add(`stop${variant}`, posixly(["stop", "--pidfile", pidfile]));
+    }
     if (hasSsd) {
-      const ssd = ["--pidfile", ssdPidfile];
-      ssdStart.push(
+      add(
+        "ssd start",
         timed("start-stop-daemon", [
           "--start",
           "--background",
@@ -83,8 +103,9 @@ try {
           "60",
         ]),
       );
-      ssdStatus.push(timed("start-stop-daemon", ["--status", ...ssd]));
-      ssdStop.push(
+      add("ssd status", timed("start-stop-daemon", ["--status", ...ssd]));
+      add(
+        "ssd stop",
         timed("start-stop-daemon", [
           "--stop",
           "--retry",
@@ -96,27 +117,25 @@ try {
     }
   }
 } finally {
-  spawnSync(
-    process.execPath,
-    isBun
-      ? [cli, "stop", "--pidfile", pidfile]
-      : ["run", "-A", "--quiet", cli, "stop", "--pidfile", pidfile],
-  );
+  runtime(cli, ["stop", "--pidfile", pidfile], [0, 1]);
   rmSync(dir, { recursive: true, force: true });
 }
 
 const c = median(cold);
+const m = (name: string): number => median(times.get(name)!);
 record("cold start of an empty program", c, "ms");
-record("status (running)", median(status), "ms");
-record("status minus one cold start (goal <= 10)", median(status) - c, "ms");
-record("start --ready exec --grace 0", median(start), "ms");
-record("start minus two cold starts (goal <= 15)", median(start) - 2 * c, "ms");
-record("stop (exits on TERM)", median(stop), "ms");
-record("stop minus one cold start (goal <= 20)", median(stop) - c, "ms");
+for (const [variant] of VARIANTS) {
+  record(`status${variant} (running)`, m(`status${variant}`), "ms");
+  record(`status${variant} minus one cold start (goal <= 10)`, m(`status${variant}`) - c, "ms");
+  record(`start${variant} --ready exec --grace 0`, m(`start${variant}`), "ms");
+  record(`start${variant} minus two cold starts (goal <= 15)`, m(`start${variant}`) - 2 * c, "ms");
+  record(`stop${variant} (exits on TERM)`, m(`stop${variant}`), "ms");
+  record(`stop${variant} minus one cold start (goal <= 20)`, m(`stop${variant}`) - c, "ms");
+}
 if (hasSsd) {
-  record("start-stop-daemon --start --background", median(ssdStart), "ms");
-  record("start-stop-daemon --status", median(ssdStatus), "ms");
-  record("start-stop-daemon --stop --retry", median(ssdStop), "ms");
+  record("start-stop-daemon --start --background", m("ssd start"), "ms");
+  record("start-stop-daemon --status", m("ssd status"), "ms");
+  record("start-stop-daemon --stop --retry", m("ssd stop"), "ms");
 } else {
   console.log(
     "BENCH_NOTE start-stop-daemon not found: no side-by-side figures for the posixly command",

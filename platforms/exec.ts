@@ -87,8 +87,9 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): void {
 /**
  * Readies this process for `execve` of a program that knows nothing of the
  * runtime: every descriptor from 3 up except `keep` is made close-on-exec,
- * the ones in `keep` are made inheritable (Bun marks inherited descriptors
- * close-on-exec when it starts), the signals the runtime ignores (SIGPIPE,
+ * the ones in `keep` and 0, 1 and 2 are made inheritable (Bun marks inherited
+ * descriptors close-on-exec when it starts, Node.js 26 its stdin, stdout and
+ * stderr), the signals the runtime ignores (SIGPIPE,
  * and SIGXFSZ in Bun: an ignored signal stays ignored across exec) get their
  * default action back, and no signal stays blocked.
  *
@@ -102,9 +103,7 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): void {
  * ```
  */
 export function prepareForExec(keep: readonly number[] = []): void {
-  for (const fd of openFds()) {
-    if (fd >= 3) setCloseOnExec(fd, !keep.includes(fd));
-  }
+  for (const fd of openFds()) setCloseOnExec(fd, fd >= 3 && !keep.includes(fd));
   const c = platform.constants;
   const action = new Uint8Array(platform.layouts.sigaction.size); // no flags, empty mask
   new DataView(action.buffer).setBigUint64(

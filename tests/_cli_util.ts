@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { scriptArgs } from "./_util.ts";
+import { scriptArgs } from "./_runtime.ts";
 
 /** Absolute path of the command's entry point. */
 export const CLI: string = fileURLToPath(new URL("../cli/main.ts", import.meta.url));

@@ -36,7 +36,8 @@ import {
   Scratch,
   sessionOf,
 } from "./_cli_util.ts";
-import { fixture, isRoot, scriptArgs, sleep } from "./_util.ts";
+import { scriptArgs } from "./_runtime.ts";
+import { fixture, isRoot, sleep } from "./_util.ts";
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
 const noPython = hasPython ? false : "needs python3";
