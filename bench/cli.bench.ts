@@ -27,7 +27,12 @@ import { fileURLToPath } from "node:url";
 import { record, report } from "./_harness.ts";
 
 const ROUNDS = 15;
-const isBun = "Bun" in globalThis;
+/** How this runtime runs a script (Deno: every permission, no config; Node: node:ffi's warning hidden). */
+const RUN_SCRIPT: readonly string[] = "Bun" in globalThis
+  ? []
+  : "Deno" in globalThis
+  ? ["run", "-A", "--quiet", "--no-config"]
+  : ["--disable-warning=ExperimentalWarning"];
 const cli = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 const denoBin = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-cli-"));
@@ -59,8 +64,7 @@ function timed(cmd: string, args: string[], okStatus: number[] = [0]): number {
 }
 
 function runtime(script: string, args: string[] = [], ok?: number[]): number {
-  const argv = isBun ? [script, ...args] : ["run", "-A", "--quiet", "--no-config", script, ...args];
-  return timed(process.execPath, argv, ok);
+  return timed(process.execPath, [...RUN_SCRIPT, script, ...args], ok);
 }
 
 function median(xs: number[]): number {

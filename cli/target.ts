@@ -7,11 +7,9 @@
  *
  * @module
  */
-import { libc } from "../ffi/mod.ts";
-import { absolutePath } from "../platforms/host.ts";
+import { cstr, libc } from "../ffi/mod.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
-import { cstr } from "../ffi/mod.ts";
 import { processStartTime } from "../platforms/process_start.ts";
 
 /** What a pidfile says about its program. */
@@ -38,14 +36,13 @@ function recorded(path: string): { pid: number | null; start: number | null } {
 }
 
 /**
- * Looks at the pidfile at `pidfile` (without changing it) and names the
+ * Looks at the pidfile at `path` (without changing it) and names the
  * process that may be signalled, if any.
  *
- * @param pidfile the pidfile's path
+ * @param path the pidfile's absolute path
  * @returns the program's state
  */
-export function findTarget(pidfile: string): Target {
-  const path = absolutePath(pidfile);
+export function findTarget(path: string): Target {
   const seen = new Pidfile(path).inspect();
   switch (seen.status) {
     case "absent":
