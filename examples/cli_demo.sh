@@ -5,6 +5,8 @@
 #
 #   sh examples/cli_demo.sh                            (Deno)
 #   POSIXLY="bun cli/main.ts" sh examples/cli_demo.sh  (Bun)
+#   POSIXLY="node --disable-warning=ExperimentalWarning cli/main.ts" sh examples/cli_demo.sh
+#                                                      (Node.js 26)
 #
 # Needs python3 (the server). Its files go to a temporary directory.
 set -eu

@@ -840,3 +840,37 @@ describe("examples/cli_demo.sh", () => {
     assert.match(r.stdout, /stopped \(pid \d+, SIGTERM\)\nnot running/);
   });
 });
+
+describe("the bundle npm run build makes (dist/cli/main.js)", () => {
+  test("starts (re-running the bundle for its set-up), tells the status and stops", SLOW, () => {
+    // The same deno bundle as scripts/build.mjs, of the command alone.
+    const out = s.path("bundle");
+    const deno = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
+    const built = spawnSync(
+      deno,
+      ["bundle", "--quiet", "--code-splitting", `--outdir=${out}`, CLI],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(built.status, 0, built.stderr);
+    const bundled = (args: string[]) =>
+      spawnSync(process.execPath, scriptArgs(join(out, "main.js"), args), {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const pidfile = s.path("bundled.pid");
+    const started = bundled(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.match(readFileSync(`/proc/${pid}/cmdline`, "latin1"), /^sleep\0/);
+    const status = bundled(["status", "--pidfile", pidfile, "--json"]);
+    assert.equal(status.status, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).pid, pid);
+    const stopped = bundled(["stop", "--pidfile", pidfile]);
+    assert.equal(stopped.status, 0, stopped.stderr);
+    assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}, SIGTERM\\)`));
+    assert.ok(!alive(pid));
+    assert.ok(!existsSync(pidfile));
+  });
+});
