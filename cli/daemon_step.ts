@@ -1,7 +1,9 @@
 /**
  * The hidden `_daemon` step of `start`: the process the launcher spawns (a
  * new session, output to the logfile) sets itself up as `run` does and
- * `execve`s the program, which so keeps its pid and the pidfile lock.
+ * `execve`s the program, which so keeps its pid and the pidfile lock. The
+ * launcher checked the set-up already (as the same user): the step follows its
+ * plan instead of checking it again.
  *
  * The launcher writes its one argument: {@linkcode DaemonStep} as JSON (no
  * command line to parse: the step need not load `node:util`, a cold start's
@@ -14,14 +16,18 @@
 import { libc } from "../ffi/mod.ts";
 import { exit } from "../platforms/host.ts";
 import { setCloseOnExec } from "../platforms/exec.ts";
-import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT } from "./errors.ts";
-import { AlreadyRunning, checkSetUp, execPlan, programEnvironment } from "./setup.ts";
+import { AlreadyRunning, execPlan, type Plan, programEnvironment } from "./setup.ts";
 
 /** What the launcher hands the `_daemon` step. */
 export interface DaemonStep {
-  /** The set-up, with absolute paths. */
-  readonly setUp: SetUpOptions;
+  /**
+   * The launcher's plan, but for the environment: that is the step's own
+   * (what the launcher spawned it with, never on a command line) plus `env`.
+   */
+  readonly plan: Omit<Plan, "env" | "logStart">;
+  /** The `--env` entries, then the readiness channel's (NOTIFY_SOCKET). */
+  readonly env: readonly (readonly [string, string])[];
   /** The pipe to the launcher. */
   readonly handshakeFd: number;
   /** Descriptors the program inherits (readiness). */
@@ -52,8 +58,7 @@ export function daemonStep(argv: readonly string[]): never {
   const fd = step.handshakeFd;
   try {
     setCloseOnExec(fd, true);
-    const plan = checkSetUp(step.setUp, programEnvironment(step.setUp));
-    execPlan(plan, {
+    execPlan({ ...step.plan, env: programEnvironment(step.env) }, {
       redirectOutput: false,
       keepFds: step.keepFds,
       beforeExec: () => send(fd, "X"),

@@ -30,7 +30,7 @@ export function run(argv: readonly string[]): number {
     console.log(usage("run"));
     return EXIT.ok;
   }
-  const env = programEnvironment(o);
+  const env = programEnvironment(o.env);
   const plan = checkSetUp(o, env);
   return execPlan(plan, { redirectOutput: true, keepFds: listenFds(env) });
 }

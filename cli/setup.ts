@@ -38,10 +38,12 @@ export interface Plan {
 /** The errnos for which `execve` means "not found or not executable" (status 5). */
 const NOT_INSTALLED = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", "EISDIR"]);
 
-/** This process's environment with the `--env` entries applied. */
-export function programEnvironment(o: SetUpOptions): Record<string, string> {
+/** This process's environment with `entries` (the `--env` options) applied. */
+export function programEnvironment(
+  entries: readonly (readonly [string, string])[],
+): Record<string, string> {
   const env = currentEnvironment();
-  for (const [name, value] of o.env) env[name] = value;
+  for (const [name, value] of entries) env[name] = value;
   return env;
 }
 
@@ -215,10 +217,10 @@ export interface ExecOptions {
  * Sets this process up as planned and replaces it with the program. Returns
  * only by throwing a {@linkcode CliError} (the pidfile released again).
  *
- * @param plan from {@linkcode checkSetUp}
+ * @param plan from {@linkcode checkSetUp} (where the logfile ended is not needed)
  * @param options output, inherited descriptors, a last hook
  */
-export function execPlan(plan: Plan, options: ExecOptions): never {
+export function execPlan(plan: Omit<Plan, "logStart">, options: ExecOptions): never {
   libc.umask(plan.umask);
   // Opened now (with posixly's privileges), put in place last: until then the
   // errors go where the caller sees them.

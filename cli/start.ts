@@ -71,16 +71,17 @@ function daemonArgv(
   const cmdline = originalCommandLineBytes();
   const runtimeAndScript = cmdline.slice(1, cmdline.length - scriptArgs().length);
   const step: DaemonStep = {
-    setUp: {
+    plan: {
       pidfile: plan.pidfile,
       logfile: plan.logfile,
       user: plan.user,
       group: plan.group,
       chdir: plan.chdir,
       umask: plan.umask,
-      env: [...o.env, ...channel.env],
-      command: plan.args,
+      program: plan.program,
+      args: plan.args,
     },
+    env: [...o.env, ...channel.env],
     handshakeFd,
     keepFds: channel.passOn ? [channel.passOn.to] : [],
   };
