@@ -104,6 +104,10 @@ export const SYMBOLS = {
   getrlimit: { parameters: ["i32", "buffer"], result: "i32" },
   /** int setrlimit(int resource, const struct rlimit *rlim); */
   setrlimit: { parameters: ["i32", "buffer"], result: "i32" },
+  /** int execve(const char *path, char *const argv[], char *const envp[]);  (returns only on failure) */
+  execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+  /** int access(const char *path, int mode); */
+  access: { parameters: ["buffer", "i32"], result: "i32" },
   /** pid_t waitpid(pid_t pid, int *wstatus, int options); */
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   /** void *memcpy(void *dest, const void *src, size_t n);  (dest: a raw address) */
@@ -250,6 +254,8 @@ export const SYMBOLS = {
   // ---- sockets (systemd notify) ----
   /** int socket(int domain, int type, int protocol); */
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  /** int bind(int fd, const struct sockaddr *addr, socklen_t addrlen); */
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   /** ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen); */
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
 

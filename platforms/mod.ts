@@ -25,4 +25,6 @@ export * from "./spawn.ts";
 export * from "./systemd.ts";
 export * from "./daemon.ts";
 export * from "./process_start.ts";
+export * from "./process_started_at.ts";
+export * from "./exec.ts";
 export * from "./pidfile.ts";

@@ -296,6 +296,23 @@ export class Pidfile {
   }
 
   /**
+   * The descriptor that holds the lock (close-on-exec), or -1 when not held:
+   * cleared of close-on-exec, it hands the lock to a program this process
+   * `execve`s, which then holds it as its own (the `posixly` command does this).
+   *
+   * @example Look at the lock's descriptor
+   * ```ts
+   * import { Pidfile } from "@posixly/posixly";
+   * const lock = new Pidfile("/tmp/example-app.pid").acquire();
+   * console.log(lock.fd); // e.g. 5
+   * lock.release();
+   * ```
+   */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  /**
    * The pid on the pidfile's first line, or null when there is no file.
    * Reads Celery's files too, and a pid without a trailing newline (as Go
    * programs and Docker write them; Celery refuses those).

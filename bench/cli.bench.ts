@@ -1,0 +1,153 @@
+/**
+ * The `posixly` command against its goals, and beside Debian's
+ * start-stop-daemon where `dpkg` provides it:
+ * - `status` of a running program: at most one cold start + 10 ms;
+ * - `start --ready exec --grace 0` to its exit: at most two cold starts + 15 ms
+ *   (the launcher and the re-run that execve()s the program);
+ * - `stop` of a program that exits on TERM, from its exit to stop's: at most
+ *   20 ms. Measured as stop's whole run minus one cold start, an upper bound
+ *   (the program exits only after stop has started and judged the pidfile).
+ * "cold start" is an empty program of the same runtime, measured in the same
+ * rounds; every figure is a median. Everything runs from a temporary
+ * directory, and Deno with --no-config, as a command installed from JSR
+ * would: this project's package.json and node_modules make Deno's own
+ * start-up slower.
+ *
+ * Each command is measured twice: from the sources (cli/main.ts), and from
+ * one bundle of them (`deno bundle --code-splitting`, what `npm run build`
+ * makes of deno.json's exports), which loads a few modules instead of about
+ * 30. docs/internals-cli.md has the figures and what each part costs.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { record, report } from "./_harness.ts";
+
+const ROUNDS = 15;
+/** How this runtime runs a script (Deno: every permission, no config; Node: node:ffi's warning hidden). */
+const RUN_SCRIPT: readonly string[] = "Bun" in globalThis
+  ? []
+  : "Deno" in globalThis
+  ? ["run", "-A", "--quiet", "--no-config"]
+  : ["--disable-warning=ExperimentalWarning"];
+const cli = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+const denoBin = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "posixly-bench-cli-"));
+const bundleDir = join(dir, "bundle");
+const built = spawnSync(denoBin, [
+  "bundle",
+  "--quiet",
+  "--code-splitting",
+  `--outdir=${bundleDir}`,
+  cli,
+], { encoding: "utf8" });
+if (built.status !== 0) throw new Error(`deno bundle failed: ${built.stderr}`);
+const bundled = join(bundleDir, "main.js");
+// An ES module, as in this repository (package.json's "type"), where Node.js would otherwise guess.
+writeFileSync(join(bundleDir, "package.json"), '{ "type": "module" }\n');
+// The cold start each variant is measured against: an empty program of the same kind (Node.js
+// strips a .ts file's types on every run, which costs it more than the rest of a cold start).
+const emptyTs = join(dir, "empty.ts");
+writeFileSync(emptyTs, "");
+const emptyJs = join(bundleDir, "empty.js");
+writeFileSync(emptyJs, "");
+const pidfile = join(dir, "app.pid");
+const ssdPidfile = join(dir, "ssd.pid");
+const hasSsd = spawnSync("sh", ["-c", "command -v start-stop-daemon"]).status === 0;
+
+/** Runs a command to its exit; the ms it took (throws when it fails). */
+function timed(cmd: string, args: string[], okStatus: number[] = [0]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: "utf8" });
+  const ms = performance.now() - t0;
+  if (!okStatus.includes(r.status ?? -1)) {
+    throw new Error(`${cmd} ${args.join(" ")}: status ${r.status}: ${r.stderr}`);
+  }
+  return ms;
+}
+
+function runtime(script: string, args: string[] = [], ok?: number[]): number {
+  return timed(process.execPath, [...RUN_SCRIPT, script, ...args], ok);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const VARIANTS = [["", cli, emptyTs], [" (bundle)", bundled, emptyJs]] as const;
+const times = new Map<string, number[]>();
+const add = (name: string, ms: number): void => {
+  times.set(name, [...times.get(name) ?? [], ms]);
+};
+const ssd = ["--pidfile", ssdPidfile];
+// Warm the runtime's caches (Deno's compiled modules) once.
+for (const [, script] of VARIANTS) runtime(script, ["status", "--pidfile", pidfile], [3]);
+try {
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [variant, script, empty] of VARIANTS) {
+      add(`cold${variant}`, runtime(empty));
+      const posixly = (args: string[]): number => runtime(script, args);
+      add(
+        `start${variant}`,
+        posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]),
+      );
+      add(`status${variant}`, posixly(["status", "--pidfile", pidfile]));
+      add(`stop${variant}`, posixly(["stop", "--pidfile", pidfile]));
+    }
+    if (hasSsd) {
+      add(
+        "ssd start",
+        timed("start-stop-daemon", [
+          "--start",
+          "--background",
+          "--make-pidfile",
+          ...ssd,
+          "--exec",
+          "/bin/sleep",
+          "--",
+          "60",
+        ]),
+      );
+      add("ssd status", timed("start-stop-daemon", ["--status", ...ssd]));
+      add(
+        "ssd stop",
+        timed("start-stop-daemon", [
+          "--stop",
+          "--retry",
+          "TERM/10/KILL/5",
+          "--remove-pidfile",
+          ...ssd,
+        ]),
+      );
+    }
+  }
+} finally {
+  runtime(cli, ["stop", "--pidfile", pidfile], [0, 1]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const m = (name: string): number => median(times.get(name)!);
+for (const [variant] of VARIANTS) {
+  const c = m(`cold${variant}`);
+  record(`cold start of an empty program${variant}`, c, "ms");
+  record(`status${variant} (running)`, m(`status${variant}`), "ms");
+  record(`status${variant} minus one cold start (goal <= 10)`, m(`status${variant}`) - c, "ms");
+  record(`start${variant} --ready exec --grace 0`, m(`start${variant}`), "ms");
+  record(`start${variant} minus two cold starts (goal <= 15)`, m(`start${variant}`) - 2 * c, "ms");
+  record(`stop${variant} (exits on TERM)`, m(`stop${variant}`), "ms");
+  record(`stop${variant} minus one cold start (goal <= 20)`, m(`stop${variant}`) - c, "ms");
+}
+if (hasSsd) {
+  record("start-stop-daemon --start --background", m("ssd start"), "ms");
+  record("start-stop-daemon --status", m("ssd status"), "ms");
+  record("start-stop-daemon --stop --retry", m("ssd stop"), "ms");
+} else {
+  console.log(
+    "BENCH_NOTE start-stop-daemon not found: no side-by-side figures for the posixly command",
+  );
+}
+await report("cli");

@@ -1,0 +1,78 @@
+/**
+ * The `posixly` command: start, stop, restart, signal, status and run any
+ * program as a proper daemon, with pidfiles that its program holds itself.
+ *
+ * ```sh
+ * deno run -A cli/main.ts start --pidfile /tmp/app.pid --logfile /tmp/app.log -- python3 -m http.server
+ * bun cli/main.ts status --pidfile /tmp/app.pid
+ * ```
+ *
+ * See docs/cli.md for every option and exit status.
+ *
+ * @module
+ */
+import { exit, scriptArgs, writeStderr } from "../platforms/host.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
+import { usage } from "./usage.ts";
+
+type Command = (argv: readonly string[]) => number | Promise<number>;
+
+/**
+ * Each command's module, loaded only when it runs: `status` need not load
+ * what `start` needs (spawning, users, readiness), and every module costs a
+ * short-lived process its start-up time.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  start: async () => (await import("./start.ts")).start,
+  stop: async () => (await import("./stop.ts")).stop,
+  restart: async () => (await import("./restart.ts")).restart,
+  status: async () => (await import("./status.ts")).status,
+  signal: async () => (await import("./signal.ts")).signal,
+  run: async () => (await import("./run.ts")).run,
+  _daemon: async () => (await import("./daemon_step.ts")).daemonStep,
+};
+
+/**
+ * Runs the command line `argv` (the arguments after the script) and returns
+ * the exit status; a {@linkcode CliError} is printed to stderr here.
+ *
+ * @param argv e.g. `["status", "--pidfile", "/run/app.pid"]`
+ * @returns the exit status
+ *
+ * @example Ask for the status
+ * ```ts ignore
+ * import { main } from "./main.ts";
+ * const code = await main(["status", "--pidfile", "/tmp/app.pid"]);
+ * ```
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command = "", ...rest] = argv;
+  if (command === "--help" || command === "-h" || command === "help") {
+    console.log(usage(rest[0] ?? ""));
+    return EXIT.ok;
+  }
+  if (command === "--version") {
+    const { default: config } = await import("../deno.json", { with: { type: "json" } });
+    console.log(`posixly ${config.version}`);
+    return EXIT.ok;
+  }
+  try {
+    if (!Object.hasOwn(COMMANDS, command)) {
+      const what = command === "" ? "no command given" : `unknown command ${quote(command)}`;
+      throw new CliError(what, EXIT.usage, "");
+    }
+    const run = await COMMANDS[command]();
+    return await run(rest);
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    // Bad usage comes with the usage of the command at fault.
+    const usageOf = e.usageOf ?? (e.exitCode === EXIT.usage ? command : undefined);
+    const help = usageOf === undefined ? "" : `\n\n${usage(usageOf)}`;
+    writeStderr(
+      `posixly${command && !command.startsWith("_") ? ` ${command}` : ""}: ${e.message}${help}\n`,
+    );
+    return e.exitCode;
+  }
+}
+
+if (import.meta.main) exit(await main(scriptArgs()));

@@ -1,0 +1,66 @@
+/**
+ * Finding the program to run, as a shell would: a name with a slash is a
+ * path; any other name is looked for in the directories of PATH.
+ *
+ * @module
+ */
+import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { absolutePath } from "../platforms/host.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
+
+const X_OK = 1; // the same in every C library
+/** The shell's default search path, for a program run without PATH. */
+const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/** Why `path` cannot be executed, or null when it can (a regular file with execute permission). */
+function whyNotExecutable(path: string): string | null {
+  const { stat: layout } = platform.layouts;
+  const buf = new Uint8Array(layout.size);
+  const pathC = cstr(path);
+  if (libc.stat === null || libc.stat(pathC, buf) === -1) {
+    return libc.stat ? new OSError(errno(), "stat", { path }).message : null;
+  }
+  const view = new DataView(buf.buffer);
+  const mode = layout.modeSize === 4
+    ? view.getUint32(layout.mode, true)
+    : view.getUint16(layout.mode, true);
+  if ((mode & platform.constants.S_IFMT) !== platform.constants.S_IFREG) {
+    return `${quote(path)} is not a regular file`;
+  }
+  if (libc.access(pathC, X_OK) === -1) return new OSError(errno(), "access", { path }).message;
+  return null;
+}
+
+/**
+ * The absolute path of the program `name`: `name` itself when it holds a
+ * slash (made absolute against the current directory), else the first
+ * executable file of that name in `searchPath`'s directories.
+ *
+ * @param name PROGRAM as the user gave it
+ * @param searchPath the PATH the program would be looked up in (undefined: the shell's default)
+ * @returns the program's absolute path
+ * @throws {CliError} exit status 5 when it is not found or not executable
+ *
+ * @example Find sh
+ * ```ts
+ * import { findProgram } from "./program.ts";
+ * console.log(findProgram("sh", "/usr/bin:/bin")); // "/usr/bin/sh"
+ * ```
+ */
+export function findProgram(name: string, searchPath: string | undefined): string {
+  if (name.includes("/")) {
+    const path = absolutePath(name);
+    const why = whyNotExecutable(path);
+    if (why) throw new CliError(`cannot run program ${quote(name)}: ${why}`, EXIT.notInstalled);
+    return path;
+  }
+  const dirs = (searchPath ?? DEFAULT_PATH).split(":");
+  for (const dir of dirs) {
+    const path = absolutePath(`${dir || "."}/${name}`);
+    if (whyNotExecutable(path) === null) return path;
+  }
+  throw new CliError(
+    `program ${quote(name)} not found (or not executable) in PATH ${quote(dirs.join(":"))}`,
+    EXIT.notInstalled,
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * How `start` learns that its program is ready (`--ready`), and the wait for
+ * it: the program ends first, it becomes ready, or the time is up.
+ *
+ * - `exec`: it is still running `--grace` after its execve;
+ * - `notify`: it sends `READY=1` to `$NOTIFY_SOCKET`, a datagram socket the
+ *   launcher binds in Linux's abstract namespace under a random name (the
+ *   sd_notify protocol);
+ * - `fd:N`: it writes a newline to its descriptor N, a pipe to the launcher
+ *   (s6's notification-fd);
+ * - `tcp:HOST:PORT`: a TCP connection to HOST:PORT succeeds.
+ *
+ * @module
+ */
+import { check, libc, platform } from "../ffi/mod.ts";
+import type { Readiness } from "./args.ts";
+import { CliError } from "./errors.ts";
+import {
+  cloexecPipe,
+  interruption,
+  pollFdsListening,
+  readSome,
+  reapChild,
+  setNonBlocking,
+} from "./wait.ts";
+
+/** The program being waited for: a child of the launcher. */
+export interface Child {
+  readonly pid: number;
+  /** Its pidfd, or -1. */
+  readonly pidfd: number;
+}
+
+/** How a wait ended. */
+export type Outcome =
+  | { readonly kind: "ready" }
+  | { readonly kind: "exited"; readonly status: number }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "never"; readonly why: string }
+  | { readonly kind: "interrupted"; readonly signal: string };
+
+/** The launcher's end of a readiness channel. */
+export interface Channel {
+  /** A descriptor of the launcher's to give the program under another number, or null. */
+  readonly passOn: { readonly from: number; readonly to: number } | null;
+  /** Environment variables the program gets. */
+  readonly env: readonly (readonly [string, string])[];
+  /** Closes what the child must hold alone (after the spawn). */
+  afterSpawn(): void;
+  /** Waits until the program is ready or ends, at most until `deadline` (performance.now()). */
+  wait(child: Child, deadline: number): Promise<Outcome>;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Waits on `fd` and the child: `look` says whether what arrived makes it
+ * ready (or never ready); until then the child's end, or the deadline.
+ */
+async function waitOn(
+  child: Child,
+  deadline: number,
+  fd: number | null,
+  look: () => Outcome | null,
+): Promise<Outcome> {
+  for (;;) {
+    const seen = look();
+    if (seen) return seen;
+    const status = reapChild(child.pid);
+    if (status !== null) return { kind: "exited", status };
+    const signal = interruption();
+    if (signal !== null) return { kind: "interrupted", signal };
+    const left = deadline - performance.now();
+    if (left <= 0) return { kind: "timeout" };
+    const fds = [fd ?? -1, child.pidfd].filter((n) => n >= 0);
+    await pollFdsListening(fds, left, child.pidfd >= 0);
+  }
+}
+
+/** `exec`: the program still runs `graceMs` after its execve. */
+function execChannel(graceMs: number): Channel {
+  return {
+    passOn: null,
+    env: [],
+    afterSpawn(): void {},
+    async wait(child, deadline): Promise<Outcome> {
+      const until = Math.min(deadline, performance.now() + graceMs);
+      const outcome = await waitOn(child, until, null, () => null);
+      return outcome.kind === "timeout" ? { kind: "ready" } : outcome;
+    },
+  };
+}
+
+/** `fd:N`: a pipe whose write end the program gets as descriptor N. */
+function fdChannel(target: number): Channel {
+  const [readEnd, writeEnd] = cloexecPipe();
+  setNonBlocking(readEnd);
+  const buf = new Uint8Array(512);
+  return {
+    passOn: { from: writeEnd, to: target },
+    env: [],
+    afterSpawn(): void {
+      libc.close(writeEnd);
+    },
+    async wait(child, deadline): Promise<Outcome> {
+      let closed = false;
+      let outcome = await waitOn(child, deadline, readEnd, () => {
+        const got = readSome(readEnd, buf);
+        if (got === "eof") {
+          closed = true;
+          return { kind: "never", why: `closed descriptor ${target} without a newline` };
+        }
+        return got !== null && got.includes(10) ? { kind: "ready" } : null;
+      });
+      libc.close(readEnd);
+      if (closed) {
+        // It ended (then say how), or it will never say it is ready.
+        const end = await waitOn(child, performance.now() + 100, null, () => null);
+        if (end.kind === "exited") outcome = end;
+      }
+      return outcome;
+    },
+  };
+}
+
+/** The `struct sockaddr_un` of an abstract socket (Linux): a NUL, then `name`. */
+function abstractAddress(name: string): { addr: Uint8Array; length: number } {
+  const { sockaddrUn } = platform.layouts;
+  const path = new TextEncoder().encode(`\0${name}`);
+  const addr = new Uint8Array(sockaddrUn.size);
+  new DataView(addr.buffer).setUint16(sockaddrUn.family, platform.constants.AF_UNIX, true);
+  addr.set(path, sockaddrUn.path);
+  return { addr, length: sockaddrUn.path + path.length };
+}
+
+/** `notify`: a datagram socket for sd_notify messages, named by NOTIFY_SOCKET. */
+function notifyChannel(): Channel {
+  if (platform.os !== "linux") {
+    throw new CliError("--ready notify needs Linux (an abstract unix socket)");
+  }
+  const c = platform.constants;
+  const name = `posixly-notify-${crypto.randomUUID()}`;
+  const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
+  const { addr, length } = abstractAddress(name);
+  check(libc.bind(fd, addr, length), "bind");
+  setNonBlocking(fd);
+  const buf = new Uint8Array(4096);
+  return {
+    passOn: null,
+    env: [["NOTIFY_SOCKET", `@${name}`]],
+    afterSpawn(): void {},
+    async wait(child, deadline): Promise<Outcome> {
+      const outcome = await waitOn(child, deadline, fd, () => {
+        for (let got = readSome(fd, buf); got instanceof Uint8Array; got = readSome(fd, buf)) {
+          if (decoder.decode(got).split("\n").includes("READY=1")) return { kind: "ready" };
+        }
+        return null;
+      });
+      libc.close(fd);
+      return outcome;
+    },
+  };
+}
+
+/** One TCP connection attempt: true when it connects within `ms`. */
+async function connects(host: string, port: number, ms: number): Promise<boolean> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** How long to wait between TCP connection attempts. */
+const TCP_RETRY_MS = 20;
+
+/** `tcp:HOST:PORT`: a connection succeeds. */
+function tcpChannel(host: string, port: number): Channel {
+  return {
+    passOn: null,
+    env: [],
+    afterSpawn(): void {},
+    async wait(child, deadline): Promise<Outcome> {
+      for (;;) {
+        const status = reapChild(child.pid);
+        if (status !== null) return { kind: "exited", status };
+        const signal = interruption();
+        if (signal !== null) return { kind: "interrupted", signal };
+        const left = deadline - performance.now();
+        if (left <= 0) return { kind: "timeout" };
+        if (await connects(host, port, Math.min(left, 1000))) return { kind: "ready" };
+        await new Promise((r) => setTimeout(r, Math.min(TCP_RETRY_MS, left)));
+      }
+    },
+  };
+}
+
+/**
+ * The launcher's readiness channel for `--ready`.
+ *
+ * @param ready the parsed `--ready`
+ * @param graceMs `--grace`, for `exec`
+ * @returns the channel, not yet used
+ */
+export function openChannel(ready: Readiness, graceMs: number): Channel {
+  switch (ready.kind) {
+    case "exec":
+      return execChannel(graceMs);
+    case "fd":
+      return fdChannel(ready.fd);
+    case "notify":
+      return notifyChannel();
+    case "tcp":
+      return tcpChannel(ready.host, ready.port);
+  }
+}

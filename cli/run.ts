@@ -1,0 +1,36 @@
+/**
+ * `posixly run`: `start`'s set-up without detaching, then the program in
+ * place of posixly (same pid), for service managers and containers that
+ * supervise it themselves. `NOTIFY_SOCKET` and systemd's socket-activation
+ * descriptors (`LISTEN_FDS`) pass through.
+ *
+ * @module
+ */
+import { parseRun } from "./args.ts";
+import { EXIT } from "./errors.ts";
+import { checkSetUp, execPlan, programEnvironment } from "./setup.ts";
+import { usage } from "./usage.ts";
+
+/** The descriptors systemd passes for socket activation (3 up to 3 + LISTEN_FDS - 1). */
+function listenFds(env: Record<string, string>): number[] {
+  const n = /^\d{1,4}$/.test(env.LISTEN_FDS ?? "") ? Number(env.LISTEN_FDS) : 0;
+  return Array.from({ length: n }, (_, i) => 3 + i);
+}
+
+/**
+ * `posixly run ...`: returns only for `--help`; otherwise the program
+ * replaces this process, or a {@linkcode CliError} says why not.
+ *
+ * @param argv the arguments after `run`
+ * @returns 0 after printing the usage
+ */
+export function run(argv: readonly string[]): number {
+  const o = parseRun(argv);
+  if (o === null) {
+    console.log(usage("run"));
+    return EXIT.ok;
+  }
+  const env = programEnvironment(o.env);
+  const plan = checkSetUp(o, env);
+  return execPlan(plan, { redirectOutput: true, keepFds: listenFds(env) });
+}

@@ -1,0 +1,263 @@
+/**
+ * The set-up that `run` does in its own process and `start` in its daemon
+ * before the program replaces posixly (`execve`): the checks that can fail
+ * first, then umask, logfile, pidfile lock, working directory, user and
+ * groups, environment; the program keeps the pid, so the pidfile's lock,
+ * passed on through its descriptor, is held by the program itself.
+ *
+ * @module
+ */
+import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { execve, prepareForExec } from "../platforms/exec.ts";
+import { absolutePath, chdir, currentEnvironment, cwd, parentDir } from "../platforms/host.ts";
+import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
+import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
+import { LookupError, lookupUser, parseGid, parseUid } from "../platforms/users.ts";
+import type { SetUpOptions } from "./args.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
+import { findProgram } from "./program.ts";
+
+/** The set-up, checked: absolute paths, the program found. */
+export interface Plan {
+  readonly pidfile: string | null;
+  readonly logfile: string | null;
+  readonly user: string | null;
+  readonly group: string | null;
+  readonly chdir: string;
+  readonly umask: number;
+  /** The program's absolute path. */
+  readonly program: string;
+  /** Its argv: PROGRAM as given, then its arguments. */
+  readonly args: readonly string[];
+  /** The program's whole environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Where the logfile ended before the program started (for showing its new lines). */
+  readonly logStart: number;
+}
+
+/** The errnos for which `execve` means "not found or not executable" (status 5). */
+const NOT_INSTALLED = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", "EISDIR"]);
+
+/** This process's environment with `entries` (the `--env` options) applied. */
+export function programEnvironment(
+  entries: readonly (readonly [string, string])[],
+): Record<string, string> {
+  const env = currentEnvironment();
+  for (const [name, value] of entries) env[name] = value;
+  return env;
+}
+
+/** Resolves the user and group, and refuses to change ids without root (status 4). */
+function checkIds(o: SetUpOptions): void {
+  let uid: number | null = null;
+  let gid: number | null = null;
+  try {
+    if (o.user !== null) {
+      uid = parseUid(o.user);
+      gid = lookupUser(uid).gid;
+    }
+    if (o.group !== null) gid = parseGid(o.group);
+  } catch (e) {
+    if (!(e instanceof LookupError || e instanceof TypeError || e instanceof RangeError)) throw e;
+    const option = e instanceof LookupError && e.kind === "group" || o.user === null
+      ? `--group ${quote(o.group ?? "")}`
+      : `--user ${quote(o.user ?? "")}`;
+    throw new CliError(`${option}: ${e.message}`, EXIT.failed);
+  }
+  const euid = libc.geteuid();
+  if (euid === 0) return;
+  if ((uid !== null && uid !== euid) || (gid !== null && gid !== libc.getegid())) {
+    const asked = [o.user && `--user ${quote(o.user)}`, o.group && `--group ${quote(o.group)}`]
+      .filter(Boolean).join(" ");
+    throw new CliError(
+      `${asked} needs root privileges (posixly runs as uid ${euid})`,
+      EXIT.privilege,
+    );
+  }
+}
+
+/** Fails unless `dir` is a directory this process can open. */
+function checkDirectory(dir: string): void {
+  const c = platform.constants;
+  const fd = libc.open(cstr(dir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
+  if (fd === -1) {
+    throw new CliError(
+      `--chdir ${quote(dir)}: ${new OSError(errno(), "open", { path: dir }).message}`,
+    );
+  }
+  libc.close(fd);
+}
+
+/** Fails unless a pidfile can be created at `path` (its directory exists and is writable). */
+function checkPidfileDirectory(path: string): void {
+  const W_OK_X_OK = 3; // the same in every C library
+  const dir = parentDir(path);
+  if (libc.access(cstr(dir), W_OK_X_OK) === -1) {
+    const e = new OSError(errno(), "access", { path: dir });
+    throw new CliError(`--pidfile ${quote(path)}: cannot create it: ${e.message}`);
+  }
+}
+
+/**
+ * How the logfile is opened: for appending, created if need be, and never
+ * through a symbolic link (posixly often runs as root: a link that another
+ * user planted would have it append to any file).
+ */
+export function logfileFlags(): number {
+  const c = platform.constants;
+  return c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_NOFOLLOW;
+}
+
+/** Opens the logfile (created with `umask`); returns its descriptor. */
+export function openLogfile(path: string, umask: number): number {
+  const old = libc.umask(umask);
+  const fd = libc.open(cstr(path), logfileFlags() | platform.constants.O_CLOEXEC, 0o666);
+  const e = errno();
+  libc.umask(old);
+  if (fd === -1) {
+    const why = e === platform.errnoNumbers.ELOOP
+      ? "is a symbolic link; give the file's own path"
+      : new OSError(e, "open", { path }).message;
+    throw new CliError(`--logfile ${quote(path)}: ${why}`);
+  }
+  return fd;
+}
+
+/** The logfile's size now, checking that it opens for appending. */
+function logfileSize(path: string, umask: number): number {
+  const fd = openLogfile(path, umask);
+  const SEEK_END = 2;
+  const size = Number(libc.lseek(fd, 0, SEEK_END));
+  libc.close(fd);
+  return Math.max(0, size);
+}
+
+/**
+ * Checks everything that can fail before anything starts: the user and
+ * group (and the privilege to take them), the working directory, the
+ * program, the logfile, the pidfile's directory. Whether a live process
+ * holds the pidfile is the caller's to check (`start` then says "already
+ * running" and succeeds, `run` fails).
+ *
+ * @param o the parsed options
+ * @param env the program's environment (its PATH finds the program)
+ * @returns the plan, with absolute paths
+ * @throws {CliError} with the status to exit with
+ */
+export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
+  checkIds(o);
+  const dir = o.chdir === null ? cwd() : absolutePath(o.chdir);
+  checkDirectory(dir);
+  const program = findProgram(o.command[0], env.PATH);
+  const logfile = o.logfile === null ? null : absolutePath(o.logfile);
+  const pidfile = o.pidfile === null ? null : absolutePath(o.pidfile);
+  if (pidfile !== null) checkPidfileDirectory(pidfile);
+  return {
+    pidfile,
+    logfile,
+    user: o.user,
+    group: o.group,
+    chdir: dir,
+    umask: o.umask,
+    program,
+    args: o.command,
+    env,
+    logStart: logfile === null ? 0 : logfileSize(logfile, o.umask),
+  };
+}
+
+/** The message for a pidfile that a live process holds. */
+export function alreadyRunning(pidfile: string, pid: number | null): string {
+  return `already running (pid ${pid ?? "unknown"}, pidfile ${quote(pidfile)})`;
+}
+
+/**
+ * The pidfile is held by a live process: `run` fails with it (status 1),
+ * while `start` says so and exits 0.
+ */
+export class AlreadyRunning extends CliError {
+  /** The holder's pid, when known. */
+  readonly pid: number | null;
+
+  /**
+   * Makes the error.
+   *
+   * @param pidfile the pidfile's path
+   * @param pid the holder's pid
+   */
+  constructor(pidfile: string, pid: number | null) {
+    super(alreadyRunning(pidfile, pid), EXIT.failed);
+    this.name = "AlreadyRunning";
+    this.pid = pid;
+  }
+}
+
+/** Takes the pidfile lock for this process (which becomes the program). */
+function takePidfile(path: string): Pidfile {
+  try {
+    return new Pidfile(path).acquire();
+  } catch (e) {
+    if (!(e instanceof LockFailed)) throw e;
+    if (e.pid !== null) throw new AlreadyRunning(path, e.pid);
+    throw new CliError(`--pidfile ${quote(path)}: ${e.message}`);
+  }
+}
+
+/** How {@linkcode execPlan} sets up output and what it passes on. */
+export interface ExecOptions {
+  /** Send stdout and stderr to the logfile here (`run`); `start`'s spawn did it already. */
+  readonly redirectOutput: boolean;
+  /** Descriptors the program inherits besides 0-2 and the pidfile lock. */
+  readonly keepFds: readonly number[];
+  /** Called right before `execve` (the daemon tells its launcher). */
+  readonly beforeExec?: () => void;
+}
+
+/**
+ * Sets this process up as planned and replaces it with the program. Returns
+ * only by throwing a {@linkcode CliError} (the pidfile released again).
+ *
+ * @param plan from {@linkcode checkSetUp} (where the logfile ended is not needed)
+ * @param options output, inherited descriptors, a last hook
+ */
+export function execPlan(plan: Omit<Plan, "logStart">, options: ExecOptions): never {
+  libc.umask(plan.umask);
+  // Opened now (with posixly's privileges), put in place last: until then the
+  // errors go where the caller sees them.
+  const log = options.redirectOutput && plan.logfile !== null
+    ? openLogfile(plan.logfile, plan.umask)
+    : -1;
+  let lock: Pidfile | null = null;
+  try {
+    lock = plan.pidfile === null ? null : takePidfile(plan.pidfile);
+    chdir(plan.chdir);
+    try {
+      maybeDropPrivileges({ uid: plan.user, gid: plan.group });
+    } catch (e) {
+      if (e instanceof SecurityError || e instanceof OSError) {
+        const status = e instanceof OSError && e.code === "EPERM" ? EXIT.privilege : EXIT.failed;
+        throw new CliError(`cannot change to the user or group: ${e.message}`, status);
+      }
+      throw e;
+    }
+    if (log !== -1) {
+      libc.dup2(log, 1);
+      libc.dup2(log, 2);
+    }
+    prepareForExec(lock ? [...options.keepFds, lock.fd] : options.keepFds);
+    options.beforeExec?.();
+    execve(plan.program, plan.args, plan.env);
+  } catch (e) {
+    lock?.release();
+    if (log !== -1) libc.close(log);
+    if (e instanceof CliError) throw e;
+    if (e instanceof OSError && e.syscall === "execve") {
+      const status = NOT_INSTALLED.has(e.code) ? EXIT.notInstalled : EXIT.failed;
+      throw new CliError(`cannot run program ${quote(plan.program)}: ${e.message}`, status);
+    }
+    if (e instanceof OSError && e.syscall === "chdir") {
+      throw new CliError(`--chdir ${quote(plan.chdir)}: ${e.message}`);
+    }
+    throw e;
+  }
+}

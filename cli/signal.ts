@@ -1,0 +1,44 @@
+/**
+ * `posixly signal`: sends a signal to the program that holds the pidfile.
+ *
+ * @module
+ */
+import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { absolutePath } from "../platforms/host.ts";
+import { parseSignalCommand } from "./args.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
+import { findTarget } from "./target.ts";
+import { usage } from "./usage.ts";
+
+/**
+ * `posixly signal ...`.
+ *
+ * @param argv the arguments after `signal`
+ * @returns 0 sent, 7 not running
+ * @throws {CliError} when it cannot tell which process it is, or the signal cannot be sent
+ */
+export function signal(argv: readonly string[]): number {
+  const o = parseSignalCommand(argv);
+  if (o === null) {
+    console.log(usage("signal"));
+    return EXIT.ok;
+  }
+  const pidfile = absolutePath(o.pidfile);
+  const target = findTarget(pidfile);
+  if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
+  const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
+  if (target.state !== "running") {
+    console.error(`not running (${quote(pidfile)}); ${name} not sent`);
+    return EXIT.signalNotRunning;
+  }
+  if (libc.kill(target.pid, o.signal) === -1) {
+    const e = new OSError(errno(), "kill");
+    if (e.code === "ESRCH") {
+      console.error(`not running (pid ${target.pid} just ended); ${name} not sent`);
+      return EXIT.signalNotRunning;
+    }
+    throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}`);
+  }
+  console.log(`sent ${name} to pid ${target.pid}`);
+  return EXIT.ok;
+}

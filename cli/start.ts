@@ -1,0 +1,305 @@
+/**
+ * `posixly start`: checks everything that can fail, starts the program as a
+ * daemon through a re-run of posixly (the `_daemon` step, which sets up and
+ * `execve`s it: a runtime cannot fork), waits until it is ready, and exits.
+ *
+ * @module
+ */
+import { libc, platform } from "../ffi/mod.ts";
+import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
+import { Pidfile } from "../platforms/pidfile.ts";
+import { originalCommandLineBytes } from "../platforms/proctitle.ts";
+import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
+import { parseStart, type Readiness, type StartOptions } from "./args.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
+import { outputHint } from "./logtail.ts";
+import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
+import type { DaemonStep } from "./daemon_step.ts";
+import { alreadyRunning, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
+import { usage } from "./usage.ts";
+import {
+  cloexecPipe,
+  describeWaitStatus,
+  interruption,
+  interruptWaitsOnSignals,
+  openPidfd,
+  pollFds,
+  pollFdsListening,
+  readSome,
+  reapChild,
+  setNonBlocking,
+} from "./wait.ts";
+
+/** How long a program that was not ready in time has after TERM before KILL. */
+const KILL_AFTER_MS = 5000;
+/**
+ * How long posixly's own set-up process may take to reach the execve (a cold
+ * start of the runtime, user lookups through NSS): --timeout counts from the exec.
+ */
+const SET_UP_TIMEOUT_MS = 30_000;
+
+/** What the `_daemon` step said before its end of the pipe closed. */
+type SetUpResult =
+  | { readonly kind: "exec" }
+  | { readonly kind: "failed"; readonly status: number; readonly message: string }
+  | { readonly kind: "died" }
+  | { readonly kind: "timeout" }
+  | { readonly kind: "interrupted"; readonly signal: string };
+
+function describeReady(ready: Readiness, graceMs: number): string {
+  switch (ready.kind) {
+    case "exec":
+      return `still running after ${graceMs / 1000} s`;
+    case "notify":
+      return "sent READY=1";
+    case "fd":
+      return `wrote a newline to descriptor ${ready.fd}`;
+    case "tcp":
+      return `accepts connections on ${ready.host}:${ready.port}`;
+  }
+}
+
+/** The argv that re-runs posixly (same runtime, same flags, same script) as the `_daemon` step. */
+function daemonArgv(
+  plan: Plan,
+  o: StartOptions,
+  channel: Channel,
+  handshakeFd: number,
+): (string | Uint8Array)[] {
+  // The kernel's bytes: the runtime's own flags (`run -A`) are kept, and an
+  // argument that is not UTF-8 passes unchanged.
+  const cmdline = originalCommandLineBytes();
+  const runtimeAndScript = cmdline.slice(1, cmdline.length - scriptArgs().length);
+  const step: DaemonStep = {
+    plan: {
+      pidfile: plan.pidfile,
+      logfile: plan.logfile,
+      user: plan.user,
+      group: plan.group,
+      chdir: plan.chdir,
+      umask: plan.umask,
+      program: plan.program,
+      args: plan.args,
+    },
+    env: [...o.env, ...channel.env],
+    handshakeFd,
+    keepFds: channel.passOn ? [channel.passOn.to] : [],
+  };
+  return [execPath(), ...runtimeAndScript, "_daemon", JSON.stringify(step)];
+}
+
+/** The daemon's descriptors: the handshake pipe, the readiness channel, stdio; nothing else. */
+function fileActions(
+  plan: Plan,
+  channel: Channel,
+  handshake: number,
+  handshakeFd: number,
+): SpawnFileAction[] {
+  const c = platform.constants;
+  const passOn = channel.passOn;
+  const actions: SpawnFileAction[] = [];
+  const toHandshake: SpawnFileAction = { dup2: [handshake, handshakeFd] };
+  // handshakeFd is never passOn.from: moving passOn first is safe unless it lands on `handshake`.
+  if (passOn && passOn.to === handshake) {
+    actions.push(toHandshake, { dup2: [passOn.from, passOn.to] });
+  } else if (passOn) actions.push({ dup2: [passOn.from, passOn.to] }, toHandshake);
+  else actions.push(toHandshake);
+  actions.push(
+    { open: 0, path: "/dev/null", flags: c.O_RDONLY },
+    plan.logfile === null
+      ? { open: 1, path: "/dev/null", flags: c.O_WRONLY }
+      : { open: 1, path: plan.logfile, flags: logfileFlags(), mode: 0o666 },
+    { dup2: [1, 2] },
+  );
+  const kept = [handshakeFd, passOn?.to ?? handshakeFd];
+  const highest = Math.max(...kept);
+  for (let fd = 3; fd < highest; fd++) if (!kept.includes(fd)) actions.push({ close: fd });
+  actions.push({ closeFrom: highest + 1 });
+  return actions;
+}
+
+/** Reads the `_daemon` step's report until its end of the pipe closes (or the deadline). */
+async function awaitSetUp(fd: number, deadline: number): Promise<SetUpResult> {
+  const buf = new Uint8Array(4096);
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const got = readSome(fd, buf);
+    if (got === "eof") break;
+    if (got !== null) {
+      text += decoder.decode(got, { stream: true });
+      continue;
+    }
+    const signal = interruption();
+    if (signal !== null) return { kind: "interrupted", signal };
+    const left = deadline - performance.now();
+    if (left <= 0) return { kind: "timeout" };
+    await pollFdsListening([fd], left, true);
+  }
+  for (const line of text.split("\n")) {
+    const failure = /^E(\d+) (.*)$/.exec(line);
+    if (failure) {
+      let message: string;
+      try {
+        message = String(JSON.parse(failure[2]));
+      } catch {
+        message = failure[2];
+      }
+      return { kind: "failed", status: Number(failure[1]), message };
+    }
+  }
+  return text.startsWith("X") ? { kind: "exec" } : { kind: "died" };
+}
+
+/** Waits for the child's end (reaping it) for at most `ms`: its wait status, or null. */
+function awaitEnd(child: Child, ms: number): number | null {
+  const until = performance.now() + ms;
+  for (;;) {
+    const status = reapChild(child.pid);
+    if (status !== null) return status;
+    const left = until - performance.now();
+    if (left <= 0) return null;
+    pollFds(child.pidfd >= 0 ? [child.pidfd] : [], left, child.pidfd >= 0);
+  }
+}
+
+/** Stops a program that did not become ready: TERM, KILL 5 s later. Says what it did. */
+function stopUnready(child: Child): string {
+  libc.kill(child.pid, platform.signalNumbers.TERM);
+  if (awaitEnd(child, KILL_AFTER_MS) !== null) return "sent it TERM";
+  libc.kill(child.pid, platform.signalNumbers.KILL);
+  awaitEnd(child, 1000);
+  return `sent it TERM, and KILL ${KILL_AFTER_MS / 1000} s later`;
+}
+
+/** Removes the pidfile a failed program left (never one a live process holds). */
+function removeLeftPidfile(path: string): void {
+  try {
+    new Pidfile(path).removeIfStale();
+  } catch {
+    // an unusable pidfile is the next start's message
+  }
+}
+
+function failure(
+  plan: Plan,
+  child: Child,
+  outcome: Exclude<Outcome, { kind: "ready" }>,
+  o: StartOptions,
+): CliError {
+  const who = `${quote(plan.args[0])} (pid ${child.pid})`;
+  let what: string;
+  if (outcome.kind === "exited") {
+    what = `${who} ${describeWaitStatus(outcome.status)} before it was ready`;
+  } else if (outcome.kind === "never") {
+    what = `${who} ${outcome.why}; ${stopUnready(child)}`;
+  } else if (outcome.kind === "interrupted") {
+    what = `${outcome.signal} interrupted the wait for ${who}; ${stopUnready(child)}`;
+  } else {
+    what = `${who} was not ready within ${o.timeoutMs / 1000} s (--timeout); ${stopUnready(child)}`;
+  }
+  removeLeftPidfile(plan.pidfile!);
+  return new CliError(`start failed: ${what}.${outputHint(plan.logfile, plan.logStart)}`);
+}
+
+/**
+ * Starts the program of `o` as a daemon and waits until it is ready.
+ *
+ * @param o the parsed options
+ * @returns 0 when it is ready or was running already
+ * @throws {CliError} with the status to exit with
+ */
+export async function startProgram(o: StartOptions): Promise<number> {
+  const env = currentEnvironment();
+  // The caller's supervisor's socket is not the daemon's (it gets ours with --ready notify).
+  delete env.NOTIFY_SOCKET;
+  const programEnv = { ...env };
+  for (const [name, value] of o.env) programEnv[name] = value;
+  const plan = checkSetUp(o, programEnv);
+  const pidfile = plan.pidfile!;
+  const seen = new Pidfile(pidfile).inspect();
+  if (seen.status === "alive") {
+    console.log(alreadyRunning(pidfile, seen.pid));
+    return EXIT.ok;
+  }
+  if (seen.status === "unusable") throw new CliError(`--pidfile ${quote(pidfile)}: ${seen.reason}`);
+
+  const channel = openChannel(o.ready, o.graceMs);
+  const [reportEnd, handshake] = cloexecPipe();
+  setNonBlocking(reportEnd);
+  let handshakeFd = 3;
+  while (handshakeFd === channel.passOn?.to || handshakeFd === channel.passOn?.from) handshakeFd++;
+
+  // Ctrl-C while waiting stops what was started, instead of leaving it running unready.
+  interruptWaitsOnSignals();
+  const oldUmask = libc.umask(plan.umask);
+  let pid: number;
+  try {
+    pid = posixSpawn(execPath(), {
+      args: daemonArgv(plan, o, channel, handshakeFd),
+      env,
+      fileActions: fileActions(plan, channel, handshake, handshakeFd),
+      setsid: true,
+      defaultSignals: true,
+      signalMask: [],
+    });
+  } catch (e) {
+    throw new CliError(`cannot start posixly's set-up process: ${(e as Error).message}`);
+  } finally {
+    libc.umask(oldUmask);
+    libc.close(handshake);
+    channel.afterSpawn();
+  }
+  const child: Child = { pid, pidfd: openPidfd(pid) };
+
+  const setUp = await awaitSetUp(reportEnd, performance.now() + SET_UP_TIMEOUT_MS);
+  libc.close(reportEnd);
+  if (setUp.kind === "failed") {
+    awaitEnd(child, 1000);
+    if (setUp.status === EXIT.ok) {
+      console.log(setUp.message);
+      return EXIT.ok;
+    }
+    // A step that failed after dropping privileges may not have removed its pidfile.
+    removeLeftPidfile(pidfile);
+    throw new CliError(`start failed: ${setUp.message}`, setUp.status);
+  }
+  if (setUp.kind !== "exec") {
+    let how: string;
+    if (setUp.kind === "timeout") {
+      how = `did not finish within ${SET_UP_TIMEOUT_MS / 1000} s; ${stopUnready(child)}`;
+    } else if (setUp.kind === "interrupted") {
+      how = `was interrupted by ${setUp.signal}; ${stopUnready(child)}`;
+    } else {
+      const status = awaitEnd(child, 1000);
+      how = status === null ? "closed its pipe" : describeWaitStatus(status);
+    }
+    removeLeftPidfile(pidfile);
+    throw new CliError(
+      `start failed: posixly's set-up process (pid ${pid}) ${how}.` +
+        outputHint(plan.logfile, plan.logStart),
+    );
+  }
+
+  const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
+  if (outcome.kind !== "ready") throw failure(plan, child, outcome, o);
+  console.log(
+    `started ${quote(plan.args[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
+  );
+  return EXIT.ok;
+}
+
+/**
+ * `posixly start ...`.
+ *
+ * @param argv the arguments after `start`
+ * @returns the exit status
+ */
+export async function start(argv: readonly string[]): Promise<number> {
+  const o = parseStart("start", argv);
+  if (o === null) {
+    console.log(usage("start"));
+    return EXIT.ok;
+  }
+  return await startProgram(o);
+}

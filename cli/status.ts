@@ -1,0 +1,78 @@
+/**
+ * `posixly status`: whether the program of a pidfile runs, with the exit
+ * statuses of LSB's `status` action.
+ *
+ * @module
+ */
+import { absolutePath } from "../platforms/host.ts";
+import { startTimeToDate } from "../platforms/process_started_at.ts";
+import { parseStatus } from "./args.ts";
+import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
+import { findTarget } from "./target.ts";
+import { usage } from "./usage.ts";
+
+/** A duration in words: "3 s", "4 min 2 s", "2 h 5 min", "3 d 4 h". */
+function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor(s / 60) % 60} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor(s / 3600) % 24} h`;
+}
+
+/**
+ * `posixly status ...`.
+ *
+ * @param argv the arguments after `status`
+ * @returns 0 running, 1 dead (pidfile remains), 3 stopped, 4 cannot tell
+ */
+export function status(argv: readonly string[]): number {
+  const o = parseStatus(argv);
+  if (o === null) {
+    console.log(usage("status"));
+    return EXIT.ok;
+  }
+  const pidfile = absolutePath(o.pidfile);
+  const target = findTarget(pidfile);
+  const pid = target.state === "stopped" ? null : target.pid;
+  // findTarget read the start time already: /proc/PID/stat is not read again.
+  const startedAt = target.state === "running" && target.start !== null
+    ? startTimeToDate(target.start)
+    : null;
+  if (o.json) {
+    console.log(JSON.stringify({
+      state: target.state,
+      pid,
+      pidfile,
+      startedAt: startedAt?.toISOString() ?? null,
+    }));
+  } else {
+    switch (target.state) {
+      case "running": {
+        const since = startedAt ? `, up ${duration(Date.now() - startedAt.getTime())}` : "";
+        console.log(`running (pid ${target.pid}${since})`);
+        break;
+      }
+      case "dead":
+        console.log(
+          `not running (pid ${target.pid ?? "unknown"} is gone; ${quote(pidfile)} remains)`,
+        );
+        break;
+      case "stopped":
+        console.log(`not running (no ${quote(pidfile)})`);
+        break;
+      case "unknown":
+        console.log(`cannot tell: ${quote(pidfile)}: ${target.why}`);
+    }
+  }
+  switch (target.state) {
+    case "running":
+      return EXIT.ok;
+    case "dead":
+      return EXIT.failed;
+    case "stopped":
+      return EXIT.notRunning;
+    case "unknown":
+      return STATUS_UNKNOWN;
+  }
+}

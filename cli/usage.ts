@@ -1,0 +1,121 @@
+/**
+ * The usage text of the command and of each subcommand.
+ *
+ * @module
+ */
+
+const SET_UP_OPTIONS =
+  `  --logfile PATH        append the program's stdout and stderr to PATH (default /dev/null)
+  --user NAME|UID       run as this user, its primary group and supplementary groups (root only)
+  --group NAME|GID      run with this group instead of the user's primary group (root only)
+  --chdir DIR           working directory (default: the current one)
+  --umask OCTAL         file mode creation mask (default 022)
+  --env NAME=VALUE      add or replace an environment variable (repeatable)`;
+
+const START = `posixly start --pidfile PATH [options] -- PROGRAM [ARG...]
+
+Starts PROGRAM as a daemon (its own session, stdin from /dev/null) once
+everything that can fail is checked, and exits when it is ready. The pidfile
+holds PROGRAM's pid and PROGRAM itself holds its lock.
+
+  --pidfile PATH        the pidfile (required)
+${SET_UP_OPTIONS}
+  --ready MODE          when PROGRAM counts as started (default exec):
+                          exec           executed and still running after --grace
+                          notify         sent READY=1 to $NOTIFY_SOCKET (sd_notify)
+                          fd:N           wrote a newline to file descriptor N (N >= 3)
+                          tcp:HOST:PORT  a TCP connection to HOST:PORT succeeds
+  --grace SECONDS       for --ready exec: how long it must keep running (default 0.5)
+  --timeout SECONDS     how long to wait for ready (default 30); then TERM, KILL 5 s later
+
+Exit status: 0 started and ready, or already running; 1 failed; 2 bad usage;
+4 not enough privilege; 5 PROGRAM not found or not executable.`;
+
+const STOP = `posixly stop --pidfile PATH [--signal NAME] [--timeout SECONDS] [--no-kill]
+
+Stops the program that holds the pidfile's lock (or, for a pidfile nobody
+holds, the live process whose pid and start time it records), and removes
+the pidfile.
+
+  --pidfile PATH        the pidfile (required)
+  --signal NAME         the signal to stop it with (default TERM)
+  --timeout SECONDS     how long to wait for it to end (default 10); then KILL
+  --no-kill             do not send KILL after --timeout
+
+Exit status: 0 stopped, or not running; 1 it still runs (or cannot be told apart
+from a reused pid); 2 bad usage.`;
+
+const RESTART = `posixly restart --pidfile PATH [start's options] -- PROGRAM [ARG...]
+
+Stops the program (as 'posixly stop' with its defaults) and starts it again.
+Exit status: that of 'posixly start'; 1 when the old program does not stop.`;
+
+const STATUS = `posixly status --pidfile PATH [--json]
+
+Tells whether the program runs.
+
+  --pidfile PATH        the pidfile (required)
+  --json                print {"state", "pid", "pidfile", "startedAt"} as one JSON line
+
+Exit status: 0 running; 1 not running, but the pidfile remains; 3 not running;
+4 cannot tell (an unreadable pidfile, or a live pid that may have been reused).`;
+
+const SIGNAL = `posixly signal --pidfile PATH SIGNAL
+
+Sends SIGNAL (HUP, SIGHUP or a number) to the running program.
+
+  --pidfile PATH        the pidfile (required)
+
+Exit status: 0 sent; 1 cannot tell which process it is; 2 bad usage or an unknown
+signal; 7 not running.`;
+
+const RUN = `posixly run [--pidfile PATH] [options] -- PROGRAM [ARG...]
+
+Sets up as 'start' does, without detaching, then runs PROGRAM in place of
+posixly: same pid, its exit status and signals are PROGRAM's own
+(for systemd Type=simple or Type=notify units, and containers; NOTIFY_SOCKET
+passes through).
+
+  --pidfile PATH        hold this pidfile (PROGRAM holds its lock)
+${SET_UP_OPTIONS}
+
+Exit status (when PROGRAM does not start): 1 failed; 2 bad usage;
+4 not enough privilege; 5 PROGRAM not found or not executable.`;
+
+const TOP = `posixly: run any program as a proper daemon.
+
+Usage:
+  posixly start   --pidfile PATH [options] -- PROGRAM [ARG...]
+  posixly stop    --pidfile PATH [--signal NAME] [--timeout SECONDS] [--no-kill]
+  posixly restart --pidfile PATH [options] -- PROGRAM [ARG...]
+  posixly status  --pidfile PATH [--json]
+  posixly signal  --pidfile PATH SIGNAL
+  posixly run     [--pidfile PATH] [options] -- PROGRAM [ARG...]
+  posixly COMMAND --help
+  posixly --version`;
+
+const TEXTS: Readonly<Record<string, string>> = {
+  "": TOP,
+  start: START,
+  stop: STOP,
+  restart: RESTART,
+  status: STATUS,
+  signal: SIGNAL,
+  run: RUN,
+};
+
+/**
+ * The usage of `command` ("" or an unknown name: the overview).
+ *
+ * @param command a subcommand's name
+ * @returns its usage text, without a final newline
+ *
+ * @example The usage of stop
+ * ```ts
+ * import { usage } from "./usage.ts";
+ * console.log(usage("stop"));
+ * ```
+ */
+export function usage(command: string): string {
+  return Object.hasOwn(TEXTS, command) ? TEXTS[command] : TOP;
+}

@@ -1,0 +1,148 @@
+/**
+ * Waiting for processes and descriptors: poll(2) on pidfds (a descriptor
+ * that turns readable when its process ends) and pipes, `waitpid` for the
+ * launcher's own child, and the launcher's signals (Ctrl-C) while it waits.
+ *
+ * @module
+ */
+import { check, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { addSignalListener } from "../platforms/host.ts";
+import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
+
+const POLLIN = 1; // the same on Linux and macOS
+/** How often to look again where there is no pidfd (Linux < 5.3, macOS). */
+const POLL_SLICE_MS = 5;
+
+/** A pidfd for `pid`, or -1 where the system has none (or the process is gone). */
+export function openPidfd(pid: number): number {
+  const pidfdOpen = libc.pidfd_open;
+  return pidfdOpen ? pidfdOpen(pid, 0) : -1;
+}
+
+/**
+ * Blocks until one of `fds` is readable (or hung up), for at most `ms`
+ * (a slice of it when `precise` is false: no pidfd to wake us). Returns
+ * poll's result: how many are ready, 0 when the time ran out, -1 on a signal.
+ */
+export function pollFds(fds: readonly number[], ms: number, precise: boolean): number {
+  const table = new Int32Array(Math.max(1, fds.length) * 2);
+  const shorts = new Int16Array(table.buffer);
+  fds.forEach((fd, i) => {
+    table[i * 2] = fd;
+    shorts[i * 4 + 2] = POLLIN;
+  });
+  const timeout = Math.max(0, Math.ceil(precise ? ms : Math.min(ms, POLL_SLICE_MS)));
+  return libc.poll(table, fds.length, timeout);
+}
+
+/** How often a launcher's wait lets the event loop run, so that its signal listeners run. */
+const LISTEN_EVERY_MS = 20;
+
+/** The signal that interrupted the launcher, or null. */
+let interruptedBy: string | null = null;
+
+/** The signal (e.g. "SIGINT") that interrupted the launcher's waits, or null. */
+export function interruption(): string | null {
+  return interruptedBy;
+}
+
+/**
+ * From now on SIGINT, SIGTERM and SIGHUP interrupt the waits of
+ * {@linkcode pollFdsListening} (its callers then report them) instead of
+ * ending this process at once: the launcher stops what it started first.
+ */
+export function interruptWaitsOnSignals(): void {
+  for (const name of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    addSignalListener(name, () => {
+      interruptedBy ??= name;
+    });
+  }
+}
+
+/**
+ * {@linkcode pollFds} in slices: when nothing arrived, the event loop runs
+ * a moment, so that the signal listeners of {@linkcode interruptWaitsOnSignals}
+ * can see a signal (which also cuts the poll short).
+ */
+export async function pollFdsListening(
+  fds: readonly number[],
+  ms: number,
+  precise: boolean,
+): Promise<void> {
+  if (pollFds(fds, Math.min(ms, LISTEN_EVERY_MS), precise) <= 0) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/** The wait status of this process's child `pid` if it has ended (reaping it), else null. */
+export function reapChild(pid: number): number | null {
+  const status = new Int32Array(1);
+  return libc.waitpid(pid, status, platform.constants.WNOHANG) === pid ? status[0] : null;
+}
+
+/** "exited with status 3" or "was killed by SIGTERM", from a wait status. */
+export function describeWaitStatus(status: number): string {
+  const signal = status & 0x7f;
+  if (signal === 0) return `exited with status ${(status >> 8) & 0xff}`;
+  const name = platform.signalNames[signal];
+  return `was killed by ${name ? `SIG${name}` : `signal ${signal}`}`;
+}
+
+/** True while process `pid`, started at `start` (clock ticks), runs (zombies do not count). */
+export function stillRuns(pid: number, start: number | null): boolean {
+  if (platform.os !== "linux") return libc.kill(pid, 0) === 0; // no /proc: no start times either
+  const now = processStartTime(pid);
+  return now !== null && (start === null || now === start) && !processIsZombie(pid);
+}
+
+/**
+ * Waits until process `pid` (not necessarily a child) has ended, for at
+ * most `ms`; true when it has.
+ */
+export function waitForExit(pid: number, start: number | null, ms: number): boolean {
+  const until = performance.now() + ms;
+  const pidfd = openPidfd(pid);
+  try {
+    for (;;) {
+      if (!stillRuns(pid, start)) return true;
+      const left = until - performance.now();
+      if (left <= 0) return false;
+      pollFds(pidfd >= 0 ? [pidfd] : [], left, pidfd >= 0);
+    }
+  } finally {
+    if (pidfd >= 0) libc.close(pidfd);
+  }
+}
+
+/** Makes `fd` non-blocking. */
+export function setNonBlocking(fd: number): void {
+  const c = platform.constants;
+  const flags = check(libc.fcntl(fd, c.F_GETFL, 0), "fcntl");
+  check(libc.fcntl(fd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
+}
+
+/**
+ * What a non-blocking `fd` has now: bytes (in `buf`), "eof", or null when
+ * nothing has arrived yet.
+ */
+export function readSome(fd: number, buf: Uint8Array): Uint8Array | "eof" | null {
+  const n = Number(libc.read(fd, buf, buf.length));
+  if (n > 0) return buf.subarray(0, n);
+  if (n === 0) return "eof";
+  const e = errno();
+  const { EAGAIN, EINTR } = platform.errnoNumbers;
+  if (e === EAGAIN || e === EINTR) return null;
+  throw new OSError(e, "read");
+}
+
+/** A pipe, both ends close-on-exec: [read end, write end]. */
+export function cloexecPipe(): [number, number] {
+  const c = platform.constants;
+  const ends = new Int32Array(2);
+  if (libc.pipe2) check(libc.pipe2(ends, c.O_CLOEXEC), "pipe2");
+  else {
+    check(libc.pipe(ends), "pipe");
+    for (const fd of ends) check(libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC), "fcntl");
+  }
+  return [ends[0], ends[1]];
+}

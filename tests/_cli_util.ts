@@ -1,0 +1,147 @@
+/**
+ * Helpers for the `posixly` command's tests: run cli/main.ts in the runtime
+ * that runs the tests, look at processes in /proc, and clean up by pid.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { scriptArgs } from "./_runtime.ts";
+
+/** Absolute path of the command's entry point. */
+export const CLI: string = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+
+/** How a run of the command ended. */
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `posixly ARGS...` to completion. */
+export function posixly(args: string[], opts: { env?: Record<string, string> } = {}): Ran {
+  const r = spawnSync(process.execPath, scriptArgs(CLI, args), {
+    encoding: "utf8",
+    env: { ...process.env, ...opts.env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs `posixly ARGS...` as another user (the caller must be root), with a
+ * home and a Deno cache of its own in `home`.
+ */
+export function posixlyAs(user: { uid: number; gid: number }, home: string, args: string[]): Ran {
+  const r = spawnSync(process.execPath, scriptArgs(CLI, args), {
+    encoding: "utf8",
+    env: { ...process.env, HOME: home, DENO_DIR: join(home, "deno"), XDG_CACHE_HOME: home },
+    uid: user.uid,
+    gid: user.gid,
+    cwd: home,
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `posixly ARGS...` without blocking the event loop (for races and servers). */
+export function posixlyAsync(args: string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, scriptArgs(CLI, args), {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += String(d)));
+    child.stderr!.on("data", (d) => (stderr += String(d)));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The fields of /proc/PID/stat after the command name (index 0 is field 3, the state). */
+function statFields(pid: number): string[] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "latin1");
+    return text.slice(text.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** True while `pid` is a live process (not a zombie). */
+export function alive(pid: number): boolean {
+  const fields = statFields(pid);
+  return fields !== null && fields[0] !== "Z" && fields[0] !== "X";
+}
+
+/** The session id of `pid` (field 6 of /proc/PID/stat). */
+export function sessionOf(pid: number): number {
+  return Number(statFields(pid)![3]);
+}
+
+/** One line of /proc/PID/status, e.g. `Umask` -> "0022". */
+export function procStatus(pid: number, key: string): string {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n")
+    .find((l) => l.startsWith(`${key}:`));
+  return line === undefined ? "" : line.slice(key.length + 1).trim();
+}
+
+/** The pid on the first line of a pidfile. */
+export function pidIn(pidfile: string): number {
+  return Number(readFileSync(pidfile, "utf8").split("\n")[0]);
+}
+
+/** Waits until `pid` is gone, for at most `ms`; true when it is. */
+export async function gone(pid: number, ms = 5000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}
+
+/**
+ * A scratch directory any user can enter (mode 755, under the system's temp
+ * directory, not next to the clone), and the pids to kill when done.
+ */
+export class Scratch {
+  readonly dir: string = mkdtempSync(join(tmpdir(), "posixly-cli-"));
+  readonly #pids = new Set<number>();
+
+  constructor() {
+    chmodSync(this.dir, 0o755);
+  }
+
+  /** A path in the directory. */
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  /** Kills `pid` at cleanup, if it still runs; returns it. */
+  track(pid: number): number {
+    this.#pids.add(pid);
+    return pid;
+  }
+
+  /** Tracks the pid in `pidfile` (when there is one) and returns it. */
+  trackPidfile(pidfile: string): number {
+    return existsSync(pidfile) ? this.track(pidIn(pidfile)) : 0;
+  }
+
+  /** SIGKILLs what still runs and removes the directory. */
+  cleanup(): void {
+    for (const pid of this.#pids) {
+      if (alive(pid)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,877 @@
+/**
+ * The `posixly` command with real programs: a shell service, a server on
+ * 127.0.0.1, programs that exit at once, ignore TERM, never become ready or
+ * speak sd_notify; as root and as another user. Every program started is
+ * killed by its pid at the end.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { createServer } from "node:net";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { processStartTime } from "../platforms/process_start.ts";
+import { lookupUser } from "../platforms/users.ts";
+import {
+  alive,
+  CLI,
+  gone,
+  posixly,
+  posixlyAs,
+  posixlyAsync,
+  procStatus,
+  Scratch,
+  sessionOf,
+} from "./_cli_util.ts";
+import { scriptArgs } from "./_runtime.ts";
+import { fixture, isRoot, sleep } from "./_util.ts";
+
+const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
+const noPython = hasPython ? false : "needs python3";
+if (!hasPython) console.warn("SKIPPING the posixly command's python3 programs: no python3");
+const notRoot = isRoot ? false : "needs root (--user)";
+if (!isRoot) console.warn("SKIPPING the posixly command's --user tests: not root");
+
+/**
+ * Each test starts and stops real processes, a cold start of the runtime each:
+ * on a loaded machine that takes longer than bun test's default 5 s.
+ */
+const SLOW = { timeout: 120_000 };
+
+let s: Scratch;
+before(() => {
+  s = new Scratch();
+});
+after(() => s.cleanup());
+
+/** A copy of a fixture in the scratch directory (readable by any user). */
+function program(name: string): string {
+  const path = s.path(name);
+  if (!existsSync(path)) copyFileSync(fixture(name), path);
+  return path;
+}
+
+/** A port on 127.0.0.1 that nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `path` contains `text`. */
+async function logSays(path: string, text: string, ms = 5000): Promise<string> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const log = existsSync(path) ? readFileSync(path, "utf8") : "";
+    if (log.includes(text) || Date.now() > until) return log;
+    await sleep(20);
+  }
+}
+
+describe("posixly usage", () => {
+  test("--help, COMMAND --help and --version print to stdout and exit 0", SLOW, () => {
+    const top = posixly(["--help"]);
+    assert.equal(top.status, 0);
+    assert.match(top.stdout, /posixly start/);
+    for (const command of ["start", "stop", "restart", "status", "signal", "run"]) {
+      const r = posixly([command, "--help"]);
+      assert.equal(r.status, 0, command);
+      assert.match(r.stdout, new RegExp(`^posixly ${command}`), command);
+    }
+    const version = posixly(["--version"]);
+    assert.equal(version.status, 0);
+    const { version: expected } = JSON.parse(
+      readFileSync(new URL("../deno.json", import.meta.url), "utf8"),
+    );
+    assert.equal(version.stdout.trim(), `posixly ${expected}`);
+  });
+
+  test("bad usage: the reason and the usage on stderr, status 2", SLOW, () => {
+    const cases: [string[], RegExp][] = [
+      [[], /no command given/],
+      [["frobnicate"], /unknown command "frobnicate"/],
+      [["start", "--", "sleep", "1"], /--pidfile is required/],
+      [["start", "--pidfile", s.path("u.pid")], /no program given/],
+      [["start", "--pidfile", s.path("u.pid"), "sleep"], /after --/],
+      [["start", "--pidfile", s.path("u.pid"), "--umask", "99", "--", "sh"], /--umask.*"99"/],
+      [["start", "--pidfile", s.path("u.pid"), "--ready", "fd:2", "--", "sh"], /fd:N.*"fd:2"/],
+      [["start", "--pidfile", s.path("u.pid"), "--ready", "tcp:x", "--", "sh"], /--ready.*"tcp:x"/],
+      [["start", "--pidfile", s.path("u.pid"), "--timeout", "soon", "--", "sh"], /--timeout/],
+      [["start", "--pidfile", s.path("u.pid"), "--env", "NOEQUALS", "--", "sh"], /--env.*NOEQUALS/],
+      [["stop", "--pidfile", s.path("u.pid"), "--signal", "NOPE"], /unknown signal "NOPE"/],
+      [["signal", "--pidfile", s.path("u.pid"), "SIGNOPE"], /unknown signal "SIGNOPE"/],
+      [["status", "--pidfile", s.path("u.pid"), "--bogus"], /bogus/],
+    ];
+    for (const [args, reason] of cases) {
+      const r = posixly(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, reason, args.join(" "));
+      assert.match(r.stderr, /Usage:|posixly \w+ /, args.join(" "));
+      assert.equal(r.stdout, "");
+    }
+  });
+
+  test("a long value is quoted and cut in messages", SLOW, () => {
+    const r = posixly([
+      "start",
+      "--pidfile",
+      s.path("u.pid"),
+      "--umask",
+      "7".repeat(500),
+      "--",
+      "sh",
+    ]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /\(500 characters\)/);
+    assert.ok(r.stderr.split("\n")[0].length < 300);
+  });
+});
+
+describe("posixly start, status, signal, stop", () => {
+  test(
+    "a shell service: daemon set-up, the lock held by the program, HUP, stop",
+    SLOW,
+    async () => {
+      const pidfile = s.path("svc.pid");
+      const logfile = s.path("svc.log");
+      const script = program("cli_service.sh");
+      const r = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        logfile,
+        "--chdir",
+        s.dir,
+        "--umask",
+        "027",
+        "--env",
+        "FOO=bar baz",
+        "--grace",
+        "0.1",
+        "--",
+        script,
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      const pid = s.trackPidfile(pidfile);
+      assert.match(r.stdout, new RegExp(`pid ${pid}\\b`));
+      assert.ok(alive(pid));
+      // The pidfile holds the program's own pid: posixly execve'd it.
+      assert.match(readFileSync(`/proc/${pid}/cmdline`, "utf8"), /cli_service\.sh/);
+      assert.match(
+        readFileSync(pidfile, "utf8"),
+        new RegExp(`^${pid}\nstarttime=${processStartTime(pid)}\n`),
+      );
+      assert.equal(sessionOf(pid), pid, "its own session");
+      assert.equal(procStatus(pid, "Umask"), "0027");
+      assert.equal(readlinkSync(`/proc/${pid}/cwd`), s.dir);
+      assert.equal(readlinkSync(`/proc/${pid}/fd/0`), "/dev/null");
+      assert.equal(readlinkSync(`/proc/${pid}/fd/1`), logfile);
+      assert.equal(readlinkSync(`/proc/${pid}/fd/2`), logfile);
+      // Besides 0-2 only the lock, naming the pidfile's inode (and the shell's own script).
+      const extra = spawnSync("ls", [`/proc/${pid}/fd`], { encoding: "utf8" }).stdout.split("\n")
+        .filter(Boolean).map(Number).filter((fd) => fd > 2)
+        .filter((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) !== script);
+      assert.equal(extra.length, 1, `fds ${extra}`);
+      assert.equal(statSync(`/proc/${pid}/fd/${extra[0]}`).ino, statSync(pidfile).ino);
+      const locks = readFileSync("/proc/locks", "utf8");
+      assert.match(
+        locks,
+        new RegExp(`FLOCK\\s+ADVISORY\\s+WRITE\\s+${pid}\\s+\\S+:${statSync(pidfile).ino}\\s`),
+      );
+      const log = await logSays(logfile, "service");
+      assert.match(log, new RegExp(`service ${pid} in ${s.dir} as 0:0 umask 0?027 FOO=bar baz`));
+      // As it started (the shell blocks every signal while it forks its sleeps).
+      assert.match(log, /^SigIgn:\s*0+$/m, "no signal left ignored");
+      assert.match(log, /^SigBlk:\s*0+$/m, "no signal left blocked");
+
+      const st = posixly(["status", "--pidfile", pidfile]);
+      assert.equal(st.status, 0);
+      assert.match(st.stdout, new RegExp(`running \\(pid ${pid}, up \\d+ s\\)`));
+      const json = JSON.parse(posixly(["status", "--pidfile", pidfile, "--json"]).stdout);
+      assert.equal(json.state, "running");
+      assert.equal(json.pid, pid);
+      assert.equal(json.pidfile, pidfile);
+      assert.ok(Math.abs(Date.parse(json.startedAt) - Date.now()) < 60_000, json.startedAt);
+
+      const again = posixly(["start", "--pidfile", pidfile, "--", script]);
+      assert.equal(again.status, 0, "already running is success");
+      assert.match(again.stdout, new RegExp(`already running \\(pid ${pid}`));
+
+      const hup = posixly(["signal", "--pidfile", pidfile, "HUP"]);
+      assert.equal(hup.status, 0, hup.stderr);
+      assert.match(await logSays(logfile, "got HUP"), /got HUP/);
+
+      const stopped = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stopped.status, 0, stopped.stderr);
+      assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}, SIGTERM\\)`));
+      assert.ok(!alive(pid));
+      assert.ok(!existsSync(pidfile), "the pidfile is removed");
+      assert.match(readFileSync(logfile, "utf8"), /got TERM/);
+
+      const st2 = posixly(["status", "--pidfile", pidfile, "--json"]);
+      assert.equal(st2.status, 3);
+      assert.deepEqual(JSON.parse(st2.stdout), {
+        state: "stopped",
+        pid: null,
+        pidfile,
+        startedAt: null,
+      });
+      const stop2 = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stop2.status, 0);
+      assert.match(stop2.stdout, /not running/);
+      const sig2 = posixly(["signal", "--pidfile", pidfile, "1"]);
+      assert.equal(sig2.status, 7);
+    },
+  );
+
+  test(
+    "a program killed behind posixly's back: status 1 (dead), stop cleans up",
+    SLOW,
+    async () => {
+      const pidfile = s.path("dead.pid");
+      assert.equal(
+        posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status,
+        0,
+      );
+      const pid = s.trackPidfile(pidfile);
+      process.kill(pid, "SIGKILL");
+      assert.ok(await gone(pid));
+      const st = posixly(["status", "--pidfile", pidfile, "--json"]);
+      assert.equal(st.status, 1);
+      assert.equal(JSON.parse(st.stdout).state, "dead");
+      assert.equal(JSON.parse(st.stdout).pid, pid);
+      const stop = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stop.status, 0);
+      assert.match(stop.stdout, /not running/);
+      assert.ok(!existsSync(pidfile));
+    },
+  );
+
+  test("racing starts on one pidfile start exactly one program", SLOW, async () => {
+    const pidfile = s.path("race.pid");
+    // A duration no other process uses, to find every program that started.
+    const marker = `60.${process.pid}${Date.now() % 100000}`;
+    const runs = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          posixlyAsync(["start", "--pidfile", pidfile, "--grace", "0.2", "--", "sleep", marker]),
+      ),
+    );
+    const pid = s.trackPidfile(pidfile);
+    for (const r of runs) assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      runs.filter((r) => /^started/.test(r.stdout)).length,
+      1,
+      runs.map((r) => r.stdout).join(""),
+    );
+    const running = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout
+      .split("\n").filter(Boolean);
+    running.forEach((p) => s.track(Number(p)));
+    assert.deepEqual(running.map(Number), [pid]);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test(
+    "a program that exits at once: status 1 with its exit status and last log lines",
+    SLOW,
+    () => {
+      const pidfile = s.path("exit.pid");
+      const logfile = s.path("exit.log");
+      writeFileSync(logfile, "an old line\n");
+      const r = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        logfile,
+        "--",
+        "sh",
+        "-c",
+        "echo boom >&2; exit 3",
+      ]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /exited with status 3 before it was ready/);
+      assert.match(r.stderr, /boom/);
+      assert.doesNotMatch(r.stderr, /an old line/, "only what this run wrote");
+      assert.ok(!existsSync(pidfile), "no pidfile left behind");
+      const killed = posixly(["start", "--pidfile", pidfile, "--", "sh", "-c", "kill -KILL $$"]);
+      assert.equal(killed.status, 1);
+      assert.match(killed.stderr, /was killed by SIGKILL/);
+    },
+  );
+
+  test("a program not found or not executable: status 5 naming it", SLOW, () => {
+    const pidfile = s.path("nf.pid");
+    const r = posixly(["start", "--pidfile", pidfile, "--", "posixly-no-such-program"]);
+    assert.equal(r.status, 5);
+    assert.match(r.stderr, /"posixly-no-such-program" not found/);
+    const data = s.path("data.txt");
+    writeFileSync(data, "not a program\n", { mode: 0o644 });
+    const r2 = posixly(["start", "--pidfile", pidfile, "--", data]);
+    assert.equal(r2.status, 5);
+    assert.match(r2.stderr, new RegExp(`"${data}".*EACCES`));
+    const r3 = posixly(["run", "--", s.dir]);
+    assert.equal(r3.status, 5);
+    assert.match(r3.stderr, /not a regular file/);
+    assert.ok(!existsSync(pidfile));
+  });
+
+  test("foreground checks name what is at fault: chdir, logfile, user, pidfile", SLOW, () => {
+    const pidfile = s.path("chk.pid");
+    const nodir = s.path("no-such-dir");
+    const r = posixly(["start", "--pidfile", pidfile, "--chdir", nodir, "--", "sleep", "1"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`--chdir "${nodir}": ENOENT`));
+    const r2 = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      s.path("no-such-dir/x.log"),
+      "--",
+      "sleep",
+      "1",
+    ]);
+    assert.equal(r2.status, 1);
+    assert.match(r2.stderr, /--logfile ".*no-such-dir\/x\.log": ENOENT/);
+    const r3 = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--user",
+      "posixly-no-such-user",
+      "--",
+      "sleep",
+      "1",
+    ]);
+    assert.equal(r3.status, 1);
+    assert.match(r3.stderr, /--user "posixly-no-such-user": User does not exist/);
+    const r4 = posixly(["start", "--pidfile", s.dir, "--", "sleep", "1"]);
+    assert.equal(r4.status, 1);
+    assert.match(r4.stderr, /--pidfile/);
+    const target = s.path("not-a-log.txt");
+    writeFileSync(target, "");
+    symlinkSync(target, s.path("link.log"));
+    const r6 = posixly(["run", "--logfile", s.path("link.log"), "--", "echo", "hi"]);
+    assert.equal(r6.status, 1);
+    assert.match(r6.stderr, /--logfile ".*link\.log": is a symbolic link/);
+    assert.equal(readFileSync(target, "utf8"), "", "nothing written through the link");
+    const r5 = posixly(["start", "--pidfile", s.path("no-such-dir/x.pid"), "--", "sleep", "1"]);
+    assert.equal(r5.status, 1);
+    assert.match(r5.stderr, /--pidfile ".*no-such-dir\/x\.pid": cannot create it: ENOENT/);
+  });
+
+  test("a program that never becomes ready: TERM after --timeout, status 1", SLOW, () => {
+    const pidfile = s.path("never.pid");
+    const t0 = Date.now();
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:3",
+      "--timeout",
+      "0.3",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /was not ready within 0\.3 s \(--timeout\); sent it TERM/);
+    const pid = Number(/pid (\d+)/.exec(r.stderr)![1]);
+    s.track(pid);
+    assert.ok(!alive(pid), "stopped");
+    assert.ok(!existsSync(pidfile));
+    assert.ok(Date.now() - t0 < 5000);
+  });
+
+  test("Ctrl-C while start waits stops the unready program", SLOW, async () => {
+    const pidfile = s.path("interrupted.pid");
+    const launcher = spawn(
+      process.execPath,
+      scriptArgs(CLI, ["start", "--pidfile", pidfile, "--ready", "fd:3", "--", "sleep", "60"]),
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    launcher.stderr!.on("data", (d) => (stderr += String(d)));
+    const closed = new Promise<number | null>((r) => launcher.on("close", r));
+    const until = Date.now() + 20_000;
+    while (!existsSync(pidfile) && Date.now() < until) await sleep(10);
+    const pid = s.trackPidfile(pidfile);
+    await sleep(50);
+    // process.kill, not launcher.kill: Deno's node:child_process then reports the
+    // signal it sent as the way the child ended, whatever its exit status.
+    process.kill(launcher.pid!, "SIGINT");
+    assert.equal(await closed, 1);
+    assert.match(
+      stderr,
+      new RegExp(`SIGINT interrupted the wait for "sleep" \\(pid ${pid}\\); sent it TERM`),
+    );
+    assert.ok(await gone(pid));
+    assert.ok(!existsSync(pidfile));
+  });
+
+  test(
+    "a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1",
+    SLOW,
+    () => {
+      const pidfile = s.path("stubborn.pid");
+      const start = [
+        "start",
+        "--pidfile",
+        pidfile,
+        "--grace",
+        "0.2",
+        "--",
+        "sh",
+        "-c",
+        "trap '' TERM; exec sleep 60",
+      ];
+      assert.equal(posixly(start).status, 0);
+      const pid = s.trackPidfile(pidfile);
+      const soft = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2", "--no-kill"]);
+      assert.equal(soft.status, 1);
+      assert.match(soft.stderr, new RegExp(`still running \\(pid ${pid}\\)`));
+      assert.ok(alive(pid));
+      assert.ok(existsSync(pidfile));
+      const hard = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2"]);
+      assert.equal(hard.status, 0, hard.stderr);
+      assert.match(hard.stdout, /SIGTERM and SIGKILL 0\.2 s later/);
+      assert.ok(!alive(pid));
+      assert.ok(!existsSync(pidfile));
+    },
+  );
+
+  test(
+    "stop and signal never touch a pid whose start time differs (a reused pid)",
+    SLOW,
+    async () => {
+      const pidfile = s.path("reused.pid");
+      const bystander = spawn("sleep", ["60"], { stdio: "ignore" });
+      const pid = s.track(bystander.pid!);
+      try {
+        const start = processStartTime(pid)!;
+        writeFileSync(pidfile, `${pid}\nstarttime=${start + 1}\n`);
+        assert.equal(
+          posixly(["status", "--pidfile", pidfile]).status,
+          1,
+          "dead: the pid was reused",
+        );
+        assert.equal(posixly(["signal", "--pidfile", pidfile, "TERM"]).status, 7);
+        assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+        assert.ok(alive(pid), "the bystander lives");
+        assert.ok(!existsSync(pidfile), "the stale pidfile is removed");
+        // Another tool's pidfile with a live pid and no start time: cannot tell.
+        writeFileSync(pidfile, `${pid}\n`);
+        const st = posixly(["status", "--pidfile", pidfile]);
+        assert.equal(st.status, 4);
+        assert.match(st.stdout, /cannot tell/);
+        assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 1);
+        assert.equal(posixly(["signal", "--pidfile", pidfile, "TERM"]).status, 1);
+        assert.ok(alive(pid), "the bystander lives");
+        // A symbolic link at the pidfile's path: cannot tell (posixly follows no link there).
+        rmSync(pidfile);
+        symlinkSync(s.path("elsewhere.pid"), pidfile);
+        const link = posixly(["status", "--pidfile", pidfile, "--json"]);
+        assert.equal(link.status, 4);
+        assert.equal(JSON.parse(link.stdout).state, "unknown");
+        rmSync(pidfile);
+        // A pidfile nobody holds with the right start time: that process may be signalled.
+        writeFileSync(pidfile, `${pid}\nstarttime=${start}\n`);
+        assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0);
+        assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+        assert.ok(await gone(pid));
+      } finally {
+        bystander.kill("SIGKILL");
+      }
+    },
+  );
+
+  test("restart: a new program, the old one stopped", SLOW, () => {
+    const pidfile = s.path("restart.pid");
+    const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
+    const cold = posixly(["restart", ...args]);
+    assert.equal(cold.status, 0, cold.stderr);
+    assert.match(cold.stdout, /not running[^]*started "sleep"/, "restart of nothing starts it");
+    const first = s.trackPidfile(pidfile);
+    const r = posixly(["restart", ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    const second = s.trackPidfile(pidfile);
+    assert.notEqual(second, first);
+    assert.ok(!alive(first));
+    assert.ok(alive(second));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+});
+
+describe("posixly start --ready", () => {
+  test(
+    "tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns",
+    { ...SLOW, skip: noPython },
+    async () => {
+      const pidfile = s.path("http.pid");
+      const port = await freePort();
+      const r = await posixlyAsync([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        s.path("http.log"),
+        "--chdir",
+        s.dir,
+        "--ready",
+        `tcp:127.0.0.1:${port}`,
+        "--timeout",
+        "20",
+        "--",
+        "python3",
+        "-m",
+        "http.server",
+        "--bind",
+        "127.0.0.1",
+        String(port),
+      ]);
+      s.trackPidfile(pidfile);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`accepts connections on 127\\.0\\.0\\.1:${port}`));
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(res.status, 200);
+      await res.text();
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    },
+  );
+
+  test("notify: a python3 program speaking sd_notify", { ...SLOW, skip: noPython }, () => {
+    const pidfile = s.path("notify.pid");
+    const logfile = s.path("notify.log");
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--ready",
+      "notify",
+      "--timeout",
+      "20",
+      "--",
+      "python3",
+      program("cli_notify.py"),
+      "0.2",
+    ]);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sent READY=1/);
+    assert.ok(alive(pid));
+    assert.match(readFileSync(logfile, "utf8"), /notifying/);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("notify: a program of this runtime using posixly's sdNotify", SLOW, () => {
+    const pidfile = s.path("notify-ts.pid");
+    const logfile = s.path("notify-ts.log");
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--ready",
+      "notify",
+      "--timeout",
+      "20",
+      "--",
+      process.execPath,
+      ...scriptArgs(fixture("cli_notify_app.ts")),
+    ]);
+    s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(readFileSync(logfile, "utf8"), /notifying/);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("notify: a program that never sends READY=1 times out", SLOW, () => {
+    const pidfile = s.path("notify-never.pid");
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "notify",
+      "--timeout",
+      "0.3",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /not ready within 0\.3 s/);
+    s.track(Number(/pid (\d+)/.exec(r.stderr)![1]));
+  });
+
+  test("fd:N: a newline on descriptor N; closing it without one fails", SLOW, () => {
+    const pidfile = s.path("fd.pid");
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:4",
+      "--timeout",
+      "10",
+      "--",
+      "sh",
+      "-c",
+      "sleep 0.1; echo >&4; exec sleep 60",
+    ]);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /wrote a newline to descriptor 4/);
+    assert.ok(existsSync(`/proc/${pid}/fd/4`), "it keeps descriptor 4");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    const closed = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:4",
+      "--timeout",
+      "10",
+      "--",
+      "sh",
+      "-c",
+      "exec 4>&-; exec sleep 60",
+    ]);
+    assert.equal(closed.status, 1);
+    assert.match(closed.stderr, /closed descriptor 4 without a newline; sent it TERM/);
+    s.track(Number(/pid (\d+)/.exec(closed.stderr)![1]));
+  });
+});
+
+describe("posixly run", () => {
+  test(
+    "execs the program in place: same pid, which holds the pidfile; its exit status",
+    SLOW,
+    () => {
+      const pidfile = s.path("run.pid");
+      const r = posixly([
+        "run",
+        "--pidfile",
+        pidfile,
+        "--env",
+        "GREETING=hi",
+        "--",
+        "sh",
+        "-c",
+        `echo "$$ $(head -1 ${pidfile}) $GREETING $NOTIFY_SOCKET"; exit 7`,
+      ], { env: { NOTIFY_SOCKET: "@posixly-test", GREETING: "from the caller" } });
+      assert.equal(r.status, 7, r.stderr);
+      const [self, inFile, greeting, notify] = r.stdout.trim().split(" ");
+      assert.equal(self, inFile, "the program's pid is the pidfile's");
+      assert.equal(greeting, "hi");
+      assert.equal(notify, "@posixly-test", "NOTIFY_SOCKET passes through");
+    },
+  );
+
+  test("--logfile takes stdout and stderr; a held pidfile fails with status 1", SLOW, () => {
+    const pidfile = s.path("run2.pid");
+    const logfile = s.path("run2.log");
+    assert.equal(
+      posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]).status,
+      0,
+    );
+    const pid = s.trackPidfile(pidfile);
+    const held = posixly(["run", "--pidfile", pidfile, "--logfile", logfile, "--", "true"]);
+    assert.equal(held.status, 1);
+    assert.match(held.stderr, new RegExp(`already running \\(pid ${pid}`));
+    assert.equal(readFileSync(logfile, "utf8"), "", "the error went to the caller, not the log");
+    const r = posixly(["run", "--logfile", logfile, "--", "sh", "-c", "echo out; echo err >&2"]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, "");
+    assert.equal(readFileSync(logfile, "utf8"), "out\nerr\n");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("a signal ends the program as its own (run is the program)", SLOW, () => {
+    const r = posixly(["run", "--", "sh", "-c", "kill -TERM $$"]);
+    assert.equal(r.status, null);
+  });
+});
+
+describe("posixly as another user", () => {
+  test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", {
+    ...SLOW,
+    skip: notRoot,
+  }, async () => {
+    const nobody = lookupUser("nobody");
+    const pidfile = s.path("nobody.pid");
+    const logfile = s.path("nobody.log");
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--user",
+      "nobody",
+      "--chdir",
+      s.dir,
+      "--grace",
+      "0.1",
+      "--",
+      program("cli_service.sh"),
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(procStatus(pid, "Uid"), Array(4).fill(nobody.uid).join("\t"));
+    assert.equal(procStatus(pid, "Gid"), Array(4).fill(nobody.gid).join("\t"));
+    const groups = spawnSync("id", ["-G", "nobody"], { encoding: "utf8" }).stdout.trim().split(" ")
+      .map(Number);
+    assert.deepEqual(
+      procStatus(pid, "Groups").split(" ").filter(Boolean).map(Number).sort(),
+      groups.sort(),
+    );
+    assert.equal(statSync(pidfile).uid, 0, "the pidfile is root's");
+    assert.match(await logSays(logfile, "service"), new RegExp(`as ${nobody.uid}:${nobody.gid}`));
+    assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    assert.ok(!existsSync(pidfile));
+  });
+
+  test(
+    "run --user nobody: the program runs as nobody, with its groups",
+    { ...SLOW, skip: notRoot },
+    () => {
+      const nobody = lookupUser("nobody");
+      const r = posixly(["run", "--user", "nobody", "--chdir", s.dir, "--", "id"]);
+      assert.equal(r.status, 0, r.stderr);
+      const expected = spawnSync("id", ["nobody"], { encoding: "utf8" }).stdout;
+      assert.equal(r.stdout, expected);
+      assert.match(r.stdout, new RegExp(`^uid=${nobody.uid}\\b`));
+    },
+  );
+
+  test("--group alone sets the group", { ...SLOW, skip: notRoot }, () => {
+    const nobody = lookupUser("nobody");
+    const r = posixly(["run", "--group", String(nobody.gid), "--", "sh", "-c", "id -g; id -G"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split("\n"), [String(nobody.gid), String(nobody.gid)]);
+  });
+
+  test("as nobody: its own daemon; --user root is refused with status 4", {
+    ...SLOW,
+    skip: notRoot,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-home");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = join(home, "own.pid");
+    const r = posixlyAs(nobody, home, [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(procStatus(pid, "Uid"), Array(4).fill(nobody.uid).join("\t"));
+    assert.equal(posixlyAs(nobody, home, ["status", "--pidfile", pidfile]).status, 0);
+    assert.equal(posixly(["status", "--pidfile", pidfile]).status, 0, "root sees it too");
+    assert.equal(posixlyAs(nobody, home, ["stop", "--pidfile", pidfile]).status, 0);
+    assert.ok(!alive(pid));
+    const refused = posixlyAs(nobody, home, [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--user",
+      "root",
+      "--",
+      "sleep",
+      "1",
+    ]);
+    assert.equal(refused.status, 4);
+    assert.match(refused.stderr, /--user "root" needs root privileges \(posixly runs as uid \d+\)/);
+    assert.ok(!existsSync(pidfile));
+  });
+});
+
+describe("examples/cli_demo.sh", () => {
+  test("starts a server, asks its status, makes a request, restarts and stops it", {
+    ...SLOW,
+    skip: noPython,
+  }, async () => {
+    const runtime = [process.execPath, ...scriptArgs(CLI)].join(" ");
+    const r = spawnSync(
+      "sh",
+      [fileURLToPath(new URL("../examples/cli_demo.sh", import.meta.url))],
+      {
+        encoding: "utf8",
+        env: { ...process.env, POSIXLY: runtime, PORT: String(await freePort()) },
+        timeout: 60_000,
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /started "python3" \(pid \d+\): accepts connections/);
+    assert.match(r.stdout, /"state":"running"/);
+    assert.match(r.stdout, /HTTP 200/);
+    assert.match(r.stdout, /stopped \(pid \d+, SIGTERM\)\nnot running/);
+  });
+});
+
+describe("the bundle npm run build makes (dist/cli/main.js)", () => {
+  test("starts (re-running the bundle for its set-up), tells the status and stops", SLOW, () => {
+    // The same deno bundle as scripts/build.mjs, of the command alone.
+    const out = s.path("bundle");
+    const deno = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
+    const built = spawnSync(
+      deno,
+      ["bundle", "--quiet", "--code-splitting", `--outdir=${out}`, CLI],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(built.status, 0, built.stderr);
+    const bundled = (args: string[]) =>
+      spawnSync(process.execPath, scriptArgs(join(out, "main.js"), args), {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const pidfile = s.path("bundled.pid");
+    const started = bundled(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.match(readFileSync(`/proc/${pid}/cmdline`, "latin1"), /^sleep\0/);
+    const status = bundled(["status", "--pidfile", pidfile, "--json"]);
+    assert.equal(status.status, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).pid, pid);
+    const stopped = bundled(["stop", "--pidfile", pidfile]);
+    assert.equal(stopped.status, 0, stopped.stderr);
+    assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}, SIGTERM\\)`));
+    assert.ok(!alive(pid));
+    assert.ok(!existsSync(pidfile));
+  });
+});
