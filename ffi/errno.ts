@@ -24,7 +24,7 @@ function errnoView(): Int32Array {
 /**
  * The calling thread's errno, as it is now.
  *
- * @example
+ * @example Read errno after a failed call
  * ```ts
  * import { errno, libc } from "@posixly/posixly/ffi";
  * if (libc.close(-1) === -1) console.log(errno()); // 9 (EBADF)
@@ -37,7 +37,7 @@ export function errno(): number {
 /**
  * Sets errno (to 0 before a call whose failure is only visible through errno).
  *
- * @example
+ * @example Clear errno before a call
  * ```ts
  * import { setErrno } from "@posixly/posixly/ffi";
  * setErrno(0);
@@ -51,7 +51,7 @@ export function setErrno(value: number): void {
  * The symbolic name of an errno number on this platform ("ENOENT" for 2), or
  * `undefined` when the number is unknown.
  *
- * @example
+ * @example Name an errno number
  * ```ts
  * import { errnoNameOf } from "@posixly/posixly/ffi";
  * errnoNameOf(2); // "ENOENT"
@@ -64,7 +64,7 @@ export function errnoNameOf(n: number): string | undefined {
 /**
  * The errno number of a symbolic name on this platform, or `undefined`.
  *
- * @example
+ * @example Number of an errno name
  * ```ts
  * import { errnoNumberOf } from "@posixly/posixly/ffi";
  * errnoNumberOf("EWOULDBLOCK"); // 11 on Linux
@@ -78,7 +78,7 @@ export function errnoNumberOf(name: string): number | undefined {
  * The C library's message for an errno number (`strerror(3)`); falls back to
  * the symbolic name when FFI is unavailable.
  *
- * @example
+ * @example Describe an errno number
  * ```ts
  * import { strerror } from "@posixly/posixly/ffi";
  * strerror(2); // "No such file or directory"

@@ -84,7 +84,7 @@ export function cstrInto(buffer: Uint8Array, s: string, what = "string"): Uint8A
 /**
  * Numeric address of a pointer returned by a C function (0n for NULL).
  *
- * @example
+ * @example Address of a returned pointer
  * ```ts
  * import { libc, pointerAddress } from "@posixly/posixly/ffi";
  * console.log(pointerAddress(libc.strerror(2)) !== 0n);
@@ -97,7 +97,7 @@ export function pointerAddress(p: Pointer): bigint {
 /**
  * A pointer value for a numeric address, to pass as a `pointer` parameter.
  *
- * @example
+ * @example A pointer from an address
  * ```ts
  * import { pointerFromAddress } from "@posixly/posixly/ffi";
  * const p = pointerFromAddress(0n); // null
@@ -110,7 +110,7 @@ export function pointerFromAddress(address: bigint): Pointer {
 /**
  * Address of a view's first byte (valid while the view is alive and not moved).
  *
- * @example
+ * @example Address of a buffer
  * ```ts
  * import { addressOf } from "@posixly/posixly/ffi";
  * console.log(addressOf(new Uint8Array(8)) > 0n);
@@ -123,7 +123,7 @@ export function addressOf(view: ArrayBufferView): bigint {
 /**
  * An ArrayBuffer aliasing native memory (no copy).
  *
- * @example
+ * @example Read native memory
  * ```ts
  * import { libc, nativeMemory, pointerAddress } from "@posixly/posixly/ffi";
  * const bytes = new Uint8Array(nativeMemory(pointerAddress(libc.strerror(2)), 4));
@@ -136,7 +136,7 @@ export function nativeMemory(address: bigint, length: number): ArrayBuffer {
 /**
  * Reads the NUL-terminated UTF-8 string at an address or pointer; null for NULL.
  *
- * @example
+ * @example Read a C string
  * ```ts
  * import { libc, readCString } from "@posixly/posixly/ffi";
  * console.log(readCString(libc.strerror(2))); // "No such file or directory"

@@ -22,7 +22,7 @@ export interface OSErrorOptions {
  * `syscall` ("open"), optional `path`; the message is Node-like:
  * `ENOENT: no such file or directory, open '/x'`.
  *
- * @example
+ * @example Build an error by hand
  * ```ts
  * import { OSError } from "@posixly/posixly";
  * const e = new OSError(2, "open", { path: "/x" });
@@ -69,7 +69,7 @@ export class OSError extends Error {
  * Throws an OSError built from the current errno. Call it right after the
  * failing C call, before any `await`.
  *
- * @example
+ * @example Throw after a failed call
  * ```ts
  * import { libc, raiseErrno } from "@posixly/posixly/ffi";
  * if (libc.close(-1) === -1) {
@@ -85,7 +85,7 @@ export function raiseErrno(syscall: string, options?: OSErrorOptions): never {
  * Returns `result` unless it is -1 (the C convention for failure), in which
  * case it throws an OSError from errno. Works for number and bigint results.
  *
- * @example
+ * @example Check a result
  * ```ts
  * import { check, libc } from "@posixly/posixly/ffi";
  * const pid = check(libc.getpid(), "getpid");
@@ -105,7 +105,7 @@ export function check<T extends number | bigint>(
  * For calls that return an error number instead of setting errno
  * (`getpwnam_r`, `posix_spawn`, ...): throws OSError when `rc` is not 0.
  *
- * @example
+ * @example Check a returned error number
  * ```ts
  * import { checkReturnedErrno } from "@posixly/posixly/ffi";
  * checkReturnedErrno(0, "posix_spawn"); // fine

@@ -750,7 +750,7 @@ function detectLinuxLibc(arch: ArchName): LibcName {
  * The tables of a platform: those of the running one are
  * {@linkcode platform}; the others let a test check them on any machine.
  *
- * @example
+ * @example Another platform's tables
  * ```ts
  * import { platformFor } from "@posixly/posixly/ffi";
  * console.log(platformFor("darwin", "aarch64").errnoNumbers.EAGAIN); // 35
@@ -834,7 +834,7 @@ function linuxPlatform(os: "linux" | "other", arch: ArchName): Platform {
 /**
  * The platform this process runs on, with its tables.
  *
- * @example
+ * @example This machine's tables
  * ```ts
  * import { platform } from "@posixly/posixly/ffi";
  * console.log(platform.libraryName, platform.constants.O_NOFOLLOW);
