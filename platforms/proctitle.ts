@@ -23,23 +23,22 @@ let original: string[] | undefined;
 let originalBytes: Uint8Array[] | null = null;
 let argvArea: { start: bigint; length: number } | null | undefined;
 
-/** NUL-terminated arguments (the last NUL may be missing). Loops: a launcher runs this cold. */
+/** NUL-terminated arguments (the last NUL may be missing). */
 function splitCmdline(bytes: Uint8Array): Uint8Array[] {
   const parts: Uint8Array[] = [];
   let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length ? i > start : bytes[i] === 0) {
-      parts.push(bytes.slice(start, i));
-      start = i + 1;
-    }
+  for (let nul = bytes.indexOf(0); nul !== -1; nul = bytes.indexOf(0, start)) {
+    parts.push(bytes.slice(start, nul));
+    start = nul + 1;
   }
+  if (start < bytes.length) parts.push(bytes.slice(start));
   return parts;
 }
 
 /**
- * Takes the snapshot once: the kernel's bytes where /proc has them (decoded
- * only when text is asked for: a launcher passes the bytes on, and a first
- * TextDecoder costs Deno ~0.15 ms on its way to the spawn), else the runtime's view.
+ * Takes the snapshot once: the kernel's bytes where /proc has them (kept as
+ * bytes, so that an argument that is not UTF-8 can be passed on exactly, and
+ * decoded only when text is asked for), else the runtime's view.
  */
 function takeSnapshot(): void {
   if (original !== undefined || originalBytes !== null) return;
@@ -55,11 +54,11 @@ function takeSnapshot(): void {
 
 function snapshot(): string[] {
   takeSnapshot();
-  if (original !== undefined) return original;
-  const decoder = new TextDecoder();
-  const text: string[] = [];
-  for (const part of originalBytes!) text.push(decoder.decode(part));
-  return (original = text);
+  if (original === undefined) {
+    const decoder = new TextDecoder();
+    original = originalBytes!.map((part) => decoder.decode(part));
+  }
+  return original;
 }
 
 function runtimeCommandLine(): string[] {
@@ -83,7 +82,7 @@ function runtimeCommandLine(): string[] {
  * `[execPath, ...execArgv, ...argv]` in Bun, and `[execPath, "run", ...argv]`
  * in Deno, which loses Deno's permission flags. Returns a new array.
  *
- * @example
+ * @example Re-run the same program
  * ```ts
  * import { originalCommandLine } from "@posixly/posixly";
  * const [program, ...args] = originalCommandLine();
@@ -100,7 +99,7 @@ export function originalCommandLine(): string[] {
  * (the strings have U+FFFD there). Where the command line came from the
  * runtime (no /proc), the strings encoded as UTF-8. Returns new arrays.
  *
- * @example
+ * @example Pass the arguments on byte for byte
  * ```ts
  * import { originalCommandLineBytes } from "@posixly/posixly";
  * const [, ...args] = originalCommandLineBytes();
@@ -109,10 +108,9 @@ export function originalCommandLine(): string[] {
  */
 export function originalCommandLineBytes(): Uint8Array[] {
   takeSnapshot();
-  const out: Uint8Array[] = [];
-  if (originalBytes) { for (const part of originalBytes) out.push(part.slice()); }
-  else for (const arg of original!) out.push(new TextEncoder().encode(arg));
-  return out;
+  if (originalBytes) return originalBytes.map((part) => part.slice());
+  const encoder = new TextEncoder();
+  return original!.map((arg) => encoder.encode(arg));
 }
 
 /** The argv area from /proc/self/stat (fields 48 arg_start, 49 arg_end). */
@@ -191,8 +189,8 @@ function setRuntimeTitle(title: string): void {
  * changes what the runtime can change there (possibly nothing), and never
  * throws.
  *
- * @example
- * ```ts
+ * @example Show a worker's state in ps
+ * ```ts ignore
  * import { setProcessTitle } from "@posixly/posixly";
  * setProcessTitle("celeryd", "-active-"); // "[celeryd] -active-"
  * ```
@@ -234,8 +232,8 @@ function currentProcessName(): string {
  * `progname: hostname` first when a hostname is given, and ` info` last. Returns the
  * title; see {@linkcode setProcessTitle} for where it shows.
  *
- * @example
- * ```ts
+ * @example Name the main process and its host
+ * ```ts ignore
  * import { setMpProcessTitle } from "@posixly/posixly";
  * setMpProcessTitle("celeryd", "busy", "w1@host"); // "[celeryd: w1@host:MainProcess] busy"
  * ```

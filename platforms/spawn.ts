@@ -60,37 +60,38 @@ interface StringTable {
 }
 
 function stringTable(strings: readonly (string | Uint8Array)[], what: string): StringTable {
-  // Plain loops: this runs once, cold, in a daemon's launcher (Bun compiles
-  // Array.prototype.map/reduce/forEach on first use).
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (const s of strings) {
+  const parts = strings.map((s) => {
     const isBytes = s instanceof Uint8Array;
     if (typeof s !== "string" && !isBytes) {
       throw new TypeError(`${what} entries must be strings${what === "args" ? " or bytes" : ""}`);
     }
-    if (isBytes ? s.indexOf(0) !== -1 : s.includes("\0")) {
-      throw new TypeError(`${what} entry contains a NUL byte: ${JSON.stringify(String(s))}`);
+    if (isBytes ? s.includes(0) : s.includes("\0")) {
+      throw new TypeError(`${what} entry contains a NUL byte: ${quote(String(s))}`);
     }
-    const bytes = isBytes ? s : encoder.encode(s);
-    parts.push(bytes);
-    size += bytes.length + 1;
-  }
+    return isBytes ? s : encoder.encode(s);
+  });
+  const size = parts.reduce((sum, part) => sum + part.length + 1, 0);
   const arena = new Uint8Array(size || 1);
   const table = new BigUint64Array(parts.length + 1);
   const base = parts.length > 0 ? addressOf(arena) : 0n;
   let offset = 0;
-  for (let i = 0; i < parts.length; i++) {
-    arena.set(parts[i], offset);
+  parts.forEach((part, i) => {
+    arena.set(part, offset);
     table[i] = base + BigInt(offset);
-    offset += parts[i].length + 1;
-  }
+    offset += part.length + 1;
+  });
   return { arena, table };
+}
+
+/** A value for an error message, JSON-quoted and cut to a bounded length. */
+function quote(s: string): string {
+  const text = JSON.stringify(s);
+  return text.length > 64 ? `${text.slice(0, 64)}... (${text.length} characters)` : text;
 }
 
 function cString(s: string, what: string): Uint8Array {
   if (typeof s !== "string") throw new TypeError(`${what} must be a string`);
-  if (s.includes("\0")) throw new TypeError(`${what} contains a NUL byte: ${JSON.stringify(s)}`);
+  if (s.includes("\0")) throw new TypeError(`${what} contains a NUL byte: ${quote(s)}`);
   return encoder.encode(s + "\0");
 }
 
@@ -102,11 +103,10 @@ function sigset(signals: boolean | readonly number[]): Uint8Array {
   // internal signals 32 and 33, which its posix_spawn then sets to SIG_IGN in
   // the child, and an ignored signal stays ignored across exec.
   const max = Math.min(64, platform.layouts.sigsetSize * 8 - 1);
-  const all: number[] = [];
-  if (signals === true) { for (let sig = 1; sig <= max; sig++) all.push(sig); }
-  for (const sig of signals === true ? all : signals) {
+  const list = signals === true ? Array.from({ length: max }, (_, i) => i + 1) : signals;
+  for (const sig of list) {
     if (!Number.isInteger(sig) || sig < 1 || sig > platform.layouts.sigsetSize * 8) {
-      throw new RangeError(`not a signal number: ${String(sig)}`);
+      throw new RangeError(`not a signal number: ${String(sig).slice(0, 64)}`);
     }
     // sigaddset is a macro in some libcs: set the bit ourselves (bit sig-1, little-endian words).
     const bit = sig - 1;
@@ -120,7 +120,7 @@ function sigset(signals: boolean | readonly number[]): Uint8Array {
  * (`posix_spawn_file_actions_addclosefrom_np`, glibc 2.34+). Without it,
  * `closeFrom` becomes one close action per fd open in this process.
  *
- * @example
+ * @example Ask whether closeFrom is one call
  * ```ts
  * import { spawnCanCloseFrom } from "@posixly/posixly/platforms";
  * console.log(spawnCanCloseFrom());
@@ -135,8 +135,8 @@ export function spawnCanCloseFrom(): boolean {
  * including an exec failure in the child such as ENOENT, throw an OSError.
  * The child is not waited for.
  *
- * @example
- * ```ts
+ * @example Run a shell command in a new session
+ * ```ts ignore
  * import { posixSpawn } from "@posixly/posixly/platforms";
  * import { constants } from "node:fs";
  * const pid = posixSpawn("/bin/sh", {
@@ -153,14 +153,14 @@ export function posixSpawn(path: string, options: PosixSpawnOptions = {}): numbe
   const file = cString(path, "path");
   const argv = stringTable(options.args ?? [path], "args");
   const envObject = options.env ?? currentEnvironment();
-  const envEntries: string[] = [];
-  for (const [k, v] of Object.entries(envObject)) {
-    if (v === undefined) continue;
-    if (k === "" || k.includes("=")) {
-      throw new TypeError(`bad environment variable name: ${JSON.stringify(k)}`);
-    }
-    envEntries.push(`${k}=${v}`);
-  }
+  const envEntries = Object.entries(envObject)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => {
+      if (k === "" || k.includes("=")) {
+        throw new TypeError(`bad environment variable name: ${quote(k)}`);
+      }
+      return `${k}=${v}`;
+    });
   const envp = stringTable(envEntries, "env");
 
   let flags = 0;
@@ -255,8 +255,7 @@ function addAction(
         "posix_spawn_file_actions_addclosefrom_np",
       );
     } else {
-      for (const fd of openFds()) {
-        if (fd < action.closeFrom) continue;
+      for (const fd of openFds().filter((fd) => fd >= action.closeFrom)) {
         checkReturnedErrno(
           libc.posix_spawn_file_actions_addclose(actions, fd),
           "posix_spawn_file_actions_addclose",
@@ -264,6 +263,6 @@ function addAction(
       }
     }
   } else {
-    throw new TypeError(`unknown file action: ${JSON.stringify(action)}`);
+    throw new TypeError(`unknown file action: ${quote(JSON.stringify(action) ?? String(action))}`);
   }
 }

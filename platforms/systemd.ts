@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, readCString } from "../ffi/mod.ts";
 
 /** A notify message as fields; each set field becomes one `KEY=value` line. */
 export interface SystemdState {
@@ -33,7 +33,9 @@ function stateText(state: string | SystemdState): string {
     return state;
   }
   if (typeof state !== "object" || state === null) {
-    throw new TypeError(`sdNotify: the state must be a string or an object, got ${String(state)}`);
+    throw new TypeError(
+      `sdNotify: the state must be a string or an object, got ${String(state).slice(0, 64)}`,
+    );
   }
   const lines: string[] = [];
   if (state.ready) lines.push("READY=1");
@@ -46,13 +48,15 @@ function stateText(state: string | SystemdState): string {
     }
     lines.push(`STATUS=${state.status}`);
   }
-  for (const key of ["mainPid", "errno"] as const) {
+  for (const [key, name] of [["mainPid", "MAINPID"], ["errno", "ERRNO"]] as const) {
     const v = state[key];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 0) {
-      throw new RangeError(`sdNotify: ${key} must be a non-negative integer, got ${String(v)}`);
+      throw new RangeError(
+        `sdNotify: ${key} must be a non-negative integer, got ${String(v).slice(0, 64)}`,
+      );
     }
-    lines.push(`${key === "mainPid" ? "MAINPID" : "ERRNO"}=${v}`);
+    lines.push(`${name}=${v}`);
   }
   if (lines.length === 0) throw new TypeError("sdNotify: the state sets no field");
   return lines.join("\n");
@@ -79,11 +83,17 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
     length = sockaddrUn.path + path.length;
   } else {
     throw new Error(
-      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${JSON.stringify(socket)}`,
+      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${
+        JSON.stringify(socket.slice(0, 64))
+      }`,
     );
   }
   if (socket.includes("\0") || path.length > sockaddrUn.pathMax) {
-    throw new Error(`NOTIFY_SOCKET is too long for a unix socket address: ${socket}`);
+    throw new Error(
+      `NOTIFY_SOCKET is too long for a unix socket address: ${
+        JSON.stringify(socket.slice(0, 64))
+      }...`,
+    );
   }
   addr.set(path, sockaddrUn.path);
   if (sockaddrUn.familySize === 2) {
@@ -101,8 +111,8 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
  * by systemd); throws an OSError when the send fails (e.g. ECONNREFUSED:
  * nobody listens) and a TypeError for a malformed state.
  *
- * @example
- * ```ts
+ * @example Tell systemd the service is ready
+ * ```ts ignore
  * import { sdNotify } from "@posixly/posixly/platforms";
  * sdNotify({ ready: true, status: "serving on :8080" });
  * sdNotify("WATCHDOG=1");
@@ -118,8 +128,7 @@ export function sdNotify(state: string | SystemdState, socket?: string): boolean
   const c = platform.constants;
   const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
   try {
-    const sent = libc.sendto(fd, message, message.length, 0, addr, length);
-    if (sent === -1n) throw new OSError(errno(), "sendto", { path: target });
+    check(libc.sendto(fd, message, message.length, 0, addr, length), "sendto", { path: target });
   } finally {
     libc.close(fd);
   }
