@@ -100,7 +100,7 @@ export function openLogfile(path: string, umask: number): number {
     const failure = fd === -1 ? osError("open", { path }) : null;
     libc.umask(old);
     if (failure?.errno === ELOOP && !follow) continue;
-    if (failure?.errno === ENXIO) {
+    if (failure?.errno === ENXIO && ((statOf(path)?.mode ?? 0) & c.S_IFMT) === c.S_IFIFO) {
       throw cannotOpen(`${path} is a FIFO that nobody reads (ENXIO)`);
     }
     if (failure) throw cannotOpen(failure.message);
