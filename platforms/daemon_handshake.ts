@@ -31,7 +31,7 @@ const POLLIN = 1; // the same on Linux and macOS
 export interface Marker {
   /** The fd of the pipe's write end in the daemon. */
   readonly fd: number;
-  /** The launcher's secret (32 lowercase hex digits), sent back with every answer. */
+  /** The launcher's secret (a random UUID), sent back with every answer. */
   readonly token: string;
   /** The launcher's pid: the daemon's parent until the launcher exits. */
   readonly launcher: number;
@@ -44,8 +44,7 @@ export function markerValue({ fd, token, launcher }: Marker): string {
 
 /** A new secret for the handshake. */
 export function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return crypto.randomUUID();
 }
 
 /**
@@ -58,7 +57,7 @@ export function takeMarker(): Marker | null {
   if (value === null) return null;
   libc.unsetenv(name);
   forgetEnv(MARKER);
-  const m = /^(\d{1,10}):([0-9a-f]{32}):(\d{1,10})$/.exec(value);
+  const m = /^(\d{1,10}):([0-9a-f-]{36}):(\d{1,10})$/.exec(value);
   if (!m) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value.slice(0, 80))}`);
   return { fd: Number(m[1]), token: m[2], launcher: Number(m[3]) };
 }

@@ -83,8 +83,9 @@ class Launcher {
       libc.close(writeFd);
       if (logFd !== -1) libc.close(logFd);
     }
+    const handshake = new LauncherHandshake(token);
     try {
-      answer = await this.#waitForAnswer(readFd, new LauncherHandshake(token));
+      answer = await this.#waitForAnswer(readFd, handshake);
     } finally {
       libc.close(readFd);
     }
@@ -172,17 +173,19 @@ class Launcher {
         : { dup2: [logFd, 1] },
       { dup2: [1, 2] },
       { dup2: [writeFd, handshakeFd] },
-      // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
-      ...keepFds.map((fd): SpawnFileAction => ({ dup2: [fd, fd] })),
     ];
+    // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
+    for (const fd of keepFds) actions.push({ dup2: [fd, fd] });
     // Below the highest kept fd, close the others one by one: each number when
     // the range is short, else only the open ones (a kept fd may be in the millions).
-    const isOther = (fd: number): boolean =>
-      fd >= 3 && fd < highest && fd !== handshakeFd && !keepFds.includes(fd);
-    const candidates = highest - 3 <= 64
-      ? Array.from({ length: highest - 3 }, (_, i) => i + 3)
-      : openFds();
-    actions.push(...candidates.filter(isOther).map((fd) => ({ close: fd })));
+    const isOther = (fd: number): boolean => fd !== handshakeFd && !keepFds.includes(fd);
+    if (highest - 3 <= 64) {
+      for (let fd = 3; fd < highest; fd++) if (isOther(fd)) actions.push({ close: fd });
+    } else {
+      for (const fd of openFds()) {
+        if (fd >= 3 && fd < highest && isOther(fd)) actions.push({ close: fd });
+      }
+    }
     actions.push({ closeFrom: highest + 1 });
 
     const env = currentEnvironment();

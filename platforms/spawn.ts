@@ -60,7 +60,9 @@ interface StringTable {
 }
 
 function stringTable(strings: readonly (string | Uint8Array)[], what: string): StringTable {
-  const parts = strings.map((s) => {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (const s of strings) {
     const isBytes = s instanceof Uint8Array;
     if (typeof s !== "string" && !isBytes) {
       throw new TypeError(`${what} entries must be strings${what === "args" ? " or bytes" : ""}`);
@@ -68,18 +70,19 @@ function stringTable(strings: readonly (string | Uint8Array)[], what: string): S
     if (isBytes ? s.includes(0) : s.includes("\0")) {
       throw new TypeError(`${what} entry contains a NUL byte: ${quote(String(s))}`);
     }
-    return isBytes ? s : encoder.encode(s);
-  });
-  const size = parts.reduce((sum, part) => sum + part.length + 1, 0);
+    const bytes = isBytes ? s : encoder.encode(s);
+    parts.push(bytes);
+    size += bytes.length + 1;
+  }
   const arena = new Uint8Array(size || 1);
   const table = new BigUint64Array(parts.length + 1);
   const base = parts.length > 0 ? addressOf(arena) : 0n;
   let offset = 0;
-  parts.forEach((part, i) => {
+  for (const [i, part] of parts.entries()) {
     arena.set(part, offset);
     table[i] = base + BigInt(offset);
     offset += part.length + 1;
-  });
+  }
   return { arena, table };
 }
 
@@ -103,8 +106,9 @@ function sigset(signals: boolean | readonly number[]): Uint8Array {
   // internal signals 32 and 33, which its posix_spawn then sets to SIG_IGN in
   // the child, and an ignored signal stays ignored across exec.
   const max = Math.min(64, platform.layouts.sigsetSize * 8 - 1);
-  const list = signals === true ? Array.from({ length: max }, (_, i) => i + 1) : signals;
-  for (const sig of list) {
+  const all: number[] = [];
+  if (signals === true) { for (let sig = 1; sig <= max; sig++) all.push(sig); }
+  for (const sig of signals === true ? all : signals) {
     if (!Number.isInteger(sig) || sig < 1 || sig > platform.layouts.sigsetSize * 8) {
       throw new RangeError(`not a signal number: ${String(sig).slice(0, 64)}`);
     }
@@ -153,14 +157,14 @@ export function posixSpawn(path: string, options: PosixSpawnOptions = {}): numbe
   const file = cString(path, "path");
   const argv = stringTable(options.args ?? [path], "args");
   const envObject = options.env ?? currentEnvironment();
-  const envEntries = Object.entries(envObject)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => {
-      if (k === "" || k.includes("=")) {
-        throw new TypeError(`bad environment variable name: ${quote(k)}`);
-      }
-      return `${k}=${v}`;
-    });
+  const envEntries: string[] = [];
+  for (const [k, v] of Object.entries(envObject)) {
+    if (v === undefined) continue;
+    if (k === "" || k.includes("=")) {
+      throw new TypeError(`bad environment variable name: ${quote(k)}`);
+    }
+    envEntries.push(`${k}=${v}`);
+  }
   const envp = stringTable(envEntries, "env");
 
   let flags = 0;
