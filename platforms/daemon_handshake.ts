@@ -125,12 +125,12 @@ export class DaemonHandshake {
   /**
    * Until "ready", a launcher that dies (Ctrl-C, SIGTERM, SIGKILL, its
    * terminal hung up) takes the half-started daemon with it: sets the
-   * parent-death signal to SIGTERM, and returns false when the launcher is
-   * already gone (it died before the signal was set, so no signal will come).
+   * parent-death signal to SIGTERM (Linux), and returns false when the
+   * launcher is already gone (it died before the signal was set, so no
+   * signal will come).
    * Changing user or group clears the signal: call it again after that.
    */
   tieToLauncher(): boolean {
-    if (platform.os !== "linux") return true;
     setParentDeathSignal(platform.signalNumbers.TERM);
     return libc.getppid() === this.#marker.launcher;
   }
@@ -160,7 +160,7 @@ export class DaemonHandshake {
    */
   sendReady(awaitLauncher: boolean): void {
     if (!this.isIntact()) {
-      this.#forget();
+      this.#open = false;
       throw new DaemonError(
         `ERROR: fd ${this.#marker.fd}, the pipe to the launcher, was closed or replaced by ` +
           "the program before it was ready; the launcher has reported a failed start",
@@ -204,10 +204,6 @@ export class DaemonHandshake {
   /** Closes the pipe (the launcher then sees end of file), unless the program did. */
   close(): void {
     if (this.isIntact()) libc.close(this.#marker.fd);
-    this.#forget();
-  }
-
-  #forget(): void {
     this.#open = false;
   }
 
