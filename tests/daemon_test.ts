@@ -783,6 +783,33 @@ describe("detached() faults (issue #29)", () => {
     },
   );
 
+  test(
+    "a logfile that is a block device is refused before anything is written",
+    { skip: isRoot ? false : "needs root: attaches a loop device" },
+    () => {
+      const dir = tempDir();
+      const backing = join(dir, "disk.img");
+      writeFileSync(backing, Buffer.alloc(64 * 1024));
+      const attach = spawnSync("losetup", ["--find", "--show", backing], { encoding: "utf8" });
+      if (attach.status !== 0) {
+        cleanUp(dir);
+        throw new Error(`losetup failed: ${attach.stderr || attach.error}`);
+      }
+      const device = attach.stdout.trim();
+      try {
+        assert.ok(statSync(device).isBlockDevice());
+        const r = launch(dir, { detached: { logfile: device }, exitAfterReport: true });
+        assert.equal(r.status, 73, r.stderr);
+        assert.match(r.stderr, /is not a regular file, a character device or a FIFO/);
+        assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+        assert.ok(readFileSync(backing).every((b) => b === 0), "nothing reached the device");
+      } finally {
+        spawnSync("losetup", ["--detach", device]);
+        cleanUp(dir);
+      }
+    },
+  );
+
   test("a FIFO logfile: no reader is an error at once, naming it; with a reader it works", async () => {
     const dir = tempDir();
     try {
