@@ -6,7 +6,21 @@
  */
 import { absolutePath, cwd } from "./host.ts";
 
-/** Options of `detached()` and `DaemonContext`. */
+/**
+ * Options of `detached()` and `DaemonContext`.
+ *
+ * @example A daemon with a pidfile and a logfile, as nobody
+ * ```ts ignore
+ * import { detached, type DetachedOptions } from "@posixly/posixly";
+ * const options: DetachedOptions = {
+ *   pidfile: "/run/app.pid",
+ *   logfile: "/var/log/app.log",
+ *   uid: "nobody",
+ *   umask: "027",
+ * };
+ * await detached(options);
+ * ```
+ */
 export interface DetachedOptions {
   /**
    * Where the daemon's stdout and stderr go (appended); default /dev/null.

@@ -9,7 +9,20 @@ import { addressOf, checkReturnedErrno, libc, platform } from "../ffi/mod.ts";
 import { currentEnvironment } from "./host.ts";
 import { openFds } from "./fds.ts";
 
-/** One file action, run in the child in order, between fork and exec. */
+/**
+ * One file action, run in the child in order, between fork and exec.
+ *
+ * @example stdin from /dev/null, stderr onto stdout, nothing else inherited
+ * ```ts
+ * import type { SpawnFileAction } from "@posixly/posixly/platforms";
+ * const actions: SpawnFileAction[] = [
+ *   { open: 0, path: "/dev/null", flags: 0 },
+ *   { dup2: [1, 2] },
+ *   { closeFrom: 3 },
+ * ];
+ * console.log(actions.length);
+ * ```
+ */
 export type SpawnFileAction =
   /** Open `path` on `fd` (`flags` are O_* constants; `mode` for O_CREAT, default 0o666). */
   | { readonly open: number; readonly path: string; readonly flags: number; readonly mode?: number }
@@ -20,7 +33,21 @@ export type SpawnFileAction =
   /** Close every fd from `closeFrom` up. */
   | { readonly closeFrom: number };
 
-/** Options for {@linkcode posixSpawn}. */
+/**
+ * Options for {@linkcode posixSpawn}.
+ *
+ * @example A session leader with default signal actions
+ * ```ts
+ * import type { PosixSpawnOptions } from "@posixly/posixly/platforms";
+ * const options: PosixSpawnOptions = {
+ *   args: ["sleep", "1"],
+ *   setsid: true,
+ *   defaultSignals: true,
+ *   signalMask: [],
+ * };
+ * console.log(options.setsid);
+ * ```
+ */
 export interface PosixSpawnOptions {
   /**
    * argv, including argv[0]; default `[path]`. An entry may be bytes, passed

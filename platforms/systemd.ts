@@ -7,7 +7,16 @@
  */
 import { check, cstr, libc, platform, readCString } from "../ffi/mod.ts";
 
-/** A notify message as fields; each set field becomes one `KEY=value` line. */
+/**
+ * A notify message as fields; each set field becomes one `KEY=value` line.
+ *
+ * @example Ready, with a status line
+ * ```ts ignore
+ * import { sdNotify, type SystemdState } from "@posixly/posixly/platforms";
+ * const state: SystemdState = { ready: true, status: "serving on :8080" };
+ * sdNotify(state); // sends "READY=1\nSTATUS=serving on :8080"
+ * ```
+ */
 export interface SystemdState {
   /** `READY=1`: start-up is finished. */
   readonly ready?: boolean;
