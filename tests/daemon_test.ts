@@ -406,12 +406,14 @@ describe("detached()", () => {
   test("a daemon not ready in time that ignores SIGTERM gets SIGKILL", () => {
     const dir = tempDir();
     try {
+      const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
-        detached: { ready: "manual", timeoutMs: 1500, logfile: join(dir, "log") },
+        detached: { ready: "manual", timeoutMs: 1500, logfile: join(dir, "log"), pidfile },
         neverReady: true,
         ignoreTerm: true,
       });
       assert.equal(r.status, 1, r.stderr);
+      assert.equal(existsSync(pidfile), false, "the killed daemon's pidfile was removed");
       const daemonPid = loggedPids(dir)[1];
       assert.match(
         r.stderr,
