@@ -1,6 +1,6 @@
 /**
  * errno: read right after a failing call, from the thread's own errno slot,
- * through a cached Int32Array view (no allocation, a few ns a read).
+ * through a cached Int32Array view (no allocation per read).
  *
  * Read it synchronously, before any `await`: the runtime's event loop runs
  * C code of its own that can overwrite errno. Never read it for a call made

@@ -1,25 +1,22 @@
 /**
- * The C library, bound lazily: `libc.getpid()` opens the library and binds
- * `getpid` on its first call, then calls the runtime's own binding directly.
+ * The C library as one object, `libc`, with a function for every symbol of
+ * {@linkcode SYMBOLS}. Each is bound the first time it is read, then kept as
+ * a plain property: why binding waits for first use is in docs/internals.md
+ * ("FFI bindings").
  *
- * In Deno, binding a symbol compiles a call trampoline (about 0.1-0.3 ms a
- * symbol, and about 1 ms more for the first one in a process), which adds up
- * in short-lived processes such as a daemon's launcher. So a function starts
- * on Deno's generic call path (its address, looked up as a static symbol the
- * first time and through dlsym(3) after that: about 1 us a call, cheap to set
- * up) and is bound for real once it has been called {@linkcode HOT_AFTER}
- * times. Bun binds cheaply: it binds at once.
- *
- * Only runtime.ts touches `Deno.dlopen`, `Deno.UnsafePointer*`, `bun:ffi` or `Bun.FFI`.
+ * Only the backend files (backend_*.ts) touch a runtime's FFI.
  *
  * @module
  */
 import { platform } from "./platform.ts";
 import { type NativeType, type SymbolName, SYMBOLS, type SymbolSpec } from "./symbols.ts";
-import { backend } from "./runtime.ts";
+import { backend } from "./backend.ts";
 
-/** An opaque C pointer as the runtime represents it (use memory.ts to read it). */
-export type Pointer = object | number | null;
+/**
+ * An opaque C pointer as the runtime represents it (an object in Deno, a
+ * number in Bun, a bigint in Node; null for NULL). Use memory.ts to read it.
+ */
+export type Pointer = object | number | bigint | null;
 
 /** JS type accepted for a parameter of the given native type. */
 export type ParamValue<T extends NativeType> = T extends "i16" | "i32" | "u32" ? number
@@ -53,14 +50,15 @@ export type Libc = {
     : NativeFunction<(typeof SYMBOLS)[K]>;
 };
 
-/** Thrown when the runtime refuses FFI (Deno without `--allow-ffi`). */
+/** Thrown when the runtime refuses FFI (Deno without `--allow-ffi`, Node's `--permission` without `--allow-ffi`). */
 export class FfiPermissionError extends Error {
   /**
    * Builds the error from the runtime's refusal.
    *
    * @param cause the runtime's own error
+   * @param hint what to do about it (the flag to add)
    *
-   * @example
+   * @example Tell the user which flag is missing
    * ```ts
    * import { FfiPermissionError, libc } from "@posixly/posixly/ffi";
    * try {
@@ -70,10 +68,9 @@ export class FfiPermissionError extends Error {
    * }
    * ```
    */
-  constructor(cause: unknown) {
+  constructor(cause: unknown, hint = "run Deno with --allow-ffi (or -A)") {
     super(
-      `posixly needs FFI access to call the C library (${platform.libraryName}): ` +
-        "run Deno with --allow-ffi (or -A)",
+      `posixly needs FFI access to call the C library (${platform.libraryName}): ${hint}`,
       { cause },
     );
     this.name = "FfiPermissionError";
@@ -88,7 +85,7 @@ export class FfiSymbolError extends Error {
    * @param symbol the C symbol's name
    * @param cause the runtime's own error
    *
-   * @example
+   * @example Describe a symbol the C library lacks
    * ```ts
    * import { FfiSymbolError } from "@posixly/posixly/ffi";
    * console.log(new FfiSymbolError("nosuch", null).message);
@@ -102,18 +99,15 @@ export class FfiSymbolError extends Error {
   }
 }
 
-function isPermissionError(e: unknown): boolean {
-  const name = (e as { name?: string } | null)?.name;
-  return name === "NotCapable" || name === "PermissionDenied";
-}
-
-const bound: Partial<Record<SymbolName, unknown>> = {};
+const bound = new Map<SymbolName, unknown>();
 
 /**
- * Binds one symbol now (normally not needed: `libc.NAME` binds on first call).
- * Returns null for a missing optional symbol.
+ * The bound function for a symbol of {@linkcode SYMBOLS}, bound now if it is
+ * not yet (`libc.NAME` does this on first read); null for a missing optional
+ * symbol, and for a `nonblocking` one where the runtime cannot run calls off
+ * its main thread.
  *
- * @example
+ * @example Bind one function
  * ```ts
  * import { bindSymbol } from "@posixly/posixly/ffi";
  * const getpid = bindSymbol("getpid");
@@ -121,176 +115,74 @@ const bound: Partial<Record<SymbolName, unknown>> = {};
  * ```
  */
 export function bindSymbol<K extends SymbolName>(key: K): Libc[K] {
-  if (key in bound) return bound[key] as Libc[K];
   if (!Object.hasOwn(SYMBOLS, key)) {
     throw new TypeError(`'${String(key)}' is not in posixly's symbol table (ffi/symbols.ts)`);
   }
-  const spec: SymbolSpec = SYMBOLS[key];
-  const cName = spec.name ?? key;
-  if (spec.nonblocking && !backend().nonblocking) return settle(key, null) as Libc[K];
-  let fn: unknown;
-  try {
-    fn = backend().bind(platform.libraryName, { [cName]: spec })[cName];
-  } catch (e) {
-    if (isPermissionError(e)) throw new FfiPermissionError(e);
-    if (!spec.optional) throw new FfiSymbolError(cName, e);
-    fn = null;
-  }
-  return settle(key, fn) as Libc[K];
+  if (!bound.has(key)) bound.set(key, bind(key));
+  return bound.get(key) as Libc[K];
 }
 
+function bind(key: SymbolName): unknown {
+  const spec: SymbolSpec = SYMBOLS[key];
+  const runtime = backend();
+  if (spec.nonblocking && !runtime.nonblocking) return null;
+  const name = spec.name ?? key;
+  try {
+    return runtime.bind(
+      platform.libraryName,
+      { [name]: spec },
+      (_, fn) => useFaster(key, fn),
+    )[name];
+  } catch (e) {
+    if (runtime.isPermissionError(e)) throw new FfiPermissionError(e, runtime.permissionHint);
+    if (spec.optional) return null;
+    throw new FfiSymbolError(name, e);
+  }
+}
+
+/** Puts a symbol's function on `libc` as an own property (or in place of a slower one). */
 function settle(key: SymbolName, fn: unknown): unknown {
-  bound[key] = fn;
-  (libcObject as Record<string, unknown>)[key] = fn;
+  Object.defineProperty(libc, key, { value: fn, enumerable: true, configurable: true });
   return fn;
 }
 
-/** Calls through the generic path before a function is bound for real. */
-export const HOT_AFTER = 8;
-
-/**
- * The generic-path function for a symbol: undefined where there is no
- * generic path (bind instead), null when the library lacks the symbol.
- */
-function genericFunction(
-  cName: string,
-  spec: SymbolSpec,
-): ((...a: unknown[]) => unknown) | null | undefined {
-  const b = backend();
-  if (!b.fromPointer || !b.lookup || spec.nonblocking) return undefined;
-  const pointer = b.lookup(platform.libraryName, cName);
-  if (pointer === undefined) return undefined;
-  return pointer === null ? null : b.fromPointer(pointer, spec);
+/** The backend has a faster binding of a symbol (see Backend.bind): `libc` and bindSymbol give it from now on. */
+function useFaster(key: SymbolName, fn: unknown): void {
+  bound.set(key, fn);
+  if (Object.hasOwn(libc, key)) settle(key, fn);
 }
 
 /**
- * The function for `key` on its first use: the generic-path function that
- * binds for real after {@linkcode HOT_AFTER} calls, or the bound function.
- * Null for a missing optional symbol.
+ * The prototype of `libc`: a Proxy that binds a symbol when it is first read
+ * and puts the function on `libc` itself, where every later read finds it as
+ * a plain property. Nothing is made per symbol at import, which a getter per
+ * symbol would (docs/internals.md, "FFI bindings", has what that costs).
  */
-type AnyFunction = (...a: unknown[]) => unknown;
-
-/** Functions on the generic path, until they are bound (one per symbol). */
-const pending: Partial<Record<SymbolName, AnyFunction>> = {};
-
-function firstUse(key: SymbolName): unknown {
-  if (key in bound) return bound[key];
-  const waiting = pending[key];
-  if (waiting) return waiting;
-  const spec: SymbolSpec = SYMBOLS[key];
-  let generic: AnyFunction | null | undefined;
-  try {
-    generic = genericFunction(spec.name ?? key, spec);
-  } catch (e) {
-    if (e instanceof FfiPermissionError) throw e;
-    if (isPermissionError(e)) throw new FfiPermissionError(e);
-    generic = undefined; // no generic path after all: bind
-  }
-  // A missing symbol: bindSymbol gives null for an optional one, the error otherwise.
-  if (!generic) return bindSymbol(key);
-  const slow: AnyFunction = generic;
-  let calls = 0;
-  let fast: AnyFunction | undefined;
-  let stuck = false;
-  // Every reference to it (a saved `libc.X`, too) turns fast once it is bound.
-  // A function expression, not an arrow: the build marks those for eager compilation.
-  const tiered = function tiered(...args: unknown[]): unknown {
-    if (fast) return fast(...args);
-    if (!stuck && ++calls > HOT_AFTER) {
-      fast = tierUp(key);
-      if (fast) return fast(...args);
-      stuck = true;
+const bindOnFirstRead = new Proxy(Object.prototype, {
+  get(target, key, receiver) {
+    if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
+      return Reflect.get(target, key, receiver);
     }
-    return slow(...args);
-  };
-  pending[key] = tiered;
-  (libcObject as Record<string, unknown>)[key] = tiered;
-  return tiered;
-}
-
-/** Binds a hot function for real; undefined (it stays on the generic path) when it cannot. */
-function tierUp(key: SymbolName): AnyFunction | undefined {
-  let fn: unknown;
-  try {
-    fn = bindSymbol(key);
-  } catch (e) {
-    if (e instanceof FfiPermissionError) throw e;
-    fn = null;
-  }
-  if (typeof fn !== "function") {
-    delete bound[key];
-    (libcObject as Record<string, unknown>)[key] = pending[key];
-    return undefined;
-  }
-  delete pending[key];
-  return fn as AnyFunction;
-}
-
-/** A required symbol's function before its first call. */
-function makeStub(key: SymbolName): unknown {
-  // A saved reference to the stub keeps working: it hands over to what is there now.
-  return function lazyStub(...args: unknown[]): unknown {
-    return (firstUse(key) as AnyFunction)(...args);
-  };
-}
-
-function defineSymbol(key: string | symbol, value: unknown): void {
-  Object.defineProperty(libcObject, key, {
-    value,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
-}
-
-/**
- * `libc` itself holds the symbols it has handed out; a Proxy behind it (its
- * prototype) makes each on its first read: a stub that binds on its first
- * call, or for an optional symbol the function or null, bound then (it must
- * report a missing one). So an import makes nothing for the ~80 symbols: a
- * loop that made them all cost a cold process 0.1-0.4 ms on the way to the
- * first line of its program, a daemon too. Once made, a symbol is an own data
- * property, read as fast as any. (The Proxy's traps are module-level
- * functions, which the build marks for eager compilation.)
- */
-function makeOnRead(target: object, key: string | symbol, receiver: unknown): unknown {
-  if (typeof key !== "string" || !Object.hasOwn(SYMBOLS, key)) {
-    return Reflect.get(target, key, receiver);
-  }
-  const spec: SymbolSpec = SYMBOLS[key as SymbolName];
-  const value = spec.optional ? firstUse(key as SymbolName) : makeStub(key as SymbolName);
-  // firstUse may have settled it already (to the same value)
-  if (!Object.hasOwn(libcObject, key)) defineSymbol(key, value);
-  return libcObject[key];
-}
-
-/** A symbol not read yet: assigning it makes it, as reading would. */
-function makeOnWrite(_target: object, key: string | symbol, value: unknown): boolean {
-  defineSymbol(key, value);
-  return true;
-}
-
-function isSymbol(target: object, key: string | symbol): boolean {
-  return (typeof key === "string" && Object.hasOwn(SYMBOLS, key)) || Reflect.has(target, key);
-}
-
-const libcObject: Record<string, unknown> = Object.create(
-  new Proxy({}, { get: makeOnRead, set: makeOnWrite, has: isSymbol }),
-);
+    return settle(key as SymbolName, bindSymbol(key as SymbolName));
+  },
+  has: (target, key) => (typeof key === "string" && Object.hasOwn(SYMBOLS, key)) || key in target,
+});
 
 /**
  * The C library's functions, typed from {@linkcode SYMBOLS}. Nothing is
- * opened until a function is first called (or, for optional symbols, first
- * read); each becomes an own (enumerable) property when first read. Errors
- * are not checked here: see `check()` in os_error.ts.
+ * opened at import: a function is bound when it is first read (so a failure
+ * to bind, such as a missing FFI permission, is thrown there) and is an own
+ * property of `libc` from then on. Optional symbols the library lacks read as
+ * null. Errors of the calls themselves are not checked here: see `check()` in
+ * os_error.ts.
  *
- * @example
+ * @example Call two C functions
  * ```ts
  * import { libc } from "@posixly/posixly/ffi";
  * console.log(libc.getpid(), libc.getuid());
  * ```
  */
-export const libc: Libc = libcObject as unknown as Libc;
+export const libc: Libc = Object.create(bindOnFirstRead);
 
 /** Native type names of the table, mapped for a backend. */
 export type { NativeType, SymbolSpec };

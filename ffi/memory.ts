@@ -3,26 +3,82 @@
  *
  * @module
  */
-import { backend } from "./runtime.ts";
+import { backend } from "./backend.ts";
 import type { Pointer } from "./libc.ts";
 
 const encoder = new TextEncoder();
 
+/** How many characters of a bad value an error message quotes. */
+const QUOTED_MAX = 64;
+
 /**
- * Encodes a string as a NUL-terminated C string. Throws TypeError on an
- * embedded NUL, which C would silently cut.
+ * A value quoted for an error message: JSON-quoted (so control characters and
+ * lone surrogates show as escapes), at most 64 characters of it, then an
+ * ellipsis and the value's length.
  *
- * @example
+ * @example Quote a long value
+ * ```ts
+ * import { quoteForMessage } from "@posixly/posixly/ffi";
+ * quoteForMessage("x".repeat(1000)); // "xxx…xxx"… (1000 characters)
+ * ```
+ */
+export function quoteForMessage(value: string): string {
+  if (value.length <= QUOTED_MAX) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, QUOTED_MAX))}… (${value.length} characters)`;
+}
+
+/**
+ * Throws TypeError unless `s` can be handed to C as it is: well-formed
+ * Unicode (a lone surrogate would be encoded as U+FFFD and name another
+ * file or user) and without NUL (C would cut the string there).
+ */
+function checkCString(s: string, what: string): void {
+  if (!s.isWellFormed()) {
+    throw new TypeError(
+      `${what} is not well-formed Unicode (it has a lone surrogate): ${quoteForMessage(s)}`,
+    );
+  }
+  if (s.includes("\0")) {
+    throw new TypeError(`${what} contains a NUL character: ${quoteForMessage(s)}`);
+  }
+}
+
+/**
+ * Encodes a string as a NUL-terminated UTF-8 C string. Throws TypeError when
+ * the string is not well-formed Unicode or has an embedded NUL, naming it as
+ * `what` ("path", "user name") and quoting at most 64 characters of it.
+ *
+ * @example Encode a path
  * ```ts
  * import { cstr } from "@posixly/posixly/ffi";
  * cstr("/tmp/x"); // Uint8Array [..., 0]
+ * cstr("bad\uD800", "path"); // TypeError: path is not well-formed Unicode ...
  * ```
  */
-export function cstr(s: string): Uint8Array<ArrayBuffer> {
-  if (s.includes("\0")) throw new TypeError(`string contains a NUL byte: ${JSON.stringify(s)}`);
+export function cstr(s: string, what = "string"): Uint8Array<ArrayBuffer> {
+  checkCString(s, what);
   const out = new Uint8Array(s.length * 3 + 1);
   const { written } = encoder.encodeInto(s, out);
   return out.subarray(0, written + 1);
+}
+
+/**
+ * {@linkcode cstr} into a buffer the caller reuses: the C string is written at
+ * its start when it fits (else a new array is returned), with the same checks.
+ *
+ * @example Reuse one buffer for many lookups
+ * ```ts
+ * import { cstrInto } from "@posixly/posixly/ffi";
+ * const buffer = new Uint8Array(256);
+ * const name = cstrInto(buffer, "nobody", "user name"); // buffer itself
+ * ```
+ */
+export function cstrInto(buffer: Uint8Array, s: string, what = "string"): Uint8Array {
+  if (s.length * 3 + 1 > buffer.length) return cstr(s, what);
+  checkCString(s, what);
+  const { written } = encoder.encodeInto(s, buffer);
+  buffer[written] = 0;
+  return buffer;
 }
 
 /**

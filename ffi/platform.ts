@@ -169,8 +169,6 @@ export interface Constants {
   FD_CLOEXEC: number;
   /** The C constant `WNOHANG` on this platform (-1 where it does not exist). */
   WNOHANG: number;
-  /** The C constant `RTLD_LAZY` (dlopen) on this platform (-1 where it does not exist). */
-  RTLD_LAZY: number;
   /** open(2) flag for an unnamed file in a directory; 0 where the platform has none. */
   O_TMPFILE: number;
   /** The C constant `AT_FDCWD` on this platform (-1 where it does not exist). */
@@ -621,7 +619,6 @@ const LINUX_COMMON = {
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   WNOHANG: 1,
-  RTLD_LAZY: 1,
   AT_FDCWD: -100,
   AT_EMPTY_PATH: 0x1000,
   AT_SYMLINK_FOLLOW: 0x400,
@@ -697,7 +694,6 @@ const DARWIN = (): Constants => ({
   F_SETFL: 4,
   FD_CLOEXEC: 1,
   WNOHANG: 1,
-  RTLD_LAZY: 1,
   O_TMPFILE: 0,
   AT_FDCWD: -2,
   AT_EMPTY_PATH: 0,
@@ -713,17 +709,14 @@ const DARWIN = (): Constants => ({
 
 /**
  * The name of each number in a name -> number table (the first name given
- * for a number is its name), built on first use: building it at import would
- * cost Deno about a third of a millisecond. No prototype, so that
- * `Object.hasOwn` and `in` see only the table's own entries.
+ * for a number is its name), built on first use rather than at import. No
+ * prototype, so that `Object.hasOwn` and `in` see only the table's own entries.
  */
 function lazyNames<V extends string | number>(
   table: () => Readonly<Record<string, V>> | readonly (readonly [string, V])[],
 ): () => Record<V, string> {
   let names: Record<V, string> | undefined;
-  // Function expressions, not arrows, here and below: the build marks those for
-  // eager compilation (these run in the cold start of every process that calls C).
-  return function namesOnFirstUse(): Record<V, string> {
+  return () => {
     if (names) return names;
     const t = table();
     const back = Object.create(null) as Record<V, string>;
@@ -737,9 +730,7 @@ function lazyNames<V extends string | number>(
 /** A name -> number record from pairs, built on first use; no prototype. */
 function lazyRecord<V>(pairs: readonly (readonly [string, V])[]): () => Record<string, V> {
   let record: Record<string, V> | undefined;
-  return function recordOnFirstUse(): Record<string, V> {
-    return record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
-  };
+  return () => record ??= Object.assign(Object.create(null), Object.fromEntries(pairs));
 }
 
 function detectOs(): OsName {
@@ -763,25 +754,21 @@ function detectArch(): ArchName {
 function detectLinuxLibc(arch: ArchName): LibcName {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
-  // Deno is only built against glibc.
+  // Deno is built against glibc, or says it is not.
   if (g.Deno && !g.Bun) return g.Deno.build?.env === "musl" ? "musl" : "glibc";
   // Bun is built for each: its release names the build ("bun-linux-x64.zip",
   // "bun-linux-x64-musl.zip"), and that is the C library of this process.
-  // Reading it costs ~30 us; a first Bun.file() ~150 us of every process's first C call.
   const release: unknown = g.Bun ? g.process?.release?.sourceUrl : undefined;
   if (typeof release === "string" && release.includes("/bun-linux-") && release.endsWith(".zip")) {
     return release.includes("-musl") ? "musl" : "glibc";
   }
-  // Otherwise: musl systems have its dynamic loader. Bun.file(...).size looks without node:fs:
-  // process.getBuiltinModule("node:fs") (and process.report) cost Bun about 2 ms.
+  // Otherwise (Node.js, another Bun): a musl system has musl's dynamic loader and not glibc's.
   try {
+    const { existsSync } = g.process.getBuiltinModule("node:fs");
     const arm = arch === "aarch64";
     const musl = `/lib/ld-musl-${arm ? "aarch64" : "x86_64"}.so.1`;
     const glibc = arm ? "/lib/ld-linux-aarch64.so.1" : "/lib64/ld-linux-x86-64.so.2";
-    const exists: (path: string) => boolean = g.Bun?.file
-      ? (path) => g.Bun.file(path).size > 0 // 0 when missing; a loader is never empty
-      : (path) => Boolean(g.process?.getBuiltinModule?.("node:fs")?.existsSync(path));
-    if (exists(musl) && !exists(glibc)) return "musl";
+    if (existsSync(musl) && !existsSync(glibc)) return "musl";
   } catch {
     // cannot look: assume glibc
   }
@@ -836,11 +823,9 @@ export function platformFor(os: OsName, arch: ArchName): Platform {
   const errnoNames = lazyNames(() => LINUX_ERRNO);
   const signalNumbers = lazyRecord(LINUX_SIGNALS);
   const signalNames = lazyNames(() => LINUX_SIGNALS);
-  // Which C library is looked up on first use (at import it would cost Bun ~2 ms).
+  // Which C library: looked up on first use, not at import.
   let libc: LibcName | undefined;
-  const whichLibc = function whichLibc(): LibcName {
-    return libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
-  };
+  const whichLibc = (): LibcName => libc ??= os === "linux" ? detectLinuxLibc(arch) : "unknown";
   return {
     os,
     arch,

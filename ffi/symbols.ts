@@ -10,8 +10,8 @@
  * | `pointer` | an opaque {@linkcode Pointer} (see memory.ts)                   |
  * | `void`    | undefined                                                       |
  *
- * Symbols are bound one at a time on first use (see libc.ts), so the size of
- * this table costs nothing at import.
+ * Each backend (backend_*.ts) maps these to its runtime's names and values.
+ * Symbols are bound one at a time on first use (see libc.ts).
  *
  * @module
  */
@@ -73,13 +73,6 @@ export const SYMBOLS = {
     result: "i32",
     optional: true,
   },
-  // ---- the dynamic linker (glibc >= 2.34, musl and macOS have them in the C library) ----
-  // Not used by posixly itself (ffi/libc.ts looks functions up through the runtime); strings
-  // go in as pointers (memory.ts addressOf, pointerFromAddress).
-  /** void *dlopen(const char *filename, int flags); */
-  dlopen: { parameters: ["pointer", "i32"], result: "pointer", optional: true },
-  /** void *dlsym(void *handle, const char *symbol); */
-  dlsym: { parameters: ["pointer", "pointer"], result: "pointer", optional: true },
   // ---- errno ----
   /** int *__errno_location(void);  (glibc, musl) */
   __errno_location: { parameters: [], result: "pointer", optional: true },

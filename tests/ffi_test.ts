@@ -3,10 +3,12 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import {
   addressOf,
+  backend,
   bindSymbol,
   check,
   checkReturnedErrno,
   cstr,
+  cstrInto,
   errno,
   libc,
   nativeMemory,
@@ -17,8 +19,12 @@ import {
   setErrno,
   strerror,
 } from "../ffi/mod.ts";
-import { isBun, runScript } from "./_util.ts";
-import { fileURLToPath } from "node:url";
+import { HOT_AFTER } from "../ffi/backend_deno.ts";
+import { fixture } from "./_util.ts";
+import { runRuntime, runtime, scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 describe("ffi: the C library", () => {
   test("platform tables describe this machine", () => {
@@ -45,6 +51,20 @@ describe("ffi: the C library", () => {
     assert.equal(errno(), 9);
     assert.equal(libc.unlink(cstr("/nonexistent/posixly")), -1);
     assert.equal(errno(), 2);
+  });
+
+  test("binding a function on the way leaves errno as the failed call set it", () => {
+    assert.equal(libc.close(-1), -1);
+    // setitimer: a symbol no other test of this file reads, so it is bound here
+    assert.equal(Object.hasOwn(libc, "setitimer"), false);
+    assert.equal(typeof libc.setitimer, "function");
+    assert.equal(errno(), platform.errnoNumbers.EBADF);
+  });
+
+  test("a NULL pointer result is null, and 64-bit parameters take numbers, in every runtime", () => {
+    assert.equal(libc.getenv(cstr("POSIXLY_NO_SUCH_VARIABLE")), null);
+    assert.equal(libc.lseek(-1, 0, 0), -1n);
+    assert.equal(libc.lseek(-1, 0n, 0), -1n);
   });
 
   test("check() turns -1 into an OSError with errno, code, syscall, path", () => {
@@ -82,6 +102,62 @@ describe("ffi: the C library", () => {
     const s = cstr("héllo");
     assert.equal(s[s.length - 1], 0);
     assert.equal(readCString(addressOf(s)), "héllo");
+  });
+
+  test("a string that is not well-formed Unicode never reaches C", () => {
+    for (const bad of ["px\uD800", "\uDC00x", "a\uD83Db"]) {
+      assert.throws(() => cstr(bad), (e: unknown) =>
+        e instanceof TypeError &&
+        e.message.includes("not well-formed Unicode") &&
+        e.message.includes(JSON.stringify(bad)));
+    }
+    assert.throws(() => cstr("px\uD800", "user name"), {
+      name: "TypeError",
+      message: 'user name is not well-formed Unicode (it has a lone surrogate): "px\\ud800"',
+    });
+    // a well-formed pair is fine
+    assert.equal(readCString(addressOf(cstr("a\u{1F600}b"))), "a\u{1F600}b");
+    // what the C library would have been given instead (U+FFFD) names another file
+    const dir = mkdtempSync(join(tmpdir(), "posixly-ffi-"));
+    try {
+      writeFileSync(join(dir, "px\uFFFD"), "not ours to delete");
+      // (not path.join: Bun's replaces the lone surrogate itself)
+      assert.throws(() => libc.unlink(cstr(`${dir}/px\uD800`)), TypeError);
+      assert.equal(existsSync(join(dir, "px\uFFFD")), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a bad string's error quotes at most 64 characters and gives its length", () => {
+    const long = "u".repeat(1_000_000) + "\uD800";
+    assert.throws(
+      () => cstr(long, "user name"),
+      (e: unknown) =>
+        e instanceof TypeError && e.message.length < 200 &&
+        e.message.startsWith("user name is not well-formed Unicode") &&
+        e.message.endsWith(`"${"u".repeat(64)}"… (1000001 characters)`),
+    );
+    const nul = "a\0" + "b".repeat(100);
+    assert.throws(
+      () => cstr(nul, "path"),
+      (e: unknown) =>
+        e instanceof TypeError && e.message.length < 200 &&
+        e.message.startsWith('path contains a NUL character: "a\\u0000b') &&
+        e.message.endsWith("… (102 characters)"),
+    );
+  });
+
+  test("cstrInto writes into the caller's buffer when it fits, with the same checks", () => {
+    const buffer = new Uint8Array(32);
+    assert.equal(cstrInto(buffer, "nobody"), buffer);
+    assert.equal(readCString(addressOf(buffer)), "nobody");
+    const long = cstrInto(buffer, "x".repeat(40));
+    assert.notEqual(long, buffer);
+    assert.equal(long.length, 41);
+    assert.throws(() => cstrInto(buffer, "px\uD800"), TypeError);
+    assert.throws(() => cstrInto(buffer, "a\0b"), TypeError);
+    assert.throws(() => cstrInto(buffer, "y".repeat(40) + "\uDFFF"), TypeError);
   });
 
   test("native memory aliases a buffer", () => {
@@ -122,8 +198,8 @@ describe("ffi: the C library", () => {
   test("a nonblocking symbol waits off the main thread, or is null where it cannot", async () => {
     const pollAsync = libc.poll_async;
     if (pollAsync === null) {
-      // Bun has no call that runs on a worker thread: the symbol reads as missing.
-      assert.equal(isBun, true);
+      // Bun and Node have no call that runs on a worker thread: the symbol reads as missing.
+      assert.equal(backend().nonblocking, false);
       return;
     }
     const fds = new Int32Array(2);
@@ -148,58 +224,64 @@ describe("ffi: the C library", () => {
     }
   });
 
-  test("a function is right from its first call and bound for real once it is hot", () => {
-    const script = fileURLToPath(new URL("./fixtures/ffi_tiering.ts", import.meta.url));
-    const r = runScript(script, [], { cwd: "/tmp" });
-    assert.equal(r.status, 0, r.stderr);
-    const seen = JSON.parse(r.stdout);
-    assert.deepEqual(seen, {
-      chdirResult: -1,
-      chdirErrno: 2,
-      getcwdOk: true,
-      cwd: "/tmp",
-      samePidEveryCall: true,
-      genericAtFirst: !isBun, // Bun binds at once
-      boundAfterHot: true,
-      savedReferenceBound: true,
-      boundAfterBadCall: true,
-      closeRange: "function",
-      absentIsNull: true,
-      notMadeBeforeRead: true,
-      inBeforeRead: true,
-      madeOnRead: true,
-      getegidRight: true,
-      unknownIsUndefined: true,
-      lookupsRight: true,
-      lookupMissingIsNull: true,
-    });
+  test("a function is bound on its first read, then is a plain property", () => {
+    // getitimer: a symbol no other test of this file reads before this one.
+    assert.equal(Object.hasOwn(libc, "getitimer"), false);
+    assert.equal("getitimer" in libc && !("no_such_function" in libc), true);
+    const getitimer = libc.getitimer;
+    assert.equal(typeof getitimer, "function");
+    assert.equal(Object.getOwnPropertyDescriptor(libc, "getitimer")?.value, getitimer);
+    assert.ok(Object.keys(libc).includes("getitimer"));
+    assert.equal(bindSymbol("getitimer"), getitimer);
+    const timer = new BigInt64Array(4);
+    assert.equal(getitimer(platform.constants.ITIMER_REAL, timer), 0);
+    // a name that is not a symbol reads as on any object
+    assert.equal((libc as unknown as Record<string, unknown>).no_such_function, undefined);
+    assert.equal(typeof libc.toString, "function");
   });
 
-  test("the C calls work where the runtime's FFI is only its module (Bun without Bun.FFI)", () => {
-    const script = fileURLToPath(new URL("./fixtures/ffi_bun_module.ts", import.meta.url));
-    const r = runScript(script, [], { cwd: "/tmp" });
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), {
-      ffiHidden: isBun ? true : null,
-      pidMatches: true,
-      chdirResult: -1,
-      chdirErrno: 2,
-      strerror: "No such file or directory",
-      cwd: "/tmp",
-      memoryAliases: true,
-      absentIsNull: true,
-    });
+  test("a function gives the same results before and after Deno binds it (HOT_AFTER calls)", () => {
+    // getsid: a symbol no other test of this file calls.
+    const results = Array.from({ length: HOT_AFTER * 2 }, () => libc.getsid(0));
+    assert.deepEqual(new Set(results), new Set([libc.getsid(0)]));
+    assert.equal(libc.getsid(0), libc.getsid(libc.getpid()));
+    // a failing call reports its errno on either path
+    for (let i = 0; i < HOT_AFTER * 2; i++) {
+      assert.equal(libc.getsid(-1), -1);
+      assert.equal(errno(), platform.errnoNumbers.ESRCH);
+    }
+    // from then on `libc` holds the fastest binding bindSymbol knows
+    assert.equal(libc.getsid, bindSymbol("getsid"));
+  });
+
+  test("an optional symbol the C library lacks reads as null", () => {
+    // each C library has one of the two errno functions
+    const absent = platform.errnoSymbol === "__error" ? "__errno_location" : "__error";
+    assert.equal(libc[absent], null);
+    assert.equal(bindSymbol(absent), null);
   });
 
   test(
-    "without --allow-ffi the first FFI use names the missing flag",
-    { skip: isBun ? "Bun has no FFI permission to withhold" : false },
+    "without FFI permission the first FFI use names the missing flag",
+    { skip: runtime === "bun" ? "Bun has no FFI permission to withhold" : false },
     () => {
-      const script = fileURLToPath(new URL("./fixtures/ffi_no_permission.ts", import.meta.url));
-      const r = runScript(script);
-      // the fixture runs a grandchild Deno without --allow-ffi
+      const r = runRuntime(scriptArgsWithoutFfi(fixture("ffi_use.ts"))!);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /FfiPermissionError: .*--allow-ffi/);
+      assert.match(r.stdout, /^FfiPermissionError: posixly needs FFI access .*--allow-ffi/);
+    },
+  );
+
+  test(
+    "Node.js without node:ffi: the first FFI use names the version and the flag",
+    { skip: runtime === "node" ? false : "node:ffi is Node's" },
+    () => {
+      const r = runRuntime(["--no-experimental-ffi", ...scriptArgs(fixture("ffi_use.ts"))]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(
+        r.stdout.trim(),
+        "UnsupportedRuntimeError: posixly's C bindings need node:ffi, which this Node.js " +
+          `(${process.version}) does not offer: run it without --no-experimental-ffi`,
+      );
     },
   );
 });
