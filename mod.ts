@@ -8,7 +8,7 @@
  * - context locals and background services on AsyncLocalStorage
  *   (`./threads`, no permission needed).
  *
- * @example
+ * @example The runtime and the current context's ident
  * ```ts
  * import { getIdent, runtimeImplementation } from "@posixly/posixly";
  * console.log(runtimeImplementation(), getIdent());
@@ -16,28 +16,5 @@
  *
  * @module
  */
-// The same names as ./platforms/mod.ts and ./threads/mod.ts (a test checks it),
-// re-exported from the files that define them: in Deno every module loaded costs
-// about 50 us of start-up, and the two sub-indexes would be two more.
-export { FfiPermissionError, FfiSymbolError, OSError } from "./ffi/mod.ts";
-export type { OSErrorOptions } from "./ffi/mod.ts";
-export * from "./platforms/runtime.ts";
-export * from "./platforms/exit_codes.ts";
-export * from "./platforms/errno.ts";
-export * from "./platforms/fds.ts";
-export * from "./platforms/users.ts";
-export * from "./platforms/privileges.ts";
-export * from "./platforms/signals.ts";
-export * from "./platforms/proctitle.ts";
-export * from "./platforms/spawn.ts";
-export * from "./platforms/systemd.ts";
-export * from "./platforms/daemon.ts";
-export * from "./platforms/process_start.ts";
-export * from "./platforms/pidfile.ts";
-export { getIdent } from "./threads/ident.ts";
-export * from "./threads/local.ts";
-export * from "./threads/local_stack.ts";
-export * from "./threads/local_proxy.ts";
-export * from "./threads/local_manager.ts";
-export * from "./threads/socket_timeout.ts";
-export * from "./threads/bg_thread.ts";
+export * from "./platforms/mod.ts";
+export * from "./threads/mod.ts";

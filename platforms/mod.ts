@@ -3,7 +3,7 @@
  * daemonizing, users and groups, signals, process titles, fds and errno.
  * Everything here calls the C library: Deno needs `--allow-ffi`.
  *
- * @example
+ * @example The runtime and the highest file descriptor number
  * ```ts
  * import { getFdmax, runtimeImplementation } from "@posixly/posixly/platforms";
  * console.log(runtimeImplementation(), getFdmax());

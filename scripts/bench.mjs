@@ -68,6 +68,9 @@ function run(label, cmd, args, timeoutMs = 15 * 60_000) {
   commands.push(shown);
 }
 
+// bench/import_cost.ts times dist/mod.js, what JSR serves: built from the sources first.
+run("build", process.execPath, [join("scripts", "build.mjs")]);
+
 const benchDir = join(root, "bench");
 const tsBenches = readdirSync(benchDir).filter((f) => f.endsWith(".bench.ts")).sort();
 const scripts = readdirSync(benchDir).filter((f) =>
@@ -112,7 +115,7 @@ if (python) {
 const goals = {
   "ffi/getpid via ffi/": "<= 1.2x the raw binding",
   "fds/closeOpenFds": "< 5 ms at RLIMIT_NOFILE 1,048,576",
-  "import/import posixly (dist/mod.js, published)": "< 5 ms (Deno)",
+  "import/import posixly (dist/mod.js, published)": "<= 5 ms",
   "threads/Local get": "<= 60 ns",
   "threads/Local set": "<= 100 ns",
   "threads/LocalStack push+pop": "<= 150 ns",

@@ -1,196 +1,50 @@
 #!/usr/bin/env node
-// Builds dist/, what JSR users import (`npm run build`; `npm test` checks that
-// the committed dist/ is what this script makes from the sources):
-// - dist/posixly.js: one ES module bundle of all the sources (`bun build`), so
-//   a runtime loads a few modules instead of about 35: Deno's import, timed in
-//   the process, takes ~1.5 ms instead of ~5 (README, BENCHMARKS.md), and a
-//   daemon pays it twice. Its top-level functions are marked for eager
-//   compilation (scripts/eager_compile.mjs), so Deno's code cache keeps their
-//   bytecode and a process does not compile them again on first call.
-// - dist/posixly.bun.cjs and dist/posixly.bun.cjs.jsc: the same bundle as
-//   CommonJS whose exports are one plain object (its entry is generated:
-//   an ES module entry would make Bun define a getter per name, twice,
-//   ~0.4 ms of every Bun import), with the bytecode that the Bun building it compiles
-//   (`bun build --bytecode`; Bun caches bytecode only for CommonJS outside
-//   `--compile`). A Bun of that version runs posixly without parsing or
-//   compiling it again: a daemon's detach is ~6 ms faster. Any other Bun sees
-//   the cache does not match, ignores it and parses the source, as Bun
-//   documents (a corrupt or missing .jsc, likewise).
-// - dist/mod.js, dist/ffi.js, dist/platforms.js, dist/threads.js: the four
-//   entry points, each with its names from posixly.bun.cjs in Bun and from
-//   posixly.js elsewhere (or when Bun cannot find posixly.bun.cjs): one copy
-//   of the code and its state, whichever entries a program imports. Each
-//   picks the bundle itself (one more module in between cost Bun ~0.2 ms),
-//   and its first line, `// @bun`, tells Bun that it needs no transpiling
-//   (~0.2 ms); `@ts-self-types` names its declarations, for Deno and JSR;
-// - dist/types/: the declarations and their JSDoc, from `tsc`.
+// Builds dist/, what JSR serves (`npm run build`; `npm test` runs it first, and
+// it must run before `deno publish`). dist/ is not in git.
+//
+// dist/ is a plain ES module bundle of the entry points that deno.json exports
+// (`deno bundle --code-splitting`): dist/mod.js, dist/ffi/mod.js,
+// dist/platforms/mod.js and dist/threads/mod.js, plus the chunks they share, so
+// that a program importing several entries still has one copy of posixly's
+// code and state. A runtime then loads a handful of modules instead of about
+// 35, which keeps the import within its budget (docs/internals.md, "What JSR
+// serves"). Each entry's first line, `@ts-self-types`, names its TypeScript
+// source, so that Deno and JSR type-check and document the bundle from the
+// sources themselves; tsc (the Bun type check) finds the same types through a
+// `.d.ts` beside each entry.
+//
 // Usage: node scripts/build.mjs [outdir]   (default: dist/)
-//        node scripts/build.mjs --check    (exit 1 if dist/ differs from a fresh build)
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { markEager } from "./eager_compile.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const checking = process.argv[2] === "--check";
-const scratch = checking ? mkdtempSync(join(tmpdir(), "posixly-dist-")) : null;
-const out = scratch ?? resolve(process.argv[2] ?? join(root, "dist"));
-const bin = (name) => join(root, "node_modules", ".bin", name);
-const ENTRIES = [
-  ["mod", "mod.ts"],
-  ["ffi", "ffi/mod.ts"],
-  ["platforms", "platforms/mod.ts"],
-  ["threads", "threads/mod.ts"],
-];
-
-function sh(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}):\n${r.stdout}${r.stderr}`);
-  }
-  return r.stdout;
-}
+const out = resolve(process.argv[2] ?? join(root, "dist"));
+// The entry points are deno.json's exports: "./dist/ffi/mod.js" is built from ffi/mod.ts.
+const { exports } = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const ENTRIES = Object.values(exports).map((built) => {
+  const source = /^\.\/dist\/(.+)\.js$/.exec(built)?.[1];
+  if (!source) throw new Error(`deno.json: export ${built} is not ./dist/NAME.js`);
+  return `${source}.ts`;
+});
 
 rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-
-// Each entry's runtime names, from the sources themselves.
-const names = JSON.parse(sh(bin("bun"), [
-  "-e",
-  `const out = {};
-  for (const f of ${JSON.stringify(ENTRIES.map(([, f]) => f))}) {
-    out[f] = Object.keys(await import(${JSON.stringify(root + "/")} + f)).sort();
-  }
-  console.log(JSON.stringify(out));`,
-]));
-// Every public name, once.
-const every = [...new Set(Object.values(names).flat())].sort();
-/** Names as the inside of `{ ... }` in generated code, one a line. */
-const nameList = (list) => `\n${list.map((n) => `  ${n},\n`).join("")}`;
-
-// The bundles. Their `// @bun` first line tells Bun they need no transpiling;
-// Deno reads it as a comment. Not minified: stack traces keep their names (and
-// minifying saved Bun only ~0.3 ms of a ~4.5 ms import).
-sh(bin("bun"), [
-  "build",
-  "scripts/bundle_entry.ts",
-  "--target=bun",
-  `--outfile=${join(out, "posixly.js")}`,
-]);
-{
-  const file = join(out, "posixly.js");
-  writeFileSync(file, markEager(readFileSync(file, "utf8"), "dist/posixly.js").text);
-}
-const bunDir = mkdtempSync(join(tmpdir(), "posixly-bun-"));
-// Next to bundle_entry.ts (the bundle's comments name it by its path), only while building.
-const bunEntry = join(root, "scripts", "bundle_entry_bun.generated.ts");
-writeFileSync(
-  bunEntry,
-  `// Generated by scripts/build.mjs (and removed after): every name of scripts/bundle_entry.ts
-// on one plain object, the exports of dist/posixly.bun.cjs.
-"use strict";
-import {${nameList(every)}} from "./bundle_entry.ts";
-module.exports = {${nameList(every)}};
-`,
+const deno = join(root, "node_modules", ".bin", "deno");
+const r = spawnSync(
+  deno,
+  ["bundle", "--quiet", "--code-splitting", `--outdir=${out}`, ...ENTRIES],
+  { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
 );
-try {
-  sh(bin("bun"), [
-    "build",
-    bunEntry,
-    "--target=bun",
-    "--format=cjs",
-    "--bytecode",
-    `--outdir=${bunDir}`,
-  ]);
-  // The .jsc holds a hash of the source, not its name: both files may be renamed.
-  renameSync(join(bunDir, "bundle_entry_bun.generated.js"), join(out, "posixly.bun.cjs"));
-  renameSync(join(bunDir, "bundle_entry_bun.generated.js.jsc"), join(out, "posixly.bun.cjs.jsc"));
-} finally {
-  rmSync(bunEntry, { force: true });
-  rmSync(bunDir, { recursive: true, force: true });
+if (r.status !== 0) {
+  console.error(`deno bundle failed (status ${r.status}):\n${r.stdout}${r.stderr}`);
+  process.exit(1);
 }
 
-// Declarations; their imports name the .d.ts files next to them.
-sh(bin("tsc"), ["-p", "tsconfig.build.json", "--outDir", join(out, "types")]);
-
-for (const [name, file] of ENTRIES) {
-  // Deno and JSR read the @ts-self-types line; tsc finds the .d.ts next to the .js.
-  // It keeps the entry's module doc, which JSR shows on the package's pages.
-  const types = `./types/${file.replace(/\.ts$/, ".d.ts")}`;
-  const moduleDoc = /^\/\*\*[\s\S]*?@module\s*\*\/\n/.exec(readFileSync(join(out, types), "utf8"));
-  writeFileSync(
-    join(out, `${name}.d.ts`),
-    `${moduleDoc?.[0] ?? ""}// Generated by scripts/build.mjs: the declarations of ${file}.\n` +
-      `export * from "${types}";\n`,
-  );
-  // The copy of posixly that the runtime loads fastest. Bun's synchronous
-  // import.meta.require keeps the Bun path free of awaiting; the top-level
-  // await is Deno's (it has no synchronous import).
-  writeFileSync(
-    join(out, `${name}.js`),
-    `// @bun
-// @ts-self-types="./${name}.d.ts"
-// Generated by scripts/build.mjs from ${file}: the same names, from the one copy
-// of posixly that this runtime loads fastest. Bun: posixly.bun.cjs, whose
-// bytecode (posixly.bun.cjs.jsc) a Bun of the version that built it runs
-// without parsing (any other Bun ignores it and parses the source). Elsewhere,
-// or when Bun cannot find that file: posixly.js, the ES module bundle.
-let posixly;
-if (typeof globalThis.Bun !== "undefined") {
-  try {
-    posixly = import.meta.require("./posixly.bun.cjs");
-  } catch (e) {
-    if (e?.code !== "MODULE_NOT_FOUND") throw e;
-  }
+for (const entry of ENTRIES) {
+  const file = join(out, entry.replace(/\.ts$/, ".js"));
+  const source = relative(dirname(file), join(root, entry));
+  writeFileSync(file, `// @ts-self-types="${source}"\n${readFileSync(file, "utf8")}`);
+  writeFileSync(file.replace(/\.js$/, ".d.ts"), `export * from "${source}";\n`);
 }
-posixly ??= await import("./posixly.js");
-export const {${nameList(names[file])}} = posixly;
-`,
-  );
-}
-
-/** Every file under `dir`, recursively. */
-const files = (dir) =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
-for (const file of files(join(out, "types")).filter((f) => f.endsWith(".d.ts"))) {
-  const text = readFileSync(file, "utf8");
-  const fixed = text.replace(
-    /((?:from|import)\s*\(?\s*")(\.{1,2}\/[^"]*?)\.ts(")/g,
-    (_, pre, path, post) => `${pre}${path}.d.ts${post}`,
-  );
-  if (fixed !== text) writeFileSync(file, fixed);
-}
-
-if (scratch) {
-  const dist = join(root, "dist");
-  const ours = existsSync(dist) ? files(dist).map((f) => relative(dist, f)) : [];
-  const fresh = files(scratch).map((f) => relative(scratch, f));
-  const stale = [...new Set([...ours, ...fresh])].sort().filter((f) =>
-    !ours.includes(f) || !fresh.includes(f) ||
-    !readFileSync(join(dist, f)).equals(readFileSync(join(scratch, f)))
-  );
-  rmSync(scratch, { recursive: true, force: true });
-  if (stale.length > 0) {
-    console.error(`dist/ is not what the sources build (run \`npm run build\`):`);
-    for (const f of stale) console.error(`  dist/${f}`);
-    process.exit(1);
-  }
-  console.log("dist/ is what the sources build");
-} else {
-  console.log(`built ${out}`);
-}
+console.log(`built ${relative(process.cwd(), out) || "."}`);

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// posixly's whole check, run by `npm test` and CI: fmt, lint, type checks for
-// Deno and Bun, JSDoc on every export (`deno doc --lint`), the suite on Deno
-// and on Bun, that dist/ is built from the sources, and `deno publish --dry-run`.
+// posixly's whole check, run by `npm test` and CI: fmt, the build of dist/
+// (what JSR serves), lint, type checks for Deno and Bun, JSDoc on every export
+// (`deno doc --lint`) with type-checked and titled examples, the suite on Deno,
+// on Bun and on Node 26, and `deno publish --dry-run`. `npm test -- deno bun`
+// runs only the steps named; each step prints its time.
 // The last line is "N passed, N failed, N skipped", counting every test in
-// both runtimes plus each check step.
+// every runtime plus each check step.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -23,26 +25,39 @@ let failed = 0;
 let skipped = 0;
 const failures = [];
 
+const times = [];
+
+/**
+ * Runs one step and prints its time. `opts.expect`, when given, reads the
+ * step's output (then captured and echoed) and returns what is wrong with it,
+ * or null.
+ */
 function run(label, cmd, args, opts = {}) {
   console.log(`\n== ${label}: ${[cmd.replace(root + "/", ""), ...args].join(" ")}`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, {
     cwd: root,
-    stdio: "inherit",
+    stdio: opts.expect ? "pipe" : "inherit",
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
     timeout: opts.timeout ?? 20 * 60_000,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
   });
-  const ok = r.status === 0;
-  console.log(
-    `== ${label}: ${ok ? "ok" : `FAILED (status ${r.status}, signal ${r.signal})`} in ${
-      Date.now() - t0
-    } ms`,
-  );
-  return ok;
+  let problem = r.status === 0 ? null : `status ${r.status}, signal ${r.signal}`;
+  if (opts.expect) {
+    process.stdout.write(r.stdout ?? "");
+    process.stderr.write(r.stderr ?? "");
+    problem ??= opts.expect(`${r.stdout}${r.stderr}`);
+  }
+  const ms = Date.now() - t0;
+  times.push([label, ms]);
+  console.log(`== ${label}: ${problem ? `FAILED (${problem})` : "ok"} in ${ms} ms`);
+  return problem === null;
 }
 
-function step(label, cmd, args, opts) {
-  if (!want(label)) return;
+/** Runs a check step when it is selected (`opts.when` overrides) and counts it. */
+function step(label, cmd, args, opts = {}) {
+  if (!(opts.when ?? want(label))) return;
   if (run(label, cmd, args, opts)) passed++;
   else {
     failed++;
@@ -96,29 +111,40 @@ function suite(label, cmd, args, junit) {
   }
 }
 
-const tsFiles = [
-  "mod.ts",
-  "ffi/mod.ts",
-  "platforms/mod.ts",
-  "threads/mod.ts",
-  "tests/",
-  "examples/",
-  "bench/",
-];
+const sourceDirs = ["ffi/", "platforms/", "threads/", "cli/"].filter((d) =>
+  existsSync(join(root, d))
+);
+const tsFiles = ["mod.ts", ...sourceDirs, "tests/", "examples/", "bench/"];
 
 step("fmt", bin("deno"), ["fmt", "--check"]);
-// The published entry points (dist/) must be the bundle of these very sources.
-step("dist-fresh", process.execPath, ["scripts/build.mjs", "--check"]);
+// dist/ (not in git) is what JSR serves: built first whenever a selected step reads it
+// (the type checks resolve "@posixly/posixly" to it; the suites and the dry run import it).
+const readingDist = [
+  "deno-check",
+  "doc-check",
+  "bun-typecheck",
+  "deno",
+  "bun",
+  "node",
+  "publish-dry-run",
+];
+step("build", process.execPath, ["scripts/build.mjs"], {
+  when: ["build", ...readingDist].some(want),
+});
 step("lint", bin("deno"), ["lint"]);
 step("deno-check", bin("deno"), ["check", ...tsFiles]);
-step("doc-lint", bin("deno"), [
-  "doc",
-  "--lint",
-  "mod.ts",
-  "ffi/mod.ts",
-  "platforms/mod.ts",
-  "threads/mod.ts",
-]);
+// JSDoc on every export of every entry point deno.json exports ("./dist/ffi/mod.js": ffi/mod.ts).
+const { exports } = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const entryPoints = Object.values(exports).map((built) =>
+  built.replace(/^\.\/dist\/(.+)\.js$/, "$1.ts")
+);
+step("doc-lint", bin("deno"), ["doc", "--lint", ...entryPoints]);
+// The examples in doc comments type-check: in every source file (given one
+// entry point, `--doc` checks the examples of that file only). Their
+// "@posixly/posixly" imports resolve through deno.json's name and exports, to
+// dist/ and its types, the sources.
+step("doc-check", bin("deno"), ["check", "--doc", "mod.ts", ...sourceDirs]);
+step("example-titles", process.execPath, ["scripts/check_example_titles.mjs"]);
 step("bun-typecheck", bin("tsc"), ["-p", "tsconfig.json"]);
 suite("deno", bin("deno"), [
   "test",
@@ -135,6 +161,28 @@ suite("bun", bin("bun"), [
   `--reporter-outfile=${join(results, "bun.xml")}`,
   "tests/",
 ], join(results, "bun.xml"));
+// Node 26 (node:ffi) runs the same files when package.json's pinned node is installed;
+// a Node before 26 has no node:ffi, so the step is skipped (and counted so).
+const node = bin("node");
+const nodeMajor = existsSync(node)
+  ? Number(/^v(\d+)/.exec(spawnSync(node, ["--version"], { encoding: "utf8" }).stdout)?.[1])
+  : 0;
+if (nodeMajor >= 26) {
+  suite("node", node, [
+    "--test",
+    "--disable-warning=ExperimentalWarning",
+    "--test-concurrency=1",
+    "--test-timeout=120000",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=junit",
+    `--test-reporter-destination=${join(results, "node.xml")}`,
+    "tests/*_test.ts",
+  ], join(results, "node.xml"));
+} else if (want("node")) {
+  console.log(`\n== node: skipped (${node} is not Node 26 or later; run npm install)`);
+  skipped++;
+}
 // threads/ must work with no FFI permission at all: its tests once more, without --allow-ffi.
 const threadTests = readdirSync(join(root, "tests"))
   .filter((f) => /^threads_.*_test\.ts$/.test(f))
@@ -150,8 +198,15 @@ step("threads-without-ffi", bin("deno"), [
   "--no-check",
   ...threadTests,
 ]);
-step("publish-dry-run", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
+// dist/ is in .gitignore, which `deno publish` honours unless deno.json's publish.exclude
+// has "!dist/": without it the dry run succeeds and publishes no entry point.
+step("publish-dry-run", bin("deno"), ["publish", "--dry-run", "--allow-dirty"], {
+  expect: (out) =>
+    out.includes("/dist/mod.js") ? null : "dist/mod.js is not in the published files",
+});
 
+console.log("\nStep times:");
+for (const [label, ms] of times) console.log(`  ${label.padEnd(20)} ${(ms / 1000).toFixed(1)} s`);
 if (failures.length) {
   console.log("\nFailed:");
   for (const f of failures) console.log(`  - ${f}`);

@@ -3,6 +3,17 @@
  * that runs the tests (Deno or Bun), as a real child process.
  */
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 
@@ -45,6 +56,63 @@ export function startScript(
     cwd: opts.cwd,
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/** A copy of what a test runs as another user; see {@linkcode copyForOtherUsers}. */
+export interface SharedCopy {
+  /**
+   * The copy's root directory: the working directory to give the other user's
+   * process (it may not be able to enter the current one), removed when done.
+   */
+  readonly root: string;
+  /** This runtime's executable, where another user can run it. */
+  readonly execPath: string;
+  /** Absolute path of a file under the copy's tests/fixtures/. */
+  fixture(name: string): string;
+}
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+
+/** Whether a user other than the owner can reach and run `path` (o+x on it and every parent). */
+function othersCanRun(path: string): boolean {
+  for (let p = path;; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (p === dirname(p)) return true;
+  }
+}
+
+/**
+ * Copies what a fixture run as another user (e.g. uid 65534, nobody) needs:
+ * mod.ts, ffi/, platforms/, threads/ and tests/fixtures/, into a new directory
+ * under /tmp that every user can read (directories 0755, files 0644), and this
+ * runtime's executable when another user could not reach it where it lies
+ * (hard-linked, or copied). The clone itself may lie under a directory only its
+ * owner can enter, as `mktemp -d` makes them.
+ */
+export function copyForOtherUsers(): SharedCopy {
+  const root = mkdtempSync("/tmp/posixly-shared-");
+  for (const part of ["mod.ts", "ffi", "platforms", "threads", "tests/fixtures"]) {
+    cpSync(join(repo, part), join(root, part), { recursive: true });
+  }
+  const readable = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      chmodSync(path, 0o755);
+      for (const name of readdirSync(path)) readable(join(path, name));
+    } else chmodSync(path, 0o644);
+  };
+  readable(root);
+  let execPath = realpathSync(process.execPath);
+  if (!othersCanRun(execPath)) {
+    const runtime = join(root, "runtime");
+    try {
+      linkSync(execPath, runtime); // the same file: its mode changes with the link's
+    } catch {
+      copyFileSync(execPath, runtime);
+    }
+    chmodSync(runtime, 0o755);
+    execPath = runtime;
+  }
+  return { root, execPath, fixture: (name) => join(root, "tests", "fixtures", name) };
 }
 
 /** True when running as root (uid 0). */

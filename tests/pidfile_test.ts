@@ -36,7 +36,15 @@ import {
   processIsZombie,
   processStartTime,
 } from "../mod.ts";
-import { fixture, isRoot, runScript, scriptArgs, sleep, startScript } from "./_util.ts";
+import {
+  copyForOtherUsers,
+  fixture,
+  isRoot,
+  runScript,
+  scriptArgs,
+  sleep,
+  startScript,
+} from "./_util.ts";
 
 const CHILD = fixture("pidfile_child.ts");
 
@@ -660,6 +668,7 @@ describe("another user's live process", () => {
     () => {
       const dir = tempDir();
       const child = liveChild(); // a live root process
+      const shared = copyForOtherUsers(); // the checker, where nobody can read it
       try {
         // A directory nobody owns: the checker COULD unlink there, so only the
         // liveness judgement keeps the file.
@@ -672,7 +681,9 @@ describe("another user's live process", () => {
         chownSync(home, 65534, 65534);
         const path = join(lockDir, "a.pid");
         const check = (mode = "check", target = path) => {
-          const r = spawnSync(process.execPath, scriptArgs(CHILD, [mode, target]), {
+          const checker = shared.fixture("pidfile_child.ts");
+          const r = spawnSync(shared.execPath, scriptArgs(checker, [mode, target]), {
+            cwd: shared.root,
             uid: 65534,
             gid: 65534,
             encoding: "utf8",
@@ -729,6 +740,7 @@ describe("another user's live process", () => {
       } finally {
         child.stop();
         rmSync(dir, { recursive: true, force: true });
+        rmSync(shared.root, { recursive: true, force: true });
       }
     },
   );

@@ -139,7 +139,7 @@ export interface LocalConstructor {
  * console.log(local.user, local instanceof Local); // "alice" true
  * ```
  */
-export const Local: LocalConstructor = function Local(this: unknown): object {
+export const Local: LocalConstructor = function (this: unknown): object {
   if (new.target === undefined) {
     throw new TypeError("Local is a class: create one with `new Local()`");
   }

@@ -189,7 +189,7 @@ export interface LocalProxyConstructor {
  * console.log(proxy.n); // 2
  * ```
  */
-export const LocalProxy: LocalProxyConstructor = function LocalProxy(
+export const LocalProxy: LocalProxyConstructor = function (
   this: unknown,
   factory: () => unknown,
 ): object {
