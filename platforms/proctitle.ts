@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { check, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
 import { readFileWithLibc } from "./libc_file.ts";
 import { execPath, isMainThread, scriptArgs } from "./host.ts";
 
@@ -142,10 +142,11 @@ function utf8Prefix(bytes: Uint8Array, max: number): Uint8Array {
   return bytes.subarray(0, end);
 }
 
-function writeTitle(title: string): boolean {
+/** Writes the title's UTF-8 bytes (without a NUL) over the argv area; false when there is none. */
+function writeTitle(title: Uint8Array): boolean {
   const area = findArgvArea();
   if (area === null || area.length < 2) return false;
-  const bytes = utf8Prefix(new TextEncoder().encode(title), area.length - 1);
+  const bytes = utf8Prefix(title, area.length - 1);
   const buf = new Uint8Array(area.length);
   buf.set(bytes);
   // The title is NUL-terminated and the rest is NUL. When the title is
@@ -157,10 +158,10 @@ function writeTitle(title: string): boolean {
   return true;
 }
 
-function setThreadName(title: string): void {
+function setThreadName(title: Uint8Array): void {
   const prctl = libc.prctl_buffer;
   if (prctl === null) return;
-  const bytes = utf8Prefix(new TextEncoder().encode(title), 15);
+  const bytes = utf8Prefix(title, 15);
   const name = new Uint8Array(bytes.length + 1);
   name.set(bytes);
   check(prctl(platform.constants.PR_SET_NAME, name, 0n, 0n, 0n), "prctl");
@@ -203,14 +204,16 @@ export function setProcessTitle(progname: string, info?: string | null): string 
     throw new TypeError(`info must be a string, got ${typeof info}`);
   }
   const title = info ? `[${progname}] ${info}` : `[${progname}]`;
-  if (title.includes("\0")) throw new TypeError("a process title cannot contain a NUL byte");
+  // A TypeError for a NUL or a lone surrogate (U+FFFD would stand in for it).
+  const encoded = cstr(title, "process title");
   if (platform.os !== "linux") {
     setRuntimeTitle(title);
     return title;
   }
+  const bytes = encoded.subarray(0, encoded.length - 1);
   takeSnapshot(); // the snapshot must come before the first change
-  if (!writeTitle(title)) setRuntimeTitle(title);
-  setThreadName(title);
+  if (!writeTitle(bytes)) setRuntimeTitle(title);
+  setThreadName(bytes);
   return title;
 }
 

@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { addressOf, checkReturnedErrno, libc, platform } from "../ffi/mod.ts";
+import {
+  addressOf,
+  checkReturnedErrno,
+  cstr,
+  libc,
+  platform,
+  quoteForMessage,
+} from "../ffi/mod.ts";
 import { currentEnvironment } from "./host.ts";
 import { openFds } from "./fds.ts";
 
@@ -72,8 +79,6 @@ export interface PosixSpawnOptions {
   readonly signalMask?: readonly number[];
 }
 
-const encoder = new TextEncoder();
-
 function assertFd(fd: unknown, what: string): asserts fd is number {
   if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
     throw new TypeError(`${what} must be a non-negative integer fd, got ${String(fd)}`);
@@ -86,43 +91,57 @@ interface StringTable {
   readonly table: BigUint64Array;
 }
 
-function stringTable(strings: readonly (string | Uint8Array)[], what: string): StringTable {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (const s of strings) {
-    const isBytes = s instanceof Uint8Array;
-    if (typeof s !== "string" && !isBytes) {
-      throw new TypeError(`${what} entries must be strings${what === "args" ? " or bytes" : ""}`);
-    }
-    if (isBytes ? s.includes(0) : s.includes("\0")) {
-      throw new TypeError(`${what} entry contains a NUL byte: ${quote(String(s))}`);
-    }
-    const bytes = isBytes ? s : encoder.encode(s);
-    parts.push(bytes);
-    size += bytes.length + 1;
-  }
+/** A table of C strings (each already NUL-terminated). */
+function stringTable(strings: readonly Uint8Array[]): StringTable {
+  const size = strings.reduce((sum, s) => sum + s.length, 0);
   const arena = new Uint8Array(size || 1);
-  const table = new BigUint64Array(parts.length + 1);
-  const base = parts.length > 0 ? addressOf(arena) : 0n;
+  const table = new BigUint64Array(strings.length + 1);
+  const base = strings.length > 0 ? addressOf(arena) : 0n;
   let offset = 0;
-  for (const [i, part] of parts.entries()) {
-    arena.set(part, offset);
+  for (const [i, s] of strings.entries()) {
+    arena.set(s, offset);
     table[i] = base + BigInt(offset);
-    offset += part.length + 1;
+    offset += s.length;
   }
   return { arena, table };
 }
 
-/** A value for an error message, JSON-quoted and cut to a bounded length. */
-function quote(s: string): string {
-  const text = JSON.stringify(s);
-  return text.length > 64 ? `${text.slice(0, 64)}... (${text.length} characters)` : text;
+/**
+ * argv as C strings: strings must be well-formed Unicode without NUL (else a
+ * TypeError naming the entry); bytes are passed as they are, without NUL.
+ */
+function argvStrings(args: readonly (string | Uint8Array)[]): Uint8Array[] {
+  return args.map((arg, i) => {
+    if (typeof arg === "string") return cstr(arg, `args[${i}]`);
+    if (!(arg instanceof Uint8Array)) throw new TypeError(`args[${i}] must be a string or bytes`);
+    if (arg.includes(0)) {
+      throw new TypeError(`args[${i}] contains a NUL byte: ${quoteForMessage(String(arg))}`);
+    }
+    const s = new Uint8Array(arg.length + 1);
+    s.set(arg);
+    return s;
+  });
+}
+
+/** The environment as `NAME=value` C strings, each checked like a path. */
+function envStrings(env: Readonly<Record<string, string | undefined>>): Uint8Array[] {
+  const strings: Uint8Array[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (name === "" || name.includes("=")) {
+      throw new TypeError(`bad environment variable name: ${quoteForMessage(name)}`);
+    }
+    if (typeof value !== "string") {
+      throw new TypeError(`environment variable ${quoteForMessage(name)} must be a string`);
+    }
+    strings.push(cstr(`${name}=${value}`, `environment variable ${quoteForMessage(name)}`));
+  }
+  return strings;
 }
 
 function cString(s: string, what: string): Uint8Array {
   if (typeof s !== "string") throw new TypeError(`${what} must be a string`);
-  if (s.includes("\0")) throw new TypeError(`${what} contains a NUL byte: ${quote(s)}`);
-  return encoder.encode(s + "\0");
+  return cstr(s, what);
 }
 
 function sigset(signals: boolean | readonly number[]): Uint8Array {
@@ -182,17 +201,8 @@ export function spawnCanCloseFrom(): boolean {
  */
 export function posixSpawn(path: string, options: PosixSpawnOptions = {}): number {
   const file = cString(path, "path");
-  const argv = stringTable(options.args ?? [path], "args");
-  const envObject = options.env ?? currentEnvironment();
-  const envEntries: string[] = [];
-  for (const [k, v] of Object.entries(envObject)) {
-    if (v === undefined) continue;
-    if (k === "" || k.includes("=")) {
-      throw new TypeError(`bad environment variable name: ${quote(k)}`);
-    }
-    envEntries.push(`${k}=${v}`);
-  }
-  const envp = stringTable(envEntries, "env");
+  const argv = stringTable(argvStrings(options.args ?? [path]));
+  const envp = stringTable(envStrings(options.env ?? currentEnvironment()));
 
   let flags = 0;
   const c = platform.constants;
@@ -294,6 +304,8 @@ function addAction(
       }
     }
   } else {
-    throw new TypeError(`unknown file action: ${quote(JSON.stringify(action) ?? String(action))}`);
+    throw new TypeError(
+      `unknown file action: ${quoteForMessage(JSON.stringify(action) ?? String(action))}`,
+    );
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { check, cstr, libc, platform, readCString } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, quoteForMessage, readCString } from "../ffi/mod.ts";
 
 /**
  * A notify message as fields; each set field becomes one `KEY=value` line.
@@ -33,8 +33,6 @@ export interface SystemdState {
   /** `ERRNO=...`: the errno of a failure. */
   readonly errno?: number;
 }
-
-const encoder = new TextEncoder();
 
 function stateText(state: string | SystemdState): string {
   if (typeof state === "string") {
@@ -79,29 +77,27 @@ function stateText(state: string | SystemdState): string {
 function socketAddress(socket: string): { addr: Uint8Array; length: number } {
   const { sockaddrUn } = platform.layouts;
   const addr = new Uint8Array(sockaddrUn.size);
-  let path: Uint8Array;
-  let length: number;
-  if (socket.startsWith("@")) {
-    if (platform.os !== "linux") {
-      throw new Error(`NOTIFY_SOCKET ${socket}: abstract sockets exist only on Linux`);
-    }
-    path = encoder.encode("\0" + socket.slice(1));
-    length = sockaddrUn.path + path.length;
-  } else if (socket.startsWith("/")) {
-    path = encoder.encode(socket + "\0");
-    length = sockaddrUn.path + path.length;
-  } else {
+  const abstract = socket.startsWith("@");
+  if (!abstract && !socket.startsWith("/")) {
     throw new Error(
-      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${
-        JSON.stringify(socket.slice(0, 64))
-      }`,
+      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${quoteForMessage(socket)}`,
     );
   }
-  if (socket.includes("\0") || path.length > sockaddrUn.pathMax) {
+  if (abstract && platform.os !== "linux") {
     throw new Error(
-      `NOTIFY_SOCKET is too long for a unix socket address: ${
-        JSON.stringify(socket.slice(0, 64))
-      }...`,
+      `NOTIFY_SOCKET ${quoteForMessage(socket)}: abstract sockets exist only on Linux`,
+    );
+  }
+  // A TypeError for a lone surrogate or a NUL, which would name another socket.
+  const bytes = cstr(socket, "NOTIFY_SOCKET");
+  // Abstract: "@" becomes the leading NUL, and the name has no trailing NUL
+  // (the address length counts its bytes).
+  if (abstract) bytes[0] = 0;
+  const path = abstract ? bytes.subarray(0, bytes.length - 1) : bytes;
+  const length = sockaddrUn.path + path.length;
+  if (path.length > sockaddrUn.pathMax) {
+    throw new Error(
+      `NOTIFY_SOCKET is too long for a unix socket address: ${quoteForMessage(socket)}`,
     );
   }
   addr.set(path, sockaddrUn.path);
@@ -133,11 +129,13 @@ export function sdNotify(state: string | SystemdState, socket?: string): boolean
   const target = socket ?? readCString(libc.getenv(cstr("NOTIFY_SOCKET"))) ?? undefined;
   if (target === undefined || target === "") return false;
   const { addr, length } = socketAddress(target);
-  const message = encoder.encode(text);
+  const message = cstr(text, "sdNotify state");
   const c = platform.constants;
   const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
   try {
-    check(libc.sendto(fd, message, message.length, 0, addr, length), "sendto", { path: target });
+    // Without cstr's trailing NUL: the datagram is the text.
+    const sent = libc.sendto(fd, message, message.length - 1, 0, addr, length);
+    check(sent, "sendto", { path: target });
   } finally {
     libc.close(fd);
   }

@@ -1121,4 +1121,44 @@ describe("posixSpawn", () => {
     assert.throws(() => posixSpawn("/bin/true", { signalMask: [0] }), RangeError);
     assert.equal(typeof spawnCanCloseFrom(), "boolean");
   });
+
+  test("a path, argument or environment entry that is not well-formed Unicode is a TypeError", () => {
+    // Encoded with U+FFFD, each would name another program, argument or value.
+    const dir = mkdtempSync(join(tmpdir(), "posixly-spawn-"));
+    try {
+      const ran = join(dir, "ran");
+      const script = ["sh", "-c", `touch '${ran}'`];
+      const refused = (what: RegExp) => (e: unknown) => {
+        assert.ok(e instanceof TypeError, String(e));
+        assert.match(e.message, what);
+        assert.match(e.message, /not well-formed Unicode/);
+        assert.ok(e.message.length < 200, `bounded: ${e.message.length} characters`);
+        return true;
+      };
+      assert.throws(() => posixSpawn("/bin/s\uD800"), refused(/^path/));
+      assert.throws(
+        () => posixSpawn("/bin/sh", { args: [...script, "\uDC00"] }),
+        refused(/args\[3\]/),
+      );
+      assert.throws(
+        () => posixSpawn("/bin/sh", { args: script, env: { A: "x".repeat(10_000) + "\uD800" } }),
+        refused(/environment variable "A"/),
+      );
+      assert.throws(
+        () => posixSpawn("/bin/sh", { args: script, env: { ["B\uD800"]: "1" } }),
+        refused(/environment variable/),
+      );
+      assert.throws(
+        () =>
+          posixSpawn("/bin/sh", {
+            args: script,
+            fileActions: [{ open: 0, path: "/dev/nul\uD800", flags: 0 }],
+          }),
+        refused(/open path/),
+      );
+      assert.equal(existsSync(ran), false, "nothing ran");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -246,4 +246,23 @@ describe("argument checks", () => {
     assert.throws(() => setProcessTitle("a\0b"), TypeError);
     assert.throws(() => setMpProcessTitle("x", null, 5 as unknown as string), TypeError);
   });
+
+  test("a title that is not well-formed Unicode is a TypeError and changes nothing", {
+    skip: skipNoProc,
+  }, async () => {
+    const { setProcessTitle, setMpProcessTitle } = await import("../mod.ts");
+    const cmdline = readFileSync("/proc/self/cmdline");
+    const comm = readFileSync("/proc/self/comm");
+    const refused = (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(e.message, /process title is not well-formed Unicode/);
+      assert.ok(e.message.length < 200, `bounded: ${e.message.length} characters`);
+      return true;
+    };
+    assert.throws(() => setProcessTitle("worker\uD800"), refused);
+    assert.throws(() => setProcessTitle("worker", "x".repeat(10_000) + "\uDC00"), refused);
+    assert.throws(() => setMpProcessTitle("worker", null, "host\uD800"), refused);
+    assert.deepEqual(readFileSync("/proc/self/cmdline"), cmdline);
+    assert.deepEqual(readFileSync("/proc/self/comm"), comm);
+  });
 });
