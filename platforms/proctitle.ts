@@ -5,7 +5,7 @@
  * On Linux the title replaces the original argv area of the process (found
  * in `/proc/self/stat`), which is what `/proc/PID/cmdline` and `ps -o args`
  * show, and its first 15 bytes become the thread name (`prctl(PR_SET_NAME)`,
- * `/proc/PID/comm`, `ps -o comm`). This works the same in Deno and Bun; what
+ * `/proc/PID/comm`, `ps -o comm`). This works the same in Deno, Bun and Node; what
  * the runtime reports as argv (`process.argv`, `Deno.args`) and the
  * environment stay as they were.
  *
@@ -79,7 +79,7 @@ function runtimeCommandLine(): string[] {
  * reads nothing); code that sets Deno's `process.title` before that hides the
  * original, so call this first in such a program.
  * Without /proc (macOS) it is a best effort from the runtime:
- * `[execPath, ...execArgv, ...argv]` in Bun, and `[execPath, "run", ...argv]`
+ * `[execPath, ...execArgv, ...argv]` in Bun and Node, and `[execPath, "run", ...argv]`
  * in Deno, which loses Deno's permission flags. Returns a new array.
  *
  * @example Re-run the same program
@@ -220,11 +220,13 @@ export function setProcessTitle(progname: string, info?: string | null): string 
 /** The name of the current "process" as Celery reports it: the main thread or a Worker. */
 function currentProcessName(): string {
   if (isMainThread()) return "MainProcess";
+  // Deno: the Worker's global `name`; Bun and Node: node:worker_threads'
+  // threadName, which Node sets to "WorkerThread" when the Worker has no name.
   if (typeof g.name === "string" && g.name !== "") return g.name;
-  // Bun names its workers through node:worker_threads (cheap to reach in Bun).
-  const wt = g.Bun ? g.process?.getBuiltinModule?.("node:worker_threads") : undefined;
-  if (typeof wt?.threadName === "string" && wt.threadName !== "") return wt.threadName;
-  // Not Bun's thread id: Deno has none, and an unnamed Worker must read the same in both.
+  const wt = g.Deno && !g.Bun ? undefined : g.process?.getBuiltinModule?.("node:worker_threads");
+  const named = typeof wt?.threadName === "string" && !["", "WorkerThread"].includes(wt.threadName);
+  if (named) return wt.threadName;
+  // Not a thread id: Deno has none, and an unnamed Worker must read the same everywhere.
   return "Worker";
 }
 

@@ -16,6 +16,7 @@ import {
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
+import { scriptArgs } from "./_runtime.ts";
 
 /** True when the suite runs under Bun. */
 export const isBun: boolean = "Bun" in globalThis;
@@ -25,10 +26,7 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
-/** argv (without the executable) that runs `script` in this runtime. */
-export function scriptArgs(script: string, args: string[] = []): string[] {
-  return isBun ? [script, ...args] : ["run", "-A", "--quiet", script, ...args];
-}
+export { scriptArgs } from "./_runtime.ts";
 
 /** Runs a script to completion in this runtime; stdout/stderr as strings. */
 export function runScript(

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
-import { fixture, isBun, scriptArgs } from "./_util.ts";
+import { fixture, scriptArgs } from "./_util.ts";
+import { runtime } from "./_runtime.ts";
 import { originalCommandLine } from "../mod.ts";
 
 const hasProc = (() => {
@@ -121,7 +122,7 @@ function expectIntact(seen: Seen, params: unknown[]): void {
   // What the runtime reports as argv stays as it was given.
   assert.deepEqual(report.argv.slice(1), EXTRA_ARGS);
   assert.match(report.argv[0], /proctitle_child\.ts$/);
-  if (!isBun) assert.deepEqual(report.denoArgs, EXTRA_ARGS);
+  if (runtime === "deno") assert.deepEqual(report.denoArgs, EXTRA_ARGS);
   // The environment: in the runtime and in the kernel's view from outside.
   assert.equal(report.env.PROCTITLE_PARAMS, JSON.stringify(params));
   const environ = seen.environ.toString().split("\0").filter((s) => s !== "");
@@ -217,7 +218,7 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
 
   test(
     "Deno with only --allow-ffi: no read permission needed, original still read first",
-    { skip: isBun ? "Deno permissions only" : false },
+    { skip: runtime === "deno" ? false : "Deno permissions only" },
     async () => {
       const script = fixture("proctitle_child.ts");
       const args = ["run", "--allow-ffi", "--allow-env", "--no-prompt", "--quiet", script, "x"];
