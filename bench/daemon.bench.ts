@@ -40,6 +40,7 @@ const ROUNDS = flag("rounds") ?? 31;
 const IDLE_MS = 1000;
 const IDLE_ROUNDS = flag("idle-rounds") ?? 15;
 const isBun = "Bun" in globalThis;
+const isNode = !isBun && !("Deno" in globalThis);
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-daemon-"));
 const program = join(dir, "program.ts");
 const programFromSources = join(dir, "program_sources.ts");
@@ -80,7 +81,11 @@ writeFileSync(empty, "");
 
 /** Runs a script to its exit: [ms it took, its stdout, the time it exited]. */
 function run(script: string, args: string[] = []): [number, string, number] {
-  const argv = isBun ? [script, ...args] : ["run", "-A", "--quiet", script, ...args];
+  const argv = isBun
+    ? [script, ...args]
+    : isNode
+    ? ["--disable-warning=ExperimentalWarning", script, ...args]
+    : ["run", "-A", "--quiet", script, ...args];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, argv, {
     stdio: ["ignore", "pipe", "inherit"],

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { checkRetrying, cstr, libc, platform, readCString } from "../ffi/mod.ts";
+import { check, checkRetrying, cstr, libc, platform, readCString } from "../ffi/mod.ts";
 import { fdIdentity, type Identity } from "./file_identity.ts";
 import { forgetEnv } from "./host.ts";
 import { DaemonError, failureStatus } from "./daemon_error.ts";
@@ -31,7 +31,7 @@ const POLLIN = 1; // the same on Linux and macOS
 export interface Marker {
   /** The fd of the pipe's write end in the daemon. */
   readonly fd: number;
-  /** The launcher's secret (a random UUID), sent back with every answer. */
+  /** The launcher's secret (32 random hex digits), sent back with every answer. */
   readonly token: string;
   /** The launcher's pid: the daemon's parent until the launcher exits. */
   readonly launcher: number;
@@ -42,9 +42,28 @@ export function markerValue({ fd, token, launcher }: Marker): string {
   return `${fd}:${token}:${launcher}`;
 }
 
-/** A new secret for the handshake. */
+/** The kernel's random source for the handshake's secret. */
+const RANDOM_SOURCE = "/dev/urandom";
+const TOKEN_BYTES = 16;
+
+/**
+ * A new secret for the handshake: 16 bytes from the kernel's random source,
+ * as hex. Read through the C library rather than Web Crypto, whose first use
+ * loads Node's whole crypto module.
+ */
 export function newToken(): string {
-  return crypto.randomUUID();
+  const c = platform.constants;
+  const bytes = new Uint8Array(TOKEN_BYTES);
+  const path = RANDOM_SOURCE;
+  const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
+  try {
+    // /dev/urandom fills a read of this size at once.
+    const n = Number(checkRetrying(() => libc.read(fd, bytes, bytes.length), "read", { path }));
+    if (n !== bytes.length) throw new Error(`${path} gave ${n} bytes, not ${bytes.length}`);
+  } finally {
+    libc.close(fd);
+  }
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -57,7 +76,7 @@ export function takeMarker(): Marker | null {
   if (value === null) return null;
   libc.unsetenv(name);
   forgetEnv(MARKER);
-  const m = /^(\d{1,10}):([0-9a-f-]{36}):(\d{1,10})$/.exec(value);
+  const m = /^(\d{1,10}):([0-9a-f]{32}):(\d{1,10})$/.exec(value);
   if (!m) throw new Error(`${MARKER} is set but malformed: ${JSON.stringify(value.slice(0, 80))}`);
   return { fd: Number(m[1]), token: m[2], launcher: Number(m[3]) };
 }
