@@ -21,7 +21,9 @@
 // deno-lint-ignore-file no-explicit-any
 const g = globalThis as any;
 const isDeno = g.Deno !== undefined && g.Bun === undefined;
-const bunFfi = isDeno ? null : (import.meta as any).require("bun:ffi");
+const isNode = !isDeno && g.Bun === undefined;
+const bunFfi = isDeno || isNode ? null : (import.meta as any).require("bun:ffi");
+const nodeFfi = isNode ? g.process.getBuiltinModule("node:ffi") : null;
 const MARKER = "POSIXLY_BENCH_FLOOR_CHILD";
 const POSIX_SPAWN_SETSID = 0x80;
 const O_RDONLY = 0;
@@ -33,12 +35,13 @@ type Sig = [params: ("i16" | "i32" | "u32" | "usize" | "ptr")[], result: "i32" |
 
 /**
  * The C functions, each with every parameter a pointer or a number, called the
- * cheapest way each runtime has. Bun: `dlopen`. Deno: each function's address
+ * cheapest way each runtime has. Bun: `dlopen`; Node: `node:ffi`'s `dlopen`. Deno: each function's address
  * (a static symbol of type "pointer") called through `UnsafeFnPointer`. Deno's
  * first bound function costs ~1 ms in each process, so this floor avoids it, as
  * posixly does.
  */
 function bind<T extends Record<string, Sig>>(sigs: T): Record<keyof T, (...a: any[]) => any> {
+  if (isNode) return bindNode(sigs);
   const defs: Record<string, unknown> = {};
   for (const [name, [params, result]] of Object.entries(sigs)) {
     defs[name] = isDeno ? { type: "pointer" } : {
@@ -59,12 +62,31 @@ function bind<T extends Record<string, Sig>>(sigs: T): Record<keyof T, (...a: an
   return fns as Record<keyof T, (...a: any[]) => any>;
 }
 
-/** A pointer to a buffer's bytes, as the runtime passes it. */
+/** Node: `node:ffi`'s dlopen; its 64-bit parameters take bigints only. */
+function bindNode<T extends Record<string, Sig>>(sigs: T): Record<keyof T, (...a: any[]) => any> {
+  const defs = Object.fromEntries(
+    Object.entries(sigs).map(([name, [params, result]]) => [name, {
+      arguments: params.map((p) => p === "usize" ? "u64" : p === "ptr" ? "pointer" : p),
+      return: result === "isize" ? "i64" : result,
+    }]),
+  );
+  const { functions } = nodeFfi.dlopen("libc.so.6", defs);
+  return Object.fromEntries(
+    Object.entries(sigs).map(([name, [params]]) => [
+      name,
+      (...a: any[]) => functions[name](...a.map((x, i) => params[i] === "usize" ? BigInt(x) : x)),
+    ]),
+  ) as Record<keyof T, (...a: any[]) => any>;
+}
+
+/** A pointer to a buffer's bytes, as the runtime passes it (node:ffi takes the view itself). */
 function ptr(b: ArrayBufferView): unknown {
+  if (isNode) return b;
   return isDeno ? g.Deno.UnsafePointer.of(b) : bunFfi.ptr(b);
 }
 
 function address(b: ArrayBufferView): bigint {
+  if (isNode) return nodeFfi.getRawPointer(b);
   return isDeno ? BigInt(g.Deno.UnsafePointer.value(ptr(b))) : BigInt(ptr(b) as number);
 }
 
@@ -112,7 +134,11 @@ if (env[MARKER]) {
 
   const exe: string = isDeno ? g.Deno.execPath() : g.process.execPath;
   const script = import.meta.filename!;
-  const argv = isDeno ? [exe, "run", "-A", "--quiet", script, ...args] : [exe, script, ...args];
+  const argv = isDeno
+    ? [exe, "run", "-A", "--quiet", script, ...args]
+    : isNode
+    ? [exe, "--disable-warning=ExperimentalWarning", script, ...args]
+    : [exe, script, ...args];
   const envList = Object.entries({ ...env, [MARKER]: "1" }).map(([k, v]) => `${k}=${v}`);
   const strings: Uint8Array[] = []; // kept alive until posix_spawn returns
   const table = (xs: string[]): BigUint64Array => {

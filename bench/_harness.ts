@@ -38,7 +38,7 @@ export async function report(area: string): Promise<void> {
     out[b.alias] = { value: stats.avg, unit: "ns" };
   }
   Object.assign(out, extra);
-  const runtime = "Bun" in globalThis ? "bun" : "deno";
+  const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
   for (const [k, v] of Object.entries(out)) {
     console.log(
       `${area} ${runtime} ${k}: ${v.value.toFixed(v.unit === "count" ? 0 : 2)} ${v.unit}`,

@@ -59,8 +59,16 @@ export interface StructLayouts {
   sigsetSize: number;
   /** `struct sockaddr_un`: family offset, path offset, path capacity, total size. */
   sockaddrUn: { size: number; family: number; familySize: 1 | 2; path: number; pathMax: number };
-  /** `struct stat` (as fstat/lstat fill it): size, st_dev, st_ino (u64), st_mode offsets and widths. */
-  stat: { size: number; dev: number; devSize: 4 | 8; ino: number; mode: number; modeSize: 2 | 4 };
+  /** `struct stat` (as fstat/lstat fill it): size, st_dev, st_ino (u64), st_mode offsets and widths, st_uid (u32). */
+  stat: {
+    size: number;
+    dev: number;
+    devSize: 4 | 8;
+    ino: number;
+    mode: number;
+    modeSize: 2 | 4;
+    uid: number;
+  };
 }
 
 /** Numeric constants whose values depend on the platform. */
@@ -173,6 +181,16 @@ export interface Constants {
   S_IFMT: number;
   /** The C constant `S_IFREG` on this platform (-1 where it does not exist). */
   S_IFREG: number;
+  /** The C constant `S_IFLNK` on this platform (-1 where it does not exist). */
+  S_IFLNK: number;
+  /** The C constant `S_IFCHR` on this platform (-1 where it does not exist). */
+  S_IFCHR: number;
+  /** The C constant `S_IFIFO` on this platform (-1 where it does not exist). */
+  S_IFIFO: number;
+  /** The C constant `S_ISVTX` (sticky bit) on this platform (-1 where it does not exist). */
+  S_ISVTX: number;
+  /** The C constant `S_IWOTH` on this platform (-1 where it does not exist). */
+  S_IWOTH: number;
 }
 
 /** Everything posixly needs to know about the platform it runs on. */
@@ -513,10 +531,10 @@ const LINUX_LAYOUTS: StructLayouts = {
   dirent: { name: 19, nameMax: 256 },
   sigsetSize: 128,
   sockaddrUn: { size: 110, family: 0, familySize: 2, path: 2, pathMax: 108 },
-  // x86-64: st_dev@0 st_ino@8 st_nlink@16 st_mode@24 (probed); arm64 differs, see LINUX_AARCH64_STAT.
-  stat: { size: 144, dev: 0, devSize: 8, ino: 8, mode: 24, modeSize: 4 },
+  // x86-64: st_dev@0 st_ino@8 st_nlink@16 st_mode@24 st_uid@28 (probed); arm64 differs, see LINUX_AARCH64_STAT.
+  stat: { size: 144, dev: 0, devSize: 8, ino: 8, mode: 24, modeSize: 4, uid: 28 },
 };
-// asm-generic struct stat (arm64): st_dev@0 st_ino@8 st_mode@16 st_nlink@20, 128 bytes.
+// asm-generic struct stat (arm64): st_dev@0 st_ino@8 st_mode@16 st_nlink@20 st_uid@24, 128 bytes.
 const LINUX_AARCH64_STAT = (): StructLayouts["stat"] => ({
   size: 128,
   dev: 0,
@@ -524,6 +542,7 @@ const LINUX_AARCH64_STAT = (): StructLayouts["stat"] => ({
   ino: 8,
   mode: 16,
   modeSize: 4,
+  uid: 24,
 });
 
 const DARWIN_LAYOUTS = (): StructLayouts => ({
@@ -549,8 +568,8 @@ const DARWIN_LAYOUTS = (): StructLayouts => ({
   dirent: { name: 21, nameMax: 1024 },
   sigsetSize: 4,
   sockaddrUn: { size: 106, family: 1, familySize: 1, path: 2, pathMax: 104 },
-  // struct stat (64-bit inodes): st_dev i32@0, st_mode u16@4, st_nlink u16@6, st_ino u64@8
-  stat: { size: 144, dev: 0, devSize: 4, ino: 8, mode: 4, modeSize: 2 },
+  // struct stat (64-bit inodes): st_dev i32@0, st_mode u16@4, st_nlink u16@6, st_ino u64@8, st_uid u32@16
+  stat: { size: 144, dev: 0, devSize: 4, ino: 8, mode: 4, modeSize: 2, uid: 16 },
 });
 
 const LINUX_COMMON = {
@@ -605,6 +624,11 @@ const LINUX_COMMON = {
   AT_SYMLINK_FOLLOW: 0x400,
   S_IFMT: 0o170000,
   S_IFREG: 0o100000,
+  S_IFLNK: 0o120000,
+  S_IFCHR: 0o020000,
+  S_IFIFO: 0o010000,
+  S_ISVTX: 0o1000,
+  S_IWOTH: 0o2,
 } as const;
 
 const LINUX_X86_64: Constants = {
@@ -676,6 +700,11 @@ const DARWIN = (): Constants => ({
   AT_SYMLINK_FOLLOW: 0x40,
   S_IFMT: 0o170000,
   S_IFREG: 0o100000,
+  S_IFLNK: 0o120000,
+  S_IFCHR: 0o020000,
+  S_IFIFO: 0o010000,
+  S_ISVTX: 0o1000,
+  S_IWOTH: 0o2,
 });
 
 /**

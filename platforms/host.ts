@@ -35,17 +35,35 @@ export interface PipeReader {
 /**
  * A reader on the pipe `fd` that the runtime's own event loop wakes up, or
  * null where posixly waits in poll(2) instead (Deno: on a worker thread,
- * through FFI's nonblocking calls). Bun has no such FFI call but reads pipes
- * itself (`Bun.file(fd).stream()`), without blocking its event loop and
- * without node:fs. The reader consumes the pipe; leave `fd` open meanwhile.
+ * through FFI's nonblocking calls). Bun and Node have no such FFI call but
+ * read pipes themselves without blocking their event loop: Bun with
+ * `Bun.file(fd).stream()`, Node with a `net.Socket` on a copy of `fd` (the
+ * socket closes its copy). The reader consumes the pipe; leave `fd` open
+ * meanwhile.
  */
 export function pipeReader(fd: number): PipeReader | null {
-  if (D || typeof g.Bun?.file !== "function") return null;
-  const reader = g.Bun.file(fd).stream().getReader();
+  if (D) return null;
+  if (typeof g.Bun?.file === "function") {
+    const reader = g.Bun.file(fd).stream().getReader();
+    return {
+      async read(): Promise<Uint8Array | null> {
+        const { done, value } = await reader.read();
+        return done ? null : value as Uint8Array;
+      },
+    };
+  }
+  const net = proc().getBuiltinModule?.("node:net");
+  if (!net) return null;
+  const F_DUPFD = 0; // the same on Linux and macOS
+  const copy = check(libc.fcntl(fd, F_DUPFD, 3), "fcntl");
+  check(libc.fcntl(copy, platform.constants.F_SETFD, platform.constants.FD_CLOEXEC), "fcntl");
+  const chunks = new net.Socket({ fd: copy, readable: true, writable: false })[
+    Symbol.asyncIterator
+  ]();
   return {
     async read(): Promise<Uint8Array | null> {
-      const { done, value } = await reader.read();
-      return done ? null : value as Uint8Array;
+      const { done, value } = await chunks.next();
+      return done ? null : value;
     },
   };
 }
@@ -203,7 +221,10 @@ export function pendingExitHooks(): number {
 /** True on the runtime's main thread, false in a Worker. */
 export function isMainThread(): boolean {
   if (g.Bun) return g.Bun.isMainThread !== false;
-  return typeof g.WorkerGlobalScope === "undefined" || !(g instanceof g.WorkerGlobalScope);
+  // Deno: a worker's global has postMessage, the main one has none (and a
+  // node:worker_threads worker has no WorkerGlobalScope to test against).
+  if (D) return typeof g.postMessage !== "function";
+  return proc().getBuiltinModule("node:worker_threads").isMainThread;
 }
 
 /**

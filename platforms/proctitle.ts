@@ -5,13 +5,13 @@
  * On Linux the title replaces the original argv area of the process (found
  * in `/proc/self/stat`), which is what `/proc/PID/cmdline` and `ps -o args`
  * show, and its first 15 bytes become the thread name (`prctl(PR_SET_NAME)`,
- * `/proc/PID/comm`, `ps -o comm`). This works the same in Deno and Bun; what
+ * `/proc/PID/comm`, `ps -o comm`). This works the same in Deno, Bun and Node; what
  * the runtime reports as argv (`process.argv`, `Deno.args`) and the
  * environment stay as they were.
  *
  * @module
  */
-import { check, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
 import { readFileWithLibc } from "./libc_file.ts";
 import { execPath, isMainThread, scriptArgs } from "./host.ts";
 
@@ -23,23 +23,22 @@ let original: string[] | undefined;
 let originalBytes: Uint8Array[] | null = null;
 let argvArea: { start: bigint; length: number } | null | undefined;
 
-/** NUL-terminated arguments (the last NUL may be missing). Loops: a launcher runs this cold. */
+/** NUL-terminated arguments (the last NUL may be missing). */
 function splitCmdline(bytes: Uint8Array): Uint8Array[] {
   const parts: Uint8Array[] = [];
   let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length ? i > start : bytes[i] === 0) {
-      parts.push(bytes.slice(start, i));
-      start = i + 1;
-    }
+  for (let nul = bytes.indexOf(0); nul !== -1; nul = bytes.indexOf(0, start)) {
+    parts.push(bytes.slice(start, nul));
+    start = nul + 1;
   }
+  if (start < bytes.length) parts.push(bytes.slice(start));
   return parts;
 }
 
 /**
- * Takes the snapshot once: the kernel's bytes where /proc has them (decoded
- * only when text is asked for: a launcher passes the bytes on, and a first
- * TextDecoder costs Deno ~0.15 ms on its way to the spawn), else the runtime's view.
+ * Takes the snapshot once: the kernel's bytes where /proc has them (kept as
+ * bytes, so that an argument that is not UTF-8 can be passed on exactly, and
+ * decoded only when text is asked for), else the runtime's view.
  */
 function takeSnapshot(): void {
   if (original !== undefined || originalBytes !== null) return;
@@ -55,11 +54,11 @@ function takeSnapshot(): void {
 
 function snapshot(): string[] {
   takeSnapshot();
-  if (original !== undefined) return original;
-  const decoder = new TextDecoder();
-  const text: string[] = [];
-  for (const part of originalBytes!) text.push(decoder.decode(part));
-  return (original = text);
+  if (original === undefined) {
+    const decoder = new TextDecoder();
+    original = originalBytes!.map((part) => decoder.decode(part));
+  }
+  return original;
 }
 
 function runtimeCommandLine(): string[] {
@@ -80,10 +79,10 @@ function runtimeCommandLine(): string[] {
  * reads nothing); code that sets Deno's `process.title` before that hides the
  * original, so call this first in such a program.
  * Without /proc (macOS) it is a best effort from the runtime:
- * `[execPath, ...execArgv, ...argv]` in Bun, and `[execPath, "run", ...argv]`
+ * `[execPath, ...execArgv, ...argv]` in Bun and Node, and `[execPath, "run", ...argv]`
  * in Deno, which loses Deno's permission flags. Returns a new array.
  *
- * @example
+ * @example Re-run the same program
  * ```ts
  * import { originalCommandLine } from "@posixly/posixly";
  * const [program, ...args] = originalCommandLine();
@@ -100,7 +99,7 @@ export function originalCommandLine(): string[] {
  * (the strings have U+FFFD there). Where the command line came from the
  * runtime (no /proc), the strings encoded as UTF-8. Returns new arrays.
  *
- * @example
+ * @example Pass the arguments on byte for byte
  * ```ts
  * import { originalCommandLineBytes } from "@posixly/posixly";
  * const [, ...args] = originalCommandLineBytes();
@@ -109,10 +108,9 @@ export function originalCommandLine(): string[] {
  */
 export function originalCommandLineBytes(): Uint8Array[] {
   takeSnapshot();
-  const out: Uint8Array[] = [];
-  if (originalBytes) { for (const part of originalBytes) out.push(part.slice()); }
-  else for (const arg of original!) out.push(new TextEncoder().encode(arg));
-  return out;
+  if (originalBytes) return originalBytes.map((part) => part.slice());
+  const encoder = new TextEncoder();
+  return original!.map((arg) => encoder.encode(arg));
 }
 
 /** The argv area from /proc/self/stat (fields 48 arg_start, 49 arg_end). */
@@ -144,10 +142,11 @@ function utf8Prefix(bytes: Uint8Array, max: number): Uint8Array {
   return bytes.subarray(0, end);
 }
 
-function writeTitle(title: string): boolean {
+/** Writes the title's UTF-8 bytes (without a NUL) over the argv area; false when there is none. */
+function writeTitle(title: Uint8Array): boolean {
   const area = findArgvArea();
   if (area === null || area.length < 2) return false;
-  const bytes = utf8Prefix(new TextEncoder().encode(title), area.length - 1);
+  const bytes = utf8Prefix(title, area.length - 1);
   const buf = new Uint8Array(area.length);
   buf.set(bytes);
   // The title is NUL-terminated and the rest is NUL. When the title is
@@ -159,10 +158,10 @@ function writeTitle(title: string): boolean {
   return true;
 }
 
-function setThreadName(title: string): void {
+function setThreadName(title: Uint8Array): void {
   const prctl = libc.prctl_buffer;
   if (prctl === null) return;
-  const bytes = utf8Prefix(new TextEncoder().encode(title), 15);
+  const bytes = utf8Prefix(title, 15);
   const name = new Uint8Array(bytes.length + 1);
   name.set(bytes);
   check(prctl(platform.constants.PR_SET_NAME, name, 0n, 0n, 0n), "prctl");
@@ -191,8 +190,8 @@ function setRuntimeTitle(title: string): void {
  * changes what the runtime can change there (possibly nothing), and never
  * throws.
  *
- * @example
- * ```ts
+ * @example Show a worker's state in ps
+ * ```ts ignore
  * import { setProcessTitle } from "@posixly/posixly";
  * setProcessTitle("celeryd", "-active-"); // "[celeryd] -active-"
  * ```
@@ -205,25 +204,29 @@ export function setProcessTitle(progname: string, info?: string | null): string 
     throw new TypeError(`info must be a string, got ${typeof info}`);
   }
   const title = info ? `[${progname}] ${info}` : `[${progname}]`;
-  if (title.includes("\0")) throw new TypeError("a process title cannot contain a NUL byte");
+  // A TypeError for a NUL or a lone surrogate (U+FFFD would stand in for it).
+  const encoded = cstr(title, "process title");
   if (platform.os !== "linux") {
     setRuntimeTitle(title);
     return title;
   }
+  const bytes = encoded.subarray(0, encoded.length - 1);
   takeSnapshot(); // the snapshot must come before the first change
-  if (!writeTitle(title)) setRuntimeTitle(title);
-  setThreadName(title);
+  if (!writeTitle(bytes)) setRuntimeTitle(title);
+  setThreadName(bytes);
   return title;
 }
 
 /** The name of the current "process" as Celery reports it: the main thread or a Worker. */
 function currentProcessName(): string {
   if (isMainThread()) return "MainProcess";
+  // Deno: the Worker's global `name`; Bun and Node: node:worker_threads'
+  // threadName, which Node sets to "WorkerThread" when the Worker has no name.
   if (typeof g.name === "string" && g.name !== "") return g.name;
-  // Bun names its workers through node:worker_threads (cheap to reach in Bun).
-  const wt = g.Bun ? g.process?.getBuiltinModule?.("node:worker_threads") : undefined;
-  if (typeof wt?.threadName === "string" && wt.threadName !== "") return wt.threadName;
-  // Not Bun's thread id: Deno has none, and an unnamed Worker must read the same in both.
+  const wt = g.Deno && !g.Bun ? undefined : g.process?.getBuiltinModule?.("node:worker_threads");
+  const named = typeof wt?.threadName === "string" && !["", "WorkerThread"].includes(wt.threadName);
+  if (named) return wt.threadName;
+  // Not a thread id: Deno has none, and an unnamed Worker must read the same everywhere.
   return "Worker";
 }
 
@@ -234,8 +237,8 @@ function currentProcessName(): string {
  * `progname: hostname` first when a hostname is given, and ` info` last. Returns the
  * title; see {@linkcode setProcessTitle} for where it shows.
  *
- * @example
- * ```ts
+ * @example Name the main process and its host
+ * ```ts ignore
  * import { setMpProcessTitle } from "@posixly/posixly";
  * setMpProcessTitle("celeryd", "busy", "w1@host"); // "[celeryd: w1@host:MainProcess] busy"
  * ```

@@ -5,11 +5,31 @@
  *
  * @module
  */
-import { addressOf, checkReturnedErrno, libc, platform } from "../ffi/mod.ts";
+import {
+  addressOf,
+  checkReturnedErrno,
+  cstr,
+  libc,
+  platform,
+  quoteForMessage,
+} from "../ffi/mod.ts";
 import { currentEnvironment } from "./host.ts";
 import { openFds } from "./fds.ts";
 
-/** One file action, run in the child in order, between fork and exec. */
+/**
+ * One file action, run in the child in order, between fork and exec.
+ *
+ * @example stdin from /dev/null, stderr onto stdout, nothing else inherited
+ * ```ts
+ * import type { SpawnFileAction } from "@posixly/posixly/platforms";
+ * const actions: SpawnFileAction[] = [
+ *   { open: 0, path: "/dev/null", flags: 0 },
+ *   { dup2: [1, 2] },
+ *   { closeFrom: 3 },
+ * ];
+ * console.log(actions.length);
+ * ```
+ */
 export type SpawnFileAction =
   /** Open `path` on `fd` (`flags` are O_* constants; `mode` for O_CREAT, default 0o666). */
   | { readonly open: number; readonly path: string; readonly flags: number; readonly mode?: number }
@@ -20,7 +40,21 @@ export type SpawnFileAction =
   /** Close every fd from `closeFrom` up. */
   | { readonly closeFrom: number };
 
-/** Options for {@linkcode posixSpawn}. */
+/**
+ * Options for {@linkcode posixSpawn}.
+ *
+ * @example A session leader with default signal actions
+ * ```ts
+ * import type { PosixSpawnOptions } from "@posixly/posixly/platforms";
+ * const options: PosixSpawnOptions = {
+ *   args: ["sleep", "1"],
+ *   setsid: true,
+ *   defaultSignals: true,
+ *   signalMask: [],
+ * };
+ * console.log(options.setsid);
+ * ```
+ */
 export interface PosixSpawnOptions {
   /**
    * argv, including argv[0]; default `[path]`. An entry may be bytes, passed
@@ -45,8 +79,6 @@ export interface PosixSpawnOptions {
   readonly signalMask?: readonly number[];
 }
 
-const encoder = new TextEncoder();
-
 function assertFd(fd: unknown, what: string): asserts fd is number {
   if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
     throw new TypeError(`${what} must be a non-negative integer fd, got ${String(fd)}`);
@@ -59,39 +91,57 @@ interface StringTable {
   readonly table: BigUint64Array;
 }
 
-function stringTable(strings: readonly (string | Uint8Array)[], what: string): StringTable {
-  // Plain loops: this runs once, cold, in a daemon's launcher (Bun compiles
-  // Array.prototype.map/reduce/forEach on first use).
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (const s of strings) {
-    const isBytes = s instanceof Uint8Array;
-    if (typeof s !== "string" && !isBytes) {
-      throw new TypeError(`${what} entries must be strings${what === "args" ? " or bytes" : ""}`);
-    }
-    if (isBytes ? s.indexOf(0) !== -1 : s.includes("\0")) {
-      throw new TypeError(`${what} entry contains a NUL byte: ${JSON.stringify(String(s))}`);
-    }
-    const bytes = isBytes ? s : encoder.encode(s);
-    parts.push(bytes);
-    size += bytes.length + 1;
-  }
+/** A table of C strings (each already NUL-terminated). */
+function stringTable(strings: readonly Uint8Array[]): StringTable {
+  const size = strings.reduce((sum, s) => sum + s.length, 0);
   const arena = new Uint8Array(size || 1);
-  const table = new BigUint64Array(parts.length + 1);
-  const base = parts.length > 0 ? addressOf(arena) : 0n;
+  const table = new BigUint64Array(strings.length + 1);
+  const base = strings.length > 0 ? addressOf(arena) : 0n;
   let offset = 0;
-  for (let i = 0; i < parts.length; i++) {
-    arena.set(parts[i], offset);
+  for (const [i, s] of strings.entries()) {
+    arena.set(s, offset);
     table[i] = base + BigInt(offset);
-    offset += parts[i].length + 1;
+    offset += s.length;
   }
   return { arena, table };
 }
 
+/**
+ * argv as C strings: strings must be well-formed Unicode without NUL (else a
+ * TypeError naming the entry); bytes are passed as they are, without NUL.
+ */
+function argvStrings(args: readonly (string | Uint8Array)[]): Uint8Array[] {
+  return args.map((arg, i) => {
+    if (typeof arg === "string") return cstr(arg, `args[${i}]`);
+    if (!(arg instanceof Uint8Array)) throw new TypeError(`args[${i}] must be a string or bytes`);
+    if (arg.includes(0)) {
+      throw new TypeError(`args[${i}] contains a NUL byte: ${quoteForMessage(String(arg))}`);
+    }
+    const s = new Uint8Array(arg.length + 1);
+    s.set(arg);
+    return s;
+  });
+}
+
+/** The environment as `NAME=value` C strings, each checked like a path. */
+function envStrings(env: Readonly<Record<string, string | undefined>>): Uint8Array[] {
+  const strings: Uint8Array[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (name === "" || name.includes("=")) {
+      throw new TypeError(`bad environment variable name: ${quoteForMessage(name)}`);
+    }
+    if (typeof value !== "string") {
+      throw new TypeError(`environment variable ${quoteForMessage(name)} must be a string`);
+    }
+    strings.push(cstr(`${name}=${value}`, `environment variable ${quoteForMessage(name)}`));
+  }
+  return strings;
+}
+
 function cString(s: string, what: string): Uint8Array {
   if (typeof s !== "string") throw new TypeError(`${what} must be a string`);
-  if (s.includes("\0")) throw new TypeError(`${what} contains a NUL byte: ${JSON.stringify(s)}`);
-  return encoder.encode(s + "\0");
+  return cstr(s, what);
 }
 
 function sigset(signals: boolean | readonly number[]): Uint8Array {
@@ -106,7 +156,7 @@ function sigset(signals: boolean | readonly number[]): Uint8Array {
   if (signals === true) { for (let sig = 1; sig <= max; sig++) all.push(sig); }
   for (const sig of signals === true ? all : signals) {
     if (!Number.isInteger(sig) || sig < 1 || sig > platform.layouts.sigsetSize * 8) {
-      throw new RangeError(`not a signal number: ${String(sig)}`);
+      throw new RangeError(`not a signal number: ${String(sig).slice(0, 64)}`);
     }
     // sigaddset is a macro in some libcs: set the bit ourselves (bit sig-1, little-endian words).
     const bit = sig - 1;
@@ -120,7 +170,7 @@ function sigset(signals: boolean | readonly number[]): Uint8Array {
  * (`posix_spawn_file_actions_addclosefrom_np`, glibc 2.34+). Without it,
  * `closeFrom` becomes one close action per fd open in this process.
  *
- * @example
+ * @example Ask whether closeFrom is one call
  * ```ts
  * import { spawnCanCloseFrom } from "@posixly/posixly/platforms";
  * console.log(spawnCanCloseFrom());
@@ -135,8 +185,8 @@ export function spawnCanCloseFrom(): boolean {
  * including an exec failure in the child such as ENOENT, throw an OSError.
  * The child is not waited for.
  *
- * @example
- * ```ts
+ * @example Run a shell command in a new session
+ * ```ts ignore
  * import { posixSpawn } from "@posixly/posixly/platforms";
  * import { constants } from "node:fs";
  * const pid = posixSpawn("/bin/sh", {
@@ -151,17 +201,8 @@ export function spawnCanCloseFrom(): boolean {
  */
 export function posixSpawn(path: string, options: PosixSpawnOptions = {}): number {
   const file = cString(path, "path");
-  const argv = stringTable(options.args ?? [path], "args");
-  const envObject = options.env ?? currentEnvironment();
-  const envEntries: string[] = [];
-  for (const [k, v] of Object.entries(envObject)) {
-    if (v === undefined) continue;
-    if (k === "" || k.includes("=")) {
-      throw new TypeError(`bad environment variable name: ${JSON.stringify(k)}`);
-    }
-    envEntries.push(`${k}=${v}`);
-  }
-  const envp = stringTable(envEntries, "env");
+  const argv = stringTable(argvStrings(options.args ?? [path]));
+  const envp = stringTable(envStrings(options.env ?? currentEnvironment()));
 
   let flags = 0;
   const c = platform.constants;
@@ -255,8 +296,7 @@ function addAction(
         "posix_spawn_file_actions_addclosefrom_np",
       );
     } else {
-      for (const fd of openFds()) {
-        if (fd < action.closeFrom) continue;
+      for (const fd of openFds().filter((fd) => fd >= action.closeFrom)) {
         checkReturnedErrno(
           libc.posix_spawn_file_actions_addclose(actions, fd),
           "posix_spawn_file_actions_addclose",
@@ -264,6 +304,8 @@ function addAction(
       }
     }
   } else {
-    throw new TypeError(`unknown file action: ${JSON.stringify(action)}`);
+    throw new TypeError(
+      `unknown file action: ${quoteForMessage(JSON.stringify(action) ?? String(action))}`,
+    );
   }
 }

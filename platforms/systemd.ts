@@ -5,9 +5,18 @@
  *
  * @module
  */
-import { check, cstr, errno, libc, OSError, platform, readCString } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, quoteForMessage, readCString } from "../ffi/mod.ts";
 
-/** A notify message as fields; each set field becomes one `KEY=value` line. */
+/**
+ * A notify message as fields; each set field becomes one `KEY=value` line.
+ *
+ * @example Ready, with a status line
+ * ```ts ignore
+ * import { sdNotify, type SystemdState } from "@posixly/posixly/platforms";
+ * const state: SystemdState = { ready: true, status: "serving on :8080" };
+ * sdNotify(state); // sends "READY=1\nSTATUS=serving on :8080"
+ * ```
+ */
 export interface SystemdState {
   /** `READY=1`: start-up is finished. */
   readonly ready?: boolean;
@@ -25,15 +34,15 @@ export interface SystemdState {
   readonly errno?: number;
 }
 
-const encoder = new TextEncoder();
-
 function stateText(state: string | SystemdState): string {
   if (typeof state === "string") {
     if (state.trim() === "") throw new TypeError("sdNotify: the state must not be empty");
     return state;
   }
   if (typeof state !== "object" || state === null) {
-    throw new TypeError(`sdNotify: the state must be a string or an object, got ${String(state)}`);
+    throw new TypeError(
+      `sdNotify: the state must be a string or an object, got ${String(state).slice(0, 64)}`,
+    );
   }
   const lines: string[] = [];
   if (state.ready) lines.push("READY=1");
@@ -46,13 +55,15 @@ function stateText(state: string | SystemdState): string {
     }
     lines.push(`STATUS=${state.status}`);
   }
-  for (const key of ["mainPid", "errno"] as const) {
+  for (const [key, name] of [["mainPid", "MAINPID"], ["errno", "ERRNO"]] as const) {
     const v = state[key];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 0) {
-      throw new RangeError(`sdNotify: ${key} must be a non-negative integer, got ${String(v)}`);
+      throw new RangeError(
+        `sdNotify: ${key} must be a non-negative integer, got ${String(v).slice(0, 64)}`,
+      );
     }
-    lines.push(`${key === "mainPid" ? "MAINPID" : "ERRNO"}=${v}`);
+    lines.push(`${name}=${v}`);
   }
   if (lines.length === 0) throw new TypeError("sdNotify: the state sets no field");
   return lines.join("\n");
@@ -66,24 +77,28 @@ function stateText(state: string | SystemdState): string {
 function socketAddress(socket: string): { addr: Uint8Array; length: number } {
   const { sockaddrUn } = platform.layouts;
   const addr = new Uint8Array(sockaddrUn.size);
-  let path: Uint8Array;
-  let length: number;
-  if (socket.startsWith("@")) {
-    if (platform.os !== "linux") {
-      throw new Error(`NOTIFY_SOCKET ${socket}: abstract sockets exist only on Linux`);
-    }
-    path = encoder.encode("\0" + socket.slice(1));
-    length = sockaddrUn.path + path.length;
-  } else if (socket.startsWith("/")) {
-    path = encoder.encode(socket + "\0");
-    length = sockaddrUn.path + path.length;
-  } else {
+  const abstract = socket.startsWith("@");
+  if (!abstract && !socket.startsWith("/")) {
     throw new Error(
-      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${JSON.stringify(socket)}`,
+      `NOTIFY_SOCKET must be an absolute path or start with "@", got ${quoteForMessage(socket)}`,
     );
   }
-  if (socket.includes("\0") || path.length > sockaddrUn.pathMax) {
-    throw new Error(`NOTIFY_SOCKET is too long for a unix socket address: ${socket}`);
+  if (abstract && platform.os !== "linux") {
+    throw new Error(
+      `NOTIFY_SOCKET ${quoteForMessage(socket)}: abstract sockets exist only on Linux`,
+    );
+  }
+  // A TypeError for a lone surrogate or a NUL, which would name another socket.
+  const bytes = cstr(socket, "NOTIFY_SOCKET");
+  // Abstract: "@" becomes the leading NUL, and the name has no trailing NUL
+  // (the address length counts its bytes).
+  if (abstract) bytes[0] = 0;
+  const path = abstract ? bytes.subarray(0, bytes.length - 1) : bytes;
+  const length = sockaddrUn.path + path.length;
+  if (path.length > sockaddrUn.pathMax) {
+    throw new Error(
+      `NOTIFY_SOCKET is too long for a unix socket address: ${quoteForMessage(socket)}`,
+    );
   }
   addr.set(path, sockaddrUn.path);
   if (sockaddrUn.familySize === 2) {
@@ -101,8 +116,8 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
  * by systemd); throws an OSError when the send fails (e.g. ECONNREFUSED:
  * nobody listens) and a TypeError for a malformed state.
  *
- * @example
- * ```ts
+ * @example Tell systemd the service is ready
+ * ```ts ignore
  * import { sdNotify } from "@posixly/posixly/platforms";
  * sdNotify({ ready: true, status: "serving on :8080" });
  * sdNotify("WATCHDOG=1");
@@ -114,12 +129,13 @@ export function sdNotify(state: string | SystemdState, socket?: string): boolean
   const target = socket ?? readCString(libc.getenv(cstr("NOTIFY_SOCKET"))) ?? undefined;
   if (target === undefined || target === "") return false;
   const { addr, length } = socketAddress(target);
-  const message = encoder.encode(text);
+  const message = cstr(text, "sdNotify state");
   const c = platform.constants;
   const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
   try {
-    const sent = libc.sendto(fd, message, message.length, 0, addr, length);
-    if (sent === -1n) throw new OSError(errno(), "sendto", { path: target });
+    // Without cstr's trailing NUL: the datagram is the text.
+    const sent = libc.sendto(fd, message, message.length - 1, 0, addr, length);
+    check(sent, "sendto", { path: target });
   } finally {
     libc.close(fd);
   }

@@ -4,14 +4,18 @@ import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
   closeSync,
+  constants as fsConstants,
   existsSync,
+  lchownSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
   readlinkSync,
+  readSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +24,10 @@ import process from "node:process";
 import { DaemonContext, DaemonError, type DetachedOptions } from "../platforms/daemon.ts";
 import { posixSpawn, type PosixSpawnOptions, spawnCanCloseFrom } from "../platforms/spawn.ts";
 import { libc, OSError, platform } from "../ffi/mod.ts";
-import { fixture, isBun, isRoot, runScript, sleep } from "./_util.ts";
+import { parseUid } from "../platforms/users.ts";
+import { Buffer } from "node:buffer";
+import { fixture, isRoot, runScript, scriptArgs, sleep } from "./_util.ts";
+import { runtime } from "./_runtime.ts";
 import { timeScale, vforkIsFork } from "./_platform.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
 
@@ -387,11 +394,14 @@ describe("detached()", () => {
         neverReady: true,
       });
       assert.equal(r.status, 1, r.stderr);
-      const daemonPid = loggedPids(dir)[1];
-      assert.match(
-        r.stderr,
-        new RegExp(`the daemon \\(pid ${daemonPid}\\) was not ready within ${500 * timeScale} ms`),
-      );
+      const named = new RegExp(
+        `the daemon \\(pid (\\d+)\\) was not ready within ${500 * timeScale} ms`,
+      ).exec(r.stderr);
+      assert.ok(named, r.stderr);
+      const daemonPid = Number(named[1]);
+      // Under load the daemon may be stopped before it logged its pid.
+      const logged = loggedPids(dir);
+      if (logged.length > 1) assert.equal(logged[1], daemonPid);
       await waitUntil("the stopped daemon to exit", () => !isRunning(daemonPid));
     } finally {
       cleanUp(dir);
@@ -401,12 +411,19 @@ describe("detached()", () => {
   test("a daemon not ready in time that ignores SIGTERM gets SIGKILL", () => {
     const dir = tempDir();
     try {
+      const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
-        detached: { ready: "manual", timeoutMs: 1500 * timeScale, logfile: join(dir, "log") },
+        detached: {
+          ready: "manual",
+          timeoutMs: 1500 * timeScale,
+          logfile: join(dir, "log"),
+          pidfile,
+        },
         neverReady: true,
         ignoreTerm: true,
       });
       assert.equal(r.status, 1, r.stderr);
+      assert.equal(existsSync(pidfile), false, "the killed daemon's pidfile was removed");
       const daemonPid = loggedPids(dir)[1];
       assert.match(
         r.stderr,
@@ -523,11 +540,11 @@ describe("detached()", () => {
     const dir = tempDir();
     const pidfile = join(dir, "p.pid");
     const options: AppOptions = { detached: { pidfile, ready: "manual" }, readyDelayMs: 20_000 };
-    const launcher = spawn(process.execPath, [
-      ...(isBun ? [] : ["run", "-A", "--quiet"]),
-      APP,
-      JSON.stringify({ dir, ...options }),
-    ], { stdio: "ignore" });
+    const launcher = spawn(
+      process.execPath,
+      scriptArgs(APP, [JSON.stringify({ dir, ...options })]),
+      { stdio: "ignore" },
+    );
     try {
       await waitUntil("the daemon", () => existsSync(pidfile) && loggedPids(dir).length === 2);
       const daemonPid = loggedPids(dir)[1];
@@ -547,9 +564,7 @@ describe("detached()", () => {
     try {
       const argv = [
         process.execPath,
-        ...(isBun ? [] : ["run", "-A", "--quiet"]),
-        APP,
-        JSON.stringify({ dir, detached: {}, exitAfterReport: true }),
+        ...scriptArgs(APP, [JSON.stringify({ dir, detached: {}, exitAfterReport: true })]),
       ];
       // "caf\xe9" (Latin-1), which Node's spawn could not pass: a shell makes it.
       const r = spawnSync("sh", ["-c", `exec "$@" "$(printf 'caf\\351')"`, "sh", ...argv], {
@@ -713,26 +728,22 @@ describe("detached()", () => {
 
   test(
     "without FFI permission, detached() fails with the FFI-permission error",
-    { skip: isBun ? "Deno only: Bun has no permissions" : false },
+    { skip: runtime === "bun" ? "Bun has no permissions" : false },
     () => {
       const dir = tempDir();
       try {
-        const r = spawnSync(
-          process.execPath,
-          [
-            "run",
-            "--quiet",
-            "--allow-read",
-            "--allow-write",
-            "--allow-env",
+        const json = JSON.stringify({ dir, detached: {} });
+        const withoutFfi = runtime === "deno"
+          ? ["run", "--quiet", "--allow-read", "--allow-write", "--allow-env", APP, json]
+          : [
+            "--disable-warning=ExperimentalWarning",
+            "--permission",
+            "--allow-fs-read=*",
+            "--allow-fs-write=*",
             APP,
-            JSON.stringify({
-              dir,
-              detached: {},
-            }),
-          ],
-          { encoding: "utf8", timeout: 20_000 },
-        );
+            json,
+          ];
+        const r = spawnSync(process.execPath, withoutFfi, { encoding: "utf8", timeout: 20_000 });
         assert.notEqual(r.status, 0);
         assert.match(r.stderr, /FfiPermissionError: .*--allow-ffi/);
         assert.equal(loggedPids(dir).length, 1, "no daemon was started");
@@ -741,6 +752,232 @@ describe("detached()", () => {
       }
     },
   );
+});
+
+describe("detached() faults (issue #29)", () => {
+  // The kernel's rule, checked by posixly itself: this machine may have fs.protected_symlinks=0.
+  test(
+    "a logfile link planted by another user in a sticky directory is not followed",
+    { skip: isRoot ? false : "needs root: plants a link owned by nobody" },
+    () => {
+      const dir = tempDir();
+      try {
+        const sticky = join(dir, "sticky");
+        mkdirSync(sticky);
+        chmodSync(sticky, 0o1777);
+        const secret = join(dir, "root-only");
+        writeFileSync(secret, "root only\n", { mode: 0o600 });
+        const planted = join(sticky, "app.log");
+        symlinkSync(secret, planted);
+        const nobody = parseUid("nobody");
+        lchownSync(planted, nobody, -1);
+        const r = launch(dir, { detached: { logfile: planted }, exitAfterReport: true });
+        assert.equal(r.status, 73, r.stderr);
+        assert.match(r.stderr, /symbolic link owned by uid \d+ in .*sticky world-writable/);
+        assert.ok(r.stderr.includes(planted), r.stderr);
+        assert.equal(readFileSync(secret, "utf8"), "root only\n", "nothing was written through it");
+        assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+
+        // The same link owned by this process (root) is followed, as the kernel would.
+        const own = join(sticky, "own.log");
+        symlinkSync(secret, own);
+        const ok = launch(dir, { detached: { logfile: own }, exitAfterReport: true });
+        assert.equal(ok.status, 0, ok.stderr);
+      } finally {
+        cleanUp(dir);
+      }
+    },
+  );
+
+  test(
+    "a logfile that is a block device is refused before anything is written",
+    { skip: isRoot ? false : "needs root: attaches a loop device" },
+    () => {
+      const dir = tempDir();
+      const backing = join(dir, "disk.img");
+      writeFileSync(backing, Buffer.alloc(64 * 1024));
+      const attach = spawnSync("losetup", ["--find", "--show", backing], { encoding: "utf8" });
+      if (attach.status !== 0) {
+        cleanUp(dir);
+        throw new Error(`losetup failed: ${attach.stderr || attach.error}`);
+      }
+      const device = attach.stdout.trim();
+      try {
+        assert.ok(statSync(device).isBlockDevice());
+        const r = launch(dir, { detached: { logfile: device }, exitAfterReport: true });
+        assert.equal(r.status, 73, r.stderr);
+        assert.match(r.stderr, /is not a regular file, a character device or a FIFO/);
+        assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+        assert.ok(readFileSync(backing).every((b) => b === 0), "nothing reached the device");
+      } finally {
+        spawnSync("losetup", ["--detach", device]);
+        cleanUp(dir);
+      }
+    },
+  );
+
+  test("a FIFO logfile: no reader is an error at once, naming it; with a reader it works", async () => {
+    const dir = tempDir();
+    try {
+      const fifo = join(dir, "log.fifo");
+      assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+      const started = performance.now();
+      const r = runScript(APP, [JSON.stringify({ dir, detached: { logfile: fifo } })], {
+        timeout: 10_000,
+      });
+      assert.equal(r.status, 73, `the launcher hung or failed otherwise: ${r.stderr}`);
+      assert.ok(performance.now() - started < 9000);
+      assert.match(r.stderr, /log\.fifo is a FIFO that nobody reads/);
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+
+      const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+      try {
+        const ok = launch(dir, { detached: { logfile: fifo }, exitAfterReport: true });
+        assert.equal(ok.status, 0, ok.stderr);
+        // The launcher exits at "ready"; the daemon prints after that.
+        let got = "";
+        const buf = Buffer.alloc(4096);
+        await waitUntil("the daemon's output in the FIFO", () => {
+          try {
+            got += buf.subarray(0, readSync(reader, buf)).toString();
+          } catch {
+            // EAGAIN: nothing yet
+          }
+          return got.includes("daemon stdout line");
+        }, 5000);
+      } finally {
+        closeSync(reader);
+      }
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a launcher SIGKILLed before the daemon set its death signal: the daemon leaves at once", async () => {
+    const dir = tempDir();
+    const pidfile = join(dir, "p.pid");
+    const options: AppOptions = {
+      detached: { pidfile, ready: "manual" },
+      daemonDelayMs: 1000,
+      readyDelayMs: 20_000,
+    };
+    const launcher = spawn(
+      process.execPath,
+      scriptArgs(APP, [JSON.stringify({ dir, ...options })]),
+      { stdio: "ignore" },
+    );
+    try {
+      await waitUntil("the daemon's start", () => loggedPids(dir).length === 2);
+      const daemonPid = loggedPids(dir)[1];
+      launcher.kill("SIGKILL");
+      // It calls detached() after its delay, then must leave without taking the pidfile.
+      await waitUntil("the orphaned daemon to exit", () => !isRunning(daemonPid), 5000);
+      assert.equal(existsSync(pidfile), false, "no pidfile is left");
+    } finally {
+      launcher.kill("SIGKILL");
+      cleanUp(dir);
+    }
+  });
+
+  test("a program that reuses the handshake's fd does not get the token; the daemon stops", async () => {
+    const dir = tempDir();
+    try {
+      const own = join(dir, "own.txt");
+      const pidfile = join(dir, "p.pid");
+      const logfile = join(dir, "log");
+      const r = launch(dir, {
+        detached: { pidfile, logfile, ready: "manual" },
+        reuseHandshakeFd: own,
+      });
+      assert.notEqual(r.status, 0);
+      const daemonPid = loggedPids(dir)[1];
+      await waitUntil("the daemon to stop", () => !isRunning(daemonPid), 5000);
+      assert.equal(readFileSync(logfile, "utf8").includes("own file on fd 3"), true);
+      assert.equal(readFileSync(own, "utf8"), "", "nothing was written into the program's file");
+      assert.equal(existsSync(join(dir, "survived")), false, "notifyReady() did not return");
+      assert.equal(existsSync(pidfile), false);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a daemon killed before ready leaves no pidfile: the launcher removes it", () => {
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "p.pid");
+      const r = launch(dir, {
+        detached: { pidfile, ready: "manual" },
+        killSelfBeforeReady: true,
+      });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /was killed by SIGKILL before it was ready/);
+      assert.equal(existsSync(pidfile), false);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a pidfile of another live process is not removed when the daemon fails", () => {
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "p.pid");
+      const r = launch(dir, {
+        detached: { pidfile, ready: "manual" },
+        killSelfBeforeReady: true,
+      });
+      assert.notEqual(r.status, 0);
+      // Now a file naming this (live) test process: a failing start must leave it.
+      writeFileSync(pidfile, `${process.pid}\n`);
+      const again = launch(dir, { detached: { pidfile }, exitAfterReport: true });
+      assert.equal(again.status, 73, again.stderr);
+      assert.equal(readFileSync(pidfile, "utf8"), `${process.pid}\n`);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("keepFds that is not an array is an error naming the option; long values are cut", () => {
+    assert.throws(() => new DaemonContext({ keepFds: 5 as never }), {
+      name: "TypeError",
+      message: /^keepFds must be an array of fds \(3 and up\), got 5$/,
+    });
+    for (const bad of ["x".repeat(1_000_000), { length: 3 }]) {
+      assert.throws(() => new DaemonContext({ keepFds: bad as never }), (e: Error) => {
+        assert.ok(e instanceof TypeError);
+        assert.match(e.message, /^keepFds must be an array/);
+        assert.ok(e.message.length < 200, `${e.message.length} characters`);
+        return true;
+      });
+    }
+    const long = "u".repeat(1_000_000);
+    for (const options of [{ umask: long }, { ready: long }, { pidfile: `${long}\0` }]) {
+      assert.throws(() => new DaemonContext(options as never), (e: Error) => {
+        assert.ok(e.message.length < 300, `${e.message.length} characters`);
+        return true;
+      });
+    }
+  });
+});
+
+describe("detached() without pidfd_open (issue #30)", () => {
+  // POSIXLY_INTERNAL_NO_PIDFD makes the daemon wait for its launcher as on musl.
+  test("ready: auto resolves only once the daemon is re-parented, without pidfds too", async () => {
+    for (let round = 0; round < 8; round++) {
+      const dir = tempDir();
+      try {
+        const r = launch(dir, { detached: {}, exitAfterReport: true }, {
+          POSIXLY_INTERNAL_NO_PIDFD: "1",
+        });
+        assert.equal(r.status, 0, r.stderr);
+        const [launcherPid] = loggedPids(dir);
+        const report = await readReport(dir);
+        assert.equal(report.parentAtStart, launcherPid);
+        assert.notEqual(report.parentAfterDetached, launcherPid, `round ${round}`);
+      } finally {
+        cleanUp(dir);
+      }
+    }
+  });
 });
 
 describe("DaemonContext options", () => {
@@ -887,5 +1124,45 @@ describe("posixSpawn", () => {
     assert.throws(() => posixSpawn("/bin/true", { fileActions: [{ close: -1 }] }), TypeError);
     assert.throws(() => posixSpawn("/bin/true", { signalMask: [0] }), RangeError);
     assert.equal(typeof spawnCanCloseFrom(), "boolean");
+  });
+
+  test("a path, argument or environment entry that is not well-formed Unicode is a TypeError", () => {
+    // Encoded with U+FFFD, each would name another program, argument or value.
+    const dir = mkdtempSync(join(tmpdir(), "posixly-spawn-"));
+    try {
+      const ran = join(dir, "ran");
+      const script = ["sh", "-c", `touch '${ran}'`];
+      const refused = (what: RegExp) => (e: unknown) => {
+        assert.ok(e instanceof TypeError, String(e));
+        assert.match(e.message, what);
+        assert.match(e.message, /not well-formed Unicode/);
+        assert.ok(e.message.length < 200, `bounded: ${e.message.length} characters`);
+        return true;
+      };
+      assert.throws(() => posixSpawn("/bin/s\uD800"), refused(/^path/));
+      assert.throws(
+        () => posixSpawn("/bin/sh", { args: [...script, "\uDC00"] }),
+        refused(/args\[3\]/),
+      );
+      assert.throws(
+        () => posixSpawn("/bin/sh", { args: script, env: { A: "x".repeat(10_000) + "\uD800" } }),
+        refused(/environment variable "A"/),
+      );
+      assert.throws(
+        () => posixSpawn("/bin/sh", { args: script, env: { ["B\uD800"]: "1" } }),
+        refused(/environment variable/),
+      );
+      assert.throws(
+        () =>
+          posixSpawn("/bin/sh", {
+            args: script,
+            fileActions: [{ open: 0, path: "/dev/nul\uD800", flags: 0 }],
+          }),
+        refused(/open path/),
+      );
+      assert.equal(existsSync(ran), false, "nothing ran");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
-import { fixture, isBun, scriptArgs } from "./_util.ts";
+import { fixture, scriptArgs } from "./_util.ts";
+import { runtime } from "./_runtime.ts";
 import { originalCommandLine } from "../mod.ts";
 import { titleNotSeen } from "./_platform.ts";
 
@@ -123,7 +124,7 @@ function expectIntact(seen: Seen, params: unknown[]): void {
   // What the runtime reports as argv stays as it was given.
   assert.deepEqual(report.argv.slice(1), EXTRA_ARGS);
   assert.match(report.argv[0], /proctitle_child\.ts$/);
-  if (!isBun) assert.deepEqual(report.denoArgs, EXTRA_ARGS);
+  if (runtime === "deno") assert.deepEqual(report.denoArgs, EXTRA_ARGS);
   // The environment: in the runtime and in the kernel's view from outside.
   assert.equal(report.env.PROCTITLE_PARAMS, JSON.stringify(params));
   const environ = seen.environ.toString().split("\0").filter((s) => s !== "");
@@ -219,7 +220,7 @@ describe("setProcessTitle (child processes)", { skip: skipNoProc }, () => {
 
   test(
     "Deno with only --allow-ffi: no read permission needed, original still read first",
-    { skip: isBun ? "Deno permissions only" : false },
+    { skip: runtime === "deno" ? false : "Deno permissions only" },
     async () => {
       const script = fixture("proctitle_child.ts");
       const args = ["run", "--allow-ffi", "--allow-env", "--no-prompt", "--quiet", script, "x"];
@@ -247,5 +248,24 @@ describe("argument checks", () => {
     assert.throws(() => setProcessTitle("x", 42 as unknown as string), TypeError);
     assert.throws(() => setProcessTitle("a\0b"), TypeError);
     assert.throws(() => setMpProcessTitle("x", null, 5 as unknown as string), TypeError);
+  });
+
+  test("a title that is not well-formed Unicode is a TypeError and changes nothing", {
+    skip: skipNoProc,
+  }, async () => {
+    const { setProcessTitle, setMpProcessTitle } = await import("../mod.ts");
+    const cmdline = readFileSync("/proc/self/cmdline");
+    const comm = readFileSync("/proc/self/comm");
+    const refused = (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(e.message, /process title is not well-formed Unicode/);
+      assert.ok(e.message.length < 200, `bounded: ${e.message.length} characters`);
+      return true;
+    };
+    assert.throws(() => setProcessTitle("worker\uD800"), refused);
+    assert.throws(() => setProcessTitle("worker", "x".repeat(10_000) + "\uDC00"), refused);
+    assert.throws(() => setMpProcessTitle("worker", null, "host\uD800"), refused);
+    assert.deepEqual(readFileSync("/proc/self/cmdline"), cmdline);
+    assert.deepEqual(readFileSync("/proc/self/comm"), comm);
   });
 });

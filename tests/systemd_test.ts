@@ -115,4 +115,32 @@ describe("sdNotify", () => {
     assert.throws(() => sdNotify("READY=1", "relative/path"), /absolute path or start with "@"/);
     assert.throws(() => sdNotify("READY=1", "/" + "x".repeat(200)), /too long/);
   });
+
+  test("a socket name or state that is not well-formed Unicode is a TypeError", {
+    skip: noPython,
+  }, async () => {
+    // Encoded with U+FFFD, "/dir/s\uD800" would name the socket "/dir/s\uFFFD".
+    const dir = mkdtempSync(join(tmpdir(), "posixly-sd-"));
+    try {
+      const path = join(dir, "s\uFFFD");
+      const r = await receiver(path, 1);
+      const refused = (what: RegExp) => (e: unknown) => {
+        assert.ok(e instanceof TypeError, String(e));
+        assert.match(e.message, what);
+        assert.match(e.message, /not well-formed Unicode/);
+        assert.ok(e.message.length < 200, `bounded: ${e.message.length} characters`);
+        return true;
+      };
+      assert.throws(() => sdNotify("READY=1", `${dir}/s\uD800`), refused(/NOTIFY_SOCKET/));
+      assert.throws(
+        () => sdNotify("READY=1", "@s\uDC00" + "x".repeat(50)),
+        refused(/NOTIFY_SOCKET/),
+      );
+      assert.throws(() => sdNotify({ status: "\uD800" }, path), refused(/state/));
+      assert.equal(sdNotify("READY=1", path), true);
+      assert.deepEqual(await r.messages, ["READY=1"], "only the well-formed message arrived");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

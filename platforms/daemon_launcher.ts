@@ -1,0 +1,381 @@
+/**
+ * The launcher's side of `detached()` (internal): check everything that can
+ * fail, spawn the program again as the daemon, wait for its answer, exit.
+ *
+ * @module
+ */
+import { check, checkOrNull, cstr, errno, libc, osError, platform } from "../ffi/mod.ts";
+import { fdIdentity, type Identity } from "./file_identity.ts";
+import { currentEnvironment, execPath, exit, pipeReader } from "./host.ts";
+import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
+import { openFds } from "./fds.ts";
+import { Pidfile } from "./pidfile.ts";
+import { parseGid, parseUid } from "./users.ts";
+import { originalCommandLineBytes } from "./proctitle.ts";
+import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
+import { DaemonError, exitWith } from "./daemon_error.ts";
+import { openLogfile } from "./daemon_logfile.ts";
+import {
+  type Answer,
+  LauncherHandshake,
+  MARKER,
+  markerValue,
+  newToken,
+  pollfdFor,
+} from "./daemon_handshake.ts";
+import type { DaemonSettings } from "./daemon_options.ts";
+
+/** How long a daemon that was not ready in time has after SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 2000;
+const SEEK_SET = 0;
+const SEEK_END = 2;
+const POLLIN = 1; // the same on Linux and macOS
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function isAlive(pid: number): boolean {
+  return libc.kill(pid, 0) === 0 || errno() === platform.errnoNumbers.EPERM;
+}
+
+/**
+ * In the launcher: starts the daemon, waits until it is ready and exits 0, or
+ * prints why it is not and exits non-zero. Never resolves.
+ */
+export async function launch(settings: DaemonSettings): Promise<never> {
+  try {
+    return await new Launcher(settings).run();
+  } catch (e) {
+    if (e instanceof DaemonError) exitWith(e);
+    throw e;
+  }
+}
+
+/**
+ * The launcher's checks alone (fake mode: the same failures, exits and
+ * messages as a real start, in this process).
+ */
+export function preflight(settings: DaemonSettings): void {
+  const logFd = new Launcher(settings).preflight();
+  if (logFd !== -1) libc.close(logFd);
+}
+
+class Launcher {
+  readonly #settings: DaemonSettings;
+  /** Where the daemon's output starts in the logfile. */
+  #logStart = 0;
+  /** The logfile the daemon got: its tail is shown only while the path still names it. */
+  readonly #log: Identity = new Uint32Array(4);
+  #pid = 0;
+
+  constructor(settings: DaemonSettings) {
+    this.#settings = settings;
+  }
+
+  async run(): Promise<never> {
+    const logFd = this.preflight();
+    const token = newToken();
+    const [readFd, writeFd] = this.#pipe();
+    let answer: Answer | null;
+    try {
+      this.#pid = this.#spawn(logFd, writeFd, token);
+    } finally {
+      // Only the daemon may hold the write end, or the end of file never comes.
+      libc.close(writeFd);
+      if (logFd !== -1) libc.close(logFd);
+    }
+    const handshake = new LauncherHandshake(token);
+    try {
+      answer = await this.#waitForAnswer(readFd, handshake);
+    } finally {
+      libc.close(readFd);
+    }
+    if (answer?.kind === "ready") exit(0);
+    if (answer) throw new DaemonError(answer.message, answer.exitCode);
+    return await this.#failStart();
+  }
+
+  /**
+   * Everything that can fail before detaching: the workdir, users, kept fds,
+   * the logfile (opened here, created with the daemon's umask, and handed to
+   * the daemon) and the pidfile. Returns the logfile's fd, or -1.
+   */
+  preflight(): number {
+    const { workdir, keepFds, uid, gid, logfile, pidfile, umask } = this.#settings;
+    const c = platform.constants;
+    const dir = libc.open(cstr(workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
+    if (dir === -1) {
+      const e = osError("open", { path: workdir });
+      throw new DaemonError(`ERROR: workdir ${workdir} cannot be used: ${e.message}`);
+    }
+    libc.close(dir);
+    for (const fd of keepFds) {
+      if (libc.fcntl(fd, c.F_GETFD, 0) === -1) {
+        throw new DaemonError(`ERROR: keepFds: fd ${fd} is not open (${osError("fcntl").code})`);
+      }
+    }
+    try {
+      if (uid !== null) parseUid(uid);
+      if (gid !== null) parseGid(gid);
+    } catch (e) {
+      if (e instanceof Error && e.name === "LookupError") {
+        throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
+      }
+      throw e;
+    }
+    if (pidfile !== null) {
+      // Only a look: the daemon takes (and keeps) the lock, removing a stale file.
+      const state = new Pidfile(pidfile).inspect();
+      if (state.status === "alive") {
+        throw new DaemonError(
+          `ERROR: Pidfile (${pidfile}) already exists.\n` +
+            `Seems we're already running? (pid: ${state.pid})`,
+          EX_CANTCREAT,
+        );
+      }
+      if (state.status === "unusable") {
+        throw new DaemonError(`ERROR: cannot use the pidfile: ${state.reason}`, EX_CANTCREAT);
+      }
+    }
+    if (logfile === null) return -1;
+    const fd = openLogfile(logfile, umask);
+    fdIdentity(fd, this.#log);
+    this.#logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
+    return fd;
+  }
+
+  /** The handshake pipe: [read end (non-blocking), write end], both close-on-exec. */
+  #pipe(): [number, number] {
+    const c = platform.constants;
+    const fds = new Int32Array(2);
+    if (libc.pipe2) check(libc.pipe2(fds, c.O_CLOEXEC), "pipe2");
+    else {
+      check(libc.pipe(fds), "pipe");
+      for (const fd of fds) libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC);
+    }
+    const [readFd, writeFd] = fds;
+    const flags = check(libc.fcntl(readFd, c.F_GETFL, 0), "fcntl");
+    check(libc.fcntl(readFd, c.F_SETFL, flags | c.O_NONBLOCK), "fcntl");
+    return [readFd, writeFd];
+  }
+
+  /** Spawns the program again as the daemon; returns its pid. */
+  #spawn(logFd: number, writeFd: number, token: string): number {
+    const { keepFds, umask } = this.#settings;
+    const c = platform.constants;
+    let handshakeFd = 3;
+    while (keepFds.includes(handshakeFd)) handshakeFd++;
+    const highest = Math.max(handshakeFd, ...keepFds);
+    // stdout and stderr first: the logfile's fd may be the number the pipe goes to.
+    const actions: SpawnFileAction[] = [
+      { open: 0, path: "/dev/null", flags: c.O_RDONLY },
+      logFd === -1
+        ? { open: 1, path: "/dev/null", flags: c.O_WRONLY | c.O_NOCTTY }
+        : { dup2: [logFd, 1] },
+      { dup2: [1, 2] },
+      { dup2: [writeFd, handshakeFd] },
+    ];
+    // dup2 onto the same number clears close-on-exec (glibc 2.29+, POSIX 2024).
+    for (const fd of keepFds) actions.push({ dup2: [fd, fd] });
+    // Below the highest kept fd, close the others one by one: each number when
+    // the range is short, else only the open ones (a kept fd may be in the millions).
+    const isOther = (fd: number): boolean => fd !== handshakeFd && !keepFds.includes(fd);
+    if (highest - 3 <= 64) {
+      for (let fd = 3; fd < highest; fd++) if (isOther(fd)) actions.push({ close: fd });
+    } else {
+      for (const fd of openFds()) {
+        if (fd >= 3 && fd < highest && isOther(fd)) actions.push({ close: fd });
+      }
+    }
+    actions.push({ closeFrom: highest + 1 });
+
+    const env = currentEnvironment();
+    env[MARKER] = markerValue({ fd: handshakeFd, token, launcher: libc.getpid() });
+    // The kernel's bytes: an argument that is not UTF-8 reaches the daemon unchanged.
+    const [, ...args] = originalCommandLineBytes();
+    const program = execPath();
+    const oldUmask = libc.umask(umask);
+    try {
+      return posixSpawn(program, {
+        args: [program, ...args],
+        env,
+        fileActions: actions,
+        setsid: true,
+        defaultSignals: true,
+        signalMask: [],
+      });
+    } catch (e) {
+      throw new DaemonError(`ERROR: cannot start the daemon: ${(e as Error).message}`, EX_FAILURE, {
+        cause: e,
+      });
+    } finally {
+      libc.umask(oldUmask);
+    }
+  }
+
+  /**
+   * Reads the daemon's answer until it comes, the pipe ends (null) or the
+   * time is up (then the daemon is stopped and this fails).
+   */
+  async #waitForAnswer(readFd: number, handshake: LauncherHandshake): Promise<Answer | null> {
+    const started = performance.now();
+    const left = (): number => this.#settings.timeoutMs - (performance.now() - started);
+    // Bun: its own pipe reader, woken by its event loop. Deno: poll(2) on a
+    // worker thread (FFI's nonblocking call), so "ready" is seen at once.
+    const reader = pipeReader(readFd);
+    if (reader) {
+      for (;;) {
+        if (left() <= 0) return await this.#timedOut();
+        let timer: number | undefined;
+        const timeout = new Promise<undefined>((r) => {
+          timer = setTimeout(r, Math.ceil(left()) + 1) as unknown as number;
+        });
+        let chunk: Uint8Array | null | undefined;
+        try {
+          chunk = await Promise.race([reader.read(), timeout]);
+        } catch (e) {
+          throw new DaemonError(`ERROR: reading from the daemon: ${String(e)}`);
+        } finally {
+          clearTimeout(timer);
+        }
+        if (chunk === null) return null;
+        const answer = chunk ? handshake.consume(chunk) : null;
+        if (answer) return answer;
+      }
+    }
+    const buf = new Uint8Array(4096);
+    const pollfd = pollfdFor(readFd, POLLIN);
+    const { EAGAIN, EINTR } = platform.errnoNumbers;
+    for (;;) {
+      let n: number | null;
+      try {
+        n = checkOrNull(Number(libc.read(readFd, buf, buf.length)), "read", [EAGAIN, EINTR]);
+      } catch (e) {
+        throw new DaemonError(`ERROR: reading from the daemon: ${(e as Error).message}`);
+      }
+      if (n === 0) return null;
+      if (n !== null) {
+        const answer = handshake.consume(buf.subarray(0, n));
+        if (answer) return answer;
+        continue;
+      }
+      if (left() <= 0) return await this.#timedOut();
+      // At most a second at a time, so the timeout above is checked.
+      const wait = Math.min(1000, Math.ceil(left()) + 1);
+      if (libc.poll_async) await libc.poll_async(pollfd, 1, wait);
+      else await sleep(Math.min(wait, 5));
+    }
+  }
+
+  /** Stops the daemon (SIGTERM; SIGKILL if it still runs after STOP_GRACE_MS) and fails. */
+  async #timedOut(): Promise<never> {
+    const pid = this.#pid;
+    const { TERM, KILL } = platform.signalNumbers;
+    libc.kill(pid, TERM);
+    let stopped = "sent it SIGTERM";
+    if (await this.#reap(STOP_GRACE_MS) === null && isAlive(pid)) {
+      libc.kill(pid, KILL);
+      await this.#reap(1000);
+      stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
+    }
+    this.#removeDeadDaemonsPidfile();
+    throw new DaemonError(
+      `ERROR: the daemon (pid ${pid}) was not ready within ${this.#settings.timeoutMs} ms; ` +
+        `${stopped}.${this.#outputHint()}`,
+    );
+  }
+
+  /** The daemon ended the pipe without an answer: says how it ended, and fails. */
+  async #failStart(): Promise<never> {
+    const pid = this.#pid;
+    const status = await this.#reap(200);
+    const ended = status === null ? null : describeStatus(status);
+    const what = ended
+      ? `${ended.text} before it was ready`
+      : isAlive(pid)
+      ? "closed the pipe to the launcher without becoming ready"
+      : "ended before it was ready";
+    if (ended) this.#removeDeadDaemonsPidfile();
+    throw new DaemonError(
+      `ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint()}`,
+      ended?.code,
+    );
+  }
+
+  /**
+   * The daemon died before it was ready, perhaps without removing its pidfile
+   * (an uncaught error skips Deno's exit hooks; SIGKILL skips everyone's):
+   * removes the file when it still names that daemon and nobody holds its lock.
+   */
+  #removeDeadDaemonsPidfile(): void {
+    const { pidfile } = this.#settings;
+    if (pidfile === null) return;
+    try {
+      const lock = new Pidfile(pidfile);
+      if (lock.inspect().pid === this.#pid) lock.removeIfStale();
+    } catch {
+      // unusable now: the daemon's own failure is the one to report
+    }
+  }
+
+  /**
+   * Reaps the daemon once it ends: its wait status, or null when it still runs
+   * after `ms` (or is no longer this process's child).
+   */
+  async #reap(ms: number): Promise<number | null> {
+    const status = new Int32Array(1);
+    const until = performance.now() + ms;
+    for (;;) {
+      const r = libc.waitpid(this.#pid, status, platform.constants.WNOHANG);
+      if (r === this.#pid) return status[0];
+      if (r === -1 || performance.now() >= until) return null;
+      await sleep(2);
+    }
+  }
+
+  /** A hint where the daemon's output went, with its last lines. */
+  #outputHint(): string {
+    const { logfile } = this.#settings;
+    if (logfile === null) return "\nIts output went to /dev/null: set a logfile to see why.";
+    let tail = "";
+    try {
+      tail = readTail(logfile, this.#log, this.#logStart, 2048).trimEnd();
+    } catch {
+      // unreadable now: the path is still worth printing
+    }
+    return `\nIts output is in ${logfile}` + (tail ? `; it ends with:\n${tail}` : ".");
+  }
+}
+
+function describeStatus(status: number): { text: string; code: number } {
+  const sig = status & 0x7f;
+  if (sig === 0) {
+    const code = (status >> 8) & 0xff;
+    return { text: `exited with code ${code}`, code: code === 0 ? EX_FAILURE : code };
+  }
+  const name = platform.signalNames[sig];
+  return { text: `was killed by ${name ? "SIG" + name : `signal ${sig}`}`, code: EX_FAILURE };
+}
+
+/**
+ * Up to `max` last bytes of the file `path` names from offset `from` on, when
+ * it is still the file `identity` (a FIFO has none).
+ */
+function readTail(path: string, identity: Identity, from: number, max: number): string {
+  const c = platform.constants;
+  const flags = c.O_RDONLY | c.O_CLOEXEC | c.O_NONBLOCK;
+  const fd = check(libc.open(cstr(path), flags, 0), "open", { path });
+  try {
+    const now: Identity = new Uint32Array(4);
+    fdIdentity(fd, now);
+    if (!now.every((word, i) => word === identity[i])) return "";
+    const end = Number(libc.lseek(fd, 0, SEEK_END));
+    const start = Math.max(from, end - max);
+    if (end <= start) return "";
+    check(libc.lseek(fd, start, SEEK_SET), "lseek", { path });
+    const buf = new Uint8Array(end - start);
+    const n = Number(check(libc.read(fd, buf, buf.length), "read", { path }));
+    return new TextDecoder().decode(buf.subarray(0, n));
+  } finally {
+    libc.close(fd);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Opening the daemon's logfile in the launcher (internal). The launcher may
+ * run as root on behalf of a daemon that will not, so it opens the path as
+ * carefully as the kernel would with `fs.protected_symlinks=1`, whatever the
+ * sysctl says, and never blocks.
+ *
+ * @module
+ */
+import { cstr, libc, osError, platform } from "../ffi/mod.ts";
+import { parentDir } from "./host.ts";
+import { EX_CANTCREAT } from "./exit_codes.ts";
+import { DaemonError } from "./daemon_error.ts";
+
+/** What the launcher needs of a `struct stat`. */
+interface FileStat {
+  readonly mode: number;
+  readonly uid: number;
+}
+
+const ST = platform.layouts.stat;
+
+/** Runs a stat-like call into a fresh buffer; null when it fails (errno tells why). */
+function statWith(call: (buf: Uint8Array) => number): FileStat | null {
+  const buf = new Uint8Array(ST.size);
+  if (call(buf) === -1) return null;
+  const view = new DataView(buf.buffer);
+  const mode = ST.modeSize === 4 ? view.getUint32(ST.mode, true) : view.getUint16(ST.mode, true);
+  return { mode, uid: view.getUint32(ST.uid, true) };
+}
+
+/** lstat(2), stat(2) and fstat(2) as optional symbols: glibc < 2.33 exports none of them. */
+function lstatOf(path: string): FileStat | null {
+  const lstat = libc.lstat;
+  if (!lstat) throw new Error("this C library has no lstat(); posixly needs glibc 2.33 or later");
+  return statWith((buf) => lstat(cstr(path), buf));
+}
+
+function statOf(path: string): FileStat | null {
+  const stat = libc.stat;
+  return stat ? statWith((buf) => stat(cstr(path), buf)) : null;
+}
+
+function fstatOf(fd: number): FileStat | null {
+  const fstat = libc.fstat;
+  return fstat ? statWith((buf) => fstat(fd, buf)) : null;
+}
+
+function cannotOpen(why: string): DaemonError {
+  return new DaemonError(`ERROR: cannot open the logfile: ${why}`, EX_CANTCREAT);
+}
+
+/**
+ * The kernel's protected_symlinks rule for every symbolic link in `path` as
+ * written (a link's own target is its owner's choice): a link in a sticky,
+ * world-writable directory is followed only when the caller or the
+ * directory's owner owns it. Returns whether `path` itself is a link that may
+ * be followed; throws a DaemonError for a link that may not.
+ */
+function checkLinks(path: string): boolean {
+  const c = platform.constants;
+  const euid = libc.geteuid();
+  let prefix = "";
+  let last = false;
+  for (const part of path.split("/").filter((p) => p !== "")) {
+    prefix += `/${part}`;
+    const link = lstatOf(prefix);
+    if (link === null) return false; // missing: open() creates the last part or fails
+    last = (link.mode & c.S_IFMT) === c.S_IFLNK;
+    if (!last) continue;
+    const dirPath = parentDir(prefix);
+    const dir = statOf(dirPath);
+    const sticky = dir !== null && (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
+    if (sticky && link.uid !== euid && link.uid !== dir.uid) {
+      throw cannotOpen(
+        `${path}: ${prefix} is a symbolic link owned by uid ${link.uid} in ${dirPath}, a sticky ` +
+          "world-writable directory, and neither this process nor the directory's owner owns " +
+          "it: not followed (the kernel's protected_symlinks rule)",
+      );
+    }
+  }
+  return last;
+}
+
+/**
+ * Opens `path` for appending, as the daemon's stdout and stderr: created with
+ * `umask` when missing, close-on-exec, blocking. Refuses a planted link (see
+ * {@linkcode checkLinks}), anything but a regular file, a character device
+ * (`/dev/null`) or a FIFO, and a FIFO nobody reads (which would block open(2)
+ * forever), with a DaemonError (exit 73) naming the path.
+ */
+export function openLogfile(path: string, umask: number): number {
+  const c = platform.constants;
+  const flags = c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_CLOEXEC | c.O_NONBLOCK;
+  const { ELOOP, ENXIO } = platform.errnoNumbers;
+  // A link planted between the check and the open makes O_NOFOLLOW fail with ELOOP: check again.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const follow = checkLinks(path);
+    const old = libc.umask(umask);
+    const fd = libc.open(cstr(path), follow ? flags : flags | c.O_NOFOLLOW, 0o666);
+    const failure = fd === -1 ? osError("open", { path }) : null;
+    libc.umask(old);
+    if (failure?.errno === ELOOP && !follow) continue;
+    if (failure?.errno === ENXIO && ((statOf(path)?.mode ?? 0) & c.S_IFMT) === c.S_IFIFO) {
+      throw cannotOpen(`${path} is a FIFO that nobody reads (ENXIO)`);
+    }
+    if (failure) throw cannotOpen(failure.message);
+    try {
+      checkKind(path, fd);
+      // A FIFO with a reader: the daemon's writes may block, as a program's to a pipe do.
+      const status = libc.fcntl(fd, c.F_GETFL, 0);
+      if (status === -1 || libc.fcntl(fd, c.F_SETFL, status & ~c.O_NONBLOCK) === -1) {
+        throw cannotOpen(osError("fcntl", { path }).message);
+      }
+      return fd;
+    } catch (err) {
+      libc.close(fd);
+      throw err;
+    }
+  }
+  throw cannotOpen(`${path}: symbolic links keep appearing there`);
+}
+
+/** Refuses what a logfile cannot be (a block device, say). */
+function checkKind(path: string, fd: number): void {
+  const c = platform.constants;
+  const st = fstatOf(fd);
+  if (st === null) return; // no fstat in this C library: open() has done what it could
+  const kind = st.mode & c.S_IFMT;
+  if (kind !== c.S_IFREG && kind !== c.S_IFCHR && kind !== c.S_IFIFO) {
+    throw cannotOpen(`${path} is not a regular file, a character device or a FIFO`);
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The options of `detached()` and `DaemonContext`, and how they are checked
+ * (internal, apart from the {@linkcode DetachedOptions} type).
+ *
+ * @module
+ */
+import { absolutePath, cwd } from "./host.ts";
+
+/**
+ * Options of `detached()` and `DaemonContext`.
+ *
+ * @example A daemon with a pidfile and a logfile, as nobody
+ * ```ts ignore
+ * import { detached, type DetachedOptions } from "@posixly/posixly";
+ * const options: DetachedOptions = {
+ *   pidfile: "/run/app.pid",
+ *   logfile: "/var/log/app.log",
+ *   uid: "nobody",
+ *   umask: "027",
+ * };
+ * await detached(options);
+ * ```
+ */
+export interface DetachedOptions {
+  /**
+   * Where the daemon's stdout and stderr go (appended); default /dev/null.
+   * The launcher opens it (as the user it runs as): a regular file, a
+   * character device or a FIFO that has a reader. A symbolic link in a
+   * sticky world-writable directory (/tmp) is followed only when this
+   * process or the directory's owner owns it, as the kernel's
+   * `fs.protected_symlinks` rule says, whatever the sysctl is set to.
+   */
+  logfile?: string | null;
+  /** Pidfile the daemon takes and keeps (see `createPidlock`). */
+  pidfile?: string | null;
+  /** User to run as (name or uid); needs root. */
+  uid?: string | number | null;
+  /** Group to run as (name or gid); default with `uid`: the user's group. */
+  gid?: string | number | null;
+  /**
+   * The daemon's umask: a number, or a string read as octal with a leading 0
+   * (`"022"`, `"0o22"`) and decimal otherwise, as Celery. Default 0o022.
+   */
+  umask?: number | string | null;
+  /** Directory the daemon changes to; default: the current directory. */
+  workdir?: string | null;
+  /**
+   * Do everything except detaching, in this process (for debugging): the
+   * same checks, exits and messages, the umask, chdir, privileges and pidfile.
+   */
+  fake?: boolean;
+  /**
+   * `"auto"` (default): the daemon is ready when `detached()` resolves.
+   * `"manual"`: only when the program calls `notifyReady()`.
+   */
+  ready?: "auto" | "manual";
+  /**
+   * How long the launcher waits for the daemon to be ready; default 30000.
+   * Then it sends the daemon SIGTERM, SIGKILL if it still runs 2 s later, and
+   * exits 1.
+   */
+  timeoutMs?: number;
+  /** Fds (3 and up) passed to the daemon under the same numbers; all others are closed. */
+  keepFds?: readonly number[];
+  /** Called in the daemon after the chdir, before privileges are dropped. */
+  afterChdir?: (() => void | Promise<void>) | null;
+}
+
+/** {@linkcode DetachedOptions} once checked: paths absolute, defaults filled in. */
+export interface DaemonSettings {
+  readonly logfile: string | null;
+  readonly pidfile: string | null;
+  readonly uid: string | number | null;
+  readonly gid: string | number | null;
+  readonly umask: number;
+  readonly workdir: string;
+  readonly fake: boolean;
+  readonly ready: "auto" | "manual";
+  readonly timeoutMs: number;
+  /** Sorted, without duplicates. */
+  readonly keepFds: readonly number[];
+  readonly afterChdir: (() => void | Promise<void>) | null;
+}
+
+const DEFAULTS = {
+  umask: 0o022,
+  timeoutMs: 30_000,
+} as const;
+
+const KNOWN_OPTIONS: readonly string[] = [
+  "logfile",
+  "pidfile",
+  "uid",
+  "gid",
+  "umask",
+  "workdir",
+  "fake",
+  "ready",
+  "timeoutMs",
+  "keepFds",
+  "afterChdir",
+];
+
+/** At most this many characters of a bad value are quoted in an error message. */
+const QUOTE_MAX = 64;
+
+/** A value for an error message: JSON-quoted where it is a string, cut to a bounded length. */
+export function quote(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > QUOTE_MAX
+    ? `${text.slice(0, QUOTE_MAX)}... (${text.length} characters)`
+    : text;
+}
+
+/** Checks `options` and fills in the defaults; a TypeError or RangeError names the bad option. */
+export function daemonSettings(options: DetachedOptions): DaemonSettings {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`DaemonContext takes an options object, got ${quote(options)}`);
+  }
+  // A misspelt option (say `pidFile`) must not silently turn the pidfile lock off.
+  const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.includes(k));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map(quoteName).join(", ")}` +
+        ` for detached()/DaemonContext; known: ${KNOWN_OPTIONS.join(", ")}`,
+    );
+  }
+  const ready = options.ready ?? "auto";
+  if (ready !== "auto" && ready !== "manual") {
+    throw new TypeError(`ready must be "auto" or "manual", got ${quote(ready)}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+    throw new RangeError(`timeoutMs must be a positive number of ms, got ${quote(timeoutMs)}`);
+  }
+  const afterChdir = options.afterChdir ?? null;
+  if (afterChdir !== null && typeof afterChdir !== "function") {
+    throw new TypeError(`afterChdir must be a function, got ${quote(afterChdir)}`);
+  }
+  return {
+    logfile: optionalPath(options.logfile, "logfile"),
+    pidfile: optionalPath(options.pidfile, "pidfile"),
+    workdir: optionalPath(options.workdir, "workdir") ?? cwd(),
+    uid: optionalId(options.uid, "uid"),
+    gid: optionalId(options.gid, "gid"),
+    umask: parseUmask(options.umask),
+    fake: Boolean(options.fake),
+    ready,
+    timeoutMs,
+    keepFds: parseKeepFds(options.keepFds),
+    afterChdir,
+  };
+}
+
+/** An option's name as an unknown option is quoted: `'pidFile'`, bounded. */
+function quoteName(name: string): string {
+  return name.length > QUOTE_MAX ? `'${name.slice(0, QUOTE_MAX)}...'` : `'${name}'`;
+}
+
+/** Parses a umask as Celery does: strings with a leading 0 are octal. */
+function parseUmask(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULTS.umask;
+  let n: number;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string") {
+    const s = value.trim();
+    const octal = /^0[oO]?([0-7]+)$/.exec(s);
+    if (octal) n = parseInt(octal[1], 8);
+    else if (/^(0|[1-9][0-9]*)$/.test(s)) n = parseInt(s, 10);
+    else throw new TypeError(`umask must be octal ("022") or decimal digits, got ${quote(value)}`);
+  } else {
+    throw new TypeError(`umask must be a number or a string, got ${quote(value)}`);
+  }
+  if (!Number.isInteger(n) || n < 0 || n > 0o777) {
+    throw new RangeError(`umask must be between 0 and 0o777, got ${quote(value)}`);
+  }
+  return n;
+}
+
+function parseKeepFds(value: unknown): readonly number[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new TypeError(`keepFds must be an array of fds (3 and up), got ${quote(value)}`);
+  }
+  for (const fd of value) {
+    if (!Number.isInteger(fd) || fd < 3 || fd > 0x7fffffff) {
+      throw new RangeError(
+        `keepFds entries must be integers from 3 up (0-2 are stdin, stdout, stderr), got ${
+          quote(fd)
+        }`,
+      );
+    }
+  }
+  return [...new Set<number>(value)].sort((a, b) => a - b);
+}
+
+function optionalPath(value: unknown, what: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value === "" || value.includes("\0")) {
+    throw new TypeError(`${what} must be a non-empty path without NUL bytes, got ${quote(value)}`);
+  }
+  return absolutePath(value);
+}
+
+function optionalId(value: unknown, what: string): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" && typeof value !== "number") {
+    throw new TypeError(`${what} must be a name or a number, got ${quote(value)}`);
+  }
+  return value;
+}
