@@ -6,10 +6,13 @@
  * gracefully and releases its pidfile.
  *
  *   deno run -A examples/service.ts DIR      bun examples/service.ts DIR
+ *   node --disable-warning=ExperimentalWarning examples/service.ts DIR
  *
  * DIR gets service.pid, service.log and service.port. examples/tour.ts runs it.
  */
 import process from "node:process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
@@ -80,13 +83,23 @@ if (g.Bun) {
   stopServer = async () => {
     await server.stop();
   };
-} else {
+} else if (g.Deno) {
   const server = g.Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     manager.middleware(handle),
   );
   port = server.addr.port;
   stopServer = () => server.shutdown();
+} else {
+  // Node.js: node:http, each request in its own context through requestListener
+  const server = createServer(manager.requestListener(async (req, res) => {
+    const response = await handle(new Request(`http://127.0.0.1${req.url}`));
+    res.writeHead(response.status, { "content-type": "application/json" });
+    res.end(await response.text());
+  }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+  stopServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
 writeFileSync(join(dir, "service.port"), `${port}\n`);
 

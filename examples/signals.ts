@@ -4,6 +4,7 @@
  *
  *   deno run --allow-ffi examples/signals.ts
  *   bun examples/signals.ts
+ *   node --disable-warning=ExperimentalWarning examples/signals.ts
  */
 import process from "node:process";
 import { signalName, signals } from "../mod.ts";
@@ -12,9 +13,12 @@ console.log(`TERM is ${signals.signum("TERM")}, 17 is ${signalName(17)}`);
 console.log(`SIGPIPE is now: ${signals.get("PIPE")}`);
 
 // A JS handler, then a signal sent to ourselves.
-const gotUsr1 = new Promise<void>((resolve) => {
+// (A signal listener does not keep Node's event loop alive: the timer does.)
+const gotUsr1 = new Promise<void>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error("no SIGUSR1 within 5 s")), 5000);
   signals.set("USR1", (n) => {
     console.log(`handler ran for SIG${signalName(n)} (${n})`);
+    clearTimeout(timer);
     resolve();
   });
 });
@@ -29,9 +33,11 @@ console.log(`USR1 ignored and survived; get("USR1") is ${JSON.stringify(signals.
 
 // An alarm in 0.1 s.
 const started = performance.now();
-await new Promise<void>((resolve) => {
+await new Promise<void>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error("no SIGALRM within 5 s")), 5000);
   signals.set("ALRM", () => {
     console.log(`alarm after ${(performance.now() - started).toFixed(1)} ms`);
+    clearTimeout(timer);
     resolve();
   });
   signals.armAlarm(0.1);

@@ -6,6 +6,7 @@
  * daemon by its pid and exits non-zero.
  *
  *   deno run -A examples/tour.ts        bun examples/tour.ts
+ *   node --disable-warning=ExperimentalWarning examples/tour.ts
  */
 import process from "node:process";
 import { spawnSync } from "node:child_process";
@@ -16,7 +17,12 @@ import { fileURLToPath } from "node:url";
 import { lookupUser, processIsZombie, runtimeImplementation } from "../mod.ts";
 
 const t0 = performance.now();
-const isBun = "Bun" in globalThis;
+// How this runtime runs a script with every permission: the service is started the same way.
+const runtimeArgs = "Bun" in globalThis
+  ? []
+  : "Deno" in globalThis
+  ? ["run", "-A"]
+  : process.execArgv;
 const service = fileURLToPath(new URL("./service.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "posixly-tour-"));
 const pidfile = join(dir, "service.pid");
@@ -56,7 +62,7 @@ async function tour(): Promise<void> {
   console.log(`posixly tour on ${runtimeImplementation()} in ${dir}\n`);
 
   step = "launch the daemon";
-  const args = isBun ? [service, dir] : ["run", "-A", service, dir];
+  const args = [...runtimeArgs, service, dir];
   // The service gives its daemon 8 s to get ready (timeoutMs), less than this limit.
   const launch = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 15_000 });
   say("launcher exit status", `${launch.status} (after ${ms()})`);

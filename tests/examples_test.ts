@@ -1,15 +1,18 @@
 // Runs each short example as a user would: `deno run --allow-ffi examples/X.ts`
-// (no other permission) or `bun examples/X.ts`, and checks what it prints.
+// (no other permission), `bun examples/X.ts` or `node examples/X.ts`, and checks
+// what it prints.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { isBun, isRoot } from "./_util.ts";
+import { isRoot } from "./_util.ts";
+import { runtime, scriptArgs } from "./_runtime.ts";
 
 function runExample(name: string): { status: number | null; stdout: string; stderr: string } {
   const file = fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
-  const args = isBun ? [file] : ["run", "--quiet", "--allow-ffi", file];
+  // Deno with --allow-ffi alone: the examples need no other permission
+  const args = runtime === "deno" ? ["run", "--quiet", "--allow-ffi", file] : scriptArgs(file);
   const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }

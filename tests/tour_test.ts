@@ -7,15 +7,14 @@ import process from "node:process";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { isBun } from "./_util.ts";
+import { scriptArgs } from "./_runtime.ts";
 import { titleNotSeen } from "./_platform.ts";
 import { processIsZombie } from "../mod.ts";
 
 describe("examples/tour.ts", () => {
   test("exits 0, shows a detached daemon and isolated requests, leaves nothing behind", () => {
     const tour = fileURLToPath(new URL("../examples/tour.ts", import.meta.url));
-    const args = isBun ? [tour] : ["run", "-A", "--quiet", tour];
-    const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, scriptArgs(tour), { encoding: "utf8", timeout: 60_000 });
     assert.equal(r.status, 0, `tour failed:\n${r.stdout}\n${r.stderr}`);
     const out = r.stdout;
     assert.match(out, /launcher exit status\s+0/);
