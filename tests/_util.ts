@@ -7,6 +7,7 @@ import {
   chmodSync,
   copyFileSync,
   cpSync,
+  existsSync,
   linkSync,
   mkdtempSync,
   readdirSync,
@@ -81,16 +82,19 @@ function othersCanRun(path: string): boolean {
 
 /**
  * Copies what a fixture run as another user (e.g. uid 65534, nobody) needs:
- * mod.ts, ffi/, platforms/, threads/ and tests/fixtures/, into a new directory
- * under /tmp that every user can read (directories 0755, files 0644), and this
- * runtime's executable when another user could not reach it where it lies
- * (hard-linked, or copied). The clone itself may lie under a directory only its
- * owner can enter, as `mktemp -d` makes them.
+ * mod.ts, ffi/, platforms/, threads/, cli/, dist/ (when built) and
+ * tests/fixtures/, into a new directory under /tmp that every user can read
+ * (directories 0755, files 0644), and this runtime's executable when another
+ * user could not reach it where it lies (hard-linked, or copied). The clone
+ * itself may lie under a directory only its owner can enter, as `mktemp -d`
+ * makes them.
  */
 export function copyForOtherUsers(): SharedCopy {
   const root = mkdtempSync("/tmp/posixly-shared-");
-  for (const part of ["mod.ts", "ffi", "platforms", "threads", "tests/fixtures"]) {
-    cpSync(join(repo, part), join(root, part), { recursive: true });
+  for (const part of ["mod.ts", "ffi", "platforms", "threads", "cli", "dist", "tests/fixtures"]) {
+    if (existsSync(join(repo, part))) {
+      cpSync(join(repo, part), join(root, part), { recursive: true });
+    }
   }
   const readable = (path: string): void => {
     if (statSync(path).isDirectory()) {
