@@ -794,32 +794,39 @@ export function platformFor(os: OsName, arch: ArchName): Platform {
       `arch must be "x86_64", "aarch64" or "other", got ${JSON.stringify(arch)}`,
     );
   }
-  if (os === "darwin") {
-    const errnoNumbers = DARWIN_ERRNO();
-    const signals = DARWIN_SIGNALS();
-    const errnoNames = lazyNames(() => errnoNumbers);
-    const signalNumbers = lazyRecord(signals);
-    const signalNames = lazyNames(() => signals);
-    return {
-      os,
-      arch,
-      libc: "darwin",
-      libraryName: "libSystem.B.dylib",
-      errnoSymbol: "__error",
-      layouts: DARWIN_LAYOUTS(),
-      constants: DARWIN(),
-      get errnoNames() {
-        return errnoNames();
-      },
-      errnoNumbers,
-      get signalNumbers() {
-        return signalNumbers();
-      },
-      get signalNames() {
-        return signalNames();
-      },
-    };
-  }
+  return os === "darwin" ? darwinPlatform(arch) : linuxPlatform(os, arch);
+}
+
+/** The tables of macOS (libSystem), for either CPU. */
+function darwinPlatform(arch: ArchName): Platform {
+  const errnoNumbers = DARWIN_ERRNO();
+  const signals = DARWIN_SIGNALS();
+  const errnoNames = lazyNames(() => errnoNumbers);
+  const signalNumbers = lazyRecord(signals);
+  const signalNames = lazyNames(() => signals);
+  return {
+    os: "darwin",
+    arch,
+    libc: "darwin",
+    libraryName: "libSystem.B.dylib",
+    errnoSymbol: "__error",
+    layouts: DARWIN_LAYOUTS(),
+    constants: DARWIN(),
+    get errnoNames() {
+      return errnoNames();
+    },
+    errnoNumbers,
+    get signalNumbers() {
+      return signalNumbers();
+    },
+    get signalNames() {
+      return signalNames();
+    },
+  };
+}
+
+/** The tables of Linux (and of an unknown OS, which gets Linux's), glibc or musl. */
+function linuxPlatform(os: "linux" | "other", arch: ArchName): Platform {
   const errnoNames = lazyNames(() => LINUX_ERRNO);
   const signalNumbers = lazyRecord(LINUX_SIGNALS);
   const signalNames = lazyNames(() => LINUX_SIGNALS);

@@ -119,6 +119,8 @@ const goals = {
   "threads/Local get": "<= 60 ns",
   "threads/Local set": "<= 100 ns",
   "threads/LocalStack push+pop": "<= 150 ns",
+  "threads/LocalManager.run / als.run": "<= 1.3x",
+  "threads/middleware / als.run": "<= 1.3x",
   "users/parseUid by name": "<= Celery",
   "users/parseUid by number": "< 200 ns",
   "pidfile/Pidfile acquire+release /dev/shm": "<= Celery / 2",

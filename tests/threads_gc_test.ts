@@ -5,6 +5,13 @@ import process from "node:process";
 import { checkCollection, type GcResult } from "./fixtures/threads_gc.ts";
 import { fixture, isBun } from "./_util.ts";
 
+/** argv (without the executable) that runs `script` in this runtime with `gc()` exposed. */
+function withGc(script: string): string[] {
+  if (isBun) return [script]; // Bun.gc is always there
+  if ("Deno" in globalThis) return ["run", "-A", "--quiet", "--v8-flags=--expose-gc", script];
+  return ["--expose-gc", script]; // Node
+}
+
 async function measure(): Promise<GcResult> {
   if (isBun) {
     const bun = (globalThis as unknown as { Bun: { gc(force: boolean): void } }).Bun;
@@ -12,12 +19,11 @@ async function measure(): Promise<GcResult> {
   }
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc !== undefined) return await checkCollection(gc);
-  // No --expose-gc in this process: run the same check in a child Deno that has it.
-  const child = spawnSync(
-    process.execPath,
-    ["run", "--quiet", "--v8-flags=--expose-gc", fixture("threads_gc.ts")],
-    { encoding: "utf8", timeout: 60_000 },
-  );
+  // No gc() in this process: run the same check in a child that has it.
+  const child = spawnSync(process.execPath, withGc(fixture("threads_gc.ts")), {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   assert.equal(child.status, 0, `gc child failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as GcResult;
 }
@@ -31,10 +37,10 @@ test("values of finished contexts are garbage-collected; a live context keeps it
 });
 
 test("values of a dropped Local set in the top context can be collected", () => {
-  const args = isBun
-    ? [fixture("threads_local_dropped.ts")]
-    : ["run", "-A", "--quiet", "--v8-flags=--expose-gc", fixture("threads_local_dropped.ts")];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, withGc(fixture("threads_local_dropped.ts")), {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   const { N, freed } = JSON.parse(r.stdout) as { N: number; freed: number };
   assert.ok(freed >= N * 0.9, `only ${freed} of ${N} values freed`);

@@ -99,16 +99,72 @@ describe("LocalManager", () => {
     assert.deepEqual(late, [undefined, undefined]);
   });
 
-  test("run without cleanup would leave the values visible (control)", async () => {
+  test("run releases every value of its context, also of locals it does not manage", async () => {
     const local = new Local<{ v?: number }>();
+    const stack = new LocalStack<number>();
     const late: unknown[] = [];
     await new LocalManager().run(async () => {
       local.v = 3;
-      setTimeout(() => late.push(local.v), 5);
+      stack.push(3);
+      setTimeout(() => late.push(local.v, stack.length), 5);
       await sleep(1);
     });
     await sleep(20);
-    assert.deepEqual(late, [3]);
+    assert.deepEqual(late, [undefined, 0]);
+  });
+
+  test("a timer left behind sees its context's values until the call is done (control)", async () => {
+    const local = new Local<{ v?: number }>();
+    const seen: unknown[] = [];
+    await new LocalManager().run(async () => {
+      local.v = 4;
+      setTimeout(() => seen.push(local.v), 1);
+      await sleep(20);
+    });
+    assert.deepEqual(seen, [4]);
+  });
+
+  test("nested runs: the inner is fresh, the outer's values are back after return and throw", async () => {
+    const local = new Local<{ v?: number }>();
+    const mgr = new LocalManager(local);
+    await mgr.run(async () => {
+      local.v = 1;
+      const outer = getIdent();
+      assert.equal(
+        mgr.run(() => {
+          assert.equal(local.v, undefined);
+          local.v = 2;
+          return getIdent();
+        }) === outer,
+        false,
+      );
+      assert.equal(local.v, 1);
+      assert.throws(() =>
+        mgr.run(() => {
+          local.v = 3;
+          throw new Error("inner boom");
+        }), /inner boom/);
+      await sleep(1);
+      assert.equal(local.v, 1);
+      assert.equal(getIdent(), outer);
+    });
+  });
+
+  test("a promise made inside run keeps its context when awaited outside; events too", async () => {
+    const local = new Local<{ v?: string }>();
+    const mgr = new LocalManager();
+    const target = new EventTarget();
+    let fromEvent: string | undefined = "not run";
+    const p = mgr.run(async () => {
+      local.v = "inside";
+      target.addEventListener("x", () => (fromEvent = local.v));
+      target.dispatchEvent(new Event("x"));
+      await sleep(1);
+      return local.v;
+    });
+    assert.equal(local.v, undefined);
+    assert.equal(await p, "inside");
+    assert.equal(fromEvent, "inside");
   });
 
   test("middleware: each call in its own context, cleaned up, errors propagate", async () => {

@@ -4,20 +4,21 @@
  *
  * @module
  */
-// Globals, not node:process / node:timers: importing those costs Deno several
-// ms of Node-compatibility start-up (setImmediate is a global in Deno 2 and Bun).
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Context, storage } from "./context.ts";
+
 // deno-lint-ignore no-explicit-any
 const g = globalThis as any;
 
+// Deno.exit in Deno: its `process` global would load much of Deno's Node
+// compatibility layer, which threads/ otherwise does not need.
 function exitProcess(code: number): void {
   if (g.Deno && !g.Bun) g.Deno.exit(code);
   else g.process.exit(code);
 }
-import { type ContextVariable, contextVariable } from "./context_variable.ts";
-import { runInNewContext } from "./ident.ts";
 
-/** The service whose body() the current async context runs in (nested contexts included). */
-const insideBody: ContextVariable<object> = contextVariable<object>();
+/** The token of the body() call the current async context runs in (nested contexts included). */
+const insideBody = new AsyncLocalStorage<object>();
 
 /** How long a crashed service's async `onCrash` may take before the exit. */
 const CRASH_REPORT_MS = 5000;
@@ -43,7 +44,7 @@ export interface BgThreadOptions {
 }
 
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => g.setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function describeError(error: unknown): string {
@@ -174,7 +175,7 @@ export abstract class BgThread {
     }
     this.#alive = true;
     this.#stopping = false;
-    this.#done = runInNewContext(() => this.#loop());
+    this.#done = storage.run(new Context(), () => this.#loop());
   }
 
   /**
@@ -196,7 +197,7 @@ export abstract class BgThread {
     if (!this.#alive) return Promise.resolve();
     // From inside body() -- also from a nested context (LocalManager.run, middleware) --
     // waiting for the loop would wait for ourselves.
-    if (this.#inBody && insideBody.get() === this.#token) return Promise.resolve();
+    if (this.#inBody && insideBody.getStore() === this.#token) return Promise.resolve();
     return this.#done;
   }
 

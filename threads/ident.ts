@@ -1,130 +1,16 @@
 /**
- * Context identity and the async-context machinery shared by the rest of
- * `threads/`.
- *
- * Celery keys its locals by thread id; posixly keys them by async context.
- * Every context is a {@linkcode Context} object carried by one module-level
- * {@linkcode ContextVariable} (AsyncLocalStorage's `run` and `get`). Code that runs outside any context (top-level code)
- * uses a module-level top context. The values of a Local live in the
- * context object itself, so they are garbage-collected together with the
- * context once nothing (no pending await, timer or promise) refers to it.
+ * {@linkcode getIdent}: the identity of the current async context.
  *
  * @module
  */
-import { type ContextVariable, contextVariable } from "./context_variable.ts";
-
-let counter = 0;
-
-/**
- * One async context: a unique ident plus the per-Local storage slots.
- * Internal to `threads/`; not re-exported by `threads/mod.ts`.
- *
- * @example Usage
- * ```ts ignore
- * import { Context, storage } from "./ident.ts";
- * storage.run(new Context(), () => console.log("inside a fresh context"));
- * ```
- *
- * @internal
- */
-export class Context {
-  /** Non-zero number unique to this context; never reused. */
-  readonly ident: number;
-  /** Values of each Local/LocalStack in this context, keyed by its slot key. */
-  readonly slots: WeakMap<object, unknown>;
-
-  /**
-   * Creates a context with the next ident.
-   *
-   * @example Usage
-   * ```ts ignore
-   * const ctx = new Context();
-   * ```
-   */
-  constructor() {
-    this.ident = ++counter;
-    // Weak: a Local or LocalStack that is gone takes its values with it.
-    this.slots = new WeakMap();
-  }
-}
-
-/**
- * The one context variable that carries the current {@linkcode Context}.
- *
- * @example Usage
- * ```ts ignore
- * storage.run(new Context(), () => storage.get());
- * ```
- *
- * @internal
- */
-export const storage: ContextVariable<Context> = contextVariable<Context>();
-
-/**
- * The context of code that runs outside any `run()`; lives as long as the
- * module.
- *
- * @example Usage
- * ```ts ignore
- * topContext.ident; // the top-level ident
- * ```
- *
- * @internal
- */
-export const topContext: Context = new Context();
-
-/**
- * Maps a public Local proxy or LocalStack to the key of its slot in
- * {@linkcode Context.slots}. Also tells whether an object is one of them.
- *
- * @example Usage
- * ```ts ignore
- * const key = slotKeys.get(local);
- * ```
- *
- * @internal
- */
-export const slotKeys: WeakMap<object, object> = new WeakMap();
-
-/**
- * Returns the current context (the top context outside any run).
- *
- * @example Usage
- * ```ts ignore
- * currentContext().slots;
- * ```
- *
- * @returns The current {@linkcode Context}.
- *
- * @internal
- */
-export function currentContext(): Context {
-  return storage.get() ?? topContext;
-}
-
-/**
- * Runs `fn` in a fresh context and returns what it returns.
- *
- * @example Usage
- * ```ts ignore
- * runInNewContext(() => getIdent());
- * ```
- *
- * @param fn The function to run.
- * @returns The result of `fn`.
- *
- * @internal
- */
-export function runInNewContext<R>(fn: (ctx: Context) => R): R {
-  const ctx = new Context();
-  return storage.run(ctx, () => fn(ctx));
-}
+import { storage, topIdent } from "./context.ts";
 
 /**
  * Returns a non-zero integer unique to the current async context among all
  * contexts that are alive (in fact never reused). Top-level code has its own;
- * every `LocalManager.run`, `middleware` call and `BgThread` loop gets a new
- * one. The ident survives awaits, timers and promise chains.
+ * every `LocalManager.run`, `middleware` and `requestListener` call and every
+ * `BgThread` loop gets a new one. The ident survives awaits, timers and
+ * promise chains.
  *
  * @example Usage
  * ```ts
@@ -138,5 +24,5 @@ export function runInNewContext<R>(fn: (ctx: Context) => R): R {
  * @returns The current context's ident.
  */
 export function getIdent(): number {
-  return (storage.get() ?? topContext).ident;
+  return storage.getStore()?.ident ?? topIdent;
 }

@@ -4,49 +4,52 @@
  *
  * @module
  */
-import { currentContext, slotKeys, storage, topContext } from "./ident.ts";
+import { registerSlot, Slot, slotOf, storage } from "./context.ts";
 import type { LocalStack } from "./local_stack.ts";
 
 type Values = Record<PropertyKey, unknown>;
 
-function valuesFor(target: object): Values | undefined {
-  return (storage.get() ?? topContext).slots.get(target) as Values | undefined;
+/** The property of a Local's proxy target that holds its slot. */
+const SLOT: unique symbol = Symbol("Local.slot");
+
+/** What a Local's proxy stands for: an object of Local.prototype that knows its slot. */
+interface Target {
+  readonly [SLOT]: Slot<Values>;
 }
 
-function valuesForWrite(target: object): Values {
-  const slots = (storage.get() ?? topContext).slots;
-  let values = slots.get(target) as Values | undefined;
-  if (values === undefined) {
-    values = Object.create(null) as Values;
-    slots.set(target, values);
-  }
-  return values;
-}
+/**
+ * The prototype of every Local's values: empty, so that no inherited name
+ * (`toString`, `constructor`) shows through a Local. Engines keep objects
+ * with a prototype in their fast shape; `Object.create(null)` ones they do not.
+ */
+const noNames: object = Object.freeze(Object.create(null));
 
-const handler: ProxyHandler<object> = {
+const newValues = (): Values => Object.create(noNames);
+
+const handler: ProxyHandler<Target> = {
   get(target, prop) {
-    const values = (storage.get() ?? topContext).slots.get(target) as Values | undefined;
+    const values = target[SLOT].get();
     return values === undefined ? undefined : values[prop];
   },
   set(target, prop, value) {
-    valuesForWrite(target)[prop] = value;
+    target[SLOT].getOrInit(newValues)[prop] = value;
     return true;
   },
   has(target, prop) {
-    const values = valuesFor(target);
+    const values = target[SLOT].get();
     return values !== undefined && prop in values;
   },
   deleteProperty(target, prop) {
-    const values = valuesFor(target);
+    const values = target[SLOT].get();
     if (values !== undefined) delete values[prop];
     return true;
   },
   ownKeys(target) {
-    const values = valuesFor(target);
+    const values = target[SLOT].get();
     return values === undefined ? [] : Reflect.ownKeys(values);
   },
   getOwnPropertyDescriptor(target, prop) {
-    const values = valuesFor(target);
+    const values = target[SLOT].get();
     if (values === undefined || !Object.hasOwn(values, prop)) return undefined;
     return { value: values[prop], writable: true, enumerable: true, configurable: true };
   },
@@ -62,7 +65,7 @@ const handler: ProxyHandler<object> = {
     const full = "get" in descriptor || "set" in descriptor
       ? { enumerable: true, ...descriptor, configurable: true }
       : { writable: true, enumerable: true, ...descriptor, configurable: true };
-    return Reflect.defineProperty(valuesForWrite(target), prop, full);
+    return Reflect.defineProperty(target[SLOT].getOrInit(newValues), prop, full);
   },
   setPrototypeOf() {
     throw new TypeError("The prototype of a Local cannot be changed");
@@ -143,10 +146,13 @@ export const Local: LocalConstructor = function (this: unknown): object {
   if (new.target === undefined) {
     throw new TypeError("Local is a class: create one with `new Local()`");
   }
-  // The proxy target (an empty Local) is also the key of its slot in each context.
-  const target: object = Object.create(Local.prototype);
+  const slot = new Slot<Values>();
+  const target: Target = Object.create(Local.prototype, {
+    // Configurable, so that the proxy may leave it out of its keys.
+    [SLOT]: { value: slot, configurable: true },
+  });
   const proxy = new Proxy(target, handler);
-  slotKeys.set(proxy, target);
+  registerSlot(proxy, slot);
   return proxy;
 } as unknown as LocalConstructor;
 
@@ -159,7 +165,8 @@ type Inspect = (value: unknown, options?: unknown) => string;
  * or the target, depending on the runtime.
  */
 function describeValues(self: object, inspect: Inspect, options: unknown): string {
-  const values = valuesFor(slotKeys.get(self) ?? self);
+  const slot = slotOf(self) ?? (self as Partial<Target>)[SLOT];
+  const values = slot?.get() as Values | undefined;
   return `Local ${inspect({ ...values }, options)}`;
 }
 Object.defineProperties(Local.prototype, {
@@ -194,13 +201,13 @@ Object.defineProperties(Local.prototype, {
  * @throws {TypeError} When `local` is neither a Local nor a LocalStack.
  */
 export function releaseLocal(local: Local<object> | LocalStack<unknown>): void {
-  const key = typeof local === "object" && local !== null ? slotKeys.get(local) : undefined;
-  if (key === undefined) {
+  const slot = slotOf(local);
+  if (slot === undefined) {
     throw new TypeError(
       `releaseLocal() expects a Local or a LocalStack, got ${describe(local)}`,
     );
   }
-  currentContext().slots.delete(key);
+  slot.release(storage.getStore());
 }
 
 function describe(value: unknown): string {

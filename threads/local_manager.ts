@@ -1,10 +1,13 @@
 /**
  * {@linkcode LocalManager}: releases a set of locals, runs code in fresh
- * contexts and wraps fetch-style handlers so that each request gets its own.
+ * contexts and wraps request handlers (fetch-style and `node:http`) so that
+ * each request gets its own.
  *
  * @module
  */
-import { type Context, getIdent, runInNewContext, slotKeys } from "./ident.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Context, slotOf, storage } from "./context.ts";
+import { getIdent } from "./ident.ts";
 import { type Local, releaseLocal } from "./local.ts";
 import type { LocalStack } from "./local_stack.ts";
 
@@ -37,9 +40,33 @@ export type LocalLike = Local<object> | LocalStack<unknown>;
 export type FetchHandler<I> = (req: Request, info: I) => Response | Promise<Response>;
 
 /**
+ * A `node:http` request listener, as taken by `http.createServer` and the
+ * `"request"` event.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RequestListener } from "@posixly/posixly/threads";
+ *
+ * const hello: RequestListener = (_req, res) => {
+ *   res.end("hello");
+ * };
+ * ```
+ *
+ * @typeParam Req The request type (`http.IncomingMessage` or a subclass).
+ * @typeParam Res The response type (`http.ServerResponse` or a subclass).
+ */
+export type RequestListener<
+  Req extends IncomingMessage = IncomingMessage,
+  Res extends ServerResponse<Req> = ServerResponse<Req>,
+> = (req: Req, res: Res) => void | Promise<void>;
+
+/**
  * Manages a set of locals (Celery's `LocalManager`): releases them in the
- * current context, runs functions in fresh contexts and cleans up after them,
- * and wraps HTTP handlers so that each request runs in its own context.
+ * current context, runs functions in fresh contexts that are cleaned up after
+ * them, and wraps HTTP handlers so that each request runs in its own context.
+ * A context made by {@linkcode LocalManager.run}, `middleware` or
+ * `requestListener` belongs to that one call: when the call is done, every
+ * value set in it is released, in any Local or LocalStack, managed or not.
  *
  * @example Usage
  * ```ts
@@ -132,8 +159,10 @@ export class LocalManager {
 
   /**
    * Runs `fn` in a fresh context (its own {@linkcode getIdent}, no values in
-   * any Local) and releases the managed locals in that context afterwards:
-   * when `fn` returns, throws, or, if it returns a promise, once that settles.
+   * any Local) and releases every value set in that context afterwards: when
+   * `fn` returns, throws, or, if it returns a promise, once that settles
+   * (before the code awaiting it resumes). A timer that `fn` left behind
+   * still runs in that context, and sees no values there.
    *
    * @example Usage
    * ```ts
@@ -154,25 +183,12 @@ export class LocalManager {
    * @returns What `fn` returns (a promise settling like `fn`'s, after cleanup).
    */
   run<R>(fn: () => R): R {
-    return runInNewContext((ctx) => {
-      let result: R;
-      try {
-        result = fn();
-      } catch (error) {
-        this.#release(ctx);
-        throw error;
-      }
-      if (result instanceof Promise) {
-        return result.finally(() => this.#release(ctx)) as R;
-      }
-      this.#release(ctx);
-      return result;
-    });
+    return storage.run(new Context(), callAndRelease, fn);
   }
 
   /**
    * Wraps a fetch-style handler so that each call runs in a fresh context
-   * and the managed locals are released once its response is ready (also
+   * and the values set in it are released once its response is ready (also
    * when it throws). One line with either runtime:
    * `Deno.serve(opts, manager.middleware(handler))` or
    * `Bun.serve({ ...opts, fetch: manager.middleware(handler) })`.
@@ -194,28 +210,108 @@ export class LocalManager {
    * @typeParam I The handler's second argument type.
    * @param handler The handler to wrap.
    * @returns The wrapped handler.
+   * @throws {TypeError} When `handler` is not a function.
    */
   middleware<I>(handler: FetchHandler<I>): (req: Request, info: I) => Promise<Response> {
     if (typeof handler !== "function") {
       throw new TypeError(`middleware() expects a handler function, got ${typeof handler}`);
     }
     // A plain function: Bun.serve calls fetch with the server as `this` (this.upgrade(req)).
-    const run = this.run.bind(this);
     return function (this: unknown, req: Request, info: I) {
-      return run(async () => await handler.call(this, req, info));
+      try {
+        // A promise passes through Promise.resolve as it is.
+        return Promise.resolve(
+          storage.run(new Context(), callAndRelease, handler, this, req, info),
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
   }
 
-  #release(ctx: Context): void {
-    for (const local of this.locals) {
-      const key = slotKeys.get(local);
-      if (key !== undefined) ctx.slots.delete(key);
+  /**
+   * Wraps a `node:http` request listener so that each request runs in a
+   * fresh context and the values set in it are released when the response
+   * has been sent (`"finish"`) or the connection closed first (`"close"`). For
+   * `http.createServer` in Node, Deno and Bun.
+   *
+   * @example Usage
+   * ```ts
+   * import { createServer } from "node:http";
+   * import { Local, LocalManager } from "@posixly/posixly/threads";
+   *
+   * const local = new Local<{ user?: string }>();
+   * const manager = new LocalManager(local);
+   * const server = createServer(manager.requestListener(async (req, res) => {
+   *   local.user = req.headers["x-user"]?.toString() ?? "anonymous";
+   *   await new Promise((r) => setTimeout(r, 10));
+   *   res.end(`hello ${local.user}`);
+   * }));
+   * server.listen(0, "127.0.0.1", () => server.close());
+   * ```
+   *
+   * @typeParam Req The request type (`http.IncomingMessage`).
+   * @typeParam Res The response type (`http.ServerResponse`).
+   * @param listener The request listener to wrap.
+   * @returns The wrapped listener.
+   * @throws {TypeError} When `listener` is not a function.
+   */
+  requestListener<
+    Req extends IncomingMessage = IncomingMessage,
+    Res extends ServerResponse<Req> = ServerResponse<Req>,
+  >(listener: RequestListener<Req, Res>): RequestListener<Req, Res> {
+    if (typeof listener !== "function") {
+      throw new TypeError(`requestListener() expects a listener function, got ${typeof listener}`);
     }
+    return function (this: unknown, req: Req, res: Res) {
+      const context = new Context();
+      // An emitter calls its listeners in its own context, not the request's: name it.
+      const release = (): void => context.release();
+      res.once("finish", release);
+      res.once("close", release);
+      return storage.run(context, () => listener.call(this, req, res));
+    };
   }
 }
 
+/**
+ * Calls `fn` (with `thisArg` and the arguments of a fetch handler, if any) in
+ * the context that `LocalManager.run` or `middleware` made for it, and
+ * releases that context once `fn` is done: when it returns or throws, or when
+ * the promise it returns settles. The release is a reaction to that very
+ * promise, so it runs before whoever awaits the result resumes.
+ */
+function callAndRelease<A, B, R>(
+  fn: (this: unknown, a: A, b: B) => R,
+  thisArg?: unknown,
+  a?: A,
+  b?: B,
+): R {
+  let result: R;
+  try {
+    result = fn.call(thisArg, a as A, b as B);
+  } catch (error) {
+    storage.getStore()!.release();
+    throw error;
+  }
+  if (result instanceof Promise) return result.then(releasedValue, releasedError) as R;
+  storage.getStore()!.release();
+  return result;
+}
+
+// Promise reactions run in the context they were registered in: the call's own.
+function releasedValue<T>(value: T): T {
+  storage.getStore()!.release();
+  return value;
+}
+
+function releasedError(error: unknown): never {
+  storage.getStore()!.release();
+  throw error;
+}
+
 function check(value: unknown, what: string): void {
-  if (typeof value !== "object" || value === null || !slotKeys.has(value)) {
+  if (slotOf(value) === undefined) {
     throw new TypeError(`LocalManager ${what} must be a Local or a LocalStack`);
   }
 }

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { slotKeys, storage, topContext } from "./ident.ts";
+import { registerSlot, Slot } from "./context.ts";
 import { LocalProxy } from "./local_proxy.ts";
+
+const newItems = (): never[] => [];
 
 /**
  * A stack whose content is separate in every async context (Celery's
@@ -26,6 +28,8 @@ import { LocalProxy } from "./local_proxy.ts";
  * @typeParam T The type of the items.
  */
 export class LocalStack<T> {
+  readonly #items = new Slot<T[]>();
+
   /**
    * Creates a stack that is empty in every context.
    *
@@ -37,7 +41,7 @@ export class LocalStack<T> {
    * ```
    */
   constructor() {
-    slotKeys.set(this, this);
+    registerSlot(this, this.#items);
   }
 
   /**
@@ -55,13 +59,7 @@ export class LocalStack<T> {
    * @returns The new length of the current context's stack.
    */
   push(value: T): number {
-    const slots = (storage.get() ?? topContext).slots;
-    const items = slots.get(this) as T[] | undefined;
-    if (items === undefined) {
-      slots.set(this, [value]);
-      return 1;
-    }
-    return items.push(value);
+    return this.#items.getOrInit(newItems).push(value);
   }
 
   /**
@@ -81,11 +79,10 @@ export class LocalStack<T> {
    * @returns The removed item, or `undefined` when the stack is empty.
    */
   pop(): T | undefined {
-    const slots = (storage.get() ?? topContext).slots;
-    const items = slots.get(this) as T[] | undefined;
+    const items = this.#items.get();
     if (items === undefined) return undefined;
     if (items.length <= 1) {
-      slots.delete(this);
+      this.#items.set(undefined);
       return items[0];
     }
     return items.pop();
@@ -107,7 +104,7 @@ export class LocalStack<T> {
    * @returns The top item or `undefined`.
    */
   get top(): T | undefined {
-    const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
+    const items = this.#items.get();
     return items === undefined ? undefined : items[items.length - 1];
   }
 
@@ -127,7 +124,7 @@ export class LocalStack<T> {
    * @returns A new array with the items.
    */
   get stack(): T[] {
-    const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
+    const items = this.#items.get();
     return items === undefined ? [] : items.slice();
   }
 
@@ -146,7 +143,7 @@ export class LocalStack<T> {
    * @returns The stack length.
    */
   get length(): number {
-    const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
+    const items = this.#items.get();
     return items === undefined ? 0 : items.length;
   }
 
@@ -170,7 +167,7 @@ export class LocalStack<T> {
    */
   proxy(): LocalProxy<T> {
     return new LocalProxy<T>(() => {
-      const items = (storage.get() ?? topContext).slots.get(this) as T[] | undefined;
+      const items = this.#items.get();
       if (items === undefined || items.length === 0) {
         throw new ReferenceError(
           "object unbound: the LocalStack is empty in this context; push() an item first",

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { type ContextVariable, contextVariable } from "./context_variable.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
 
-const timeouts: ContextVariable<number | undefined> = contextVariable();
+const timeouts = new AsyncLocalStorage<number | undefined>();
 
 /**
  * Runs `fn` with a default socket timeout that
@@ -60,5 +60,5 @@ export function defaultSocketTimeout<R>(ms: number | undefined, fn: () => R): R 
  * @returns The timeout in milliseconds, or `undefined`.
  */
 export function getDefaultSocketTimeout(): number | undefined {
-  return timeouts.get();
+  return timeouts.getStore();
 }
