@@ -23,6 +23,7 @@ type NativeFunction = (...args: unknown[]) => unknown;
 
 /** The part of `node:ffi` this backend uses (typed here: neither Deno's nor Bun's types have it). */
 interface NodeFfi {
+  DynamicLibrary: new (path: string) => NodeLibrary;
   dlopen(
     library: string,
     symbols: Record<string, { arguments: string[]; return: string }>,
@@ -30,6 +31,11 @@ interface NodeFfi {
   getRawPointer(view: ArrayBufferView | ArrayBuffer): bigint;
   toArrayBuffer(address: bigint, length: number, copy: boolean): ArrayBuffer;
   toString(address: bigint): string;
+}
+
+/** An open library; `getFunction` binds one function of it. */
+interface NodeLibrary {
+  getFunction(name: string, signature: { arguments: string[]; return: string }): NativeFunction;
 }
 
 interface NodeProcess {
@@ -90,6 +96,26 @@ export function nodeBackend(): Backend {
     return new Int32Array(ffi!.toArrayBuffer(__errno_location() as bigint, 4, false));
   }
 
+  /**
+   * The library's open handles, each with the names bound through it. One
+   * handle binds many functions (cheaper than a handle each), but refuses a
+   * second signature for a name it has bound (`prctl` and `prctl_buffer`):
+   * such a name gets another handle.
+   */
+  const handles = new Map<string, { library: NodeLibrary; names: Set<string> }[]>();
+
+  function handleFor(library: string, name: string): NodeLibrary {
+    const open = handles.get(library) ?? [];
+    handles.set(library, open);
+    let handle = open.find((h) => !h.names.has(name));
+    if (handle === undefined) {
+      handle = { library: new ffi!.DynamicLibrary(library), names: new Set() };
+      open.push(handle);
+    }
+    handle.names.add(name);
+    return handle.library;
+  }
+
   return {
     name: "node",
     nonblocking: false,
@@ -98,15 +124,14 @@ export function nodeBackend(): Backend {
       errnoSlot ??= errnoOf(library);
       const saved = errnoSlot[0];
       try {
-        const definitions = Object.fromEntries(
-          Object.entries(symbols).map(([name, spec]) => [name, {
-            arguments: spec.parameters.map((type) => TYPES[type]),
-            return: TYPES[spec.result],
-          }]),
-        );
-        const { functions } = ffi.dlopen(library, definitions);
         return Object.fromEntries(
-          Object.entries(symbols).map(([name, spec]) => [name, atBoundary(functions[name], spec)]),
+          Object.entries(symbols).map(([name, spec]) => {
+            const signature = {
+              arguments: spec.parameters.map((type) => TYPES[type]),
+              return: TYPES[spec.result],
+            };
+            return [name, atBoundary(handleFor(library, name).getFunction(name, signature), spec)];
+          }),
         );
       } finally {
         errnoSlot[0] = saved;
