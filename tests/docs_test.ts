@@ -112,7 +112,9 @@ describe("documentation", () => {
 
   test("every ```ts block type-checks, and the ```ts run blocks run", { timeout: 180_000 }, () => {
     const blocks = docs.flatMap((doc) => codeBlocks(doc, readFileSync(join(root, doc), "utf8")));
-    const ts = blocks.filter((b) => /^(ts|typescript)\b/.test(b.info) && !/\bignore\b/.test(b.info));
+    const ts = blocks.filter((b) =>
+      /^(ts|typescript)\b/.test(b.info) && !/\bignore\b/.test(b.info)
+    );
     assert.ok(ts.length >= 10, `only ${ts.length} checked TypeScript blocks in ${docs}`);
     const dir = mkdtempSync(join(tmpdir(), "posixly-docs-"));
     try {
@@ -140,7 +142,7 @@ describe("documentation", () => {
       assert.equal(check.status, 0, `deno check failed:\n${check.stdout}${check.stderr}\n${where}`);
 
       for (const { block, name } of files.filter((f) => /\brun\b/.test(f.block.info))) {
-        const args = isBun ? [name] : ["run", "--quiet", "--no-check", "--allow-ffi", name];
+        const args = isBun ? [name] : ["run", "--quiet", "--no-check", "-A", name];
         const r = spawnSync(process.execPath, args, {
           cwd: dir,
           encoding: "utf8",
