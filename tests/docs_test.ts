@@ -29,6 +29,7 @@ const entries: Record<string, string> = {
   "@posixly/posixly/platforms": "platforms/mod.ts",
   "@posixly/posixly/threads": "threads/mod.ts",
   "@posixly/posixly/ffi": "ffi/mod.ts",
+  "@posixly/posixly/cli": "cli/main.ts",
 };
 
 interface Block {
