@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isBun } from "./_util.ts";
 
+const isDeno = "Deno" in globalThis && !isBun;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const docs = [
   "README.md",
@@ -143,7 +144,11 @@ describe("documentation", () => {
       assert.equal(check.status, 0, `deno check failed:\n${check.stdout}${check.stderr}\n${where}`);
 
       for (const { block, name } of files.filter((f) => /\brun\b/.test(f.block.info))) {
-        const args = isBun ? [name] : ["run", "--quiet", "--no-check", "-A", name];
+        const args = isBun
+          ? [name]
+          : isDeno
+          ? ["run", "--quiet", "--no-check", "-A", name]
+          : ["--disable-warning=ExperimentalWarning", name];
         const r = spawnSync(process.execPath, args, {
           cwd: dir,
           encoding: "utf8",
