@@ -16,7 +16,7 @@
  * Each command is measured twice: from the sources (cli/main.ts), and from
  * one bundle of them (`deno bundle --code-splitting`, what `npm run build`
  * makes of deno.json's exports), which loads a few modules instead of about
- * 30. docs/internals-cli.md has the figures and what each part costs.
+ * 30. docs/internals.md ("The posixly command's speed") has the figures and what each part costs.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
