@@ -9,6 +9,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { scriptArgs } from "./_runtime.ts";
+import { copyForOtherUsers, type SharedCopy } from "./_util.ts";
 
 /** Absolute path of the command's entry point. */
 export const CLI: string = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
@@ -30,12 +31,21 @@ export function posixly(args: string[], opts: { env?: Record<string, string> } =
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The copy of the sources another user runs the command from (made on first use). */
+let shared: SharedCopy | undefined;
+
 /**
  * Runs `posixly ARGS...` as another user (the caller must be root), with a
- * home and a Deno cache of its own in `home`.
+ * home and a Deno cache of its own in `home`. It runs a copy of the sources
+ * every user can read: the clone may lie in a directory only its owner enters.
  */
 export function posixlyAs(user: { uid: number; gid: number }, home: string, args: string[]): Ran {
-  const r = spawnSync(process.execPath, scriptArgs(CLI, args), {
+  if (shared === undefined) {
+    const copy = copyForOtherUsers();
+    process.on("exit", () => rmSync(copy.root, { recursive: true, force: true }));
+    shared = copy;
+  }
+  const r = spawnSync(shared.execPath, scriptArgs(join(shared.root, "cli", "main.ts"), args), {
     encoding: "utf8",
     env: { ...process.env, HOME: home, DENO_DIR: join(home, "deno"), XDG_CACHE_HOME: home },
     uid: user.uid,

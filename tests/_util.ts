@@ -82,7 +82,7 @@ function othersCanRun(path: string): boolean {
 
 /**
  * Copies what a fixture run as another user (e.g. uid 65534, nobody) needs:
- * mod.ts, ffi/, platforms/, threads/, cli/, dist/ (when built) and
+ * mod.ts, deno.json, ffi/, platforms/, threads/, cli/, dist/ (when built) and
  * tests/fixtures/, into a new directory under /tmp that every user can read
  * (directories 0755, files 0644), and this runtime's executable when another
  * user could not reach it where it lies (hard-linked, or copied). The clone
@@ -91,7 +91,17 @@ function othersCanRun(path: string): boolean {
  */
 export function copyForOtherUsers(): SharedCopy {
   const root = mkdtempSync("/tmp/posixly-shared-");
-  for (const part of ["mod.ts", "ffi", "platforms", "threads", "cli", "dist", "tests/fixtures"]) {
+  const parts = [
+    "mod.ts",
+    "deno.json",
+    "ffi",
+    "platforms",
+    "threads",
+    "cli",
+    "dist",
+    "tests/fixtures",
+  ];
+  for (const part of parts) {
     if (existsSync(join(repo, part))) {
       cpSync(join(repo, part), join(root, part), { recursive: true });
     }
