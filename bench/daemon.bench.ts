@@ -28,17 +28,19 @@ import { measure, record, report } from "./_harness.ts";
 // Medians of 31 rounds: on this 2-core VM a wake-up after a pipe write or an
 // exit takes ~0.1 ms or ~2.5 ms about half the time each, and a median of 15
 // moved by 1-3 ms from one run to the next (same code).
-// `--rounds=N` (and `--idle-rounds=N`) for a quick look; the figures then move more.
+// `--rounds=N` (and `--idle-rounds=N`) for a quick look, or `--quick` (7 and 3); the
+// figures then move more.
 const flag = (name: string): number | undefined => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   return arg === undefined ? undefined : Number(arg.slice(name.length + 3));
 };
-const ROUNDS = flag("rounds") ?? 31;
+const quick = process.argv.includes("--quick");
+const ROUNDS = flag("rounds") ?? (quick ? 7 : 31);
 // The same figure after the machine was idle for a while (a second here, before each
 // run): on this VM everything then runs ~1.4x slower, the empty program's cold start too
 // (measured: 15 -> 22 ms in Deno). The other rounds run back to back, as Celery's do.
 const IDLE_MS = 1000;
-const IDLE_ROUNDS = flag("idle-rounds") ?? 15;
+const IDLE_ROUNDS = flag("idle-rounds") ?? (quick ? 3 : 15);
 const isBun = "Bun" in globalThis;
 const isNode = !isBun && !("Deno" in globalThis);
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-daemon-"));

@@ -87,7 +87,7 @@ try {
       figures["cold start (empty program)"] = { value: e * 1e6, unit: "ns" };
       console.log(
         `${runtime}: empty ${e.toFixed(1)} ms; ` +
-          programs.map(({ row }, k) => `${row} +${(figures[row].value / 1e6).toFixed(1)} ms`)
+          programs.map(({ row }) => `${row} +${(figures[row].value / 1e6).toFixed(1)} ms`)
             .join(", "),
       );
       console.log("BENCH_JSON " + JSON.stringify({ area: "import", runtime, figures }));
