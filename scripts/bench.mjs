@@ -47,9 +47,10 @@ function collect(stdout) {
 }
 
 function run(label, cmd, args, timeoutMs = 15 * 60_000) {
-  const shown = [cmd.replace(root + "/", ""), ...args.map((a) => a.replace(root + "/", ""))].join(
-    " ",
-  );
+  const shown = [
+    cmd === process.execPath ? "node" : cmd.replace(root + "/", ""),
+    ...args.map((a) => a.replace(root + "/", "")),
+  ].join(" ");
   process.stdout.write(`-- ${label}: ${shown}\n`);
   const r = spawnSync(cmd, args, {
     cwd: root,
@@ -179,8 +180,8 @@ const version = (cmd, args) =>
 const lines = [];
 lines.push("# posixly benchmarks", "");
 lines.push(
-  "Made by `npm run bench` (`node scripts/bench.mjs`" + (quick ? " --quick" : "") +
-    `) on ${new Date().toISOString().slice(0, 10)}:`,
+  "Made by `npm run bench` (`node scripts/bench.mjs" + (quick ? " --quick" : "") +
+    `\`) on ${new Date().toISOString().slice(0, 10)}:`,
 );
 lines.push(
   `Linux ${release()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ` +
