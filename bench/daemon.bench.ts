@@ -14,6 +14,9 @@
  * "floor importing posixly" adds only the import of dist/mod.js to both processes.
  * Every program, the floor's copy too, runs from a temporary directory, so
  * that no runtime reads this project's deno.json, package.json or tsconfig.json.
+ * Node.js runs them as `.mjs` files (the floor with its types stripped first):
+ * a `.ts` program would load Node's type stripper at every start, which a
+ * published program does not.
  * Each round waits until the previous daemons are gone.
  * Celery's counterpart: bench/daemon_celery.py.
  */
@@ -44,16 +47,18 @@ const IDLE_ROUNDS = flag("idle-rounds") ?? (quick ? 3 : 15);
 const isBun = "Bun" in globalThis;
 const isNode = !isBun && !("Deno" in globalThis);
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-daemon-"));
-const program = join(dir, "program.ts");
-const programFromSources = join(dir, "program_sources.ts");
-const empty = join(dir, "empty.ts");
-const floor = join(dir, "floor.ts");
+const ext = isNode ? ".mjs" : ".ts";
+const program = join(dir, `program${ext}`);
+const programFromSources = join(dir, `program_sources${ext}`);
+const empty = join(dir, `empty${ext}`);
+const floor = join(dir, `floor${ext}`);
+const floorText = readFileSync(new URL("./_detach_floor.ts", import.meta.url), "utf8").replace(
+  `import("../dist/mod.js")`,
+  `import(${JSON.stringify(new URL("../dist/mod.js", import.meta.url).href)})`,
+);
 writeFileSync(
   floor,
-  readFileSync(new URL("./_detach_floor.ts", import.meta.url), "utf8").replace(
-    `import("../dist/mod.js")`,
-    `import(${JSON.stringify(new URL("../dist/mod.js", import.meta.url).href)})`,
-  ),
+  isNode ? (await import("node:module")).stripTypeScriptTypes(floorText) : floorText,
 );
 // The program is as lean as a real one can be: posixly and nothing else (node:fs or
 // node:process would add Deno's Node-compatibility start-up to both processes).
@@ -63,8 +68,7 @@ writeFileSync(
 // console.log ~0.14 ms (its first process.stdout.write ~12 ms).
 const programText = (lib: string): string =>
   `import { detached, signals } from ${JSON.stringify(new URL(lib, import.meta.url).href)};
-// deno-lint-ignore no-explicit-any
-const g = globalThis as any;
+const g = globalThis;
 const pidfile = g.Deno && !g.Bun ? g.Deno.args[0] : g.process.argv[2];
 const start = performance.timeOrigin + performance.now();
 if (g.Deno && !g.Bun) g.Deno.stdout.writeSync(new TextEncoder().encode(start + "\\n"));
