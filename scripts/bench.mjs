@@ -61,7 +61,7 @@ function run(label, cmd, args, timeoutMs = 15 * 60_000) {
   if (r.status !== 0) {
     notes.push(
       `\`${shown}\` failed (status ${r.status}${r.signal ? `, ${r.signal}` : ""}): ${
-        (r.stderr || "").trim().split("\n").slice(-3).join(" / ")
+        (r.error?.message ?? r.stderr ?? "").trim().split("\n").slice(-3).join(" / ")
       }`,
     );
     process.stdout.write(r.stderr ?? "");
