@@ -231,6 +231,12 @@ record("floor: bare posix_spawn + ready byte, no posixly", floorCall * 1e6, "ns"
 record("floor minus cold start", (floorCall - cold) * 1e6, "ns");
 record("floor importing posixly", importFloor * 1e6, "ns");
 record("floor importing posixly minus cold start", (importFloor - cold) * 1e6, "ns");
+if (isNode) {
+  console.log(
+    "BENCH_NOTE daemon: in Node.js the (sources) row also counts stripping the types of the " +
+      "sources' .ts files, in the launcher and again in the daemon.",
+  );
+}
 console.log(
   `BENCH_NOTE daemon: the rounds run back to back, as bench/daemon_celery.py's do. The rows "each after ${
     IDLE_MS / 1000

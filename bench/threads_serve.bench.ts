@@ -175,5 +175,9 @@ if (process.argv.includes("--load")) {
     "x",
   );
   record(`serve requests per server (${concurrency} at a time)`, requests, "count");
+  console.log(
+    "BENCH_NOTE threads: the serve rows are Deno.serve and Bun.serve servers with `middleware`; " +
+      "in Node.js, node:http servers with `requestListener` (the middleware rows).",
+  );
   await report("threads");
 }
