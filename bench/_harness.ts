@@ -5,6 +5,7 @@
  *
  * Each bench file is runnable on its own:
  *   deno run -A bench/<area>.bench.ts      bun bench/<area>.bench.ts
+ *   node --disable-warning=ExperimentalWarning bench/<area>.bench.ts
  */
 import { bench, run } from "mitata";
 

@@ -26,7 +26,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { record, report } from "./_harness.ts";
 
-const ROUNDS = 15;
+/** Rounds of every command (`--quick`: 5, for a fast look). */
+const ROUNDS = process.argv.includes("--quick") ? 5 : 15;
 /** How this runtime runs a script (Deno: every permission, no config; Node: node:ffi's warning hidden). */
 const RUN_SCRIPT: readonly string[] = "Bun" in globalThis
   ? []

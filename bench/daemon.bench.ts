@@ -14,6 +14,9 @@
  * "floor importing posixly" adds only the import of dist/mod.js to both processes.
  * Every program, the floor's copy too, runs from a temporary directory, so
  * that no runtime reads this project's deno.json, package.json or tsconfig.json.
+ * Node.js runs them as `.mjs` files (the floor with its types stripped first):
+ * a `.ts` program would load Node's type stripper at every start, which a
+ * published program does not.
  * Each round waits until the previous daemons are gone.
  * Celery's counterpart: bench/daemon_celery.py.
  */
@@ -28,30 +31,34 @@ import { measure, record, report } from "./_harness.ts";
 // Medians of 31 rounds: on this 2-core VM a wake-up after a pipe write or an
 // exit takes ~0.1 ms or ~2.5 ms about half the time each, and a median of 15
 // moved by 1-3 ms from one run to the next (same code).
-// `--rounds=N` (and `--idle-rounds=N`) for a quick look; the figures then move more.
+// `--rounds=N` (and `--idle-rounds=N`) for a quick look, or `--quick` (7 and 3); the
+// figures then move more.
 const flag = (name: string): number | undefined => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   return arg === undefined ? undefined : Number(arg.slice(name.length + 3));
 };
-const ROUNDS = flag("rounds") ?? 31;
+const quick = process.argv.includes("--quick");
+const ROUNDS = flag("rounds") ?? (quick ? 7 : 31);
 // The same figure after the machine was idle for a while (a second here, before each
 // run): on this VM everything then runs ~1.4x slower, the empty program's cold start too
 // (measured: 15 -> 22 ms in Deno). The other rounds run back to back, as Celery's do.
 const IDLE_MS = 1000;
-const IDLE_ROUNDS = flag("idle-rounds") ?? 15;
+const IDLE_ROUNDS = flag("idle-rounds") ?? (quick ? 3 : 15);
 const isBun = "Bun" in globalThis;
 const isNode = !isBun && !("Deno" in globalThis);
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-daemon-"));
-const program = join(dir, "program.ts");
-const programFromSources = join(dir, "program_sources.ts");
-const empty = join(dir, "empty.ts");
-const floor = join(dir, "floor.ts");
+const ext = isNode ? ".mjs" : ".ts";
+const program = join(dir, `program${ext}`);
+const programFromSources = join(dir, `program_sources${ext}`);
+const empty = join(dir, `empty${ext}`);
+const floor = join(dir, `floor${ext}`);
+const floorText = readFileSync(new URL("./_detach_floor.ts", import.meta.url), "utf8").replace(
+  `import("../dist/mod.js")`,
+  `import(${JSON.stringify(new URL("../dist/mod.js", import.meta.url).href)})`,
+);
 writeFileSync(
   floor,
-  readFileSync(new URL("./_detach_floor.ts", import.meta.url), "utf8").replace(
-    `import("../dist/mod.js")`,
-    `import(${JSON.stringify(new URL("../dist/mod.js", import.meta.url).href)})`,
-  ),
+  isNode ? (await import("node:module")).stripTypeScriptTypes(floorText) : floorText,
 );
 // The program is as lean as a real one can be: posixly and nothing else (node:fs or
 // node:process would add Deno's Node-compatibility start-up to both processes).
@@ -61,8 +68,7 @@ writeFileSync(
 // console.log ~0.14 ms (its first process.stdout.write ~12 ms).
 const programText = (lib: string): string =>
   `import { detached, signals } from ${JSON.stringify(new URL(lib, import.meta.url).href)};
-// deno-lint-ignore no-explicit-any
-const g = globalThis as any;
+const g = globalThis;
 const pidfile = g.Deno && !g.Bun ? g.Deno.args[0] : g.process.argv[2];
 const start = performance.timeOrigin + performance.now();
 if (g.Deno && !g.Bun) g.Deno.stdout.writeSync(new TextEncoder().encode(start + "\\n"));
@@ -225,6 +231,12 @@ record("floor: bare posix_spawn + ready byte, no posixly", floorCall * 1e6, "ns"
 record("floor minus cold start", (floorCall - cold) * 1e6, "ns");
 record("floor importing posixly", importFloor * 1e6, "ns");
 record("floor importing posixly minus cold start", (importFloor - cold) * 1e6, "ns");
+if (isNode) {
+  console.log(
+    "BENCH_NOTE daemon: in Node.js the (sources) row also counts stripping the types of the " +
+      "sources' .ts files, in the launcher and again in the daemon.",
+  );
+}
 console.log(
   `BENCH_NOTE daemon: the rounds run back to back, as bench/daemon_celery.py's do. The rows "each after ${
     IDLE_MS / 1000

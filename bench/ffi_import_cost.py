@@ -15,7 +15,8 @@ use nothing of:
   mod         dist/mod.js (everything: the entry JSR serves)
 
 Usage (after `npm run build`):
-  python3 bench/ffi_import_cost.py [--rounds N] [--runtime deno|bun] [--dist DIR]
+  python3 bench/ffi_import_cost.py [--rounds N] [--runtime deno|bun|node] [--dist DIR]
+Node.js runs the programs as .mjs files (a .ts one would load its type stripper at every start).
 Prefix `chrt -f 10` (as root) so that the machine's other work does not preempt the runs.
 """
 import argparse
@@ -39,7 +40,7 @@ ENTRIES = {"ffi": "ffi/mod.js", "platforms": "platforms/mod.js", "threads": "thr
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=40)
-    parser.add_argument("--runtime", choices=["deno", "bun"], action="append")
+    parser.add_argument("--runtime", choices=["deno", "bun", "node"], action="append")
     parser.add_argument("--dist", default=os.path.join(ROOT, "dist"))
     args = parser.parse_args()
     dist = os.path.abspath(args.dist)
@@ -54,13 +55,14 @@ def main() -> None:
         )
     with open(os.path.join(work, "module.js"), "w") as f:
         f.write("export const x = 1;\n")
-    files = {}
-    for name, source in programs.items():
-        files[name] = os.path.join(work, f"{name}.ts")
-        with open(files[name], "w") as f:
-            f.write(source)
-    for runtime in args.runtime or ["deno", "bun"]:
-        measure(runtime, files, args.rounds)
+    files = {".ts": {}, ".mjs": {}}
+    for ext, named in files.items():
+        for name, source in programs.items():
+            named[name] = os.path.join(work, f"{name}{ext}")
+            with open(named[name], "w") as f:
+                f.write(source)
+    for runtime in args.runtime or ["deno", "bun", "node"]:
+        measure(runtime, files[".mjs" if runtime == "node" else ".ts"], args.rounds)
 
 
 def measure(runtime: str, files: dict, rounds: int) -> None:
@@ -68,7 +70,10 @@ def measure(runtime: str, files: dict, rounds: int) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
 
     def run(file: str) -> tuple:
-        argv = [exe, "run", "-A", "--no-check", file] if runtime == "deno" else [exe, file]
+        argv = {
+            "deno": [exe, "run", "-A", "--no-check", file],
+            "node": [exe, "--disable-warning=ExperimentalWarning", file],
+        }.get(runtime, [exe, file])
         start = time.perf_counter()
         pid = os.posix_spawn(exe, argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
         _, status, usage = os.wait4(pid, 0)

@@ -1,68 +1,109 @@
 /**
- * What importing posixly adds to a cold start, in Deno and in Bun: the entry
- * point JSR serves (dist/mod.js, the plain bundle `npm run build` makes), the
- * sources' mod.ts, and platforms/mod.ts alone. Each is the median of 25 runs
- * of a program that imports it, minus the median of 25 runs of an empty
- * program (alternated, caches warm). The goal: at most 5 ms for dist/mod.js.
+ * What importing posixly adds to a cold start, in Deno, Bun and Node.js: the
+ * entry point JSR serves (dist/mod.js, the plain bundle `npm run build`
+ * makes), dist/platforms/mod.js (the FFI side, without threads/), and the
+ * sources' mod.ts and platforms/mod.ts. Each is the median of 25 runs of a
+ * program that imports it and uses nothing, minus the median of 25 runs of
+ * an empty program (alternated, caches warm). The goal: at most 5 ms for
+ * dist/mod.js.
+ *
+ * The programs are `.mjs` files in a temporary directory, as a user's program
+ * is neither TypeScript nor inside this project: no runtime reads this
+ * project's deno.json or package.json, and Node.js does not load its type
+ * stripper for the program itself (it does for the sources' `.ts` files,
+ * which the "(sources)" rows count).
+ *
+ *   node bench/import_cost.ts [--quick]       (any of the three runs it)
  */
 import process from "node:process";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = (n: string): string => join(here, "..", "node_modules", ".bin", n);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (n: string): string => join(root, "node_modules", ".bin", n);
 const runs = process.argv.includes("--quick") ? 9 : 25;
-if (!existsSync(join(here, "..", "dist", "mod.js"))) {
+if (!existsSync(join(root, "dist", "mod.js"))) {
   throw new Error("dist/ is not built: run `npm run build` first (npm run bench does)");
 }
 
-function time(cmd: string, args: string[]): number {
+/** Row name -> the module its program imports (from the repository's root). */
+const IMPORTS = {
+  "import posixly (dist/mod.js, published)": "dist/mod.js",
+  "import dist/platforms/mod.js (no threads/)": "dist/platforms/mod.js",
+  "import mod.ts (sources)": "mod.ts",
+  "import platforms/mod.ts (sources, no threads/)": "platforms/mod.ts",
+};
+
+const dir = mkdtempSync(join(tmpdir(), "posixly-bench-import-"));
+const empty = join(dir, "empty.mjs");
+writeFileSync(empty, "");
+const programs = Object.entries(IMPORTS).map(([row, module], i) => {
+  const file = join(dir, `import${i}.mjs`);
+  const url = pathToFileURL(join(root, module)).href;
+  writeFileSync(
+    file,
+    `import * as m from ${JSON.stringify(url)};\n` +
+      `if (Object.keys(m).length === 0) throw new Error("nothing exported");\n`,
+  );
+  return { row, file };
+});
+
+const RUNTIMES = {
+  deno: (f: string) => [bin("deno"), "run", "-A", "--no-check", f],
+  bun: (f: string) => [bin("bun"), f],
+  node: (f: string) => [bin("node"), "--disable-warning=ExperimentalWarning", f],
+};
+
+/** ms from spawning the program to its exit (throws when it fails). */
+function time([cmd, ...args]: string[]): number {
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, { stdio: "ignore" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
-  return performance.now() - t0;
+  const r = spawnSync(cmd, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${String(r.stderr).trim()}`);
+  }
+  return ms;
 }
 const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1];
 
-for (const runtime of ["deno", "bun"] as const) {
-  const args = (f: string): string[] =>
-    runtime === "deno" ? ["run", "-A", "--no-check", join(here, f)] : [join(here, f)];
-  time(bin(runtime), args("_import_dist.ts")); // warm the caches
-  time(bin(runtime), args("_import_mod.ts"));
-  time(bin(runtime), args("_import_platforms.ts"));
-  const empty: number[] = [];
-  const withDist: number[] = [];
-  const withMod: number[] = [];
-  const withPlatforms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    empty.push(time(bin(runtime), args("_empty.ts")));
-    withDist.push(time(bin(runtime), args("_import_dist.ts")));
-    withMod.push(time(bin(runtime), args("_import_mod.ts")));
-    withPlatforms.push(time(bin(runtime), args("_import_platforms.ts")));
+try {
+  for (const [runtime, argv] of Object.entries(RUNTIMES)) {
+    try {
+      for (const { file } of programs) time(argv(file)); // warm the caches
+      const emptyMs: number[] = [];
+      const ms = programs.map((): number[] => []);
+      for (let i = 0; i < runs; i++) {
+        emptyMs.push(time(argv(empty)));
+        programs.forEach(({ file }, k) => ms[k].push(time(argv(file))));
+      }
+      const e = median(emptyMs);
+      const figures: Record<string, { value: number; unit: string }> = {};
+      programs.forEach(({ row }, k) => {
+        figures[row] = { value: Math.max(0, median(ms[k]) - e) * 1e6, unit: "ns" };
+      });
+      figures["cold start (empty program)"] = { value: e * 1e6, unit: "ns" };
+      console.log(
+        `${runtime}: empty ${e.toFixed(1)} ms; ` +
+          programs.map(({ row }) => `${row} +${(figures[row].value / 1e6).toFixed(1)} ms`)
+            .join(", "),
+      );
+      console.log("BENCH_JSON " + JSON.stringify({ area: "import", runtime, figures }));
+      if (runtime === "node") {
+        console.log(
+          "BENCH_NOTE import: in Node.js the (sources) rows also count loading its type " +
+            "stripper and stripping each .ts file's types, at every start.",
+        );
+      }
+    } catch (e) {
+      // One runtime failing leaves the others' figures standing.
+      console.error(String(e));
+      console.log(`BENCH_NOTE import: ${runtime} failed: ${String(e).split("\n")[0]}`);
+      process.exitCode = 1;
+    }
   }
-  const e = median(empty);
-  const d = median(withDist);
-  const m = median(withMod);
-  const p = median(withPlatforms);
-  console.log(
-    `${runtime}: empty ${e.toFixed(1)} ms, dist/mod.js ${d.toFixed(1)} ms, ` +
-      `mod.ts ${m.toFixed(1)} ms, platforms ${p.toFixed(1)} ms`,
-  );
-  console.log(
-    "BENCH_JSON " + JSON.stringify({
-      area: "import",
-      runtime,
-      figures: {
-        "import posixly (dist/mod.js, published)": { value: Math.max(0, d - e) * 1e6, unit: "ns" },
-        "import mod.ts (sources)": { value: Math.max(0, m - e) * 1e6, unit: "ns" },
-        "import platforms/mod.ts (sources, no threads/)": {
-          value: Math.max(0, p - e) * 1e6,
-          unit: "ns",
-        },
-        "cold start (empty program)": { value: e * 1e6, unit: "ns" },
-      },
-    }),
-  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }

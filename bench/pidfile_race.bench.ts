@@ -9,6 +9,7 @@
  *
  *   deno run -A bench/pidfile_race.bench.ts [TRIALS] [PROCS]
  *   bun bench/pidfile_race.bench.ts [TRIALS] [PROCS]
+ *   node --disable-warning=ExperimentalWarning bench/pidfile_race.bench.ts [TRIALS] [PROCS]
  *
  * Prints `BENCH_JSON` with "race double holders <state>" (count),
  * "race no holder <state>" (count) and "race trials" (count).
@@ -101,7 +102,7 @@ async function main(trials: number, procs: number): Promise<void> {
   );
   await Promise.all(workers.map((w) => w.next()));
   const figures: Record<string, { value: number; unit: string }> = {};
-  const runtime = "Bun" in globalThis ? "bun" : "deno";
+  const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
   const dead = spawnSync("true").pid!;
   // Every process spins until the same instant, then races.
   const startDelay = Math.max(10, procs);

@@ -3,7 +3,9 @@
  * 127.0.0.1 with three handlers doing the same work (set one field, await
  * once, read it back, answer): a bare one with no context, one in a
  * hand-written `AsyncLocalStorage.run`, and posixly's `middleware` with a
- * Local. A load generator in a child process (this file again, with
+ * Local. Node.js has neither server: there the three are `node:http` request
+ * listeners, and posixly's is `requestListener` (the "middleware" rows).
+ * A load generator in a child process (this file again, with
  * `--load`) sends a bounded number of requests from concurrent fetch loops,
  * the three servers taking turns in rounds, and stops. Reported: requests per
  * second of each (medians over the rounds) and the ratios of requests per
@@ -12,9 +14,12 @@
  * the machine, so the ratios are the figures to read.
  *
  *   deno run -A bench/threads_serve.bench.ts      bun bench/threads_serve.bench.ts
+ *   node bench/threads_serve.bench.ts
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { record, report } from "./_harness.ts";
@@ -29,21 +34,37 @@ const rounds = requests / perRound;
 const concurrency = 32;
 
 type Handler = (req: Request, info: unknown) => Promise<Response>;
+/** Node.js: the same handler as a `node:http` request listener. */
+type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 interface Server {
   port: number;
   stop(): Promise<void>;
 }
 
-function serve(handler: Handler): Server {
+function serve(handler: Handler, listener: Listener): Promise<Server> {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
   if (g.Bun) {
     const server = g.Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: handler });
-    return { port: server.port, stop: async () => await server.stop(true) };
+    return Promise.resolve({ port: server.port, stop: async () => await server.stop(true) });
   }
-  const server = g.Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-  return { port: server.addr.port, stop: () => server.shutdown() };
+  if (g.Deno) {
+    const server = g.Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
+    return Promise.resolve({ port: server.addr.port, stop: () => server.shutdown() });
+  }
+  const server = createServer(listener);
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        stop: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      }))
+  );
 }
 
 /** The load generator: `requests` fetches to `port`, `concurrency` at a time; prints the ms. */
@@ -99,12 +120,34 @@ if (process.argv.includes("--load")) {
       return new Response(local.user);
     }),
   };
-  const servers = ways.map((way) => serve(handlers[way]));
+  const listeners: Record<(typeof ways)[number], Listener> = {
+    async bare(_req, res) {
+      const state: { user?: string } = {};
+      state.user = "alice";
+      await null;
+      res.end(state.user);
+    },
+    "als.run (hand-written)": (_req, res) =>
+      als.run({}, async () => {
+        als.getStore()!.user = "alice";
+        await null;
+        res.end(als.getStore()!.user);
+      }),
+    middleware: manager.requestListener(async (_req, res) => {
+      local.user = "alice";
+      await null;
+      res.end(local.user);
+    }) as Listener,
+  };
+  const servers = await Promise.all(ways.map((way) => serve(handlers[way], listeners[way])));
   const self = fileURLToPath(import.meta.url);
   const args = [self, "--load", String(perRound), ...servers.map((s) => String(s.port))];
-  // deno-lint-ignore no-explicit-any
-  const isBun = "Bun" in (globalThis as any);
-  const child = spawn(process.execPath, isBun ? args : ["run", "-A", "--quiet", ...args], {
+  const runtimeArgs = "Bun" in globalThis
+    ? []
+    : "Deno" in globalThis
+    ? ["run", "-A", "--quiet"]
+    : ["--disable-warning=ExperimentalWarning"];
+  const child = spawn(process.execPath, [...runtimeArgs, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -132,5 +175,9 @@ if (process.argv.includes("--load")) {
     "x",
   );
   record(`serve requests per server (${concurrency} at a time)`, requests, "count");
+  console.log(
+    "BENCH_NOTE threads: the serve rows are Deno.serve and Bun.serve servers with `middleware`; " +
+      "in Node.js, node:http servers with `requestListener` (the middleware rows).",
+  );
   await report("threads");
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every benchmark in Deno and in Bun, and celery 5.2.6's
-// counterpart where Debian's python3-celery is installed, then writes
-// BENCHMARKS.md with the figures side by side and as ratios.
+// `npm run bench`: runs every benchmark in Deno, Bun and Node.js, and celery
+// 5.2.6's counterpart where Debian's python3-celery is installed, then writes
+// BENCHMARKS.md with the figures side by side and as ratios. A benchmark that
+// fails in one runtime is a note under the table; the others still run.
 //
 //   node scripts/bench.mjs            all benchmarks
-//   node scripts/bench.mjs --quick    fewer race trials (for a fast look)
+//   node scripts/bench.mjs --quick    fewer trials and rounds (for a fast look)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir } from "node:os";
@@ -46,9 +47,10 @@ function collect(stdout) {
 }
 
 function run(label, cmd, args, timeoutMs = 15 * 60_000) {
-  const shown = [cmd.replace(root + "/", ""), ...args.map((a) => a.replace(root + "/", ""))].join(
-    " ",
-  );
+  const shown = [
+    cmd === process.execPath ? "node" : cmd.replace(root + "/", ""),
+    ...args.map((a) => a.replace(root + "/", "")),
+  ].join(" ");
   process.stdout.write(`-- ${label}: ${shown}\n`);
   const r = spawnSync(cmd, args, {
     cwd: root,
@@ -59,7 +61,7 @@ function run(label, cmd, args, timeoutMs = 15 * 60_000) {
   if (r.status !== 0) {
     notes.push(
       `\`${shown}\` failed (status ${r.status}${r.signal ? `, ${r.signal}` : ""}): ${
-        (r.stderr || "").trim().split("\n").slice(-3).join(" / ")
+        (r.error?.message ?? r.stderr ?? "").trim().split("\n").slice(-3).join(" / ")
       }`,
     );
     process.stdout.write(r.stderr ?? "");
@@ -82,8 +84,14 @@ for (const f of tsBenches) {
   const extra = quick ? ["--quick"] : [];
   run(`deno ${f}`, bin("deno"), ["run", "-A", "--quiet", join("bench", f), ...extra]);
   run(`bun ${f}`, bin("bun"), [join("bench", f), ...extra]);
+  // node:ffi prints an ExperimentalWarning when it loads: the flag hides it.
+  run(`node ${f}`, bin("node"), [
+    "--disable-warning=ExperimentalWarning",
+    join("bench", f),
+    ...extra,
+  ]);
 }
-// Stand-alone scripts (races, start-up timings) drive both runtimes themselves.
+// Stand-alone scripts (start-up timings) drive the three runtimes themselves.
 for (const f of scripts) {
   run(f, bin("deno"), ["run", "-A", "--quiet", join("bench", f), ...(quick ? ["--quick"] : [])]);
 }
@@ -113,7 +121,7 @@ if (python) {
 }
 
 const goals = {
-  "ffi/getpid via ffi/": "<= 1.2x the raw binding",
+  "ffi/getpid via ffi/ / raw binding": "<= 1.2x (Node: 1.3x)",
   "fds/closeOpenFds": "< 5 ms at RLIMIT_NOFILE 1,048,576",
   "import/import posixly (dist/mod.js, published)": "<= 5 ms",
   "threads/Local get": "<= 60 ns",
@@ -131,6 +139,22 @@ const goals = {
   "daemon/detach to ready minus cold start": "<= 10 ms",
 };
 
+// Figures made of two others of the same runtime: the ratios the goals are set on.
+const derived = [
+  ["ffi", "getpid via ffi/ / raw binding", "getpid via ffi/", "getpid raw binding"],
+];
+for (const [area, name, over, under] of derived) {
+  const rows = figures[area];
+  if (!rows?.[over] || !rows[under]) continue;
+  for (const rt of Object.keys(rows[over])) {
+    const a = rows[over][rt];
+    const b = rows[under][rt];
+    if (a && b && a.unit === b.unit && b.value) {
+      (rows[name] ??= {})[rt] = { value: a.value / b.value, unit: "x" };
+    }
+  }
+}
+
 function fmt(fig) {
   if (!fig) return "—";
   const { value, unit } = fig;
@@ -140,45 +164,56 @@ function fmt(fig) {
     return `${value.toFixed(1)} ns`;
   }
   if (unit === "count") return String(Math.round(value));
+  if (unit === "x") return `${value.toFixed(2)}x`;
   return `${Number(value.toFixed(3))} ${unit}`;
 }
 function ratio(a, b) {
-  if (!a || !b || a.unit !== b.unit || !b.value || a.unit === "count") return "—";
+  if (!a || !b || a.unit !== b.unit || !b.value || a.unit === "count" || a.unit === "x") {
+    return "—";
+  }
   return `${(a.value / b.value).toFixed(2)}x`;
 }
 
+const RUNTIMES = [["deno", "Deno"], ["bun", "Bun"], ["node", "Node"]];
+const version = (cmd, args) =>
+  (spawnSync(bin(cmd), args, { encoding: "utf8" }).stdout ?? "").trim().split("\n")[0];
 const lines = [];
 lines.push("# posixly benchmarks", "");
 lines.push(
-  "Made by `npm run bench` (`node scripts/bench.mjs`" + (quick ? " --quick" : "") +
-    `) on ${new Date().toISOString().slice(0, 10)}:`,
+  "Made by `npm run bench` (`node scripts/bench.mjs" + (quick ? " --quick" : "") +
+    `\`) on ${new Date().toISOString().slice(0, 10)}:`,
 );
 lines.push(
   `Linux ${release()}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ` +
-    `Deno ${
-      spawnSync(bin("deno"), ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].split(
-        " ",
-      )[1]
-    }, ` +
-    `Bun ${spawnSync(bin("bun"), ["--version"], { encoding: "utf8" }).stdout.trim()}, ` +
+    `Deno ${version("deno", ["--version"]).split(" ")[1]}, ` +
+    `Bun ${version("bun", ["--version"])}, ` +
+    `Node.js ${version("node", ["--version"]).replace(/^v/, "")}, ` +
     (python ? `celery ${python.version} (${python.py})` : "celery not installed") + ".",
   "",
 );
 lines.push(
-  "Timings are means per call from mitata unless the row says otherwise; ratios are posixly / Celery (below 1 is faster).",
+  "Timings are means per call from mitata unless the row says otherwise. All figures come " +
+    "from this one run; the second table gives each runtime's figure as a ratio to " +
+    "Celery's (below 1 is faster).",
   "",
 );
-lines.push("| area | benchmark | Deno | Bun | Celery | Deno / Celery | Bun / Celery | goal |");
-lines.push("|---|---|---|---|---|---|---|---|");
+lines.push("| area | benchmark | Deno | Bun | Node | Celery | goal |");
+lines.push("|---|---|---|---|---|---|---|");
+const compared = [];
 for (const area of Object.keys(figures).sort()) {
   for (const [name, byRt] of Object.entries(figures[area])) {
     const goal = goals[`${area}/${name}`] ?? "";
-    lines.push(
-      `| ${area} | ${name} | ${fmt(byRt.deno)} | ${fmt(byRt.bun)} | ${fmt(byRt.celery)} | ${
-        ratio(byRt.deno, byRt.celery)
-      } | ${ratio(byRt.bun, byRt.celery)} | ${goal} |`,
-    );
+    const cells = RUNTIMES.map(([rt]) => fmt(byRt[rt]));
+    lines.push(`| ${area} | ${name} | ${cells.join(" | ")} | ${fmt(byRt.celery)} | ${goal} |`);
+    const ratios = RUNTIMES.map(([rt]) => ratio(byRt[rt], byRt.celery));
+    if (ratios.some((r) => r !== "—")) compared.push([area, name, ratios]);
   }
+}
+lines.push("", "## Against Celery", "");
+lines.push(`| area | benchmark | ${RUNTIMES.map(([, n]) => `${n} / Celery`).join(" | ")} |`);
+lines.push(`|---|---|${RUNTIMES.map(() => "---").join("|")}|`);
+for (const [area, name, ratios] of compared) {
+  lines.push(`| ${area} | ${name} | ${ratios.join(" | ")} |`);
 }
 lines.push(
   "",
