@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { cstr, libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 
@@ -18,7 +18,7 @@ function whyNotExecutable(path: string): string | null {
   const buf = new Uint8Array(layout.size);
   const pathC = cstr(path);
   if (libc.stat === null || libc.stat(pathC, buf) === -1) {
-    return libc.stat ? new OSError(errno(), "stat", { path }).message : null;
+    return libc.stat ? osError("stat", { path }).message : null;
   }
   const view = new DataView(buf.buffer);
   const mode = layout.modeSize === 4
@@ -27,7 +27,7 @@ function whyNotExecutable(path: string): string | null {
   if ((mode & platform.constants.S_IFMT) !== platform.constants.S_IFREG) {
     return `${quote(path)} is not a regular file`;
   }
-  if (libc.access(pathC, X_OK) === -1) return new OSError(errno(), "access", { path }).message;
+  if (libc.access(pathC, X_OK) === -1) return osError("access", { path }).message;
   return null;
 }
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
 import { absolutePath, chdir, currentEnvironment, cwd, parentDir } from "../platforms/host.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
@@ -82,7 +82,7 @@ function checkDirectory(dir: string): void {
   const fd = libc.open(cstr(dir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
   if (fd === -1) {
     throw new CliError(
-      `--chdir ${quote(dir)}: ${new OSError(errno(), "open", { path: dir }).message}`,
+      `--chdir ${quote(dir)}: ${osError("open", { path: dir }).message}`,
     );
   }
   libc.close(fd);
@@ -93,7 +93,7 @@ function checkPidfileDirectory(path: string): void {
   const W_OK_X_OK = 3; // the same in every C library
   const dir = parentDir(path);
   if (libc.access(cstr(dir), W_OK_X_OK) === -1) {
-    const e = new OSError(errno(), "access", { path: dir });
+    const e = osError("access", { path: dir });
     throw new CliError(`--pidfile ${quote(path)}: cannot create it: ${e.message}`);
   }
 }
@@ -112,12 +112,12 @@ export function logfileFlags(): number {
 export function openLogfile(path: string, umask: number): number {
   const old = libc.umask(umask);
   const fd = libc.open(cstr(path), logfileFlags() | platform.constants.O_CLOEXEC, 0o666);
-  const e = errno();
+  const failure = fd === -1 ? osError("open", { path }) : null;
   libc.umask(old);
-  if (fd === -1) {
-    const why = e === platform.errnoNumbers.ELOOP
+  if (failure) {
+    const why = failure.code === "ELOOP"
       ? "is a symbolic link; give the file's own path"
-      : new OSError(e, "open", { path }).message;
+      : failure.message;
     throw new CliError(`--logfile ${quote(path)}: ${why}`);
   }
   return fd;

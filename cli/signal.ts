@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
@@ -32,7 +32,7 @@ export function signal(argv: readonly string[]): number {
     return EXIT.signalNotRunning;
   }
   if (libc.kill(target.pid, o.signal) === -1) {
-    const e = new OSError(errno(), "kill");
+    const e = osError("kill");
     if (e.code === "ESRCH") {
       console.error(`not running (pid ${target.pid} just ended); ${name} not sent`);
       return EXIT.signalNotRunning;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { parseStop, type StopOptions } from "./args.ts";
@@ -65,7 +65,7 @@ export function stopProgram(o: StopOptions): number {
   const { pid, start } = target;
   const signalName = platform.signalNames[o.signal] ?? String(o.signal);
   if (libc.kill(pid, o.signal) === -1) {
-    const e = new OSError(errno(), "kill");
+    const e = osError("kill");
     if (waitForExit(pid, start, 0)) {
       console.log(`not running (pid ${pid} ended)${removePidfile(pidfile)}`);
       return EXIT.ok;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { check, errno, libc, OSError, platform } from "../ffi/mod.ts";
+import { check, errno, libc, osError, platform } from "../ffi/mod.ts";
 import { addSignalListener } from "../platforms/host.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
 
@@ -132,7 +132,7 @@ export function readSome(fd: number, buf: Uint8Array): Uint8Array | "eof" | null
   const e = errno();
   const { EAGAIN, EINTR } = platform.errnoNumbers;
   if (e === EAGAIN || e === EINTR) return null;
-  throw new OSError(e, "read");
+  throw osError("read");
 }
 
 /** A pipe, both ends close-on-exec: [read end, write end]. */
