@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { countJunit } from "./junit.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -65,37 +66,17 @@ function step(label, cmd, args, opts = {}) {
   }
 }
 
-/** Counts leaf test cases in a JUnit file (Deno lists describe blocks as cases too). */
-function countJunit(file, runtime) {
-  if (!existsSync(file)) return null;
-  const xml = readFileSync(file, "utf8");
-  const cases = [];
-  const re = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
-  for (const m of xml.matchAll(re)) {
-    const body = m[3] ?? "";
-    cases.push({
-      name: m[1],
-      failed: /<failure|<error/.test(body),
-      skipped: /<skipped/.test(body),
-    });
-  }
-  const names = cases.map((c) => c.name);
-  const leaves = cases.filter((c) => !names.some((n) => n.startsWith(c.name + " &gt; ")));
-  const r = { passed: 0, failed: 0, skipped: 0 };
-  for (const c of leaves) {
-    if (c.failed) {
-      r.failed++;
-      failures.push(`${runtime}: ${c.name.replaceAll("&gt;", ">")}`);
-    } else if (c.skipped) r.skipped++;
-    else r.passed++;
-  }
+/** countJunit's counts, with each failed case added to the failures listed at the end. */
+function countJunitOf(file, runtime) {
+  const r = countJunit(file);
+  for (const name of r?.failedNames ?? []) failures.push(`${runtime}: ${name}`);
   return r;
 }
 
 function suite(label, cmd, args, junit) {
   if (!want(label)) return;
   const ok = run(label, cmd, args);
-  const counts = countJunit(junit, label);
+  const counts = countJunitOf(junit, label);
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;

@@ -31,6 +31,7 @@ import {
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { countJunit } from "./junit.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const isRoot = process.getuid?.() === 0;
@@ -217,30 +218,10 @@ let failed = 0;
 let skipped = 0;
 const failures = [];
 
-/** Counts leaf test cases in Bun's JUnit file. */
-function countJunit(file, label) {
-  if (!existsSync(file)) return null;
-  const xml = readFileSync(file, "utf8");
-  const cases = [];
-  const re = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
-  for (const m of xml.matchAll(re)) {
-    const body = m[3] ?? "";
-    cases.push({
-      name: m[1],
-      failed: /<failure|<error/.test(body),
-      skipped: /<skipped/.test(body),
-    });
-  }
-  const names = cases.map((c) => c.name);
-  const leaves = cases.filter((c) => !names.some((n) => n.startsWith(c.name + " &gt; ")));
-  const r = { passed: 0, failed: 0, skipped: 0 };
-  for (const c of leaves) {
-    if (c.failed) {
-      r.failed++;
-      failures.push(`${label}: ${c.name.replaceAll("&gt;", ">")}`);
-    } else if (c.skipped) r.skipped++;
-    else r.passed++;
-  }
+/** countJunit's counts, with each failed case added to the failures listed at the end. */
+function countJunitOf(file, label) {
+  const r = countJunit(file);
+  for (const name of r?.failedNames ?? []) failures.push(`${label}: ${name}`);
   return r;
 }
 
@@ -255,7 +236,7 @@ function bunSuite(which) {
     `--reporter-outfile=${junit}`,
     "tests/",
   ], { env: BUN[which].env, timeout: 20 * 60_000 });
-  const counts = countJunit(junit, `bun ${which}`);
+  const counts = countJunitOf(junit, `bun ${which}`);
   if (counts) {
     passed += counts.passed;
     failed += counts.failed;
