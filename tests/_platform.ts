@@ -95,3 +95,16 @@ export const titleNotSeen: false | string = underQemuUser &&
 /** Skip reason (or false) of tests that expect posix_spawn to report an exec failure. */
 export const vforkIsFork: false | string = underQemuUser &&
   "under qemu-user, posix_spawn's vfork is a fork: an exec failure is the child's exit status";
+
+/**
+ * Why the `posixly` command's start/stop cycle is not checked here, or false:
+ * under qemu-user, /proc/self/stat is qemu's rendering, so the start time the
+ * command records for its program is off from the kernel's by a tick and
+ * `stop` (rightly) refuses to signal a process whose start time differs.
+ */
+export const commandCycleUnderQemu: false | string = underQemuUser &&
+  "under qemu-user, /proc/self/stat is qemu's rendering: the start time recorded for the program is off by a tick, so stop refuses it";
+
+/** Why a flood of signals is not sent here, or false: under qemu-user it crashes the emulator (SIGSEGV). */
+export const signalFloodCrashesQemu: false | string = underQemuUser &&
+  "under qemu-user, a flood of signals crashes the emulator itself (SIGSEGV)";

@@ -38,6 +38,7 @@ import {
 } from "./_cli_util.ts";
 import { scriptArgs } from "./_runtime.ts";
 import { fixture, isRoot, sleep } from "./_util.ts";
+import { commandCycleUnderQemu } from "./_platform.ts";
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
 const noPython = hasPython ? false : "needs python3";
@@ -147,7 +148,7 @@ describe("posixly usage", () => {
 describe("posixly start, status, signal, stop", () => {
   test(
     "a shell service: daemon set-up, the lock held by the program, HUP, stop",
-    SLOW,
+    { ...SLOW, skip: commandCycleUnderQemu },
     async () => {
       const pidfile = s.path("svc.pid");
       const logfile = s.path("svc.log");
@@ -265,7 +266,10 @@ describe("posixly start, status, signal, stop", () => {
     },
   );
 
-  test("racing starts on one pidfile start exactly one program", SLOW, async () => {
+  test("racing starts on one pidfile start exactly one program", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
     const pidfile = s.path("race.pid");
     // A duration no other process uses, to find every program that started.
     const marker = `60.${process.pid}${Date.now() % 100000}`;
@@ -404,7 +408,10 @@ describe("posixly start, status, signal, stop", () => {
     assert.ok(Date.now() - t0 < 5000);
   });
 
-  test("Ctrl-C while start waits stops the unready program", SLOW, async () => {
+  test("Ctrl-C while start waits stops the unready program", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
     const pidfile = s.path("interrupted.pid");
     const launcher = spawn(
       process.execPath,
@@ -432,7 +439,7 @@ describe("posixly start, status, signal, stop", () => {
 
   test(
     "a program that ignores TERM: stop sends KILL after --timeout; --no-kill reports status 1",
-    SLOW,
+    { ...SLOW, skip: commandCycleUnderQemu },
     () => {
       const pidfile = s.path("stubborn.pid");
       const start = [
@@ -506,27 +513,31 @@ describe("posixly start, status, signal, stop", () => {
     },
   );
 
-  test("restart: a new program, the old one stopped", SLOW, () => {
-    const pidfile = s.path("restart.pid");
-    const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
-    const cold = posixly(["restart", ...args]);
-    assert.equal(cold.status, 0, cold.stderr);
-    assert.match(cold.stdout, /not running[^]*started "sleep"/, "restart of nothing starts it");
-    const first = s.trackPidfile(pidfile);
-    const r = posixly(["restart", ...args]);
-    assert.equal(r.status, 0, r.stderr);
-    const second = s.trackPidfile(pidfile);
-    assert.notEqual(second, first);
-    assert.ok(!alive(first));
-    assert.ok(alive(second));
-    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
-  });
+  test(
+    "restart: a new program, the old one stopped",
+    { ...SLOW, skip: commandCycleUnderQemu },
+    () => {
+      const pidfile = s.path("restart.pid");
+      const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
+      const cold = posixly(["restart", ...args]);
+      assert.equal(cold.status, 0, cold.stderr);
+      assert.match(cold.stdout, /not running[^]*started "sleep"/, "restart of nothing starts it");
+      const first = s.trackPidfile(pidfile);
+      const r = posixly(["restart", ...args]);
+      assert.equal(r.status, 0, r.stderr);
+      const second = s.trackPidfile(pidfile);
+      assert.notEqual(second, first);
+      assert.ok(!alive(first));
+      assert.ok(alive(second));
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    },
+  );
 });
 
 describe("posixly start --ready", () => {
   test(
     "tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns",
-    { ...SLOW, skip: noPython },
+    { ...{ ...SLOW, skip: commandCycleUnderQemu }, skip: noPython },
     async () => {
       const pidfile = s.path("http.pid");
       const port = await freePort();
@@ -560,7 +571,10 @@ describe("posixly start --ready", () => {
     },
   );
 
-  test("notify: a python3 program speaking sd_notify", { ...SLOW, skip: noPython }, () => {
+  test("notify: a python3 program speaking sd_notify", {
+    ...{ ...SLOW, skip: commandCycleUnderQemu },
+    skip: noPython,
+  }, () => {
     const pidfile = s.path("notify.pid");
     const logfile = s.path("notify.log");
     const r = posixly([
@@ -586,7 +600,10 @@ describe("posixly start --ready", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
-  test("notify: a program of this runtime using posixly's sdNotify", SLOW, () => {
+  test("notify: a program of this runtime using posixly's sdNotify", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     const pidfile = s.path("notify-ts.pid");
     const logfile = s.path("notify-ts.log");
     const r = posixly([
@@ -628,7 +645,10 @@ describe("posixly start --ready", () => {
     s.track(Number(/pid (\d+)/.exec(r.stderr)![1]));
   });
 
-  test("fd:N: a newline on descriptor N; closing it without one fails", SLOW, () => {
+  test("fd:N: a newline on descriptor N; closing it without one fails", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     const pidfile = s.path("fd.pid");
     const r = posixly([
       "start",
@@ -692,7 +712,10 @@ describe("posixly run", () => {
     },
   );
 
-  test("--logfile takes stdout and stderr; a held pidfile fails with status 1", SLOW, () => {
+  test("--logfile takes stdout and stderr; a held pidfile fails with status 1", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     const pidfile = s.path("run2.pid");
     const logfile = s.path("run2.log");
     assert.equal(
@@ -719,7 +742,7 @@ describe("posixly run", () => {
 
 describe("posixly as another user", () => {
   test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", {
-    ...SLOW,
+    ...{ ...SLOW, skip: commandCycleUnderQemu },
     skip: notRoot,
   }, async () => {
     const nobody = lookupUser("nobody");
@@ -778,7 +801,7 @@ describe("posixly as another user", () => {
   });
 
   test("as nobody: its own daemon; --user root is refused with status 4", {
-    ...SLOW,
+    ...{ ...SLOW, skip: commandCycleUnderQemu },
     skip: notRoot,
   }, () => {
     const nobody = lookupUser("nobody");
@@ -821,7 +844,7 @@ describe("posixly as another user", () => {
 
 describe("examples/cli_demo.sh", () => {
   test("starts a server, asks its status, makes a request, restarts and stops it", {
-    ...SLOW,
+    ...{ ...SLOW, skip: commandCycleUnderQemu },
     skip: noPython,
   }, async () => {
     const runtime = [process.execPath, ...scriptArgs(CLI)].join(" ");
@@ -843,7 +866,10 @@ describe("examples/cli_demo.sh", () => {
 });
 
 describe("the bundle npm run build makes (dist/cli/main.js)", () => {
-  test("starts (re-running the bundle for its set-up), tells the status and stops", SLOW, () => {
+  test("starts (re-running the bundle for its set-up), tells the status and stops", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     // The same deno bundle as scripts/build.mjs, of the command alone.
     const out = s.path("bundle");
     const deno = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
