@@ -108,3 +108,7 @@ export const commandCycleUnderQemu: false | string = underQemuUser &&
 /** Why a flood of signals is not sent here, or false: under qemu-user it crashes the emulator (SIGSEGV). */
 export const signalFloodCrashesQemu: false | string = underQemuUser &&
   "under qemu-user, a flood of signals crashes the emulator itself (SIGSEGV)";
+
+/** Why a test of the command's own short timeouts is not run here, or false. */
+export const commandTooSlowUnderQemu: false | string = underQemuUser &&
+  "under qemu-user, the emulated command's own start-up can outlast the test's short --timeout";

@@ -38,7 +38,7 @@ import {
 } from "./_cli_util.ts";
 import { scriptArgs } from "./_runtime.ts";
 import { fixture, isRoot, sleep } from "./_util.ts";
-import { commandCycleUnderQemu } from "./_platform.ts";
+import { commandCycleUnderQemu, commandTooSlowUnderQemu } from "./_platform.ts";
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
 const noPython = hasPython ? false : "needs python3";
@@ -384,7 +384,10 @@ describe("posixly start, status, signal, stop", () => {
     assert.match(r5.stderr, /--pidfile ".*no-such-dir\/x\.pid": cannot create it: ENOENT/);
   });
 
-  test("a program that never becomes ready: TERM after --timeout, status 1", SLOW, () => {
+  test("a program that never becomes ready: TERM after --timeout, status 1", {
+    ...SLOW,
+    skip: commandTooSlowUnderQemu,
+  }, () => {
     const pidfile = s.path("never.pid");
     const t0 = Date.now();
     const r = posixly([
@@ -537,7 +540,7 @@ describe("posixly start, status, signal, stop", () => {
 describe("posixly start --ready", () => {
   test(
     "tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns",
-    { ...{ ...SLOW, skip: commandCycleUnderQemu }, skip: noPython },
+    { ...SLOW, skip: noPython || commandCycleUnderQemu },
     async () => {
       const pidfile = s.path("http.pid");
       const port = await freePort();
@@ -572,8 +575,8 @@ describe("posixly start --ready", () => {
   );
 
   test("notify: a python3 program speaking sd_notify", {
-    ...{ ...SLOW, skip: commandCycleUnderQemu },
-    skip: noPython,
+    ...SLOW,
+    skip: noPython || commandCycleUnderQemu,
   }, () => {
     const pidfile = s.path("notify.pid");
     const logfile = s.path("notify.log");
@@ -742,8 +745,8 @@ describe("posixly run", () => {
 
 describe("posixly as another user", () => {
   test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", {
-    ...{ ...SLOW, skip: commandCycleUnderQemu },
-    skip: notRoot,
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
   }, async () => {
     const nobody = lookupUser("nobody");
     const pidfile = s.path("nobody.pid");
@@ -801,8 +804,8 @@ describe("posixly as another user", () => {
   });
 
   test("as nobody: its own daemon; --user root is refused with status 4", {
-    ...{ ...SLOW, skip: commandCycleUnderQemu },
-    skip: notRoot,
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
   }, () => {
     const nobody = lookupUser("nobody");
     const home = s.path("nobody-home");
@@ -844,8 +847,8 @@ describe("posixly as another user", () => {
 
 describe("examples/cli_demo.sh", () => {
   test("starts a server, asks its status, makes a request, restarts and stops it", {
-    ...{ ...SLOW, skip: commandCycleUnderQemu },
-    skip: noPython,
+    ...SLOW,
+    skip: noPython || commandCycleUnderQemu,
   }, async () => {
     const runtime = [process.execPath, ...scriptArgs(CLI)].join(" ");
     const r = spawnSync(
