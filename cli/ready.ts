@@ -53,6 +53,16 @@ export interface Channel {
 
 const decoder = new TextDecoder();
 
+/** What ends a wait other than readiness: the program exited, posixly was interrupted, or time ran out. */
+function whyWaitEnds(child: Child, deadline: number): Outcome | null {
+  const status = reapChild(child.pid);
+  if (status !== null) return { kind: "exited", status };
+  const signal = interruption();
+  if (signal !== null) return { kind: "interrupted", signal };
+  if (deadline - performance.now() <= 0) return { kind: "timeout" };
+  return null;
+}
+
 /**
  * Waits on `fd` and the child: `look` says whether what arrived makes it
  * ready (or never ready); until then the child's end, or the deadline.
@@ -66,12 +76,9 @@ async function waitOn(
   for (;;) {
     const seen = look();
     if (seen) return seen;
-    const status = reapChild(child.pid);
-    if (status !== null) return { kind: "exited", status };
-    const signal = interruption();
-    if (signal !== null) return { kind: "interrupted", signal };
+    const ended = whyWaitEnds(child, deadline);
+    if (ended) return ended;
     const left = deadline - performance.now();
-    if (left <= 0) return { kind: "timeout" };
     const fds = [fd ?? -1, child.pidfd].filter((n) => n >= 0);
     await pollFdsListening(fds, left, child.pidfd >= 0);
   }
@@ -189,12 +196,9 @@ function tcpChannel(host: string, port: number): Channel {
     afterSpawn(): void {},
     async wait(child, deadline): Promise<Outcome> {
       for (;;) {
-        const status = reapChild(child.pid);
-        if (status !== null) return { kind: "exited", status };
-        const signal = interruption();
-        if (signal !== null) return { kind: "interrupted", signal };
+        const ended = whyWaitEnds(child, deadline);
+        if (ended) return ended;
         const left = deadline - performance.now();
-        if (left <= 0) return { kind: "timeout" };
         if (await connects(host, port, Math.min(left, 1000))) return { kind: "ready" };
         await new Promise((r) => setTimeout(r, Math.min(TCP_RETRY_MS, left)));
       }
