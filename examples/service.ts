@@ -15,16 +15,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  BgThread,
-  detached,
-  getIdent,
-  Local,
-  LocalManager,
-  runtimeImplementation,
-  setProcessTitle,
-  signals,
-} from "../mod.ts";
+import { detached, runtimeImplementation, setProcessTitle, signals } from "../mod.ts";
+import { BgThread, getIdent, Local, LocalManager } from "../threads/mod.ts";
 
 const dir = resolve(process.argv[2] ?? ".");
 

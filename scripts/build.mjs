@@ -2,20 +2,24 @@
 // Builds dist/, what JSR serves (`npm run build`; `npm test` runs it first, and
 // it must run before `deno publish`). dist/ is not in git.
 //
-// dist/ is a plain ES module bundle of the entry points that deno.json exports
-// (`deno bundle --code-splitting`): dist/mod.js, dist/ffi/mod.js,
-// dist/platforms/mod.js and dist/threads/mod.js, plus the chunks they share, so
-// that a program importing several entries still has one copy of posixly's
-// code and state. A runtime then loads a handful of modules instead of about
-// 35, which keeps the import within its budget (docs/internals.md, "What JSR
-// serves"). Each entry's first line, `@ts-self-types`, names its TypeScript
-// source, so that Deno and JSR type-check and document the bundle from the
-// sources themselves; tsc (the Bun type check) finds the same types through a
-// `.d.ts` beside each entry.
+// dist/ is a plain ES module bundle of the entry points that deno.json exports,
+// made by `deno bundle`, in three independent parts:
+// - dist/mod.js and dist/ffi/mod.js (`--code-splitting`), which share one chunk:
+//   a program importing both has one copy of posixly's FFI code and state (one
+//   OSError class, one libc). dist/platforms/mod.js re-exports dist/mod.js, as
+//   platforms/mod.ts and mod.ts export the same names.
+// - dist/threads/mod.js, one file: threads/ shares nothing with the rest.
+// - dist/cli/main.js and the chunks of its subcommands, loaded when they run:
+//   the posixly command is a program of its own.
+// A runtime then loads two modules for posixly instead of about 35, which keeps
+// the import within its budget (docs/internals.md, "What JSR serves"). Each
+// entry's first line, `@ts-self-types`, names its TypeScript source, so that Deno
+// and JSR type-check and document the bundle from the sources themselves; tsc
+// (the Bun type check) finds the same types through a `.d.ts` beside each entry.
 //
 // Usage: node scripts/build.mjs [outdir]   (default: dist/)
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,15 +35,28 @@ const ENTRIES = Object.values(exports).map((built) => {
 
 rmSync(out, { recursive: true, force: true });
 const deno = join(root, "node_modules", ".bin", "deno");
-const r = spawnSync(
-  deno,
-  ["bundle", "--quiet", "--code-splitting", `--outdir=${out}`, ...ENTRIES],
-  { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
-);
-if (r.status !== 0) {
-  console.error(`deno bundle failed (status ${r.status}):\n${r.stdout}${r.stderr}`);
-  process.exit(1);
+function bundle(...args) {
+  const r = spawnSync(deno, ["bundle", "--quiet", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  if (r.status !== 0) {
+    console.error(
+      `deno bundle ${args.join(" ")} failed (status ${r.status}):\n${r.stdout}${r.stderr}`,
+    );
+    process.exit(1);
+  }
 }
+const expected = ["mod.ts", "ffi/mod.ts", "platforms/mod.ts", "threads/mod.ts", "cli/main.ts"];
+if (ENTRIES.join() !== expected.join()) {
+  throw new Error(`deno.json's exports changed (${ENTRIES.join(", ")}): update scripts/build.mjs`);
+}
+bundle("--code-splitting", `--outdir=${out}`, "mod.ts", "ffi/mod.ts");
+mkdirSync(join(out, "platforms"));
+writeFileSync(join(out, "platforms", "mod.js"), `export * from "../mod.js";\n`);
+bundle(`--output=${join(out, "threads", "mod.js")}`, "threads/mod.ts");
+bundle("--code-splitting", `--outdir=${join(out, "cli")}`, "cli/main.ts");
 
 for (const entry of ENTRIES) {
   const file = join(out, entry.replace(/\.ts$/, ".js"));

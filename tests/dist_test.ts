@@ -1,7 +1,8 @@
 // dist/ is what JSR serves: `npm run build` (scripts/build.mjs) bundles the
-// four entry points, and `npm test` builds it before the suite. Each dist/
-// entry point has the names of its source entry point, and all four share one
-// copy of posixly. tests/daemon_test.ts runs a whole daemon from dist/mod.js.
+// entry points, and `npm test` builds it before the suite. Each dist/ entry
+// point has the names of its source entry point; the root, ffi and platforms
+// share one copy of posixly; the root loads no node:async_hooks (threads/ is
+// its own entry). tests/daemon_test.ts runs a whole daemon from dist/mod.js.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -36,19 +37,33 @@ test("each dist/ entry point exports the names of its source entry point", async
   }
 });
 
-test("the dist/ entry points share one copy: one OSError class, one libc, one signals", async () => {
+test("dist/mod.js, ffi and platforms share one copy: one OSError class, one signals", async () => {
   const mod: Module = await import("../dist/mod.js");
   const ffi: Module = await import("../dist/ffi/mod.js");
   const platforms: Module = await import("../dist/platforms/mod.js");
-  const threads: Module = await import("../dist/threads/mod.js");
   assert.equal(mod.OSError, ffi.OSError);
   assert.equal(mod.signals, platforms.signals);
-  assert.equal(mod.Local, threads.Local);
+  assert.equal(mod.libc, undefined);
   // and it works: a real call through the bundle's bindings
   assert.equal(ffi.libc.getpid(), process.pid);
   const err = new ffi.OSError(2, "open", { path: "/nonexistent" });
   assert.ok(err instanceof mod.OSError);
   assert.equal(err.code, "ENOENT");
+});
+
+test("dist/mod.js and what it imports load neither threads/ nor node:async_hooks", () => {
+  const seen = new Set<string>();
+  const visit = (url: URL): void => {
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    const text = readFileSync(url, "utf8");
+    assert.ok(!text.includes("node:async_hooks"), `${url.pathname} names node:async_hooks`);
+    for (const [, spec] of text.matchAll(/^(?:import|export)\b[^;]*?from\s*"(\.[^"]+)"/gms)) {
+      visit(new URL(spec, url));
+    }
+  };
+  visit(new URL("../dist/mod.js", import.meta.url));
+  assert.ok(seen.size >= 2, `dist/mod.js imports its shared chunk (${seen.size} files)`);
 });
 
 test("each dist/ entry point names its TypeScript source for its types", () => {
