@@ -1,6 +1,7 @@
 /**
  * errno: read right after a failing call, from the thread's own errno slot,
- * through a cached Int32Array view (no allocation per read).
+ * through a cached Int32Array view (no allocation per read); in Node.js, from
+ * the copy each bound function takes as its call returns (Backend.errnoAfterCall).
  *
  * Read it synchronously, before any `await`: the runtime's event loop runs
  * C code of its own that can overwrite errno. Never read it for a call made
@@ -11,18 +12,28 @@
 import { libc } from "./libc.ts";
 import { platform } from "./platform.ts";
 import { nativeMemory, pointerAddress, readCString } from "./memory.ts";
+import { backend } from "./backend.ts";
 
+/** This thread's errno in the C library. */
 let view: Int32Array | undefined;
+/** Where errno() reads: the backend's copy taken after each call, else `view`. */
+let afterCall: Int32Array | undefined;
 
 function errnoView(): Int32Array {
+  const copy = backend().errnoAfterCall;
+  // Binding and calling errno's own function must not replace the copy of
+  // the call whose errno is asked for.
+  const last = copy?.[0] ?? 0;
   const loc = platform.errnoSymbol === "__error" ? libc.__error : libc.__errno_location;
   if (!loc) throw new Error(`the C library has no ${platform.errnoSymbol}()`);
   view = new Int32Array(nativeMemory(pointerAddress(loc()), 4));
-  return view;
+  if (copy) copy[0] = last;
+  afterCall = copy ?? view;
+  return afterCall;
 }
 
 /**
- * The calling thread's errno, as it is now.
+ * The calling thread's errno, as the last C call left it.
  *
  * @example Read errno after a failed call
  * ```ts
@@ -31,7 +42,7 @@ function errnoView(): Int32Array {
  * ```
  */
 export function errno(): number {
-  return (view ?? errnoView())[0];
+  return (afterCall ?? errnoView())[0];
 }
 
 /**
@@ -44,7 +55,8 @@ export function errno(): number {
  * ```
  */
 export function setErrno(value: number): void {
-  (view ?? errnoView())[0] = value;
+  (afterCall ?? errnoView())[0] = value;
+  view![0] = value;
 }
 
 /**
