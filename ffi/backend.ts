@@ -42,14 +42,6 @@ export interface Backend {
   memory(address: bigint, length: number): ArrayBuffer;
   /** The NUL-terminated string at `address`, decoded as UTF-8. */
   cstring(address: bigint): string;
-  /**
-   * errno as each call of a bound function left it, copied the moment the call
-   * returns; null where errno is read from the C library itself after a call
-   * (Deno, Bun). In Node.js, V8 can run work of its own on the main thread
-   * between two statements, and that work can change errno (docs/internals.md,
-   * "errno and OSError").
-   */
-  readonly errnoAfterCall: Int32Array | null;
 }
 
 const g = globalThis as {

@@ -57,7 +57,6 @@ export function bunBackend(): Backend {
     pointer: (address) => address === 0n ? null : Number(address),
     addressOf: (view) => BigInt(ffi.ptr(view)),
     memory: (address, length) => ffi.toArrayBuffer(Number(address), 0, length),
-    errnoAfterCall: null,
     cstring: (address) => new ffi.CString(Number(address)).toString(),
   };
 }

@@ -111,7 +111,6 @@ export function denoBackend(): Backend {
     addressOf: (view) => BigInt(UnsafePointer.value(UnsafePointer.of(view))),
     memory: (address, length) =>
       UnsafePointerView.getArrayBuffer(UnsafePointer.create(address), length),
-    errnoAfterCall: null,
     cstring: (address) => UnsafePointerView.getCString(UnsafePointer.create(address)),
   };
 }

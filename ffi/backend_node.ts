@@ -8,10 +8,9 @@
  * - 64-bit parameters take only bigints: numbers are converted;
  * - it has no `isize`/`usize`: they are `i64`/`u64`;
  * - pointers are bigints, and a NULL result is `0n`: it is returned as null;
- * - errno can change between a call and the next statement (binding a
- *   function probes memory with mmap(2), and V8 runs work of its own on the
- *   main thread): each function copies errno as soon as its call returns, and
- *   errno() reads that copy (`errnoAfterCall`);
+ * - binding a function leaves errno changed (node:ffi probes memory with
+ *   mmap(2)): harmless, as errno() reads the copy libc.ts takes as each call
+ *   returns;
  * - it has no calls on another thread: `nonblocking` symbols are null.
  *
  * @module
@@ -70,28 +69,15 @@ function whyNoFfi(version: string): string {
 
 /**
  * The function as platforms/ calls it: numbers accepted for 64-bit
- * parameters, null for a NULL pointer result, and errno copied from `errno`
- * (this thread's) into `errnoAfterCall` as soon as the call returns.
+ * parameters, null for a NULL pointer result.
  */
-function atBoundary(
-  fn: NativeFunction,
-  spec: SymbolSpec,
-  errno: Int32Array,
-  errnoAfterCall: Int32Array,
-): NativeFunction {
+function atBoundary(fn: NativeFunction, spec: SymbolSpec): NativeFunction {
   const wide = spec.parameters.flatMap((type, i) => WIDE.has(type) ? [i] : []);
   const pointerResult = spec.result === "pointer";
-  if (wide.length === 0 && !pointerResult) {
-    return (...args) => {
-      const result = fn(...args);
-      errnoAfterCall[0] = errno[0];
-      return result;
-    };
-  }
+  if (wide.length === 0 && !pointerResult) return fn;
   return (...args) => {
     for (const i of wide) if (typeof args[i] === "number") args[i] = BigInt(args[i]);
     const result = fn(...args);
-    errnoAfterCall[0] = errno[0];
     return pointerResult && result === 0n ? null : result;
   };
 }
@@ -101,17 +87,6 @@ export function nodeBackend(): Backend {
   const process = (globalThis as unknown as { process: NodeProcess }).process;
   const ffi = process.getBuiltinModule?.("node:ffi");
   if (!ffi) throw new UnsupportedRuntimeError(whyNoFfi(process.version));
-  /** errno of this thread, found on the first binding (before any other function is bound). */
-  let errnoSlot: Int32Array | undefined;
-  /** errno as the last call left it (Backend.errnoAfterCall). */
-  const errnoAfterCall = new Int32Array(1);
-
-  function errnoOf(library: string): Int32Array {
-    const signature = { arguments: [], return: "pointer" };
-    const { __errno_location } = ffi!.dlopen(library, { __errno_location: signature }).functions;
-    return new Int32Array(ffi!.toArrayBuffer(__errno_location() as bigint, 4, false));
-  }
-
   /**
    * The library's open handles, each with the names bound through it. One
    * handle binds many functions (cheaper than a handle each), but refuses a
@@ -136,19 +111,16 @@ export function nodeBackend(): Backend {
     name: "node",
     nonblocking: false,
     permissionHint: "with --permission, run Node.js with --allow-ffi too",
-    bind(library, symbols) {
-      const errno = errnoSlot ??= errnoOf(library);
-      return Object.fromEntries(
+    bind: (library, symbols) =>
+      Object.fromEntries(
         Object.entries(symbols).map(([name, spec]) => {
           const signature = {
             arguments: spec.parameters.map((type) => TYPES[type]),
             return: TYPES[spec.result],
           };
-          const fn = handleFor(library, name).getFunction(name, signature);
-          return [name, atBoundary(fn, spec, errno, errnoAfterCall)];
+          return [name, atBoundary(handleFor(library, name).getFunction(name, signature), spec)];
         }),
-      );
-    },
+      ),
     isPermissionError: (error) =>
       (error as { code?: unknown } | null)?.code === "ERR_ACCESS_DENIED",
     address: (pointer) =>
@@ -157,6 +129,5 @@ export function nodeBackend(): Backend {
     addressOf: (view) => ffi.getRawPointer(view),
     memory: (address, length) => ffi.toArrayBuffer(address, length, false),
     cstring: (address) => ffi.toString(address),
-    errnoAfterCall,
   };
 }

@@ -1,7 +1,6 @@
 /**
- * errno: read right after a failing call, from the thread's own errno slot,
- * through a cached Int32Array view (no allocation per read); in Node.js, from
- * the copy each bound function takes as its call returns (Backend.errnoAfterCall).
+ * errno: the copy of this thread's errno that each function of `libc` takes
+ * as its call returns (errno_after_call.ts; no allocation per read).
  *
  * Read it synchronously, before any `await`: the runtime's event loop runs
  * C code of its own that can overwrite errno. Never read it for a call made
@@ -11,29 +10,11 @@
  */
 import { libc } from "./libc.ts";
 import { platform } from "./platform.ts";
-import { nativeMemory, pointerAddress, readCString } from "./memory.ts";
-import { backend } from "./backend.ts";
-
-/** This thread's errno in the C library. */
-let view: Int32Array | undefined;
-/** Where errno() reads: the backend's copy taken after each call, else `view`. */
-let afterCall: Int32Array | undefined;
-
-function errnoView(): Int32Array {
-  const copy = backend().errnoAfterCall;
-  // Binding and calling errno's own function must not replace the copy of
-  // the call whose errno is asked for.
-  const last = copy?.[0] ?? 0;
-  const loc = platform.errnoSymbol === "__error" ? libc.__error : libc.__errno_location;
-  if (!loc) throw new Error(`the C library has no ${platform.errnoSymbol}()`);
-  view = new Int32Array(nativeMemory(pointerAddress(loc()), 4));
-  if (copy) copy[0] = last;
-  afterCall = copy ?? view;
-  return afterCall;
-}
+import { readCString } from "./memory.ts";
+import { errnoAfterCall, threadErrnoView } from "./errno_after_call.ts";
 
 /**
- * The calling thread's errno, as the last C call left it.
+ * The calling thread's errno, as the last C call through `libc` left it.
  *
  * @example Read errno after a failed call
  * ```ts
@@ -42,7 +23,7 @@ function errnoView(): Int32Array {
  * ```
  */
 export function errno(): number {
-  return (afterCall ?? errnoView())[0];
+  return errnoAfterCall[0];
 }
 
 /**
@@ -55,8 +36,8 @@ export function errno(): number {
  * ```
  */
 export function setErrno(value: number): void {
-  (afterCall ?? errnoView())[0] = value;
-  view![0] = value;
+  threadErrnoView()[0] = value;
+  errnoAfterCall[0] = value;
 }
 
 /**

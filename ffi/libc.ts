@@ -11,6 +11,7 @@
 import { platform } from "./platform.ts";
 import { type NativeType, type SymbolName, SYMBOLS, type SymbolSpec } from "./symbols.ts";
 import { backend } from "./backend.ts";
+import { keepingErrno } from "./errno_after_call.ts";
 
 /**
  * An opaque C pointer as the runtime represents it (an object in Deno, a
@@ -127,12 +128,18 @@ function bind(key: SymbolName): unknown {
   const runtime = backend();
   if (spec.nonblocking && !runtime.nonblocking) return null;
   const name = spec.name ?? key;
+  // errno is copied as each call returns (errno_after_call.ts); not for a
+  // nonblocking call, which runs on another thread with an errno of its own.
+  const wrap = (fn: unknown): unknown =>
+    fn === null || spec.nonblocking ? fn : keepingErrno(fn as (...args: unknown[]) => unknown);
   try {
-    return runtime.bind(
-      platform.libraryName,
-      { [name]: spec },
-      (_, fn) => useFaster(key, fn),
-    )[name];
+    return wrap(
+      runtime.bind(
+        platform.libraryName,
+        { [name]: spec },
+        (_, fn) => useFaster(key, wrap(fn)),
+      )[name],
+    );
   } catch (e) {
     if (runtime.isPermissionError(e)) throw new FfiPermissionError(e, runtime.permissionHint);
     if (spec.optional) return null;
