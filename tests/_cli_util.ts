@@ -35,15 +35,22 @@ export function posixly(args: string[], opts: { env?: Record<string, string> } =
 let shared: SharedCopy | undefined;
 
 /**
+ * Removes the copy that {@linkcode posixlyAs} made, if any: call it from the
+ * test file's `after` hook (`deno test` emits no process "exit" event).
+ */
+export function removeSharedCopy(): void {
+  if (shared !== undefined) rmSync(shared.root, { recursive: true, force: true });
+  shared = undefined;
+}
+
+/**
  * Runs `posixly ARGS...` as another user (the caller must be root), with a
  * home and a Deno cache of its own in `home`. It runs a copy of the sources
  * every user can read: the clone may lie in a directory only its owner enters.
  */
 export function posixlyAs(user: { uid: number; gid: number }, home: string, args: string[]): Ran {
   if (shared === undefined) {
-    const copy = copyForOtherUsers();
-    process.on("exit", () => rmSync(copy.root, { recursive: true, force: true }));
-    shared = copy;
+    shared = copyForOtherUsers();
   }
   const r = spawnSync(shared.execPath, scriptArgs(join(shared.root, "cli", "main.ts"), args), {
     encoding: "utf8",

@@ -33,6 +33,7 @@ import {
   posixlyAs,
   posixlyAsync,
   procStatus,
+  removeSharedCopy,
   Scratch,
   sessionOf,
 } from "./_cli_util.ts";
@@ -56,7 +57,10 @@ let s: Scratch;
 before(() => {
   s = new Scratch();
 });
-after(() => s.cleanup());
+after(() => {
+  s.cleanup();
+  removeSharedCopy();
+});
 
 /** A copy of a fixture in the scratch directory (readable by any user). */
 function program(name: string): string {
