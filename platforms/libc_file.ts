@@ -34,12 +34,21 @@ export function readFileWithLibc(path: string): Uint8Array {
   }
 }
 
+/** Bytes per String.fromCharCode call in {@linkcode latin1}. */
+const LATIN1_SLICE = 8192;
+
 /**
  * Bytes of a kernel or pidfile text as a string, one char per byte (Latin-1),
  * so that no byte is lost or replaced.
  */
 export function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
+  // In slices: one call with every byte as an argument overflows the stack
+  // past about 100,000 (and /proc/stat is that long on a host with many CPUs).
+  let text = "";
+  for (let at = 0; at < bytes.length; at += LATIN1_SLICE) {
+    text += String.fromCharCode(...bytes.subarray(at, at + LATIN1_SLICE));
+  }
+  return text;
 }
 
 /** True when `text` is one or more ASCII digits. */

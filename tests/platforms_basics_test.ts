@@ -34,6 +34,7 @@ import {
   signalName,
 } from "../platforms/mod.ts";
 import { FfiPermissionError } from "../mod.ts";
+import { latin1, readFileWithLibc } from "../platforms/libc_file.ts";
 import { fixture, isBun, runScript, scriptArgs } from "./_util.ts";
 import { runtime } from "./_runtime.ts";
 
@@ -287,6 +288,22 @@ describe("platforms: basics", () => {
       }
     });
   }
+
+  test("a long kernel text is read and decoded whole (latin1, readFileWithLibc)", () => {
+    // /proc/stat of a host with many CPUs is some 100 KB: a decoder that passed
+    // every byte as one argument overflowed the stack there.
+    const dir = mkdtempSync(join(tmpdir(), "posixly-latin1-"));
+    try {
+      const path = join(dir, "long");
+      const bytes = new Uint8Array(300_000).map((_, i) => i % 256);
+      writeFileSync(path, bytes);
+      const text = latin1(readFileWithLibc(path));
+      assert.equal(text.length, bytes.length);
+      assert.equal(text, readFileSync(path, "latin1"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test("closeOpenFds closes all but the kept fds (child process)", () => {
     const r = runScript(fixture("fds_close.ts"));
