@@ -23,7 +23,7 @@ ${SET_UP_OPTIONS}
   --ready MODE          when PROGRAM counts as started (default exec):
                           exec           executed and still running after --grace
                           notify         sent READY=1 to $NOTIFY_SOCKET (sd_notify)
-                          fd:N           wrote a newline to file descriptor N (N >= 3)
+                          fd:N           wrote a newline to file descriptor N (3 to 1024)
                           tcp:HOST:PORT  a TCP connection to HOST:PORT succeeds
   --grace SECONDS       for --ready exec: how long it must keep running (default 0.5)
   --timeout SECONDS     how long to wait for ready (default 30); then TERM, KILL 5 s later

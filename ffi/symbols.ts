@@ -55,8 +55,8 @@ export interface SymbolSpec {
  * declared here with fixed arguments, which matches the calling convention of
  * x86-64 and arm64 Linux (and x86-64 macOS), but NOT Apple arm64, where
  * variadic arguments go on the stack. Keep every such declaration in this
- * block; code that needs them on Apple arm64 must avoid them (posixly uses
- * node:fs for opening files there).
+ * block. posixly does not handle Apple arm64's convention for them yet
+ * (docs/platforms.md: macOS has never been run).
  */
 export const SYMBOLS = {
   // ---- variadic (see the note above) ----
@@ -268,8 +268,6 @@ export const SYMBOLS = {
   stat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
   /** int lstat(const char *path, struct stat *st);  (glibc >= 2.33 exports it) */
   lstat: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
-  /** ssize_t getrandom(void *buf, size_t buflen, unsigned int flags);  (glibc >= 2.25; not macOS) */
-  getrandom: { parameters: ["buffer", "usize", "u32"], result: "isize", optional: true },
   /** char *getcwd(char *buf, size_t size);  (no read permission needed, unlike Deno.cwd) */
   getcwd: { parameters: ["buffer", "usize"], result: "pointer" },
 } as const satisfies Record<string, SymbolSpec>;
