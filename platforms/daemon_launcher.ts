@@ -223,23 +223,35 @@ class Launcher {
     // worker thread (FFI's nonblocking call), so "ready" is seen at once.
     const reader = pipeReader(readFd);
     if (reader) {
+      // One read at a time: a read left pending when a timer won the race
+      // would take the next chunk, and a new read would never see it.
+      const read = (): Promise<Uint8Array | null> => {
+        const next = reader.read();
+        next.catch(() => {}); // raced below; left pending only when giving up
+        return next;
+      };
+      let reading = read();
       for (;;) {
         if (left() <= 0) return await this.#timedOut();
         let timer: number | undefined;
-        const timeout = new Promise<undefined>((r) => {
-          timer = setTimeout(r, Math.ceil(left()) + 1) as unknown as number;
+        const timeout = new Promise<"timeout">((r) => {
+          // setTimeout fires at once when asked for more than 2**31 - 1 ms.
+          const ms = Math.min(Math.ceil(left()) + 1, 2 ** 31 - 1);
+          timer = setTimeout(() => r("timeout"), ms) as unknown as number;
         });
-        let chunk: Uint8Array | null | undefined;
+        let chunk: Uint8Array | null | "timeout";
         try {
-          chunk = await Promise.race([reader.read(), timeout]);
+          chunk = await Promise.race([reading, timeout]);
         } catch (e) {
           throw new DaemonError(`ERROR: reading from the daemon: ${String(e)}`);
         } finally {
           clearTimeout(timer);
         }
+        if (chunk === "timeout") continue;
         if (chunk === null) return null;
-        const answer = chunk ? handshake.consume(chunk) : null;
+        const answer = handshake.consume(chunk);
         if (answer) return answer;
+        reading = read();
       }
     }
     const buf = new Uint8Array(4096);

@@ -160,6 +160,17 @@ function stringAt(address: bigint, s: Scratch): string {
   return readCString(address) ?? "";
 }
 
+/** The NUL-terminated string at `address` as bytes, its NUL included (a copy). */
+function cStringBytesAt(address: bigint, s: Scratch): Uint8Array {
+  const off = address - s.base;
+  if (off >= 0n && off < BigInt(s.bytes.length)) {
+    const start = Number(off);
+    const end = s.bytes.indexOf(0, start);
+    if (end >= 0) return s.bytes.slice(start, end + 1);
+  }
+  return cstr(readCString(address) ?? "");
+}
+
 /** The pointer-sized word at `address`: from the scratch buffer when it points there. */
 function wordAt(address: bigint, s: Scratch): bigint {
   const off = address - s.base;
@@ -466,8 +477,13 @@ function sameSet(a: readonly number[], b: readonly number[]): boolean {
  * ```
  */
 export function initgroups(uid: number | string, gid: number | string): void {
-  const name = lookupUser(parseUid(uid)).name;
-  check(libc.initgroups(cstr(name), parseGid(gid)), "initgroups");
+  const id = parseUid(uid);
+  const group = parseGid(gid);
+  if (!fetchUser(null, id)) throw new LookupError("user", id);
+  // The name's own bytes: decoded and encoded again, a name that is not UTF-8
+  // would name another user (or none, and initgroups(3) gives no groups).
+  const name = cStringBytesAt(recordPtrs[platform.layouts.passwd.name / 8], pwScratch!);
+  check(libc.initgroups(name, group), "initgroups");
 }
 
 /**

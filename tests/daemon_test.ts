@@ -357,6 +357,23 @@ describe("detached()", () => {
     }
   });
 
+  test("the longest timeoutMs accepted (2**31 - 1) still waits for ready", () => {
+    // setTimeout fires at once above 2**31 - 1 ms: the launcher's wait must not
+    // take that for a timeout, nor lose "ready" to a read it left pending.
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "app.pid");
+      const r = launch(dir, {
+        detached: { timeoutMs: 2 ** 31 - 1, pidfile, logfile: join(dir, "log") },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, "");
+      assert.equal(pidIn(pidfile), loggedPids(dir)[1]);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
   test("a child the daemon starts before ready does not hold the launcher's pipe", () => {
     const dir = tempDir();
     try {

@@ -1,6 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import { checkPrivileges, lookupUser, SecurityError } from "../platforms/mod.ts";
+import { scriptArgs } from "./_runtime.ts";
 import { fixture, isRoot, runScript } from "./_util.ts";
 import { ngroupsMax, programThreads } from "./_platform.ts";
 
@@ -185,6 +192,65 @@ describe("setgid, initgroups, setuid, setgroups", () => {
     assert.deepEqual(r.gid, [65534, 65534, 65534]);
     assert.equal(r.setuid0, "EPERM");
     assertAllThreads(r, nobody.uid, 65534, r.groups);
+  });
+
+  test("initgroups gives a user whose name is not UTF-8 its own groups", {
+    skip: !isRoot
+      ? NEEDS_ROOT
+      : spawnSync("unshare", ["-m", "true"]).status !== 0
+      ? "needs unshare(1) and a private mount namespace (for its own /etc/passwd)"
+      : false,
+  }, () => {
+    // A user "caf\xe9" (Latin-1, not UTF-8) in group 4343, in copies of
+    // /etc/passwd and /etc/group mounted over the real ones in a private mount
+    // namespace; id(1) there says which groups the C library gives it.
+    const dir = mkdtempSync(join(tmpdir(), "posixly-names-"));
+    try {
+      const name = Buffer.from([0x63, 0x61, 0x66, 0xe9]);
+      const line = (...parts: (string | Buffer)[]): Buffer =>
+        Buffer.concat([...parts.map((p) => Buffer.from(p)), Buffer.from("\n")]);
+      writeFileSync(
+        join(dir, "passwd"),
+        Buffer.concat([
+          readFileSync("/etc/passwd"),
+          line(name, ":x:4242:4242::/nonexistent:/usr/sbin/nologin"),
+        ]),
+      );
+      writeFileSync(
+        join(dir, "group"),
+        Buffer.concat([
+          readFileSync("/etc/group"),
+          line(name, ":x:4242:"),
+          line("posixly-extra:x:4343:", name),
+        ]),
+      );
+      const script = 'd=$1; shift; mount --bind "$d/passwd" /etc/passwd && ' +
+        'mount --bind "$d/group" /etc/group && id -G 4242 && exec "$@"';
+      const ops = JSON.stringify([["initgroups", 4242, 4242]]);
+      const r = spawnSync(
+        "unshare",
+        [
+          "-m",
+          "sh",
+          "-c",
+          script,
+          "sh",
+          dir,
+          process.execPath,
+          ...scriptArgs(fixture("users_ops.ts"), [ops]),
+        ],
+        { encoding: "utf8", timeout: 30_000 },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split("\n");
+      const expected = lines[0].split(" ").map(Number);
+      assert.deepEqual(sorted(expected), [4242, 4343], "id -G 4242 in the namespace");
+      const report = JSON.parse(lines.at(-1)!) as Report;
+      assert.deepEqual(report.results, [{ ok: true, value: null }]);
+      assert.deepEqual(sorted(report.groups), sorted(expected));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("setgroups takes names and ids; a list longer than NGROUPS_MAX is cut", rootOnly, () => {
