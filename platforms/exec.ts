@@ -9,31 +9,9 @@
  *
  * @module
  */
-import { addressOf, check, libc, platform, raiseErrno } from "../ffi/mod.ts";
+import { check, libc, platform, raiseErrno } from "../ffi/mod.ts";
+import { argvStrings, cString, envStrings, stringTable } from "./c_strings.ts";
 import { openFds } from "./fds.ts";
-
-const encoder = new TextEncoder();
-
-/** NUL-terminated strings in one buffer, and the NULL-terminated table of their addresses. */
-function stringTable(strings: readonly string[], what: string): {
-  arena: Uint8Array;
-  table: BigUint64Array;
-} {
-  const parts = strings.map((s) => {
-    if (s.includes("\0")) throw new TypeError(`${what} contains a NUL byte: ${JSON.stringify(s)}`);
-    return encoder.encode(s);
-  });
-  const arena = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0) || 1);
-  const table = new BigUint64Array(parts.length + 1);
-  const base = addressOf(arena);
-  let offset = 0;
-  parts.forEach((part, i) => {
-    arena.set(part, offset);
-    table[i] = base + BigInt(offset);
-    offset += part.length + 1;
-  });
-  return { arena, table };
-}
 
 /**
  * Runs `path` in place of this process (`execve(2)`): argv is `args`
@@ -43,6 +21,9 @@ function stringTable(strings: readonly string[], what: string): {
  * @param path the program's path (no PATH search)
  * @param args argv, argv[0] first
  * @param env the program's whole environment
+ * @throws {TypeError} before anything runs, when `path`, an argument or an
+ * environment entry has a NUL or a lone surrogate, or an environment name is
+ * empty or holds "=".
  *
  * @example Replace this process with `ls`
  * ```ts ignore
@@ -55,9 +36,9 @@ export function execve(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
 ): never {
-  const file = encoder.encode(`${path}\0`);
-  const argv = stringTable(args, "an argument");
-  const envp = stringTable(Object.entries(env).map(([k, v]) => `${k}=${v}`), "the environment");
+  const file = cString(path, "path");
+  const argv = stringTable(argvStrings(args));
+  const envp = stringTable(envStrings(env));
   libc.execve(file, argv.table, envp.table);
   // Still here: it failed. (The arenas were alive through the call.)
   if (argv.arena.length + envp.arena.length < 0) throw new Error("unreachable");

@@ -305,6 +305,31 @@ describe("platforms: basics", () => {
     }
   });
 
+  test("execve refuses strings C would read otherwise, before running anything", () => {
+    const r = runScript(fixture("exec_checks.ts"));
+    assert.equal(r.status, 0, r.stderr);
+    // One line, the report: an echo that ran would have printed its own.
+    const lines = r.stdout.trim().split("\n");
+    assert.equal(lines.length, 1, r.stdout);
+    const out = JSON.parse(lines[0]);
+    for (
+      const [what, pattern] of [
+        ["NUL in path", /^path contains a NUL character/],
+        ["NUL in an argument", /^args\[1\] contains a NUL character/],
+        ["lone surrogate in an argument", /^args\[1\] is not well-formed Unicode/],
+        ["= in an environment name", /^bad environment variable name: "A=B"/],
+        ["empty environment name", /^bad environment variable name: ""/],
+      ] as const
+    ) {
+      assert.equal(out[what]?.name, "TypeError", `${what}: ${JSON.stringify(out[what])}`);
+      assert.match(out[what].message, pattern, what);
+    }
+    assert.deepEqual(
+      [out["no such program"].name, out["no such program"].code],
+      ["OSError", "ENOENT"],
+    );
+  });
+
   test("closeOpenFds closes all but the kept fds (child process)", () => {
     const r = runScript(fixture("fds_close.ts"));
     assert.equal(r.status, 0, r.stderr);
