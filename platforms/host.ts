@@ -10,7 +10,15 @@
  * @module
  */
 
-import { check, cstr, libc, platform, pointerAddress, raiseErrno } from "../ffi/mod.ts";
+import {
+  check,
+  cstr,
+  libc,
+  platform,
+  pointerAddress,
+  raiseErrno,
+  readCString,
+} from "../ffi/mod.ts";
 import { readFileWithLibc } from "./libc_file.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -71,6 +79,17 @@ export function pipeReader(fd: number): PipeReader | null {
 /** The environment variable `name`, or undefined (Deno: needs --allow-env). */
 export function getEnv(name: string): string | undefined {
   return D ? D.env.get(name) : proc().env[name];
+}
+
+/**
+ * The environment variable `name` as the program sees it, without Deno's
+ * --allow-env: Deno's environment is the C library's, read with getenv(3);
+ * Bun's and Node's is `process.env` (Bun's is a copy of its own, which the
+ * program may have changed since it started).
+ */
+export function programEnv(name: string): string | undefined {
+  if (D) return readCString(libc.getenv(cstr(name))) ?? undefined;
+  return proc().env[name];
 }
 
 /** The whole environment as a plain object. */

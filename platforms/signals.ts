@@ -368,6 +368,8 @@ export class Signals {
    * `setitimer(ITIMER_REAL)`; 0 cancels a pending alarm. Without a handler
    * the default action of SIGALRM ends the process.
    *
+   * @throws {RangeError} when `seconds` is not a number from 0 to 2**53 - 1.
+   *
    * @example An alarm in a quarter second
    * ```ts ignore
    * import { signals } from "@posixly/posixly";
@@ -376,8 +378,13 @@ export class Signals {
    * ```
    */
   armAlarm(seconds: number): void {
-    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
-      throw new RangeError(`alarm seconds must be a finite number >= 0, got ${String(seconds)}`);
+    // Above 2**53 - 1 seconds, a number no longer counts whole seconds.
+    if (
+      typeof seconds !== "number" || !(seconds >= 0 && seconds <= Number.MAX_SAFE_INTEGER)
+    ) {
+      throw new RangeError(
+        `alarm seconds must be a number from 0 to 2**53 - 1, got ${String(seconds)}`,
+      );
     }
     armTimer(seconds);
   }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { check, cstr, libc, platform, quoteForMessage, readCString } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, quoteForMessage } from "../ffi/mod.ts";
+import { programEnv } from "./host.ts";
 
 /**
  * A notify message as fields; each set field becomes one `KEY=value` line.
@@ -125,8 +126,7 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
  */
 export function sdNotify(state: string | SystemdState, socket?: string): boolean {
   const text = stateText(state);
-  // libc's getenv: no --allow-env needed in Deno
-  const target = socket ?? readCString(libc.getenv(cstr("NOTIFY_SOCKET"))) ?? undefined;
+  const target = socket ?? programEnv("NOTIFY_SOCKET");
   if (target === undefined || target === "") return false;
   const { addr, length } = socketAddress(target);
   const message = cstr(text, "sdNotify state");

@@ -142,6 +142,18 @@ describe("signal names", () => {
     assert.throws(() => signals.set("nosuch", "ignore"), TypeError);
     assert.throws(() => signals.armAlarm(-1), RangeError);
     assert.throws(() => signals.armAlarm(Number.NaN), RangeError);
+    // Too long for whole seconds: refused, and the pending alarm stays as it was
+    // (setitimer took 2**64 as 0 and cancelled it).
+    signals.armAlarm(1000);
+    try {
+      assert.throws(
+        () => signals.armAlarm(2 ** 64),
+        /from 0 to 2\*\*53 - 1, got 18446744073709552000/,
+      );
+    } finally {
+      const left = signals.resetAlarm();
+      assert.ok(left > 999 && left <= 1000, `the alarm of 1000 s was kept: ${left} s left`);
+    }
     assert.throws(() => signals.update(null as unknown as Record<string, "ignore">), TypeError);
     assert.throws(() => setPdeathsig("term"), TypeError);
     assert.ok(new Signals() instanceof Signals);

@@ -90,6 +90,22 @@ describe("sdNotify", () => {
     assert.deepEqual(await r.messages, ["WATCHDOG=1\nSTATUS=from env"]);
   });
 
+  test("NOTIFY_SOCKET as the program changed it in process.env", { skip: noPython }, async () => {
+    const unset = runScript(fixture("daemon_sd_notify.ts"), ['{"ready":true}', "unset"], {
+      env: { NOTIFY_SOCKET: "/nonexistent/posixly-notify" },
+    });
+    assert.equal(unset.status, 0, unset.stderr);
+    assert.equal(unset.stdout.trim(), "false", "removed: nothing is sent");
+    const name = `@posixly-test-env-set-${process.pid}-${Date.now()}`;
+    const r = await receiver(name, 1);
+    const set = runScript(fixture("daemon_sd_notify.ts"), ['{"ready":true}', name], {
+      env: { NOTIFY_SOCKET: "/nonexistent/posixly-notify" },
+    });
+    assert.equal(set.status, 0, set.stderr);
+    assert.equal(set.stdout.trim(), "true");
+    assert.deepEqual(await r.messages, ["READY=1"]);
+  });
+
   test("a socket nobody listens on gives an OSError", () => {
     const dir = mkdtempSync(join(tmpdir(), "posixly-sd-"));
     try {
