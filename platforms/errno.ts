@@ -7,8 +7,9 @@ import { errnoNameOf, errnoNumberOf } from "../ffi/mod.ts";
 import { quote } from "./quote.ts";
 
 /**
- * The errno number for a name ("ENOENT" -> 2); a number passes through
- * unchanged. An unknown name throws a RangeError.
+ * The errno number for a name ("ENOENT" -> 2); a number gives its absolute
+ * value (Node's and Bun's errors carry errno negated: -2 -> 2). An unknown
+ * name throws a RangeError.
  *
  * @example Number of an errno name
  * ```ts
@@ -20,7 +21,7 @@ import { quote } from "./quote.ts";
 export function errnoNumber(code: string | number): number {
   if (typeof code === "number") {
     if (!Number.isInteger(code)) throw new TypeError(`errno must be an integer, got ${code}`);
-    return code;
+    return Math.abs(code);
   }
   if (typeof code !== "string") {
     throw new TypeError(`errno code must be a name or a number, got ${typeof code}`);

@@ -259,7 +259,9 @@ export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdic
       // Somebody holds it: alive, whatever its pid. But if the holder just
       // released it (unlinked, not yet closed), the path no longer names it.
       if (!pathNames(path, pathC, id)) return { kind: "changed" };
-      const contents = parseContents(readHead(fd, path));
+      const head = readHead(fd, path);
+      if (head.length > MAX_PIDFILE_SIZE) return unusable(tooLargeError(path, fd));
+      const contents = parseContents(head);
       const pid = contents.pid;
       // A holder wrote its own live pid. If the pid is not a live process, a
       // rival is probably judging a stale file right now: "contested".

@@ -472,6 +472,27 @@ describe("Pidfile: files that are not pidfiles", () => {
     });
   }
 
+  test("a 3 KB text file whose lock another holds is refused too (not taken as alive)", () => {
+    const dir = tempDir();
+    const path = join(dir, "a.pid");
+    writeFileSync(path, text);
+    // Held through a descriptor of its own: flock(2) locks belong to an open file.
+    const fd = openSync(path, "r");
+    try {
+      const { LOCK_EX, LOCK_NB } = platform.constants;
+      assert.equal(libc.flock(fd, LOCK_EX | LOCK_NB), 0);
+      const state = new Pidfile(path).inspect();
+      assert.equal(state.status, "unusable", JSON.stringify(state));
+      assert.match(state.reason, /not a pidfile/);
+      const e = pidfileError(() => new Pidfile(path).removeIfStale());
+      assert.equal(e.reason, "too-large");
+      assert.equal(readFileSync(path, "utf8"), text, "left untouched");
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("small files that are no pid stay stale, as in Celery", () => {
     const dir = tempDir();
     try {

@@ -12,7 +12,7 @@ import {
 import { readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import {
   closeOpenFds,
@@ -61,14 +61,17 @@ describe("platforms: basics", () => {
     ]);
   });
 
-  test("errnoNumber and errnoName", () => {
-    assert.equal(errnoNumber("ENOENT"), 2);
-    assert.equal(errnoNumber("EWOULDBLOCK"), 11);
-    assert.equal(errnoNumber(13), 13);
+  test("errnoNumber and errnoName, against the platform's numbers (node:os)", () => {
+    const { EACCES, EAGAIN, ENOENT, EWOULDBLOCK } = osConstants.errno;
+    assert.equal(errnoNumber("ENOENT"), ENOENT);
+    assert.equal(errnoNumber("EWOULDBLOCK"), EWOULDBLOCK);
+    assert.equal(errnoNumber(EACCES), EACCES);
+    assert.equal(errnoNumber(-ENOENT), ENOENT, "negated, as Node's and Bun's errors carry it");
     assert.throws(() => errnoNumber("ENOSUCH"), { name: "RangeError", message: /ENOSUCH/ });
     assert.throws(() => errnoNumber(1.5), TypeError);
-    assert.equal(errnoName(2), "ENOENT");
-    assert.equal(errnoName(11), "EAGAIN");
+    assert.equal(errnoName(ENOENT), "ENOENT");
+    // EWOULDBLOCK is EAGAIN where they share a number (Linux): the name is EAGAIN's.
+    assert.equal(errnoName(EAGAIN), "EAGAIN");
     assert.throws(() => errnoName(99999), RangeError);
   });
 
@@ -78,12 +81,14 @@ describe("platforms: basics", () => {
       const missing = join(dir, "missing");
       // node:fs (Node-style: code "ENOENT", errno -2)
       assert.equal(ignoreErrno("ENOENT", () => unlinkSync(missing)), undefined);
-      // numbers work as well as names
-      assert.equal(ignoreErrno([2], () => readFileSync(missing)), undefined);
+      // numbers work as well as names, negated ones too (a node:fs error's errno)
+      const { EBADF, ENOENT } = osConstants.errno;
+      assert.equal(ignoreErrno([ENOENT], () => readFileSync(missing)), undefined);
+      assert.equal(ignoreErrno(-ENOENT, () => unlinkSync(missing)), undefined);
       // posixly's OSError
       assert.equal(
         ignoreErrno("EBADF", () => {
-          throw new OSError(9, "close");
+          throw new OSError(EBADF, "close");
         }),
         undefined,
       );
