@@ -42,7 +42,10 @@ export interface DetachedOptions {
    * (`"022"`, `"0o22"`) and decimal otherwise, as Celery. Default 0o022.
    */
   umask?: number | string | null;
-  /** Directory the daemon changes to; default: the current directory. */
+  /**
+   * Directory the daemon changes to; default: the current directory (give it
+   * when that directory's name is not UTF-8).
+   */
   workdir?: string | null;
   /**
    * Do everything except detaching, in this process (for debugging): the
@@ -145,7 +148,7 @@ export function daemonSettings(options: DetachedOptions): DaemonSettings {
   return {
     logfile: optionalPath(options.logfile, "logfile"),
     pidfile: optionalPath(options.pidfile, "pidfile"),
-    workdir: optionalPath(options.workdir, "workdir") ?? cwd(),
+    workdir: optionalPath(options.workdir, "workdir") ?? defaultWorkdir(),
     uid: optionalId(options.uid, "uid"),
     gid: optionalId(options.gid, "gid"),
     umask: parseUmask(options.umask),
@@ -197,6 +200,20 @@ function parseKeepFds(value: unknown): readonly number[] {
     }
   }
   return [...new Set<number>(value)].sort((a, b) => a - b);
+}
+
+/** The current directory, for `workdir`; a TypeError naming `workdir` when its name is not UTF-8. */
+function defaultWorkdir(): string {
+  try {
+    return cwd();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    throw new TypeError(
+      "workdir: the current directory's name is not valid UTF-8, so it cannot be the default; " +
+        "give workdir (an absolute path)",
+      { cause: e },
+    );
+  }
 }
 
 function optionalPath(value: unknown, what: string): string | null {

@@ -1024,6 +1024,34 @@ describe("DaemonContext options", () => {
     assert.equal(ctx.pidlock, null);
   });
 
+  test("in a directory whose name is not UTF-8, workdir must be given (and works)", () => {
+    const dir = tempDir();
+    try {
+      const r = spawnSync(
+        "sh",
+        [
+          "-c",
+          // "d" and the byte 0xE9, made by the shell (a runtime may encode a name as UTF-8)
+          'd=$(printf "%s/d\\351" "$1") && mkdir "$d" && cd "$d" && shift && exec "$@"',
+          "sh",
+          dir,
+          process.execPath,
+          ...scriptArgs(fixture("daemon_cwd_name.ts")),
+        ],
+        { encoding: "utf8", timeout: 30_000 },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+      assert.match(
+        out.byDefault,
+        /^TypeError: workdir: the current directory's name is not valid UTF-8/,
+      );
+      assert.equal(out.given, "/");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
   test("bad options throw TypeError or RangeError; nothing is started", () => {
     assert.throws(
       () => new DaemonContext({ pidFile: "/tmp/x.pid" } as unknown as DetachedOptions),
