@@ -53,8 +53,11 @@ export interface StructLayouts {
   spawnattrSize: number;
   /** Opaque `posix_spawn_file_actions_t` storage. */
   fileActionsSize: number;
-  /** `struct dirent64` (Linux): where the name starts; names are at most 255 bytes. */
-  dirent: { name: number; nameMax: number };
+  /**
+   * `struct dirent64` (Linux): where the record's length (`d_reclen`, 16 bits)
+   * and the name start; names are at most 255 bytes.
+   */
+  dirent: { reclen: number; name: number; nameMax: number };
   /** `sigset_t` size in bytes. */
   sigsetSize: number;
   /** `struct sockaddr_un`: family offset, path offset, path capacity, total size. */
@@ -528,7 +531,7 @@ const LINUX_LAYOUTS: StructLayouts = {
   // glibc sizes; musl's posix_spawnattr_t is 336 too and its file actions 80.
   spawnattrSize: 336,
   fileActionsSize: 80,
-  dirent: { name: 19, nameMax: 256 },
+  dirent: { reclen: 16, name: 19, nameMax: 256 },
   sigsetSize: 128,
   sockaddrUn: { size: 110, family: 0, familySize: 2, path: 2, pathMax: 108 },
   // x86-64: st_dev@0 st_ino@8 st_nlink@16 st_mode@24 st_uid@28 (probed); arm64 differs, see LINUX_AARCH64_STAT.
@@ -565,7 +568,7 @@ const DARWIN_LAYOUTS = (): StructLayouts => ({
   spawnattrSize: 8,
   fileActionsSize: 8,
   // 64-bit-inode struct dirent (d_ino, d_seekoff, d_reclen, d_namlen, d_type, d_name)
-  dirent: { name: 21, nameMax: 1024 },
+  dirent: { reclen: 16, name: 21, nameMax: 1024 },
   sigsetSize: 4,
   sockaddrUn: { size: 106, family: 1, familySize: 1, path: 2, pathMax: 104 },
   // struct stat (64-bit inodes): st_dev i32@0, st_mode u16@4, st_nlink u16@6, st_ino u64@8, st_uid u32@16

@@ -162,9 +162,10 @@ class Launcher {
   #spawn(logFd: number, writeFd: number, token: string): number {
     const { keepFds, umask } = this.#settings;
     const c = platform.constants;
+    const kept = new Set(keepFds);
     let handshakeFd = 3;
-    while (keepFds.includes(handshakeFd)) handshakeFd++;
-    const highest = Math.max(handshakeFd, ...keepFds);
+    while (kept.has(handshakeFd)) handshakeFd++;
+    const highest = keepFds.reduce((a, b) => Math.max(a, b), handshakeFd);
     // stdout and stderr first: the logfile's fd may be the number the pipe goes to.
     const actions: SpawnFileAction[] = [
       { open: 0, path: "/dev/null", flags: c.O_RDONLY },
@@ -178,7 +179,7 @@ class Launcher {
     for (const fd of keepFds) actions.push({ dup2: [fd, fd] });
     // Below the highest kept fd, close the others one by one: each number when
     // the range is short, else only the open ones (a kept fd may be in the millions).
-    const isOther = (fd: number): boolean => fd !== handshakeFd && !keepFds.includes(fd);
+    const isOther = (fd: number): boolean => fd !== handshakeFd && !kept.has(fd);
     if (highest - 3 <= 64) {
       for (let fd = 3; fd < highest; fd++) if (isOther(fd)) actions.push({ close: fd });
     } else {

@@ -84,7 +84,8 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): void {
  * ```
  */
 export function prepareForExec(keep: readonly number[] = []): void {
-  for (const fd of openFds()) setCloseOnExec(fd, fd >= 3 && !keep.includes(fd));
+  const kept = new Set(keep);
+  for (const fd of openFds()) setCloseOnExec(fd, fd >= 3 && !kept.has(fd));
   const c = platform.constants;
   const action = new Uint8Array(platform.layouts.sigaction.size); // no flags, empty mask
   new DataView(action.buffer).setBigUint64(

@@ -111,16 +111,19 @@ function listDirWithLibc(path: string, longest = Infinity): string[] | null {
   const dir = libc.opendir(cstr(path));
   if (pointerAddress(dir) === 0n) return null;
   const names: string[] = [];
-  const { name } = platform.layouts.dirent;
+  const { reclen, name } = platform.layouts.dirent;
   const nameMax = Math.min(longest, platform.layouts.dirent.nameMax);
   try {
     for (;;) {
       setErrno(0);
       const entry = pointerAddress(readdir(dir));
       if (entry === 0n) break;
-      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), nameMax));
+      // Read no further than the record: the last one may end the C library's buffer.
+      const length = new Uint16Array(nativeMemory(entry + BigInt(reclen), 2))[0];
+      const size = Math.min(nameMax, length - name);
+      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), size));
       const end = bytes.indexOf(0);
-      const text = decoder.decode(bytes.subarray(0, end < 0 ? nameMax : end));
+      const text = decoder.decode(bytes.subarray(0, end < 0 ? size : end));
       if (text !== "." && text !== "..") names.push(text);
     }
   } finally {

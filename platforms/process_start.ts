@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { cstr, libc, platform } from "../ffi/mod.ts";
+import { cstr, errno, libc, platform } from "../ffi/mod.ts";
 import { latin1 } from "./libc_file.ts";
 import { quote } from "./quote.ts";
 
@@ -74,6 +74,7 @@ function readProcStat(pid: number): string | null {
   try {
     while (n < statBuffer.length) {
       const r = Number(libc.read(fd, statBuffer.subarray(n), statBuffer.length - n));
+      if (r === -1 && errno() === platform.errnoNumbers.EINTR) continue;
       if (r <= 0) break;
       n += r;
     }

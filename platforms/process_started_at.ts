@@ -32,6 +32,7 @@ function bootTime(): number | null {
  *
  * @param ticks clock ticks after boot
  * @returns the date, or null when unknown
+ * @throws {RangeError} when `ticks` is not a number of ticks (finite, >= 0)
  *
  * @example When did this process start?
  * ```ts
@@ -42,6 +43,9 @@ function bootTime(): number | null {
  * ```
  */
 export function startTimeToDate(ticks: number): Date | null {
+  if (typeof ticks !== "number" || !(ticks >= 0 && ticks <= Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`ticks must be a number of clock ticks (>= 0), got ${String(ticks)}`);
+  }
   if (platform.os !== "linux") return null;
   const boot = bootTime();
   const hz = Number(libc.sysconf(SC_CLK_TCK_LINUX));

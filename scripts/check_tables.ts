@@ -92,6 +92,7 @@ const LAYOUTS: Record<string, string> = {
   "rlimit.max": "offsetof(struct rlimit, rlim_max)",
   "spawnattrSize": "sizeof(posix_spawnattr_t)",
   "fileActionsSize": "sizeof(posix_spawn_file_actions_t)",
+  "dirent.reclen": "offsetof(struct dirent64, d_reclen)",
   "dirent.name": "offsetof(struct dirent64, d_name)",
   "dirent.nameMax": "sizeof(((struct dirent64 *)0)->d_name)",
   "sigsetSize": "sizeof(sigset_t)",

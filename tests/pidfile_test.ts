@@ -37,7 +37,9 @@ import {
   PidfileError,
   posixSpawn,
   processIsZombie,
+  processStartedAt,
   processStartTime,
+  startTimeToDate,
 } from "../mod.ts";
 import {
   copyForOtherUsers,
@@ -109,6 +111,27 @@ describe("processStartTime", () => {
     assert.equal(processStartTime(deadPid()), null);
     assert.throws(() => processStartTime(0), RangeError);
     assert.throws(() => processStartTime(1.5), RangeError);
+  });
+
+  test("processStartedAt and startTimeToDate agree with ps(1)'s start time", () => {
+    // ps prints the start to the second (lstart), in UTC with TZ=UTC.
+    const ps = spawnSync("ps", ["-o", "lstart=", "-p", String(PID)], {
+      encoding: "utf8",
+      env: { ...process.env, TZ: "UTC", LC_ALL: "C" },
+    });
+    assert.equal(ps.status, 0, ps.stderr);
+    const byPs = Date.parse(`${ps.stdout.trim()} UTC`);
+    assert.ok(Number.isFinite(byPs), `ps said ${JSON.stringify(ps.stdout)}`);
+    const at = processStartedAt(PID);
+    assert.ok(at instanceof Date);
+    assert.ok(
+      Math.abs(at.getTime() - byPs) < 2000,
+      `${at.toISOString()} against ps's ${ps.stdout}`,
+    );
+    assert.equal(startTimeToDate(processStartTime(PID)!)?.getTime(), at.getTime());
+    assert.equal(processStartedAt(deadPid()), null);
+    assert.throws(() => startTimeToDate(-1), RangeError);
+    assert.throws(() => startTimeToDate(Number.NaN), RangeError);
   });
 });
 
