@@ -16,6 +16,7 @@ import { LookupError, lookupUser, parseGid, parseUid } from "../platforms/users.
 import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { findProgram } from "./program.ts";
+import { findTarget } from "./target.ts";
 
 /** The set-up, checked: absolute paths, the program found. */
 export interface Plan {
@@ -192,8 +193,17 @@ export class AlreadyRunning extends CliError {
   }
 }
 
-/** Takes the pidfile lock for this process (which becomes the program). */
+/**
+ * Takes the pidfile lock for this process (which becomes the program): not
+ * when a live program holds it, nor when it is not a pidfile or its pid
+ * cannot be told apart from a reused one (the file is then left alone).
+ */
 function takePidfile(path: string): Pidfile {
+  const target = findTarget(path);
+  if (target.state === "running") throw new AlreadyRunning(path, target.pid);
+  if (target.state === "unknown") {
+    throw new CliError(`--pidfile ${quote(path)}: cannot tell: ${target.why}`);
+  }
   try {
     return new Pidfile(path).acquire();
   } catch (e) {

@@ -16,10 +16,12 @@ import { outputHint } from "./logtail.ts";
 import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
 import type { DaemonStep } from "./daemon_step.ts";
 import { alreadyRunning, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
+import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 import {
   cloexecPipe,
   describeWaitStatus,
+  groupRuns,
   interruption,
   interruptWaitsOnSignals,
   openPidfd,
@@ -163,12 +165,45 @@ function awaitEnd(child: Child, ms: number): number | null {
   }
 }
 
-/** Stops a program that did not become ready: TERM, KILL 5 s later. Says what it did. */
+/**
+ * Signals the program and the processes it started: it leads its own
+ * session and process group (the spawn's setsid), whose id is its pid.
+ */
+function signalGroup(child: Child, signal: number): void {
+  if (libc.kill(-child.pid, signal) === -1) libc.kill(child.pid, signal);
+}
+
+/** Waits until nothing is left of the program's process group, until `until`; true when so. */
+function groupGone(child: Child, until: number): boolean {
+  while (groupRuns(child.pid)) {
+    if (performance.now() >= until) return false;
+    pollFds([], 10, true);
+  }
+  return true;
+}
+
+/** Stops what a program that ended before it was ready left running: "" when nothing. */
+function stopRest(child: Child): string {
+  if (groupGone(child, 0)) return "";
+  signalGroup(child, platform.signalNumbers.TERM);
+  if (groupGone(child, performance.now() + KILL_AFTER_MS)) return "; sent TERM to what it started";
+  signalGroup(child, platform.signalNumbers.KILL);
+  groupGone(child, performance.now() + 1000);
+  return "; sent TERM to what it started, and KILL 5 s later";
+}
+
+/**
+ * Stops a program that did not become ready, with what it started (which
+ * would otherwise run on, orphaned, perhaps holding the pidfile's lock):
+ * TERM, KILL 5 s later. Says what it did.
+ */
 function stopUnready(child: Child): string {
-  libc.kill(child.pid, platform.signalNumbers.TERM);
-  if (awaitEnd(child, KILL_AFTER_MS) !== null) return "sent it TERM";
-  libc.kill(child.pid, platform.signalNumbers.KILL);
+  const until = performance.now() + KILL_AFTER_MS;
+  signalGroup(child, platform.signalNumbers.TERM);
+  if (awaitEnd(child, KILL_AFTER_MS) !== null && groupGone(child, until)) return "sent it TERM";
+  signalGroup(child, platform.signalNumbers.KILL);
   awaitEnd(child, 1000);
+  groupGone(child, performance.now() + 1000);
   return `sent it TERM, and KILL ${KILL_AFTER_MS / 1000} s later`;
 }
 
@@ -190,7 +225,7 @@ function failure(
   const who = `${quote(plan.args[0])} (pid ${child.pid})`;
   let what: string;
   if (outcome.kind === "exited") {
-    what = `${who} ${describeWaitStatus(outcome.status)} before it was ready`;
+    what = `${who} ${describeWaitStatus(outcome.status)} before it was ready${stopRest(child)}`;
   } else if (outcome.kind === "never") {
     what = `${who} ${outcome.why}; ${stopUnready(child)}`;
   } else if (outcome.kind === "interrupted") {
@@ -217,12 +252,14 @@ export async function startProgram(o: StartOptions): Promise<number> {
   for (const [name, value] of o.env) programEnv[name] = value;
   const plan = checkSetUp(o, programEnv);
   const pidfile = plan.pidfile!;
-  const seen = new Pidfile(pidfile).inspect();
-  if (seen.status === "alive") {
-    console.log(alreadyRunning(pidfile, seen.pid));
+  const target = findTarget(pidfile);
+  if (target.state === "running") {
+    console.log(alreadyRunning(pidfile, target.pid));
     return EXIT.ok;
   }
-  if (seen.status === "unusable") throw new CliError(`--pidfile ${quote(pidfile)}: ${seen.reason}`);
+  if (target.state === "unknown") {
+    throw new CliError(`--pidfile ${quote(pidfile)}: cannot tell: ${target.why}`);
+  }
 
   const channel = openChannel(o.ready, o.graceMs);
   const [reportEnd, handshake] = cloexecPipe();

@@ -57,7 +57,11 @@ export function stopProgram(o: StopOptions): number {
       console.log(`not running (no ${quote(pidfile)})`);
       return EXIT.ok;
     case "dead":
-      console.log(`not running (pid ${target.pid ?? "unknown"} was gone)${removePidfile(pidfile)}`);
+      console.log(
+        `not running (${
+          target.pid === null ? "the pidfile records no pid" : `pid ${target.pid} was gone`
+        })${removePidfile(pidfile)}`,
+      );
       return EXIT.ok;
     case "unknown":
       throw new CliError(`not stopped: ${quote(pidfile)}: ${target.why}`);

@@ -9,7 +9,7 @@
  */
 import { cstr, libc } from "../ffi/mod.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
-import { OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
+import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
 import { processStartTime } from "../platforms/process_start.ts";
 
 /** What a pidfile says about its program. */
@@ -23,13 +23,12 @@ export type Target =
   /** Cannot tell (an unreadable pidfile, or a live pid that may have been reused). */
   | { readonly state: "unknown"; readonly pid: number | null; readonly why: string };
 
-/** The pid and start time the file at `path` records (null when unreadable). */
-function recorded(path: string): { pid: number | null; start: number | null } {
+/** What the file at `path` records (no pid and no start time when unreadable). */
+function recorded(path: string): Contents {
   const fd = libc.open(cstr(path), OPEN_READ, 0);
   if (fd === -1) return { pid: null, start: null };
   try {
-    const { pid, start } = parseContents(readHead(fd, path));
-    return { pid, start };
+    return parseContents(readHead(fd, path));
   } finally {
     libc.close(fd);
   }
@@ -47,8 +46,16 @@ export function findTarget(path: string): Target {
   switch (seen.status) {
     case "absent":
       return { state: "stopped" };
-    case "stale":
+    case "stale": {
+      // A file that holds no pid is not a pidfile (a mistyped path: a config
+      // file, the logfile): the command leaves it alone. An empty one is a
+      // pidfile whose writer died before writing.
+      const { problem } = recorded(path);
+      if (problem?.reason === "invalid") {
+        return { state: "unknown", pid: null, why: `not a pidfile: ${problem.detail}` };
+      }
       return { state: "dead", pid: seen.pid };
+    }
     case "unusable":
       return { state: "unknown", pid: null, why: seen.reason };
   }

@@ -7,6 +7,7 @@
  */
 import { check, errno, libc, osError, platform } from "../ffi/mod.ts";
 import { addSignalListener } from "../platforms/host.ts";
+import { listDirWithLibc } from "../platforms/libc_dir.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
 
 const POLLIN = 1; // the same on Linux and macOS
@@ -93,6 +94,22 @@ export function stillRuns(pid: number, start: number | null): boolean {
   if (platform.os !== "linux") return libc.kill(pid, 0) === 0; // no /proc: no start times either
   const now = processStartTime(pid);
   return now !== null && (start === null || now === start) && !processIsZombie(pid);
+}
+
+/**
+ * True while a process of the process group `pgid` runs (zombies do not
+ * count: an orphan that died may wait long for a PID 1 that does not reap).
+ */
+export function groupRuns(pgid: number): boolean {
+  if (libc.kill(-pgid, 0) === -1) return false;
+  if (platform.os !== "linux") return true; // no /proc to tell zombies apart
+  for (const name of listDirWithLibc("/proc", 16) ?? []) {
+    const pid = Number(name);
+    if (Number.isInteger(pid) && pid > 0 && libc.getpgid(pid) === pgid && !processIsZombie(pid)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -86,6 +86,8 @@ export const SYMBOLS = {
   getpid: { parameters: [], result: "i32" },
   /** pid_t getppid(void); */
   getppid: { parameters: [], result: "i32" },
+  /** pid_t getpgid(pid_t pid); */
+  getpgid: { parameters: ["i32"], result: "i32" },
   /** int pidfd_open(pid_t pid, unsigned int flags);  (Linux >= 5.3, glibc >= 2.36; always close-on-exec) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
   /** pid_t getsid(pid_t pid); */

@@ -4,19 +4,10 @@
  *
  * @module
  */
-import {
-  checkOrNull,
-  cstr,
-  errno,
-  libc,
-  nativeMemory,
-  platform,
-  pointerAddress,
-  raiseErrno,
-  setErrno,
-} from "../ffi/mod.ts";
+import { checkOrNull, cstr, errno, libc, platform, raiseErrno } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
 import { denoCacheDir, isDeno, isNode, nodeFs } from "./host.ts";
+import { listDirWithLibc } from "./libc_dir.ts";
 import { quote, SHOWN_PATH_CHARS } from "./quote.ts";
 
 const E = platform.errnoNumbers;
@@ -89,8 +80,6 @@ export function openFds(): number[] {
   return probeFds(Math.min(getFdmax(65536), 65536));
 }
 
-const decoder = new TextDecoder();
-
 // Lists /proc/self/fd through libc: Deno's node:fs wants --allow-all for /proc/self.
 // The listing's own fd is among them, closed by now: `onlyOpen` drops it.
 function listFdsWithLibc(onlyOpen = true): number[] | null {
@@ -98,38 +87,6 @@ function listFdsWithLibc(onlyOpen = true): number[] | null {
   if (names === null) return null;
   const fds = names.map(Number).filter((fd) => Number.isInteger(fd));
   return (onlyOpen ? fds.filter(isOpen) : fds).sort((a, b) => a - b);
-}
-
-/**
- * The names in a directory (without "." and ".."), read through libc; null
- * where it cannot. `longest`: bytes to look at for each name (at most the
- * platform's limit).
- */
-function listDirWithLibc(path: string, longest = Infinity): string[] | null {
-  const readdir = libc.readdir64;
-  if (!readdir) return null;
-  const dir = libc.opendir(cstr(path));
-  if (pointerAddress(dir) === 0n) return null;
-  const names: string[] = [];
-  const { reclen, name } = platform.layouts.dirent;
-  const nameMax = Math.min(longest, platform.layouts.dirent.nameMax);
-  try {
-    for (;;) {
-      setErrno(0);
-      const entry = pointerAddress(readdir(dir));
-      if (entry === 0n) break;
-      // Read no further than the record: the last one may end the C library's buffer.
-      const length = new Uint16Array(nativeMemory(entry + BigInt(reclen), 2))[0];
-      const size = Math.min(nameMax, length - name);
-      const bytes = new Uint8Array(nativeMemory(entry + BigInt(name), size));
-      const end = bytes.indexOf(0);
-      const text = decoder.decode(bytes.subarray(0, end < 0 ? size : end));
-      if (text !== "." && text !== "..") names.push(text);
-    }
-  } finally {
-    libc.closedir(dir);
-  }
-  return names;
 }
 
 function isOpen(fd: number): boolean {

@@ -327,6 +327,80 @@ describe("posixly start, status, signal, stop", () => {
     },
   );
 
+  test("a file that is not a pidfile is left alone by start, run, stop and status", SLOW, () => {
+    const conf = s.path("app.conf"); // a mistyped --pidfile
+    const text = "important = true\nline 2\n";
+    writeFileSync(conf, text);
+    const marker = `61.${process.pid}${Date.now() % 100000}`;
+    const stop = posixly(["stop", "--pidfile", conf]);
+    assert.equal(stop.status, 1, stop.stdout);
+    assert.match(stop.stderr, /not a pidfile: expected a positive decimal pid/);
+    const status = posixly(["status", "--pidfile", conf]);
+    assert.equal(status.status, 4, status.stdout);
+    for (const command of ["start", "run"]) {
+      const r = posixly([command, "--pidfile", conf, "--", "sleep", marker]);
+      assert.equal(r.status, 1, `${command}: ${r.stdout}`);
+      assert.match(r.stderr, /cannot tell: not a pidfile/, command);
+    }
+    const started = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout;
+    assert.equal(started, "", "no program was started");
+    assert.equal(readFileSync(conf, "utf8"), text, "the file is untouched");
+    // An empty file is a pidfile whose writer died before writing: removed.
+    const empty = s.path("empty.pid");
+    writeFileSync(empty, "");
+    const r = posixly(["stop", "--pidfile", empty]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^not running \(the pidfile records no pid\)/);
+    assert.ok(!existsSync(empty));
+  });
+
+  test("a failed start leaves nothing running: what the program started is stopped too", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const marker = `62.${process.pid}${Date.now() % 100000}`;
+    const leftovers = (): number[] =>
+      spawnSync("pgrep", ["-f", `^sleep ${marker}`], { encoding: "utf8" }).stdout
+        .split("\n").filter(Boolean).map(Number);
+    try {
+      // Never ready: the program and the child it started get TERM.
+      const unready = posixly([
+        "start",
+        "--pidfile",
+        s.path("unready.pid"),
+        "--ready",
+        "fd:3",
+        "--timeout",
+        "1",
+        "--",
+        "sh",
+        "-c",
+        `sleep ${marker}1 & exec sleep ${marker}2`,
+      ]);
+      assert.equal(unready.status, 1, unready.stdout);
+      assert.deepEqual(leftovers(), []);
+      assert.equal(posixly(["status", "--pidfile", s.path("unready.pid")]).status, 3);
+      // Ended before ready, leaving a child behind: the child gets TERM.
+      const ended = posixly([
+        "start",
+        "--pidfile",
+        s.path("ended.pid"),
+        "--",
+        "sh",
+        "-c",
+        `sleep ${marker}3 & sleep 0.2; exit 3`,
+      ]);
+      assert.equal(ended.status, 1, ended.stdout);
+      assert.match(
+        ended.stderr,
+        /exited with status 3 before it was ready; sent TERM to what it started/,
+      );
+      assert.deepEqual(leftovers(), []);
+    } finally {
+      for (const pid of leftovers()) s.track(pid);
+    }
+  });
+
   test("a program not found or not executable: status 5 naming it", SLOW, () => {
     const pidfile = s.path("nf.pid");
     const r = posixly(["start", "--pidfile", pidfile, "--", "posixly-no-such-program"]);
