@@ -7,9 +7,10 @@
  *
  * @module
  */
-import { cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
+import { check, cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
 import { absolutePath, chdir, currentEnvironment, cwd, parentDir } from "../platforms/host.ts";
+import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid } from "../platforms/users.ts";
@@ -32,8 +33,14 @@ export interface Plan {
   readonly args: readonly string[];
   /** The program's whole environment. */
   readonly env: Readonly<Record<string, string>>;
-  /** Where the logfile ended before the program started (for showing its new lines). */
-  readonly logStart: number;
+  /** The logfile and where it ended before the program started (for showing its new lines). */
+  readonly logStart: LogStart | null;
+}
+
+/** Which file the logfile was, and its size, before the program started. */
+export interface LogStart {
+  readonly size: number;
+  readonly identity: Identity;
 }
 
 /** The errnos for which `execve` means "not found or not executable" (status 5). */
@@ -109,28 +116,53 @@ export function logfileFlags(): number {
   return c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOCTTY | c.O_NOFOLLOW;
 }
 
-/** Opens the logfile (created with `umask`); returns its descriptor. */
-export function openLogfile(path: string, umask: number): number {
+/** `st_mode`'s type of a character device (the same on Linux and macOS). */
+const S_IFCHR = 0o020000;
+
+/**
+ * Opens the logfile (created with `umask`): a regular file or a character
+ * device (such as /dev/null), never a FIFO, whose open would wait for a
+ * reader and whose reader the check's own open and close would end. Returns
+ * its descriptor, blocking (as a program's output is), and what it is.
+ */
+export function openLogfile(path: string, umask: number): { fd: number; identity: Identity } {
+  const c = platform.constants;
   const old = libc.umask(umask);
-  const fd = libc.open(cstr(path), logfileFlags() | platform.constants.O_CLOEXEC, 0o666);
+  const fd = libc.open(cstr(path), logfileFlags() | c.O_CLOEXEC | c.O_NONBLOCK, 0o666);
   const failure = fd === -1 ? osError("open", { path }) : null;
   libc.umask(old);
   if (failure) {
     const why = failure.code === "ELOOP"
       ? "is a symbolic link; give the file's own path"
+      : failure.code === "ENXIO"
+      ? "is a FIFO (nobody reads it); give a regular file"
       : failure.message;
     throw new CliError(`--logfile ${quote(path)}: ${why}`);
   }
-  return fd;
+  try {
+    const identity: Identity = new Uint32Array(4);
+    const kind = fdIdentity(fd, identity) & c.S_IFMT;
+    if (kind !== c.S_IFREG && kind !== S_IFCHR) {
+      throw new CliError(
+        `--logfile ${quote(path)}: is not a regular file or a character device (such as /dev/null)`,
+      );
+    }
+    const flags = check(libc.fcntl(fd, c.F_GETFL, 0), "fcntl");
+    check(libc.fcntl(fd, c.F_SETFL, flags & ~c.O_NONBLOCK), "fcntl");
+    return { fd, identity };
+  } catch (e) {
+    libc.close(fd);
+    throw e;
+  }
 }
 
-/** The logfile's size now, checking that it opens for appending. */
-function logfileSize(path: string, umask: number): number {
-  const fd = openLogfile(path, umask);
+/** The logfile's size and identity now, checking that it opens for appending. */
+function logStartOf(path: string, umask: number): LogStart {
+  const { fd, identity } = openLogfile(path, umask);
   const SEEK_END = 2;
   const size = Number(libc.lseek(fd, 0, SEEK_END));
   libc.close(fd);
-  return Math.max(0, size);
+  return { size: Math.max(0, size), identity };
 }
 
 /**
@@ -163,7 +195,7 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
     program,
     args: o.command,
     env,
-    logStart: logfile === null ? 0 : logfileSize(logfile, o.umask),
+    logStart: logfile === null ? null : logStartOf(logfile, o.umask),
   };
 }
 
@@ -235,7 +267,7 @@ export function execPlan(plan: Omit<Plan, "logStart">, options: ExecOptions): ne
   // Opened now (with posixly's privileges), put in place last: until then the
   // errors go where the caller sees them.
   const log = options.redirectOutput && plan.logfile !== null
-    ? openLogfile(plan.logfile, plan.umask)
+    ? openLogfile(plan.logfile, plan.umask).fd
     : -1;
   let lock: Pidfile | null = null;
   try {

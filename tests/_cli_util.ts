@@ -22,11 +22,14 @@ export interface Ran {
 }
 
 /** Runs `posixly ARGS...` to completion. */
-export function posixly(args: string[], opts: { env?: Record<string, string> } = {}): Ran {
+export function posixly(
+  args: string[],
+  opts: { env?: Record<string, string>; timeout?: number } = {},
+): Ran {
   const r = spawnSync(process.execPath, scriptArgs(CLI, args), {
     encoding: "utf8",
     env: { ...process.env, ...opts.env },
-    timeout: 60_000,
+    timeout: opts.timeout ?? 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -401,6 +401,58 @@ describe("posixly start, status, signal, stop", () => {
     }
   });
 
+  test("a FIFO is refused as logfile, with a reader or without (nothing hangs)", SLOW, () => {
+    const marker = `63.${process.pid}${Date.now() % 100000}`;
+    for (const withReader of [false, true]) {
+      const fifo = s.path(`log${withReader}.fifo`);
+      assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+      // A reader that ends at the first end-of-file, as `cat` or a logger would.
+      const reader = withReader ? spawn("sh", ["-c", `cat "$1" > /dev/null`, "sh", fifo]) : null;
+      try {
+        const r = posixly(
+          ["start", "--pidfile", s.path("fifo.pid"), "--logfile", fifo, "--", "sleep", marker],
+          { timeout: 20_000 },
+        );
+        assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
+        assert.match(
+          r.stderr,
+          withReader ? /not a regular file or a character device/ : /is a FIFO/,
+        );
+      } finally {
+        reader?.kill("SIGKILL");
+      }
+    }
+    const started = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout;
+    assert.equal(started, "", "no program was started");
+  });
+
+  test(
+    "the last lines shown come from the logfile checked, not a link put in its place",
+    SLOW,
+    () => {
+      const secret = s.path("secret");
+      writeFileSync(secret, "SECRET-LINE\n");
+      const logfile = s.path("replaced.log");
+      const r = posixly([
+        "start",
+        "--pidfile",
+        s.path("replaced.pid"),
+        "--logfile",
+        logfile,
+        "--",
+        "sh",
+        "-c",
+        'echo mine; rm -f "$1"; ln -s "$2" "$1"; exit 3',
+        "sh",
+        logfile,
+        secret,
+      ]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /exited with status 3 before it was ready/);
+      assert.doesNotMatch(r.stderr, /SECRET-LINE/);
+    },
+  );
+
   test("a program not found or not executable: status 5 naming it", SLOW, () => {
     const pidfile = s.path("nf.pid");
     const r = posixly(["start", "--pidfile", pidfile, "--", "posixly-no-such-program"]);
