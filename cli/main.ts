@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { exit, scriptArgs, writeStderr } from "../platforms/host.ts";
-import { CliError, EXIT, quote } from "./errors.ts";
+import { CurrentDirectoryNameError, exit, scriptArgs, writeStderr } from "../platforms/host.ts";
+import { CliError, EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { usage } from "./usage.ts";
 
 type Command = (argv: readonly string[]) => number | Promise<number>;
@@ -63,7 +63,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const run = await COMMANDS[command]();
     return await run(rest);
-  } catch (e) {
+  } catch (thrown) {
+    const e = thrown instanceof CurrentDirectoryNameError
+      ? new CliError(
+        "the current directory's name is not valid UTF-8: give absolute paths (and --chdir)",
+        command === "status" ? STATUS_UNKNOWN : EXIT.failed, // status: 1 would mean "dead"
+      )
+      : thrown;
     if (!(e instanceof CliError)) throw e;
     // Bad usage comes with the usage of the command at fault.
     const usageOf = e.usageOf ?? (e.exitCode === EXIT.usage ? command : undefined);

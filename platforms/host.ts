@@ -119,9 +119,15 @@ export function cwd(): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new TypeError(
-      "the current directory's name is not valid UTF-8; give posixly absolute paths instead",
-    );
+    throw new CurrentDirectoryNameError();
+  }
+}
+
+/** {@linkcode cwd}'s error: the current directory's name is not UTF-8, so posixly cannot name it. */
+export class CurrentDirectoryNameError extends TypeError {
+  /** Makes the error. */
+  constructor() {
+    super("the current directory's name is not valid UTF-8; give posixly absolute paths instead");
   }
 }
 

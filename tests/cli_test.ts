@@ -453,6 +453,26 @@ describe("posixly start, status, signal, stop", () => {
     },
   );
 
+  test("in a directory whose name is not UTF-8: a message, not a stack trace", SLOW, () => {
+    const inBadDir = (args: string[]) =>
+      spawnSync("sh", [
+        "-c",
+        // "bad", the byte 0xFF, "dir": made by the shell (a runtime would encode it as UTF-8)
+        'd=$(printf "%s/bad\\377dir" "$1") && mkdir -p "$d" && cd "$d" && shift && exec "$@"',
+        "sh",
+        s.dir,
+        process.execPath,
+        ...scriptArgs(CLI, args),
+      ], { encoding: "utf8", timeout: 60_000 });
+    const start = inBadDir(["start", "--pidfile", s.path("bad.pid"), "--", "sleep", "1"]);
+    assert.equal(start.status, 1, start.stderr);
+    assert.match(start.stderr, /^posixly start: the current directory's name is not valid UTF-8/);
+    assert.doesNotMatch(start.stderr, /\n\s+at /, "no stack trace");
+    const status = inBadDir(["status", "--pidfile", "relative.pid"]);
+    assert.equal(status.status, 4, "status: cannot tell");
+    assert.match(status.stderr, /not valid UTF-8: give absolute paths/);
+  });
+
   test("a program not found or not executable: status 5 naming it", SLOW, () => {
     const pidfile = s.path("nf.pid");
     const r = posixly(["start", "--pidfile", pidfile, "--", "posixly-no-such-program"]);
