@@ -237,12 +237,22 @@ export function parseStart(command: string, argv: readonly string[]): StartOptio
   const parsed = parse(command, argv, START, "program");
   if (!parsed) return null;
   const { values } = parsed;
+  const ready = readiness(values);
+  const graceMs = seconds(values, "grace", 500, true);
+  const timeoutMs = seconds(values, "timeout", 30_000, false);
+  if (ready.kind === "exec" && graceMs >= timeoutMs) {
+    throw new CliError(
+      `--grace (${graceMs / 1000} s) must be shorter than --timeout (${timeoutMs / 1000} s): ` +
+        "the program could not count as started in time",
+      EXIT.usage,
+    );
+  }
   return {
     ...setUp(values, needProgram(command, parsed.rest)),
     pidfile: required(values, "pidfile", command),
-    ready: readiness(values),
-    graceMs: seconds(values, "grace", 500, true),
-    timeoutMs: seconds(values, "timeout", 30_000, false),
+    ready,
+    graceMs,
+    timeoutMs,
   };
 }
 

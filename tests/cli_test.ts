@@ -119,6 +119,10 @@ describe("posixly usage", () => {
       [["start", "--pidfile", s.path("u.pid"), "--ready", "fd:2", "--", "sh"], /fd:N.*"fd:2"/],
       [["start", "--pidfile", s.path("u.pid"), "--ready", "tcp:x", "--", "sh"], /--ready.*"tcp:x"/],
       [["start", "--pidfile", s.path("u.pid"), "--timeout", "soon", "--", "sh"], /--timeout/],
+      [
+        ["start", "--pidfile", s.path("u.pid"), "--grace", "60", "--timeout", "1", "--", "sh"],
+        /--grace \(60 s\) must be shorter than --timeout \(1 s\)/,
+      ],
       [["start", "--pidfile", s.path("u.pid"), "--env", "NOEQUALS", "--", "sh"], /--env.*NOEQUALS/],
       [["stop", "--pidfile", s.path("u.pid"), "--signal", "NOPE"], /unknown signal "NOPE"/],
       [["signal", "--pidfile", s.path("u.pid"), "SIGNOPE"], /unknown signal "SIGNOPE"/],
