@@ -53,8 +53,8 @@ export class OSError extends Error {
     const text = strerror(errnum);
     const lower = text.length > 0 ? text[0].toLowerCase() + text.slice(1) : text;
     let message = `${code}: ${lower}, ${syscall}`;
-    if (options.path !== undefined) message += ` '${options.path}'`;
-    if (options.dest !== undefined) message += ` -> '${options.dest}'`;
+    if (options.path !== undefined) message += ` ${shownPath(options.path)}`;
+    if (options.dest !== undefined) message += ` -> ${shownPath(options.dest)}`;
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "OSError";
     this.errno = errnum;
@@ -63,6 +63,22 @@ export class OSError extends Error {
     if (options.path !== undefined) this.path = options.path;
     if (options.dest !== undefined) this.dest = options.dest;
   }
+}
+
+/** Characters of a path a message shows; `path` keeps the whole of it. */
+const SHOWN_PATH_MAX = 200;
+
+/**
+ * A path in an OSError's message, quoted as Node quotes it: control
+ * characters escaped (a newline in a name cannot forge a line of output),
+ * and cut after {@linkcode SHOWN_PATH_MAX} characters, with its length.
+ */
+function shownPath(path: string): string {
+  const escaped = (s: string): string =>
+    // deno-lint-ignore no-control-regex
+    s.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  if (path.length <= SHOWN_PATH_MAX) return `'${escaped(path)}'`;
+  return `'${escaped(path.slice(0, SHOWN_PATH_MAX))}'… (${path.length} characters)`;
 }
 
 /**

@@ -24,7 +24,7 @@ import { fixture } from "./_util.ts";
 import { runRuntime, runtime, scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
 import { cLibrary, hasCloseRange } from "./_platform.ts";
 import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 
 describe("ffi: the C library", () => {
@@ -102,11 +102,27 @@ describe("ffi: the C library", () => {
 
   test("checkReturnedErrno throws for a non-zero return", () => {
     checkReturnedErrno(0, "posix_spawn");
-    assert.throws(() => checkReturnedErrno(13, "posix_spawn"), {
+    assert.throws(() => checkReturnedErrno(osConstants.errno.EACCES, "posix_spawn"), {
       name: "OSError",
       code: "EACCES",
       message: "EACCES: permission denied, posix_spawn",
     });
+  });
+
+  test("a message shows a path escaped and bounded; `path` keeps all of it", () => {
+    const { ENOENT } = osConstants.errno;
+    const forged = "/tmp/a\nposixly: started";
+    const e = new OSError(ENOENT, "open", { path: forged, dest: "/b\x1b[31m" });
+    assert.equal(
+      e.message,
+      "ENOENT: no such file or directory, open '/tmp/a\\nposixly: started' -> '/b\\u001b[31m'",
+    );
+    assert.equal(e.path, forged);
+    const long = `/${"x".repeat(5000)}`;
+    const cut = new OSError(ENOENT, "open", { path: long });
+    assert.ok(cut.message.length < 400, `${cut.message.length} characters`);
+    assert.match(cut.message, /'… \(5001 characters\)$/);
+    assert.equal(cut.path, long);
   });
 
   test("strerror and C strings", () => {
