@@ -5,11 +5,15 @@
  * launcher checked the set-up already (as the same user): the step follows its
  * plan instead of checking it again.
  *
- * The launcher writes its one argument: {@linkcode DaemonStep} as JSON (no
- * command line to parse: the step need not load `node:util`, a cold start's
- * worth of time in Deno). The step talks back over a pipe (close-on-exec):
- * `X` right before the execve; `E<status> <JSON message>` when the set-up or
- * the execve fails. So "X" and then end-of-file means that the program runs.
+ * The launcher hands the step its {@linkcode DaemonStep} in a file without a
+ * name on an inherited descriptor, whose number is the step's one argument
+ * (see step_file.ts: nothing secret on a command line, no limit on the
+ * program's arguments, and no command line to parse: the step need not load
+ * `node:util`, a cold start's worth of time in Deno). The step reads it and
+ * closes it, so the program never inherits it. The step talks back over a
+ * pipe (close-on-exec): `X` right before the execve; `E<status> <JSON
+ * message>` when the set-up or the execve fails. So "X" and then end-of-file
+ * means that the program runs.
  *
  * @module
  */
@@ -17,22 +21,8 @@ import { libc } from "../ffi/mod.ts";
 import { exit } from "../platforms/host.ts";
 import { setCloseOnExec } from "../platforms/exec.ts";
 import { CliError, EXIT } from "./errors.ts";
-import { AlreadyRunning, execPlan, type Plan, programEnvironment } from "./setup.ts";
-
-/** What the launcher hands the `_daemon` step. */
-export interface DaemonStep {
-  /**
-   * The launcher's plan, but for the environment: that is the step's own
-   * (what the launcher spawned it with, never on a command line) plus `env`.
-   */
-  readonly plan: Omit<Plan, "env" | "logStart">;
-  /** The `--env` entries, then the readiness channel's (NOTIFY_SOCKET). */
-  readonly env: readonly (readonly [string, string])[];
-  /** The pipe to the launcher. */
-  readonly handshakeFd: number;
-  /** Descriptors the program inherits (readiness). */
-  readonly keepFds: readonly number[];
-}
+import { AlreadyRunning, execPlan, programEnvironment } from "./setup.ts";
+import { type DaemonStep, readStep } from "./step_file.ts";
 
 const encoder = new TextEncoder();
 
@@ -42,16 +32,28 @@ function send(fd: number, line: string): void {
   libc.write(fd, bytes, bytes.length);
 }
 
+/** The step the launcher handed over on the descriptor `argv` names, which is closed then. */
+function receiveStep(argv: readonly string[]): DaemonStep {
+  if (argv.length !== 1 || !/^\d{1,9}$/.test(argv[0])) throw new SyntaxError("no descriptor");
+  const fd = Number(argv[0]);
+  try {
+    return readStep(fd);
+  } finally {
+    libc.close(fd);
+  }
+}
+
 /**
  * Runs the step: never returns (the program replaces this process, or it
  * exits after telling the launcher why not).
  *
- * @param argv the arguments after `_daemon`: a {@linkcode DaemonStep} as JSON
+ * @param argv the arguments after `_daemon`: the descriptor of the
+ * {@linkcode DaemonStep}'s file
  */
 export function daemonStep(argv: readonly string[]): never {
   let step: DaemonStep;
   try {
-    step = JSON.parse(argv[0]);
+    step = receiveStep(argv);
   } catch {
     throw new CliError("_daemon is the internal step of 'posixly start'", EXIT.usage, "");
   }

@@ -1,11 +1,13 @@
 /**
  * Finding the program to run, as a shell would: a name with a slash is a
- * path; any other name is looked for in the directories of PATH.
+ * path; any other name is looked for in the directories of PATH. And its
+ * arguments, byte for byte.
  *
  * @module
  */
 import { cstr, libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
+import { originalCommandLineBytes } from "../platforms/proctitle.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 
 const X_OK = 1; // the same in every C library
@@ -63,4 +65,18 @@ export function findProgram(name: string, searchPath: string | undefined): strin
     `program ${quote(name)} not found (or not executable) in PATH ${quote(dirs.join(":"))}`,
     EXIT.notInstalled,
   );
+}
+
+/**
+ * The program's argv (PROGRAM, then its arguments) as posixly got it: the
+ * last entries of posixly's own command line as the kernel has them, so that
+ * an argument that is not UTF-8 reaches the program unchanged (the runtime's
+ * strings have U+FFFD there).
+ *
+ * @param command PROGRAM and its arguments as parsed: they end the command line (after `--`)
+ * @returns one array of bytes per argument
+ */
+export function programArgv(command: readonly string[]): Uint8Array[] {
+  const cmdline = originalCommandLineBytes();
+  return cmdline.slice(cmdline.length - command.length);
 }

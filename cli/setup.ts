@@ -16,7 +16,7 @@ import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid } from "../platforms/users.ts";
 import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
-import { findProgram } from "./program.ts";
+import { findProgram, programArgv } from "./program.ts";
 import { findTarget } from "./target.ts";
 
 /** The set-up, checked: absolute paths, the program found. */
@@ -29,8 +29,8 @@ export interface Plan {
   readonly umask: number;
   /** The program's absolute path. */
   readonly program: string;
-  /** Its argv: PROGRAM as given, then its arguments. */
-  readonly args: readonly string[];
+  /** Its argv: PROGRAM as given, then its arguments, as bytes (see `programArgv()`). */
+  readonly args: readonly Uint8Array[];
   /** The program's whole environment. */
   readonly env: Readonly<Record<string, string>>;
   /** The logfile and where it ended before the program started (for showing its new lines). */
@@ -193,7 +193,7 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
     chdir: dir,
     umask: o.umask,
     program,
-    args: o.command,
+    args: programArgv(o.command),
     env,
     logStart: logfile === null ? null : logStartOf(logfile, o.umask),
   };

@@ -8,14 +8,15 @@
 import { libc, platform } from "../ffi/mod.ts";
 import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
+import { anonymousFile } from "../platforms/anonymous_file.ts";
 import { originalCommandLineBytes } from "../platforms/proctitle.ts";
 import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
 import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
-import type { DaemonStep } from "./daemon_step.ts";
 import { alreadyRunning, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
+import { type DaemonStep, writeStep } from "./step_file.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 import {
@@ -61,18 +62,26 @@ function describeReady(ready: Readiness, graceMs: number): string {
   }
 }
 
-/** The argv that re-runs posixly (same runtime, same flags, same script) as the `_daemon` step. */
-function daemonArgv(
-  plan: Plan,
-  o: StartOptions,
-  channel: Channel,
-  handshakeFd: number,
-): (string | Uint8Array)[] {
+/**
+ * The argv that re-runs posixly (same runtime, same flags, same script) as
+ * the `_daemon` step, which reads what to do from the file on `stepFd`.
+ */
+function daemonArgv(stepFd: number): (string | Uint8Array)[] {
   // The kernel's bytes: the runtime's own flags (`run -A`) are kept, and an
   // argument that is not UTF-8 passes unchanged.
   const cmdline = originalCommandLineBytes();
   const runtimeAndScript = cmdline.slice(1, cmdline.length - scriptArgs().length);
-  const step: DaemonStep = {
+  return [execPath(), ...runtimeAndScript, "_daemon", String(stepFd)];
+}
+
+/** What the `_daemon` step is to do. */
+function daemonStepFor(
+  plan: Plan,
+  o: StartOptions,
+  channel: Channel,
+  handshakeFd: number,
+): DaemonStep {
+  return {
     plan: {
       pidfile: plan.pidfile,
       logfile: plan.logfile,
@@ -87,25 +96,37 @@ function daemonArgv(
     handshakeFd,
     keepFds: channel.passOn ? [channel.passOn.to] : [],
   };
-  return [execPath(), ...runtimeAndScript, "_daemon", JSON.stringify(step)];
 }
 
-/** The daemon's descriptors: the handshake pipe, the readiness channel, stdio; nothing else. */
-function fileActions(
-  plan: Plan,
-  channel: Channel,
-  handshake: number,
-  handshakeFd: number,
-): SpawnFileAction[] {
+/** A descriptor of the launcher's (`from`) and where the `_daemon` step gets it (`to`). */
+type Move = readonly [from: number, to: number];
+
+/**
+ * Where the `_daemon` step gets the launcher's descriptors `ours` (the
+ * handshake pipe, the step's file): the lowest numbers from 3 up that are
+ * none of `ours` and none of the readiness channel's, so that no dup2 of the
+ * spawn overwrites a descriptor that it has still to copy.
+ */
+function stepMoves(channel: Channel, ours: readonly number[]): Move[] {
+  const taken = new Set([...ours, channel.passOn?.from, channel.passOn?.to]);
+  const moves: Move[] = [];
+  for (let fd = 3; moves.length < ours.length; fd++) {
+    if (!taken.has(fd)) moves.push([ours[moves.length], fd]);
+  }
+  return moves;
+}
+
+/**
+ * The daemon's descriptors: those of {@linkcode stepMoves}, the readiness
+ * channel, stdio; nothing else.
+ */
+function fileActions(plan: Plan, channel: Channel, ours: readonly Move[]): SpawnFileAction[] {
   const c = platform.constants;
   const passOn = channel.passOn;
-  const actions: SpawnFileAction[] = [];
-  const toHandshake: SpawnFileAction = { dup2: [handshake, handshakeFd] };
-  // handshakeFd is never passOn.from: moving passOn first is safe unless it lands on `handshake`.
-  if (passOn && passOn.to === handshake) {
-    actions.push(toHandshake, { dup2: [passOn.from, passOn.to] });
-  } else if (passOn) actions.push({ dup2: [passOn.from, passOn.to] }, toHandshake);
-  else actions.push(toHandshake);
+  // Ours first: their targets are none of the descriptors to copy (see stepMoves), while
+  // passOn's target may be one of ours, which is copied by then.
+  const moves = passOn ? [...ours, [passOn.from, passOn.to] as const] : ours;
+  const actions: SpawnFileAction[] = moves.map((move) => ({ dup2: move }));
   actions.push(
     { open: 0, path: "/dev/null", flags: c.O_RDONLY },
     plan.logfile === null
@@ -113,7 +134,7 @@ function fileActions(
       : { open: 1, path: plan.logfile, flags: logfileFlags(), mode: 0o666 },
     { dup2: [1, 2] },
   );
-  const kept = [handshakeFd, passOn?.to ?? handshakeFd];
+  const kept = moves.map(([, to]) => to);
   const highest = Math.max(...kept);
   for (let fd = 3; fd < highest; fd++) if (!kept.includes(fd)) actions.push({ close: fd });
   actions.push({ closeFrom: highest + 1 });
@@ -222,7 +243,7 @@ function failure(
   outcome: Exclude<Outcome, { kind: "ready" }>,
   o: StartOptions,
 ): CliError {
-  const who = `${quote(plan.args[0])} (pid ${child.pid})`;
+  const who = `${quote(o.command[0])} (pid ${child.pid})`;
   let what: string;
   if (outcome.kind === "exited") {
     what = `${who} ${describeWaitStatus(outcome.status)} before it was ready${stopRest(child)}`;
@@ -264,18 +285,21 @@ export async function startProgram(o: StartOptions): Promise<number> {
   const channel = openChannel(o.ready, o.graceMs);
   const [reportEnd, handshake] = cloexecPipe();
   setNonBlocking(reportEnd);
-  let handshakeFd = 3;
-  while (handshakeFd === channel.passOn?.to || handshakeFd === channel.passOn?.from) handshakeFd++;
 
   // Ctrl-C while waiting stops what was started, instead of leaving it running unready.
   interruptWaitsOnSignals();
-  const oldUmask = libc.umask(plan.umask);
+  let stepFile = -1;
   let pid: number;
+  const oldUmask = libc.umask(plan.umask);
   try {
+    stepFile = anonymousFile("posixly-step");
+    const moves = stepMoves(channel, [handshake, stepFile]);
+    const [[, handshakeFd], [, stepFd]] = moves;
+    writeStep(stepFile, daemonStepFor(plan, o, channel, handshakeFd));
     pid = posixSpawn(execPath(), {
-      args: daemonArgv(plan, o, channel, handshakeFd),
+      args: daemonArgv(stepFd),
       env,
-      fileActions: fileActions(plan, channel, handshake, handshakeFd),
+      fileActions: fileActions(plan, channel, moves),
       setsid: true,
       defaultSignals: true,
       signalMask: [],
@@ -285,6 +309,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   } finally {
     libc.umask(oldUmask);
     libc.close(handshake);
+    if (stepFile !== -1) libc.close(stepFile);
     channel.afterSpawn();
   }
   const child: Child = { pid, pidfd: openPidfd(pid) };
@@ -321,7 +346,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
   if (outcome.kind !== "ready") throw failure(plan, child, outcome, o);
   console.log(
-    `started ${quote(plan.args[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
+    `started ${quote(o.command[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
   );
   return EXIT.ok;
 }

@@ -124,6 +124,8 @@ export const SYMBOLS = {
   dup2: { parameters: ["i32", "i32"], result: "i32" },
   /** int pipe2(int pipefd[2], int flags); */
   pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
+  /** int memfd_create(const char *name, unsigned int flags);  (Linux >= 3.17, glibc >= 2.27, musl) */
+  memfd_create: { parameters: ["buffer", "u32"], result: "i32", optional: true },
   /** int pipe(int pipefd[2]); */
   pipe: { parameters: ["buffer"], result: "i32" },
   /** ssize_t read(int fd, void *buf, size_t count); */

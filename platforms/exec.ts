@@ -19,11 +19,12 @@ import { openFds } from "./fds.ts";
  * throwing: an OSError (`ENOENT`, `EACCES`, `ENOEXEC`, ...) naming `path`.
  *
  * @param path the program's path (no PATH search)
- * @param args argv, argv[0] first
+ * @param args argv, argv[0] first; an entry may be bytes, passed as they are
+ * (an argument that is not UTF-8, as the kernel gave it)
  * @param env the program's whole environment
  * @throws {TypeError} before anything runs, when `path`, an argument or an
- * environment entry has a NUL or a lone surrogate, or an environment name is
- * empty or holds "=".
+ * environment entry has a NUL (a string argument: or a lone surrogate), or an
+ * environment name is empty or holds "=".
  *
  * @example Replace this process with `ls`
  * ```ts ignore
@@ -33,7 +34,7 @@ import { openFds } from "./fds.ts";
  */
 export function execve(
   path: string,
-  args: readonly string[],
+  args: readonly (string | Uint8Array)[],
   env: Readonly<Record<string, string>>,
 ): never {
   const file = cString(path, "path");

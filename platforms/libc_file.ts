@@ -12,26 +12,34 @@ export function readFileWithLibc(path: string): Uint8Array {
   const c = platform.constants;
   const fd = check(libc.open(cstr(path), c.O_RDONLY | c.O_CLOEXEC, 0), "open", { path });
   try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(65536);
-      const n = Number(checkRetrying(() => libc.read(fd, buf, buf.length), "read", { path }));
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-    }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return readToEnd(fd, path);
   } finally {
     libc.close(fd);
   }
+}
+
+/**
+ * What is left to read on `fd`, up to end of file; OSError (naming `path`,
+ * when given) when it cannot be read.
+ */
+export function readToEnd(fd: number, path?: string): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = new Uint8Array(65536);
+    const n = Number(checkRetrying(() => libc.read(fd, buf, buf.length), "read", { path }));
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+    total += n;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** Bytes per String.fromCharCode call in {@linkcode latin1}. */

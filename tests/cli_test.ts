@@ -12,6 +12,7 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -33,6 +34,7 @@ import {
   posixlyAs,
   posixlyAsync,
   procStatus,
+  type Ran,
   removeSharedCopy,
   Scratch,
   sessionOf,
@@ -895,6 +897,156 @@ describe("posixly run", () => {
     const r = posixly(["run", "--", "sh", "-c", "kill -TERM $$"]);
     assert.equal(r.status, null);
   });
+});
+
+/**
+ * The command lines of the `_daemon` set-up processes that `launcher` spawns,
+ * read again and again (a tight loop: the process lives for a cold start of
+ * the runtime) until one has exec'd its program or the launcher ended.
+ */
+function setUpCommandLines(launcher: number): string[] {
+  const seen: string[] = [];
+  const until = Date.now() + 30_000;
+  while (alive(launcher) && Date.now() < until) {
+    let children: number[] = [];
+    try {
+      for (const task of readdirSync(`/proc/${launcher}/task`)) {
+        const list = readFileSync(`/proc/${launcher}/task/${task}/children`, "latin1");
+        children = children.concat(list.split(" ").filter(Boolean).map(Number));
+      }
+    } catch {
+      continue; // the launcher ended meanwhile
+    }
+    for (const child of children) {
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${child}/cmdline`, "latin1");
+      } catch {
+        continue;
+      }
+      if (cmdline.includes("\0_daemon\0")) {
+        s.track(child);
+        if (!seen.includes(cmdline)) seen.push(cmdline);
+      } else if (seen.length > 0) {
+        return seen; // the set-up process exec'd the program
+      }
+    }
+  }
+  return seen;
+}
+
+/** Runs `posixly ARGS... a\xffb` (the last argument's bytes are not UTF-8: through the shell). */
+function posixlyWithByteArgument(args: string[]): Ran {
+  const r = spawnSync(
+    "sh",
+    ["-c", `exec "$@" "$(printf 'a\\377b')"`, "sh", process.execPath, ...scriptArgs(CLI, args)],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("posixly start and run: the program's arguments", () => {
+  test(
+    "the set-up process's command line holds neither an --env value nor NOTIFY_SOCKET's name",
+    { ...SLOW, skip: commandCycleUnderQemu },
+    async () => {
+      const pidfile = s.path("secret.pid");
+      const socketFile = s.path("secret.socket");
+      const secret = `s3cret-${process.pid}-${Date.now()}`;
+      const launcher = spawn(
+        process.execPath,
+        scriptArgs(CLI, [
+          "start",
+          "--pidfile",
+          pidfile,
+          "--env",
+          `SECRET=${secret}`,
+          "--ready",
+          "notify",
+          "--timeout",
+          "1",
+          "--",
+          "sh",
+          "-c",
+          'echo "$NOTIFY_SOCKET $SECRET" > "$0"; exec sleep 60',
+          socketFile,
+        ]),
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      launcher.stderr!.on("data", (d) => (stderr += String(d)));
+      const closed = new Promise<number | null>((r) => launcher.on("close", r));
+      const seen = setUpCommandLines(launcher.pid!);
+      assert.equal(await closed, 1, stderr);
+      assert.match(stderr, /was not ready within 1 s/);
+      s.track(Number(/pid (\d+)/.exec(stderr)![1]));
+      const [socket, value] = readFileSync(socketFile, "utf8").trim().split(" ");
+      assert.equal(value, secret, "the program has the secret");
+      assert.match(socket, /^@./);
+      assert.ok(seen.length > 0, "the set-up process was seen");
+      for (const cmdline of seen) {
+        assert.ok(!cmdline.includes(secret), cmdline.slice(0, 500));
+        assert.ok(!cmdline.includes(socket.slice(1)), cmdline.slice(0, 500));
+      }
+    },
+  );
+
+  test(
+    "start passes 30000 arguments (more than one argv element can hold)",
+    { ...SLOW, skip: commandCycleUnderQemu },
+    () => {
+      const pidfile = s.path("many.pid");
+      const countFile = s.path("many.count");
+      const args = Array.from({ length: 30_000 }, (_, i) => String(i + 1));
+      const r = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--ready",
+        "fd:3",
+        "--",
+        "sh",
+        "-c",
+        'echo "$# ${30000}" > "$0"; echo >&3; exec sleep 60',
+        countFile,
+        ...args,
+      ]);
+      assert.equal(r.status, 0, r.stderr.slice(0, 2000));
+      s.trackPidfile(pidfile);
+      assert.equal(readFileSync(countFile, "utf8"), "30000 30000\n");
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    },
+  );
+
+  test(
+    "an argument that is not UTF-8 reaches the program byte for byte, in start and in run",
+    { ...SLOW, skip: commandCycleUnderQemu },
+    () => {
+      const pidfile = s.path("bytes.pid");
+      const started = s.path("bytes.start");
+      const ran = s.path("bytes.run");
+      const write = 'printf %s "$1" > "$0"';
+      const r = posixlyWithByteArgument([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--ready",
+        "fd:3",
+        "--",
+        "sh",
+        "-c",
+        `${write}; echo >&3; exec sleep 60`,
+        started,
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      s.trackPidfile(pidfile);
+      assert.deepEqual([...readFileSync(started)], [0x61, 0xff, 0x62]);
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+      const run = posixlyWithByteArgument(["run", "--", "sh", "-c", write, ran]);
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual([...readFileSync(ran)], [0x61, 0xff, 0x62]);
+    },
+  );
 });
 
 describe("posixly as another user", () => {
