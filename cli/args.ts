@@ -7,7 +7,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { platform } from "../ffi/mod.ts";
-import { CliError, EXIT, quote } from "./errors.ts";
+import { CliError, EXIT, printable, quote } from "./errors.ts";
 
 /** When a started program counts as ready (`--ready`). */
 export type Readiness =
@@ -108,7 +108,7 @@ function parse(
     });
   } catch (e) {
     const hint = rest === "program" ? " (the program and its arguments go after --)" : "";
-    throw new CliError(`${(e as Error).message}${hint}`, EXIT.usage, command);
+    throw new CliError(`${printable((e as Error).message)}${hint}`, EXIT.usage, command);
   }
   if (parsed.values.help) return null;
   return {

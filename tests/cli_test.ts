@@ -152,6 +152,16 @@ describe("posixly usage", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /\(500 characters\)/);
     assert.ok(r.stderr.split("\n")[0].length < 300);
+    // What the user typed, in parseArgs' messages and in paths of C errors:
+    // escaped (no line forged, no colour sent to the terminal) and bounded.
+    const option = posixly(["start", "--bogus-\x1b[31m\nFAKE", "--pidfile", "x", "--", "sh"]);
+    assert.equal(option.status, 2);
+    assert.match(option.stderr, /^posixly start: Unknown option '--bogus-\\u001b\[31m\\nFAKE'/);
+    const long = posixly(["start", `--${"b".repeat(5000)}`, "--pidfile", "x", "--", "sh"]);
+    assert.ok(long.stderr.split("\n")[0].length < 1000, `${long.stderr.length} characters`);
+    const path = posixly(["start", "--pidfile", "/nonexistent/a\nFAKE LINE", "--", "sh"]);
+    assert.equal(path.status, 1);
+    assert.doesNotMatch(path.stderr, /^FAKE LINE/m);
   });
 });
 
