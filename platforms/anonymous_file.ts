@@ -18,7 +18,7 @@ const NAME_TRIES = 100;
 
 /**
  * A new empty file without a name, open for reading and writing, close-on-exec:
- * `memfd_create(2)`, or where the C library or the kernel has none,
+ * `memfd_create(2)`, or where the C library or the kernel has none (or a policy refuses it),
  * {@linkcode unlinkedTempFile} in TMPDIR (else /tmp).
  *
  * @param name what /proc/PID/fd shows for it (`memfd:NAME`)
@@ -28,8 +28,12 @@ const NAME_TRIES = 100;
 export function anonymousFile(name: string): number {
   const memfdCreate = libc.memfd_create;
   if (memfdCreate !== null) {
+    // ENOSYS: a kernel before 3.17; EPERM, EACCES: refused by a seccomp or LSM policy.
+    const { EACCES, ENOSYS, EPERM } = platform.errnoNumbers;
     const fd = checkOrNull(memfdCreate(cstr(name), MFD_CLOEXEC), "memfd_create", [
-      platform.errnoNumbers.ENOSYS,
+      ENOSYS,
+      EPERM,
+      EACCES,
     ]);
     if (fd !== null) return fd;
   }
