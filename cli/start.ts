@@ -22,7 +22,7 @@ import { usage } from "./usage.ts";
 import {
   cloexecPipe,
   describeWaitStatus,
-  groupRuns,
+  groupGone,
   interruption,
   interruptWaitsOnSignals,
   openPidfd,
@@ -31,6 +31,8 @@ import {
   readSome,
   reapChild,
   setNonBlocking,
+  signalGroup,
+  stopGroupRest,
 } from "./wait.ts";
 
 /** How long a program that was not ready in time has after TERM before KILL. */
@@ -186,31 +188,12 @@ function awaitEnd(child: Child, ms: number): number | null {
   }
 }
 
-/**
- * Signals the program and the processes it started: it leads its own
- * session and process group (the spawn's setsid), whose id is its pid.
- */
-function signalGroup(child: Child, signal: number): void {
-  if (libc.kill(-child.pid, signal) === -1) libc.kill(child.pid, signal);
-}
-
-/** Waits until nothing is left of the program's process group, until `until`; true when so. */
-function groupGone(child: Child, until: number): boolean {
-  while (groupRuns(child.pid)) {
-    if (performance.now() >= until) return false;
-    pollFds([], 10, true);
-  }
-  return true;
-}
-
 /** Stops what a program that ended before it was ready left running: "" when nothing. */
 function stopRest(child: Child): string {
-  if (groupGone(child, 0)) return "";
-  signalGroup(child, platform.signalNumbers.TERM);
-  if (groupGone(child, performance.now() + KILL_AFTER_MS)) return "; sent TERM to what it started";
-  signalGroup(child, platform.signalNumbers.KILL);
-  groupGone(child, performance.now() + 1000);
-  return "; sent TERM to what it started, and KILL 5 s later";
+  const { TERM } = platform.signalNumbers;
+  const rest = stopGroupRest(child.pid, TERM, KILL_AFTER_MS, true);
+  if (rest === "none") return "";
+  return `; sent TERM to what it started${rest === "killed" ? ", and KILL 5 s later" : ""}`;
 }
 
 /**
@@ -219,12 +202,13 @@ function stopRest(child: Child): string {
  * TERM, KILL 5 s later. Says what it did.
  */
 function stopUnready(child: Child): string {
+  const { KILL, TERM } = platform.signalNumbers;
   const until = performance.now() + KILL_AFTER_MS;
-  signalGroup(child, platform.signalNumbers.TERM);
-  if (awaitEnd(child, KILL_AFTER_MS) !== null && groupGone(child, until)) return "sent it TERM";
-  signalGroup(child, platform.signalNumbers.KILL);
+  signalGroup(child.pid, TERM);
+  if (awaitEnd(child, KILL_AFTER_MS) !== null && groupGone(child.pid, until)) return "sent it TERM";
+  signalGroup(child.pid, KILL);
   awaitEnd(child, 1000);
-  groupGone(child, performance.now() + 1000);
+  groupGone(child.pid, performance.now() + 1000);
   return `sent it TERM, and KILL ${KILL_AFTER_MS / 1000} s later`;
 }
 

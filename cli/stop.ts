@@ -12,7 +12,7 @@ import { parseStop, type StopOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
-import { pollFds, waitForExit } from "./wait.ts";
+import { pollFds, stopGroupRest, waitForExit } from "./wait.ts";
 
 /** How long stop waits after KILL. */
 const AFTER_KILL_MS = 5000;
@@ -87,7 +87,22 @@ export function stopProgram(o: StopOptions): number {
     console.error(`still running (pid ${pid}) after ${how}`);
     return EXIT.failed;
   }
-  console.log(`stopped (pid ${pid}, ${how})${removePidfile(pidfile, LOCK_RELEASE_MS)}`);
+  // What it started in its own process group (a shell's children, say) ends
+  // with it: left running, it might hold the pidfile's lock.
+  const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
+  if (rest === "running") {
+    console.error(
+      `pid ${pid} stopped (${how}), but processes it started (its process group ${pid}) ` +
+        `still run after SIG${signalName}`,
+    );
+    return EXIT.failed;
+  }
+  const restDone = rest === "none"
+    ? ""
+    : `; what it started got SIG${signalName}${rest === "killed" ? " and SIGKILL" : ""}`;
+  console.log(
+    `stopped (pid ${pid}, ${how}${restDone})${removePidfile(pidfile, LOCK_RELEASE_MS)}`,
+  );
   return EXIT.ok;
 }
 

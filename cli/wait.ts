@@ -113,6 +113,48 @@ export function groupRuns(pgid: number): boolean {
 }
 
 /**
+ * Sends `signal` to the process group `pgid`, or to the process `pgid` when
+ * there is no such group. A program posixly starts leads its own session
+ * and group (the spawn's setsid), whose id is its pid.
+ */
+export function signalGroup(pgid: number, signal: number): void {
+  if (libc.kill(-pgid, signal) === -1) libc.kill(pgid, signal);
+}
+
+/** Waits until no process of group `pgid` runs, until `until` (a performance.now() time); true then. */
+export function groupGone(pgid: number, until: number): boolean {
+  while (groupRuns(pgid)) {
+    if (performance.now() >= until) return false;
+    pollFds([], 10, true);
+  }
+  return true;
+}
+
+/**
+ * Stops what is left of process group `pgid` once its leader has ended (a
+ * program's children, which may hold its pidfile's lock): `signal`, then
+ * KILL `ms` later when `kill`. Only the group: a process that left it
+ * (setsid, setpgid) is its own.
+ *
+ * @returns "none" when nothing was left, "ended" when it ended on `signal`,
+ *   "killed" when it took KILL, "running" when it still runs
+ */
+export function stopGroupRest(
+  pgid: number,
+  signal: number,
+  ms: number,
+  kill: boolean,
+): "none" | "ended" | "killed" | "running" {
+  // The group only, never the process `pgid`: the leader is gone, and its pid may be another's.
+  if (!groupRuns(pgid)) return "none";
+  libc.kill(-pgid, signal);
+  if (groupGone(pgid, performance.now() + ms)) return "ended";
+  if (!kill) return "running";
+  libc.kill(-pgid, platform.signalNumbers.KILL);
+  return groupGone(pgid, performance.now() + 1000) ? "killed" : "running";
+}
+
+/**
  * Waits until process `pid` (not necessarily a child) has ended, for at
  * most `ms`; true when it has.
  */

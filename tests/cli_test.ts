@@ -489,6 +489,39 @@ describe("posixly start, status, signal, stop", () => {
     assert.match(status.stderr, /not valid UTF-8: give absolute paths/);
   });
 
+  test("stop ends what the program started in its process group, and the lock with it", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("shell.pid");
+    const marker = `64.${process.pid}${Date.now() % 100000}`;
+    const children = (): number[] =>
+      spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout
+        .split("\n").filter(Boolean).map(Number);
+    try {
+      // A shell that waits for its child, which inherits the pidfile's lock.
+      const started = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--",
+        "sh",
+        "-c",
+        `sleep ${marker}; true`,
+      ]);
+      assert.equal(started.status, 0, started.stderr);
+      s.trackPidfile(pidfile);
+      assert.equal(children().length, 1);
+      const stopped = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stopped.status, 0, stopped.stderr);
+      assert.match(stopped.stdout, /^stopped \(pid \d+, SIGTERM; what it started got SIGTERM\)$/m);
+      assert.deepEqual(children(), []);
+      assert.equal(posixly(["status", "--pidfile", pidfile]).status, 3, "no pidfile left");
+    } finally {
+      for (const pid of children()) s.track(pid);
+    }
+  });
+
   test("a program not found or not executable: status 5 naming it", SLOW, () => {
     const pidfile = s.path("nf.pid");
     const r = posixly(["start", "--pidfile", pidfile, "--", "posixly-no-such-program"]);
