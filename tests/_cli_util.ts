@@ -4,7 +4,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -17,11 +16,13 @@ export const CLI: string = fileURLToPath(new URL("../cli/main.ts", import.meta.u
 /** How a run of the command ended. */
 export interface Ran {
   status: number | null;
+  /** The signal that ended it, if one did (SIGKILL: it ran out of time). */
+  signal?: string | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs `posixly ARGS...` to completion. */
+/** Runs `posixly ARGS...` to completion; killed with SIGKILL when out of time. */
 export function posixly(
   args: string[],
   opts: { env?: Record<string, string>; timeout?: number } = {},
@@ -30,8 +31,9 @@ export function posixly(
     encoding: "utf8",
     env: { ...process.env, ...opts.env },
     timeout: opts.timeout ?? 60_000,
+    killSignal: "SIGKILL",
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The copy of the sources another user runs the command from (made on first use). */
@@ -124,11 +126,12 @@ export async function gone(pid: number, ms = 5000): Promise<boolean> {
 }
 
 /**
- * A scratch directory any user can enter (mode 755, under the system's temp
- * directory, not next to the clone), and the pids to kill when done.
+ * A scratch directory any user can enter (mode 755, in /tmp, not next to the
+ * clone, nor in a TMPDIR that only its owner may enter), and the pids to kill
+ * when done.
  */
 export class Scratch {
-  readonly dir: string = mkdtempSync(join(tmpdir(), "posixly-cli-"));
+  readonly dir: string = mkdtempSync("/tmp/posixly-cli-");
   readonly #pids = new Set<number>();
 
   constructor() {

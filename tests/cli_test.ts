@@ -64,6 +64,12 @@ after(() => {
   removeSharedCopy();
 });
 
+/** Has the scratch's cleanup kill the process a message names ("pid N"), if it names one. */
+function trackPidIn(message: string): void {
+  const m = /pid (\d+)/.exec(message);
+  if (m) s.track(Number(m[1]));
+}
+
 /** A copy of a fixture in the scratch directory (readable by any user). */
 function program(name: string): string {
   const path = s.path(name);
@@ -218,7 +224,8 @@ describe("posixly start, status, signal, stop", () => {
         new RegExp(`FLOCK\\s+ADVISORY\\s+WRITE\\s+${pid}\\s+\\S+:${statSync(pidfile).ino}\\s`),
       );
       const log = await logSays(logfile, "service");
-      assert.match(log, new RegExp(`service ${pid} in ${s.dir} as 0:0 umask 0?027 FOO=bar baz`));
+      const ids = `${process.getuid!()}:${process.getgid!()}`;
+      assert.match(log, new RegExp(`service ${pid} in ${s.dir} as ${ids} umask 0?027 FOO=bar baz`));
       // As it started (the shell blocks every signal while it forks its sleeps).
       assert.match(log, /^SigIgn:\s*0+$/m, "no signal left ignored");
       assert.match(log, /^SigBlk:\s*0+$/m, "no signal left blocked");
@@ -842,9 +849,9 @@ describe("posixly start --ready", () => {
       "sleep",
       "60",
     ]);
+    trackPidIn(r.stderr); // before asserting: a failing test leaves nothing running
     assert.equal(r.status, 1);
     assert.match(r.stderr, /not ready within 0\.3 s/);
-    s.track(Number(/pid (\d+)/.exec(r.stderr)![1]));
   });
 
   test("fd:N: a newline on descriptor N; closing it without one fails", {
@@ -883,9 +890,9 @@ describe("posixly start --ready", () => {
       "-c",
       "exec 4>&-; exec sleep 60",
     ]);
+    trackPidIn(closed.stderr); // before asserting: a failing test leaves nothing running
     assert.equal(closed.status, 1);
     assert.match(closed.stderr, /closed descriptor 4 without a newline; sent it TERM/);
-    s.track(Number(/pid (\d+)/.exec(closed.stderr)![1]));
   });
 });
 
@@ -939,6 +946,7 @@ describe("posixly run", () => {
   test("a signal ends the program as its own (run is the program)", SLOW, () => {
     const r = posixly(["run", "--", "sh", "-c", "kill -TERM $$"]);
     assert.equal(r.status, null);
+    assert.equal(r.signal, "SIGTERM", "the program's own signal (a hang would end by SIGKILL)");
   });
 });
 
@@ -1020,9 +1028,10 @@ describe("posixly start and run: the program's arguments", () => {
       launcher.stderr!.on("data", (d) => (stderr += String(d)));
       const closed = new Promise<number | null>((r) => launcher.on("close", r));
       const seen = setUpCommandLines(launcher.pid!);
-      assert.equal(await closed, 1, stderr);
+      const code = await closed;
+      trackPidIn(stderr); // before asserting: a failing test leaves nothing running
+      assert.equal(code, 1, stderr);
       assert.match(stderr, /was not ready within 1 s/);
-      s.track(Number(/pid (\d+)/.exec(stderr)![1]));
       const [socket, value] = readFileSync(socketFile, "utf8").trim().split(" ");
       assert.equal(value, secret, "the program has the secret");
       assert.match(socket, /^@./);

@@ -32,6 +32,12 @@ import { timeScale, vforkIsFork } from "./_platform.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
 
 const APP = fixture("daemon_app.ts");
+if (!isRoot) {
+  console.error(
+    "daemon_test: SKIPPING 4 tests that need root (setuid, a drop to nobody, a link owned by " +
+      "nobody, a loop device)",
+  );
+}
 
 interface Report {
   pid: number;
@@ -54,9 +60,9 @@ interface Report {
   parentAfterDetached: number;
 }
 
-/** A fresh directory every process (including nobody) may write to. */
+/** A fresh directory every process (including nobody) may write to: in /tmp, which all may enter. */
 function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "posixly-daemon-"));
+  const dir = mkdtempSync("/tmp/posixly-daemon-");
   chmodSync(dir, 0o777);
   return dir;
 }
@@ -687,6 +693,7 @@ describe("detached()", () => {
   });
 
   const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
+  if (!hasPython) console.error("daemon_test: SKIPPING the NOTIFY_SOCKET test: no python3");
   test(
     "NOTIFY_SOCKET: READY=1 and MAINPID= from the daemon, then its STATUS=",
     { skip: hasPython ? false : "needs python3 for the NOTIFY_SOCKET receiver" },
