@@ -6,6 +6,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { constants } from "node:os";
 import process from "node:process";
 
 const ENTRIES = [
@@ -46,7 +47,7 @@ test("dist/mod.js, ffi and platforms share one copy: one OSError class, one sign
   assert.equal(mod.libc, undefined);
   // and it works: a real call through the bundle's bindings
   assert.equal(ffi.libc.getpid(), process.pid);
-  const err = new ffi.OSError(2, "open", { path: "/nonexistent" });
+  const err = new ffi.OSError(constants.errno.ENOENT, "open", { path: "/nonexistent" });
   assert.ok(err instanceof mod.OSError);
   assert.equal(err.code, "ENOENT");
 });

@@ -51,10 +51,28 @@ describe("ffi: the C library", () => {
     rmSync(dirname(link), { recursive: true });
     assert.deepEqual([fd, openErrno], [-1, platform.errnoNumbers.ELOOP]);
     assert.equal(platform.layouts.passwd.size, 48);
-    assert.equal(platform.errnoNumbers.EWOULDBLOCK, 11);
-    assert.equal(platform.errnoNames[11], "EAGAIN");
-    assert.equal(platform.signalNumbers.TERM, 15);
-    assert.equal(platform.signalNames[17], "CHLD");
+    assert.equal(platform.errnoNumbers.EWOULDBLOCK, osConstants.errno.EWOULDBLOCK);
+    assert.equal(platform.errnoNames[osConstants.errno.EAGAIN], "EAGAIN");
+    assert.equal(platform.signalNumbers.TERM, osConstants.signals.SIGTERM);
+    assert.equal(platform.signalNames[osConstants.signals.SIGCHLD], "CHLD");
+  });
+
+  test("errno and signal tables agree with the runtime's on every name both have", () => {
+    let errnos = 0;
+    for (const [name, n] of Object.entries(osConstants.errno)) {
+      if (!Object.hasOwn(platform.errnoNumbers, name)) continue;
+      assert.equal(platform.errnoNumbers[name], n, name);
+      errnos++;
+    }
+    assert.ok(errnos >= 70, `${errnos} errno numbers compared`);
+    let signals = 0;
+    for (const [sigName, n] of Object.entries(osConstants.signals)) {
+      const name = sigName.slice(3); // the runtime's "SIGTERM" is posixly's "TERM"
+      if (!Object.hasOwn(platform.signalNumbers, name)) continue; // e.g. Deno's SIGUNUSED
+      assert.equal(platform.signalNumbers[name], n, sigName);
+      signals++;
+    }
+    assert.ok(signals >= 30, `${signals} signal numbers compared`);
   });
 
   test("getpid/getuid agree with the runtime", () => {
@@ -97,7 +115,7 @@ describe("ffi: the C library", () => {
       assert.fail("unlink should fail");
     } catch (e) {
       assert.ok(e instanceof OSError);
-      assert.equal(e.errno, 2);
+      assert.equal(e.errno, osConstants.errno.ENOENT);
       assert.equal(e.code, "ENOENT");
       assert.equal(e.syscall, "unlink");
       assert.equal(e.path, "/nonexistent/posixly");
@@ -135,8 +153,8 @@ describe("ffi: the C library", () => {
   });
 
   test("strerror and C strings", () => {
-    assert.equal(strerror(2), "No such file or directory");
-    assert.equal(readCString(libc.strerror(1)), "Operation not permitted");
+    assert.equal(strerror(osConstants.errno.ENOENT), "No such file or directory");
+    assert.equal(readCString(libc.strerror(osConstants.errno.EPERM)), "Operation not permitted");
     assert.equal(readCString(0n), null);
     assert.throws(() => cstr("a\0b"), TypeError);
     const s = cstr("héllo");
@@ -367,6 +385,6 @@ describe("platformFor: the tables of every platform posixly knows", () => {
     const p = platformFor(platform.os, platform.arch);
     assert.deepEqual(p.constants, platform.constants);
     assert.deepEqual(p.layouts, platform.layouts);
-    assert.equal(platform.errnoNumbers.ENOENT, 2);
+    assert.equal(platform.errnoNumbers.ENOENT, osConstants.errno.ENOENT);
   });
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { checkPrivileges, lookupUser, SecurityError } from "../platforms/mod.ts";
+import { checkPrivileges, lookupGroup, lookupUser, SecurityError } from "../platforms/mod.ts";
 import { scriptArgs } from "./_runtime.ts";
 import { fixture, isRoot, runScript } from "./_util.ts";
 import { ngroupsMax, programThreads } from "./_platform.ts";
@@ -50,7 +50,11 @@ function inChild(ops: unknown[][], env: Record<string, string> = {}): Report & {
   return { ...JSON.parse(line), stderr: r.stderr };
 }
 
-const nobody = isRoot ? lookupUser("nobody") : { uid: 65534, gid: 65534 };
+// The unprivileged user and its group as this machine defines them ("nogroup"
+// on Debian, "nobody" elsewhere). Not as root the tests that use them are
+// skipped: -1 then stands for "not looked up".
+const nobody = isRoot ? lookupUser("nobody") : { uid: -1, gid: -1 };
+const nogroup = isRoot ? lookupGroup(nobody.gid) : { name: "", gid: -1 };
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 
 /** Every thread of the runtime shows the same real/effective/saved/fs ids. */
@@ -83,19 +87,19 @@ describe("maybeDropPrivileges", () => {
     const r = inChild([["drop", { uid: nobody.uid, gid: "root" }]]);
     assert.deepEqual(r.results, [{ ok: true, value: null }]);
     assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid]);
-    assert.deepEqual(r.gid, [0, 0, 0], "Celery would leave gid 65534 here");
+    assert.deepEqual(r.gid, [0, 0, 0], `Celery would leave gid ${nobody.gid} here`);
     assert.equal(r.setuid0, "EPERM");
     assert.equal(r.seteuid0, "EPERM");
     assertAllThreads(r, nobody.uid, 0, r.groups);
   });
 
   test("only a gid: the group and the supplementary groups change, the uid stays", rootOnly, () => {
-    const r = inChild([["drop", { gid: "nogroup" }]]);
+    const r = inChild([["drop", { gid: nogroup.name }]]);
     assert.deepEqual(r.results, [{ ok: true, value: null }]);
     assert.deepEqual(r.uid, [0, 0, 0]);
-    assert.deepEqual(r.gid, [65534, 65534, 65534]);
-    assert.deepEqual(r.groups, [65534], "Celery leaves root's supplementary groups");
-    assertAllThreads(r, 0, 65534, [65534]);
+    assert.deepEqual(r.gid, [nogroup.gid, nogroup.gid, nogroup.gid]);
+    assert.deepEqual(r.groups, [nogroup.gid], "Celery leaves root's supplementary groups");
+    assertAllThreads(r, 0, nogroup.gid, [nogroup.gid]);
   });
 
   test("an explicit uid 'root' is honoured: the process stays root", rootOnly, () => {
@@ -111,7 +115,7 @@ describe("maybeDropPrivileges", () => {
     () => {
       const uid = 4_000_000_123;
       assert.throws(() => lookupUser(uid), { name: "LookupError" });
-      const r = inChild([["drop", { uid }], ["drop", { uid, gid: 65534 }]]);
+      const r = inChild([["drop", { uid }], ["drop", { uid, gid: nobody.gid }]]);
       assert.deepEqual(r.results[0], {
         ok: false,
         name: "LookupError",
@@ -120,7 +124,7 @@ describe("maybeDropPrivileges", () => {
       });
       assert.deepEqual(r.results[1], { ok: true, value: null });
       assert.deepEqual(r.uid, [uid, uid, uid]);
-      assert.deepEqual(r.groups, [65534]);
+      assert.deepEqual(r.groups, [nobody.gid]);
       assert.equal(r.setuid0, "EPERM");
     },
   );
@@ -147,14 +151,14 @@ describe("maybeDropPrivileges", () => {
     "effective uid not 0 while the real uid is 0: SecurityError('contact support')",
     rootOnly,
     () => {
-      const r = inChild([["seteuid", 65534], ["drop", { uid: "nobody" }]]);
+      const r = inChild([["seteuid", nobody.uid], ["drop", { uid: "nobody" }]]);
       assert.deepEqual(r.results[1], {
         ok: false,
         name: "SecurityError",
         message: "contact support",
         code: null,
       });
-      assert.deepEqual(r.uid, [0, 65534, 0], "nothing changed");
+      assert.deepEqual(r.uid, [0, nobody.uid, 0], "nothing changed");
     },
   );
 
@@ -181,17 +185,17 @@ describe("maybeDropPrivileges", () => {
 describe("setgid, initgroups, setuid, setgroups", () => {
   test("by name, in Celery's order, reach the same state as a drop", rootOnly, () => {
     const r = inChild([
-      ["setgid", "nogroup"],
-      ["initgroups", "nobody", "nogroup"],
+      ["setgid", nogroup.name],
+      ["initgroups", "nobody", nogroup.name],
       ["setuid", "nobody"],
       ["setuid", "posixly-no-such-user"],
     ]);
     assert.deepEqual(r.results.slice(0, 3).map((x) => x.ok), [true, true, true]);
     assert.equal(r.results[3].message, "User does not exist: posixly-no-such-user");
     assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid]);
-    assert.deepEqual(r.gid, [65534, 65534, 65534]);
+    assert.deepEqual(r.gid, [nogroup.gid, nogroup.gid, nogroup.gid]);
     assert.equal(r.setuid0, "EPERM");
-    assertAllThreads(r, nobody.uid, 65534, r.groups);
+    assertAllThreads(r, nobody.uid, nogroup.gid, r.groups);
   });
 
   test("initgroups gives a user whose name is not UTF-8 its own groups", {
@@ -261,9 +265,13 @@ describe("setgid, initgroups, setuid, setgroups", () => {
     assert.equal(r1.groupCount, max);
     assert.equal(r1.groupMax, max - 1, "the first NGROUPS_MAX were kept");
     for (const t of programThreads(r1.tasks)) assert.equal(t.groupCount, max, `thread ${t.tid}`);
-    const r2 = inChild([["setgroups", ["nogroup", 0, "root"]]]);
+    const r2 = inChild([["setgroups", [nogroup.name, 0, "root"]]]);
     assert.deepEqual(r2.results, [{ ok: true, value: null }]);
-    assert.deepEqual(sorted(r2.groups), [0, 0, 65534], "passed to the kernel as given");
+    assert.deepEqual(
+      sorted(r2.groups),
+      sorted([nogroup.gid, 0, 0]),
+      "passed to the kernel as given",
+    );
   });
 
   test("EPERM is ignored only when the groups already are the requested ones", rootOnly, () => {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -82,15 +82,29 @@ function alive(pid: number): boolean {
   }
 }
 
+// This platform's own signal numbers, as the runtime knows them.
+const { SIGCHLD, SIGHUP, SIGINT, SIGKILL, SIGTERM, SIGUSR1, SIGUSR2 } = constants.signals;
+
 describe("signal names", () => {
   test("signum: numbers pass through, with or without SIG prefix", () => {
-    assert.equal(signals.signum(9), 9);
+    assert.equal(signals.signum(SIGKILL), SIGKILL);
     assert.equal(signals.signum(0), 0);
-    assert.equal(signals.signum("INT"), 2);
-    assert.equal(signals.signum("SIGINT"), 2);
-    assert.equal(signals.signum("TERM"), 15);
-    assert.equal(signals.signum("USR1"), process.platform === "linux" ? 10 : 30);
-    assert.equal(getSignal("SIGHUP"), 1);
+    assert.equal(signals.signum("INT"), SIGINT);
+    assert.equal(signals.signum("SIGINT"), SIGINT);
+    assert.equal(signals.signum("TERM"), SIGTERM);
+    assert.equal(signals.signum("USR1"), SIGUSR1);
+    assert.equal(getSignal("SIGHUP"), SIGHUP);
+  });
+
+  test("signum agrees with the runtime on every signal both name", () => {
+    let compared = 0;
+    for (const [name, n] of Object.entries(constants.signals)) {
+      if (!signals.supported(name)) continue; // e.g. Deno's SIGUNUSED, which posixly does not name
+      assert.equal(signals.signum(name), n, name);
+      assert.equal(signals.signum(name.slice(3)), n, name);
+      compared++;
+    }
+    assert.ok(compared >= 30, `${compared} signals compared`);
   });
 
   test("signum: lowercase or non-string throws Celery's TypeError", () => {
@@ -112,7 +126,7 @@ describe("signal names", () => {
   test("supported never throws", () => {
     assert.equal(signals.supported("TERM"), true);
     assert.equal(signals.supported("SIGCHLD"), true);
-    assert.equal(signals.supported(15), true);
+    assert.equal(signals.supported(SIGTERM), true);
     assert.equal(signals.supported("int"), false);
     assert.equal(signals.supported("NOSUCH"), false);
     assert.equal(signals.supported(1000), false);
@@ -120,7 +134,8 @@ describe("signal names", () => {
   });
 
   test("signalName gives deterministic canonical names", () => {
-    assert.equal(signalName(15), "TERM");
+    assert.equal(signalName(SIGTERM), "TERM");
+    assert.equal(signalName(SIGCHLD), "CHLD");
     assert.equal(signalName(signals.signum("CLD")), "CHLD");
     assert.equal(signalName(signals.signum("IOT")), "ABRT");
     assert.equal(signalName(signals.signum("POLL")), "IO");
@@ -129,7 +144,7 @@ describe("signal names", () => {
   });
 
   test("KILL and STOP cannot be set; bad handlers and alarms throw before changing anything", () => {
-    for (const name of ["KILL", "SIGSTOP", 9]) {
+    for (const name of ["KILL", "SIGSTOP", SIGKILL]) {
       for (const h of ["ignore", "default", () => {}] as const) {
         assert.throws(() => signals.set(name, h), /cannot be caught or ignored/);
       }
@@ -197,25 +212,25 @@ describe("signal dispositions (child processes)", () => {
     assert.equal(await d.send("handler USR1"), "ok");
     assert.equal(await d.send("get USR1"), "get USR1 handler");
     await d.kill("SIGUSR1");
-    assert.equal(await d.next(), "signal USR1 10");
+    assert.equal(await d.next(), `signal USR1 ${SIGUSR1}`);
 
     assert.equal(await d.send("ignore USR1"), "ok");
     await d.kill("SIGUSR1"); // ignored: no output
     assert.equal(await d.send("handler USR1"), "ok");
     assert.equal(await d.send("get USR1"), "get USR1 handler");
     await d.kill("SIGUSR1");
-    assert.equal(await d.next(), "signal USR1 10");
+    assert.equal(await d.next(), `signal USR1 ${SIGUSR1}`);
 
     assert.equal(await d.send("default USR1"), "ok");
     assert.equal(await d.send("handler USR1"), "ok");
     await d.kill("SIGUSR1");
-    assert.equal(await d.next(), "signal USR1 10");
+    assert.equal(await d.next(), `signal USR1 ${SIGUSR1}`);
 
     // A handler set before any ignore, on a signal never handled before.
     assert.equal(await d.send("ignore USR2"), "ok");
     assert.equal(await d.send("handler USR2"), "ok");
     await d.kill("SIGUSR2");
-    assert.equal(await d.next(), "signal USR2 12");
+    assert.equal(await d.next(), `signal USR2 ${SIGUSR2}`);
 
     d.child.stdin!.write("exit\n");
     assert.deepEqual(await exited(d.child), { code: 0, signal: null });
@@ -301,7 +316,7 @@ describe("setPdeathsig (child and grandchild)", () => {
     try {
       const got = await waitFile(join(dir, "got-term"), 5_000);
       assert.ok(got !== null, "the grandchild never got SIGTERM");
-      assert.match(got, /^15 ppid=\d+$/);
+      assert.match(got, new RegExp(`^${SIGTERM} ppid=\\d+$`));
     } finally {
       if (alive(grandchild)) process.kill(grandchild, "SIGKILL");
       rmSync(dir, { recursive: true, force: true });
