@@ -222,3 +222,50 @@ describe("BgThread: crash reports and stop() from timers", () => {
     assert.equal(aliveWhenResolved, false);
   });
 });
+
+describe("BgThread: stop() from onCrash, and its context at the end", () => {
+  test("stop() called from onCrash resolves at once (it would wait for itself)", async () => {
+    class Crashing extends BgThread {
+      stopped: unknown = null;
+      body(): void {
+        throw new Error("boom");
+      }
+      override onCrash(): Promise<void> {
+        return within(this.stop(), 1000).then((r) => {
+          this.stopped = r;
+        });
+      }
+    }
+    const svc = new Crashing({ exitOnCrash: false });
+    svc.start();
+    const t0 = performance.now();
+    while (svc.stopped === null && performance.now() - t0 < 3000) await sleep(5);
+    assert.equal(
+      svc.stopped,
+      undefined,
+      "stop() inside onCrash resolved (not 'timeout', not never)",
+    );
+    await svc.stop();
+    assert.equal(svc.isAlive, false);
+  });
+
+  test("values set in body() are released when the loop ends (a timer left behind sees none)", async () => {
+    const local = new Local<{ v?: string }>();
+    let seen: unknown = "unset";
+    class Leaving extends BgThread {
+      body(): Promise<void> {
+        local.v = "set in body";
+        setTimeout(() => {
+          seen = local.v;
+        }, 30 * timeScale);
+        return this.stop();
+      }
+    }
+    const svc = new Leaving();
+    svc.start();
+    while (svc.isAlive) await sleep(1); // body() stops the service itself
+    assert.equal(local.v, undefined, "the top level never had it");
+    await sleep(60 * timeScale);
+    assert.equal(seen, undefined);
+  });
+});

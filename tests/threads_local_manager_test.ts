@@ -204,3 +204,33 @@ describe("LocalManager.middleware and this", () => {
     assert.equal(await res.text(), "true");
   });
 });
+
+describe("LocalManager and thenables that are not promises", () => {
+  test("run and middleware: then() runs in the call's context, values kept until it settles", async () => {
+    const local = new Local<{ x?: string }>();
+    const manager = new LocalManager(local);
+    local.x = "top";
+    // A lazy thenable (a query builder's, another library's promise) that settles later.
+    const later = <T>(value: () => T): PromiseLike<T> => ({
+      then(ok) {
+        setTimeout(() => ok?.(value()), 5);
+        return undefined as never;
+      },
+    });
+    const ran = await manager.run(() => {
+      local.x = "run";
+      return later(() => `${local.x}@${getIdent()}`);
+    });
+    assert.match(ran, /^run@\d+$/);
+    assert.notEqual(Number(ran.split("@")[1]), getIdent(), "not the top-level context");
+    const handler = manager.middleware(() => {
+      local.x = "middleware";
+      return later(() => new Response(String(local.x))) as unknown as Promise<Response>;
+    });
+    assert.equal(
+      await (await handler(new Request("http://127.0.0.1/"), undefined)).text(),
+      "middleware",
+    );
+    assert.equal(local.x, "top");
+  });
+});

@@ -151,3 +151,17 @@ describe("LocalProxy", () => {
     );
   });
 });
+
+describe("LocalProxy and non-configurable properties", () => {
+  test("defining one is refused before the object changes", () => {
+    const obj: Record<string, unknown> = {};
+    const proxy = new LocalProxy(() => obj);
+    assert.throws(
+      () => Object.defineProperty(proxy, "z", { value: 1, configurable: false }),
+      { name: "TypeError", message: /LocalProxy property z cannot be defined as non-configurable/ },
+    );
+    assert.equal(Object.getOwnPropertyDescriptor(obj, "z"), undefined, "the object is unchanged");
+    Object.defineProperty(proxy, "y", { value: 2, configurable: true, enumerable: true });
+    assert.equal(obj.y, 2);
+  });
+});

@@ -198,3 +198,27 @@ describe("1000 concurrent contexts", () => {
     assert.equal(stack.length, 0);
   });
 });
+
+describe("Local and the flags of its properties", () => {
+  test("getOwnPropertyDescriptor, keys and JSON follow what defineProperty set", async () => {
+    const local = new Local<Record<string, unknown>>();
+    await new LocalManager(local).run(() => {
+      Object.defineProperty(local, "ro", { value: 1, writable: false, enumerable: true });
+      Object.defineProperty(local, "hidden", { value: 2, enumerable: false });
+      local.plain = 3;
+      assert.deepEqual(Object.getOwnPropertyDescriptor(local, "ro"), {
+        value: 1,
+        writable: false,
+        enumerable: true,
+        configurable: true,
+      });
+      assert.equal(Object.getOwnPropertyDescriptor(local, "hidden")?.enumerable, false);
+      assert.deepEqual(Object.keys(local), ["ro", "plain"]);
+      assert.equal(JSON.stringify(local), '{"ro":1,"plain":3}');
+      assert.throws(() => {
+        "use strict";
+        (local as { ro: number }).ro = 5;
+      }, TypeError);
+    });
+  });
+});

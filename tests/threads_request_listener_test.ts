@@ -123,3 +123,27 @@ test("requestListener: passes the server as this, and rejects what is not a func
     message: /requestListener\(\) expects a listener function, got string/,
   });
 });
+
+test("requestListener: the request's and the response's listeners run in the request's context", async () => {
+  const local = new Local<{ path?: string }>();
+  const manager = new LocalManager(local);
+  local.path = "server-top"; // what an emitter's own context would show
+  const server = createServer(manager.requestListener((req, res) => {
+    local.path = req.url;
+    let body = "";
+    req.on("data", (chunk) => {
+      body += `${chunk}:${local.path}`;
+    });
+    req.on("end", () => res.end(`${body}|end:${local.path}`));
+  }));
+  const port = await listen(server);
+  try {
+    const got = await Promise.all(["/a", "/b"].map(async (path) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body: "x" });
+      return await res.text();
+    }));
+    assert.deepEqual(got, ["x:/a|end:/a", "x:/b|end:/b"]);
+  } finally {
+    await close(server);
+  }
+});

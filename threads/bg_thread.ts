@@ -240,8 +240,8 @@ export abstract class BgThread {
         try {
           await insideBody.run(token, () => this.body());
         } catch (error) {
-          this.#inBody = false;
-          await this.#crash(error);
+          // onCrash is part of this call: a stop() from it must not wait for the loop.
+          await insideBody.run(token, () => this.#crash(error));
           return;
         } finally {
           this.#inBody = false;
@@ -249,6 +249,8 @@ export abstract class BgThread {
       }
     } finally {
       this.#alive = false;
+      // The service's context ends with its loop: a timer body() left behind sees no values.
+      storage.getStore()?.release();
     }
   }
 

@@ -49,9 +49,9 @@ const handler: ProxyHandler<Target> = {
     return values === undefined ? [] : Reflect.ownKeys(values);
   },
   getOwnPropertyDescriptor(target, prop) {
+    // The flags defineProperty stored (always configurable: see there).
     const values = target[SLOT].get();
-    if (values === undefined || !Object.hasOwn(values, prop)) return undefined;
-    return { value: values[prop], writable: true, enumerable: true, configurable: true };
+    return values === undefined ? undefined : Reflect.getOwnPropertyDescriptor(values, prop);
   },
   defineProperty(target, prop, descriptor) {
     if (descriptor.configurable === false) {

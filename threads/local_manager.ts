@@ -160,8 +160,9 @@ export class LocalManager {
   /**
    * Runs `fn` in a fresh context (its own {@linkcode getIdent}, no values in
    * any Local) and releases every value set in that context afterwards: when
-   * `fn` returns, throws, or, if it returns a promise, once that settles
-   * (before the code awaiting it resumes). A timer that `fn` left behind
+   * `fn` returns, throws, or, if it returns a promise (or another thenable,
+   * whose `then` runs in that context), once that settles (before the code
+   * awaiting it resumes). A timer that `fn` left behind
    * still runs in that context, and sees no values there.
    *
    * @example Usage
@@ -232,8 +233,9 @@ export class LocalManager {
   /**
    * Wraps a `node:http` request listener so that each request runs in a
    * fresh context and the values set in it are released when the response
-   * has been sent (`"finish"`) or the connection closed first (`"close"`). For
-   * `http.createServer` in Node, Deno and Bun.
+   * has been sent (`"finish"`) or the connection closed first (`"close"`). The
+   * listeners of the request and the response (`req.on("data")`, `"end"`)
+   * run in that context too. For `http.createServer` in Node, Deno and Bun.
    *
    * @example Usage
    * ```ts
@@ -265,7 +267,10 @@ export class LocalManager {
     }
     return function (this: unknown, req: Req, res: Res) {
       const context = new Context();
-      // An emitter calls its listeners in its own context, not the request's: name it.
+      // An emitter calls its listeners in the context it emits from (in Node and
+      // Bun, the server's): the request's and the response's run in the request's.
+      runListenersIn(req, context);
+      runListenersIn(res, context);
       const release = (): void => context.release();
       res.once("finish", release);
       res.once("close", release);
@@ -295,8 +300,23 @@ function callAndRelease<A, B, R>(
     throw error;
   }
   if (result instanceof Promise) return result.then(releasedValue, releasedError) as R;
+  // Another thenable (a query builder, another library's promise): its then()
+  // runs now, in this context, and the values stay until it settles.
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(releasedValue, releasedError) as R;
+  }
   storage.getStore()!.release();
   return result;
+}
+
+/** True for an object or function with a `then` method (reading `then` once). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === "function";
+  } catch {
+    return false; // a `then` getter that throws: a plain value, as await would find out
+  }
 }
 
 // Promise reactions run in the context they were registered in: the call's own.
@@ -308,6 +328,17 @@ function releasedValue<T>(value: T): T {
 function releasedError(error: unknown): never {
   storage.getStore()!.release();
   throw error;
+}
+
+/** Makes `emitter` call its listeners in `context` (its own `emit`, wrapped). */
+function runListenersIn(
+  emitter: { emit(event: string | symbol, ...args: unknown[]): boolean },
+  context: Context,
+): void {
+  const emit = emitter.emit;
+  emitter.emit = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+    return storage.run(context, () => emit.call(this, event, ...args));
+  };
 }
 
 function check(value: unknown, what: string): void {

@@ -88,6 +88,14 @@ const handler: ProxyHandler<Target> = {
     return desc;
   },
   defineProperty(target, prop, descriptor) {
+    // The engine checks a non-configurable property against the proxy's own
+    // target and throws after the object had it: refuse before touching it.
+    if (descriptor.configurable === false) {
+      throw new TypeError(
+        `LocalProxy property ${String(prop)} cannot be defined as non-configurable ` +
+          "(define it on the object the proxy returns)",
+      );
+    }
     return Reflect.defineProperty(resolve(target, "define", prop), prop, descriptor);
   },
   getPrototypeOf(target) {
