@@ -2,17 +2,23 @@
  * `posixly run`: `start`'s set-up without detaching, then the program in
  * place of posixly (same pid), for service managers and containers that
  * supervise it themselves. `NOTIFY_SOCKET` and systemd's socket-activation
- * descriptors (`LISTEN_FDS`) pass through.
+ * descriptors (`LISTEN_FDS`, when `LISTEN_PID` names this process) pass through.
  *
  * @module
  */
+import { libc } from "../ffi/mod.ts";
 import { parseRun } from "./args.ts";
 import { EXIT } from "./errors.ts";
 import { checkSetUp, execPlan, programEnvironment } from "./setup.ts";
 import { usage } from "./usage.ts";
 
-/** The descriptors systemd passes for socket activation (3 up to 3 + LISTEN_FDS - 1). */
+/**
+ * The descriptors systemd passes for socket activation (3 up to
+ * 3 + LISTEN_FDS - 1), when they are this process's: LISTEN_PID names it, as
+ * sd_listen_fds(3) checks (an inherited LISTEN_FDS may be another's).
+ */
 function listenFds(env: Record<string, string>): number[] {
+  if (env.LISTEN_PID !== String(libc.getpid())) return [];
   const n = /^\d{1,4}$/.test(env.LISTEN_FDS ?? "") ? Number(env.LISTEN_FDS) : 0;
   return Array.from({ length: n }, (_, i) => 3 + i);
 }

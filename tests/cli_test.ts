@@ -943,6 +943,25 @@ describe("posixly run", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
+  test("socket-activation descriptors pass only when LISTEN_PID names the process", SLOW, () => {
+    // fd 3 open (a pipe or a socket) in posixly's process; LISTEN_PID set by the shell that
+    // becomes posixly ($$), or to another pid.
+    const through = (listenPid: string) =>
+      spawnSync("sh", [
+        "-c",
+        `LISTEN_FDS=1 LISTEN_PID=${listenPid} exec "$@"`,
+        "sh",
+        process.execPath,
+        ...scriptArgs(CLI, ["run", "--", "sh", "-c", "readlink /proc/self/fd/3 || echo closed"]),
+      ], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe", "pipe"], timeout: 60_000 });
+    const own = through("$$");
+    assert.equal(own.status, 0, own.stderr);
+    assert.match(own.stdout, /^(pipe|socket):/, "its own: passed on");
+    const other = through("1");
+    assert.equal(other.status, 0, other.stderr);
+    assert.match(other.stdout, /closed/, "another's: not passed on");
+  });
+
   test("a signal ends the program as its own (run is the program)", SLOW, () => {
     const r = posixly(["run", "--", "sh", "-c", "kill -TERM $$"]);
     assert.equal(r.status, null);
