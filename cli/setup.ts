@@ -200,7 +200,7 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
 }
 
 /** The message for a pidfile that a live process holds. */
-export function alreadyRunning(pidfile: string, pid: number | null): string {
+function alreadyRunning(pidfile: string, pid: number | null): string {
   return `already running (pid ${pid ?? "unknown"}, pidfile ${quote(pidfile)})`;
 }
 
@@ -226,16 +226,24 @@ export class AlreadyRunning extends CliError {
 }
 
 /**
- * Takes the pidfile lock for this process (which becomes the program): not
- * when a live program holds it, nor when it is not a pidfile or its pid
- * cannot be told apart from a reused one (the file is then left alone).
+ * Fails unless a program may be started on the pidfile at `path`: with
+ * {@linkcode AlreadyRunning} when a live program holds it, with a
+ * {@linkcode CliError} when it is not a pidfile or its pid cannot be told
+ * apart from a reused one (the file is then left alone).
+ *
+ * @param path the pidfile's absolute path
  */
-function takePidfile(path: string): Pidfile {
+export function checkPidfileFree(path: string): void {
   const target = findTarget(path);
   if (target.state === "running") throw new AlreadyRunning(path, target.pid);
   if (target.state === "unknown") {
     throw new CliError(`--pidfile ${quote(path)}: cannot tell: ${target.why}`);
   }
+}
+
+/** Takes the pidfile lock for this process (which becomes the program); see {@linkcode checkPidfileFree}. */
+function takePidfile(path: string): Pidfile {
+  checkPidfileFree(path);
   try {
     return new Pidfile(path).acquire();
   } catch (e) {

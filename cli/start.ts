@@ -15,9 +15,8 @@ import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
 import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
-import { alreadyRunning, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
+import { AlreadyRunning, checkPidfileFree, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
 import { type DaemonStep, writeStep } from "./step_file.ts";
-import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 import {
   cloexecPipe,
@@ -257,13 +256,12 @@ export async function startProgram(o: StartOptions): Promise<number> {
   for (const [name, value] of o.env) programEnv[name] = value;
   const plan = checkSetUp(o, programEnv);
   const pidfile = plan.pidfile!;
-  const target = findTarget(pidfile);
-  if (target.state === "running") {
-    console.log(alreadyRunning(pidfile, target.pid));
+  try {
+    checkPidfileFree(pidfile);
+  } catch (e) {
+    if (!(e instanceof AlreadyRunning)) throw e;
+    console.log(e.message); // start's "already running" is a success
     return EXIT.ok;
-  }
-  if (target.state === "unknown") {
-    throw new CliError(`--pidfile ${quote(pidfile)}: cannot tell: ${target.why}`);
   }
 
   const channel = openChannel(o.ready, o.graceMs);
