@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { Socket } from "node:net";
 import { check, libc, platform } from "../ffi/mod.ts";
 import type { Readiness } from "./args.ts";
 import { CliError } from "./errors.ts";
@@ -180,9 +181,17 @@ async function connects(host: string, port: number, ms: number): Promise<boolean
       resolve(ok);
     };
     const timer = setTimeout(() => done(false), ms);
-    socket.once("connect", () => done(true));
+    // With nothing listening on a local port, the kernel may pick that same
+    // port as the probe's own and connect it to itself (a TCP simultaneous
+    // open): a connection to the probe, not to the program.
+    socket.once("connect", () => done(!connectedToItself(socket)));
     socket.once("error", () => done(false));
   });
+}
+
+/** Whether a connected socket's two ends are one address and port: itself. */
+function connectedToItself(socket: Socket): boolean {
+  return socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress;
 }
 
 /** How long to wait between TCP connection attempts. */

@@ -112,7 +112,7 @@ async function tour(): Promise<void> {
 
   step = "stop with SIGTERM";
   process.kill(daemonPid, "SIGTERM");
-  const deadline = Date.now() + 2500;
+  const deadline = Date.now() + 10_000;
   while ((existsSync(pidfile) || alive(daemonPid)) && Date.now() < deadline) await sleep(10);
   if (existsSync(pidfile)) throw new Error("the pidfile is still there after SIGTERM");
   if (alive(daemonPid)) throw new Error(`process ${daemonPid} is still alive after SIGTERM`);

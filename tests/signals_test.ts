@@ -265,7 +265,8 @@ describe("alarms (child processes)", () => {
     assert.equal(fired.length, 1, r.stdout);
     console.log(`alarm latency: armed 50 ms, handler ran at ${fired[0].toFixed(2)} ms`);
     assert.ok(fired[0] >= 49, `fired early: ${fired[0]} ms`);
-    assert.ok(fired[0] < 250 * timeScale, `fired late: ${fired[0]} ms`);
+    // Not a whole second (alarm(2) rounds up to seconds): setitimer's precision.
+    assert.ok(fired[0] < 900 * timeScale, `fired late: ${fired[0]} ms`);
   });
 
   test("resetAlarm cancels and returns the time that was left", () => {
@@ -355,7 +356,8 @@ describe("signals.set under a storm of the signal", () => {
         flooder = spawn("sh", ["-c", `while kill -USR1 ${child.pid}; do :; done`], {
           stdio: "ignore",
         });
-        await sleep(100);
+        // The storm has reached the child before it starts switching.
+        assert.equal(await out.next(30_000), "flooded", stderr);
         child.stdin!.write("go\n");
         const status = await exited(child);
         assert.deepEqual(status, { code: 0, signal: null }, `killed while switching; ${stderr}`);

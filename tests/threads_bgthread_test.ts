@@ -137,7 +137,9 @@ describe("BgThread", () => {
     const svc = new Spin();
     svc.start();
     try {
-      await sleep(20 * timeScale);
+      // A timer runs while the loop spins (if timers starve, this wait ends only
+      // once the loop has stopped itself at cap).
+      while (svc.calls < 6) await sleep(1);
       const callsAtTimer = svc.calls;
       const aliveAtTimer = svc.isAlive;
       const text = await readFile(fileURLToPath(import.meta.url), "utf8");
@@ -217,7 +219,8 @@ describe("BgThread: crash reports and stop() from timers", () => {
     }
     const s = new S("s", { exitOnCrash: false });
     s.start();
-    await sleep(300);
+    const until = Date.now() + 10_000;
+    while (aliveWhenResolved === undefined && Date.now() < until) await sleep(5);
     await s.stop();
     assert.equal(aliveWhenResolved, false);
   });

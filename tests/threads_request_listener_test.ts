@@ -47,7 +47,7 @@ test("requestListener: concurrent requests are isolated and released when each r
       }
     }
     // Runs in this request's context after the response: must see released values.
-    setTimeout(() => late.push([local.id, stack.length]), 30);
+    res.once("finish", () => setTimeout(() => late.push([local.id, stack.length]), 0));
     res.end(local.id);
   }));
   const port = await listen(server);
@@ -58,7 +58,8 @@ test("requestListener: concurrent requests are isolated and released when each r
       return await res.text();
     }));
     assert.deepEqual(bodies, ids);
-    await sleep(80);
+    const until = Date.now() + 10_000;
+    while (late.length < ids.length && Date.now() < until) await sleep(10);
   } finally {
     await close(server);
   }
