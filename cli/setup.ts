@@ -24,6 +24,8 @@ export interface Plan {
   readonly pidfile: string | null;
   readonly logfile: string | null;
   readonly user: string | null;
+  /** The uid the program runs as: `--user`'s, else posixly's own (effective) uid. */
+  readonly uid: number;
   readonly group: string | null;
   readonly chdir: string;
   readonly umask: number;
@@ -55,8 +57,11 @@ export function programEnvironment(
   return env;
 }
 
-/** Resolves the user and group, and refuses to change ids without root (status 4). */
-function checkIds(o: SetUpOptions): void {
+/**
+ * Resolves the user and group, and refuses to change ids without root
+ * (status 4). Returns the uid the program will run as.
+ */
+function checkIds(o: SetUpOptions): number {
   let uid: number | null = null;
   let gid: number | null = null;
   try {
@@ -73,7 +78,7 @@ function checkIds(o: SetUpOptions): void {
     throw new CliError(`${option}: ${e.message}`, EXIT.failed);
   }
   const euid = libc.geteuid();
-  if (euid === 0) return;
+  if (euid === 0) return uid ?? euid;
   if ((uid !== null && uid !== euid) || (gid !== null && gid !== libc.getegid())) {
     const asked = [o.user && `--user ${quote(o.user)}`, o.group && `--group ${quote(o.group)}`]
       .filter(Boolean).join(" ");
@@ -82,6 +87,7 @@ function checkIds(o: SetUpOptions): void {
       EXIT.privilege,
     );
   }
+  return euid;
 }
 
 /** Fails unless `dir` is a directory this process can open. */
@@ -178,7 +184,7 @@ function logStartOf(path: string, umask: number): LogStart {
  * @throws {CliError} with the status to exit with
  */
 export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
-  checkIds(o);
+  const uid = checkIds(o);
   const dir = o.chdir === null ? cwd() : absolutePath(o.chdir);
   checkDirectory(dir);
   const program = findProgram(o.command[0], env.PATH);
@@ -189,6 +195,7 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
     pidfile,
     logfile,
     user: o.user,
+    uid,
     group: o.group,
     chdir: dir,
     umask: o.umask,
@@ -270,7 +277,7 @@ export interface ExecOptions {
  * @param plan from {@linkcode checkSetUp} (where the logfile ended is not needed)
  * @param options output, inherited descriptors, a last hook
  */
-export function execPlan(plan: Omit<Plan, "logStart">, options: ExecOptions): never {
+export function execPlan(plan: Omit<Plan, "logStart" | "uid">, options: ExecOptions): never {
   libc.umask(plan.umask);
   // Opened now (with posixly's privileges), put in place last: until then the
   // errors go where the caller sees them.

@@ -264,7 +264,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
     return EXIT.ok;
   }
 
-  const channel = openChannel(o.ready, o.graceMs);
+  const channel = openChannel(o.ready, o.graceMs, plan.uid);
   const [reportEnd, handshake] = cloexecPipe();
   setNonBlocking(reportEnd);
 

@@ -19,9 +19,10 @@ import type { Plan } from "./setup.ts";
 export interface DaemonStep {
   /**
    * The launcher's plan, but for the environment: that is the step's own
-   * (what the launcher spawned it with, never on a command line) plus `env`.
+   * (what the launcher spawned it with, never on a command line) plus `env`;
+   * and for the uid, which the step finds from `user` itself.
    */
-  readonly plan: Omit<Plan, "env" | "logStart">;
+  readonly plan: Omit<Plan, "env" | "logStart" | "uid">;
   /** The `--env` entries, then the readiness channel's (NOTIFY_SOCKET). */
   readonly env: readonly (readonly [string, string])[];
   /** The pipe to the launcher. */

@@ -62,6 +62,33 @@ export interface StructLayouts {
   sigsetSize: number;
   /** `struct sockaddr_un`: family offset, path offset, path capacity, total size. */
   sockaddrUn: { size: number; family: number; familySize: 1 | 2; path: number; pathMax: number };
+  /** `struct iovec`: size, iov_base (a pointer) and iov_len (size_t) offsets. */
+  iovec: { size: number; base: number; len: number };
+  /**
+   * `struct msghdr` (for recvmsg(2)): size, the offsets of msg_iov,
+   * msg_iovlen, msg_control and msg_controllen (pointers at msg_iov and
+   * msg_control), and the widths of msg_iovlen and msg_controllen.
+   */
+  msghdr: {
+    size: number;
+    iov: number;
+    iovlen: number;
+    iovlenSize: 4 | 8;
+    control: number;
+    controllen: number;
+    controllenSize: 4 | 8;
+  };
+  /**
+   * `struct cmsghdr`: the offsets of cmsg_len, cmsg_level and cmsg_type,
+   * cmsg_len's width, and where the data starts (`CMSG_LEN(0)`).
+   */
+  cmsghdr: { len: number; lenSize: 4 | 8; level: number; type: number; data: number };
+  /**
+   * `struct ucred` (Linux's SCM_CREDENTIALS data): size, the offsets of
+   * pid, uid and gid, and the control buffer it needs
+   * (`CMSG_SPACE(sizeof(struct ucred))`); -1 where there is none (macOS).
+   */
+  ucred: { size: number; pid: number; uid: number; gid: number; space: number };
   /** `struct stat` (as fstat/lstat fill it): size, st_dev, st_ino (u64), st_mode offsets and widths, st_uid (u32). */
   stat: {
     size: number;
@@ -160,6 +187,12 @@ export interface Constants {
   SOCK_DGRAM: number;
   /** The C constant `SOCK_CLOEXEC` on this platform (-1 where it does not exist). */
   SOCK_CLOEXEC: number;
+  /** The C constant `SOL_SOCKET` on this platform (-1 where it does not exist). */
+  SOL_SOCKET: number;
+  /** The C constant `SO_PASSCRED` on this platform (-1 where it does not exist). */
+  SO_PASSCRED: number;
+  /** The C constant `SCM_CREDENTIALS` on this platform (-1 where it does not exist). */
+  SCM_CREDENTIALS: number;
   /** The C constant `F_GETFD` on this platform (-1 where it does not exist). */
   F_GETFD: number;
   /** The C constant `F_SETFD` on this platform (-1 where it does not exist). */
@@ -534,6 +567,21 @@ const LINUX_LAYOUTS: StructLayouts = {
   dirent: { reclen: 16, name: 19, nameMax: 256 },
   sigsetSize: 128,
   sockaddrUn: { size: 110, family: 0, familySize: 2, path: 2, pathMax: 108 },
+  iovec: { size: 16, base: 0, len: 8 },
+  // glibc's msg_iovlen, msg_controllen and cmsg_len are size_t, as the kernel's; musl's are a
+  // 32-bit value then 32 bits of padding, which its recvmsg zeroes: on little-endian the same
+  // 8 bytes (check_tables.ts accepts musl's width of 4).
+  msghdr: {
+    size: 56,
+    iov: 16,
+    iovlen: 24,
+    iovlenSize: 8,
+    control: 32,
+    controllen: 40,
+    controllenSize: 8,
+  },
+  cmsghdr: { len: 0, lenSize: 8, level: 8, type: 12, data: 16 },
+  ucred: { size: 12, pid: 0, uid: 4, gid: 8, space: 32 },
   // x86-64: st_dev@0 st_ino@8 st_nlink@16 st_mode@24 st_uid@28 (probed); arm64 differs, see LINUX_AARCH64_STAT.
   stat: { size: 144, dev: 0, devSize: 8, ino: 8, mode: 24, modeSize: 4, uid: 28 },
 };
@@ -571,6 +619,22 @@ const DARWIN_LAYOUTS = (): StructLayouts => ({
   dirent: { reclen: 16, name: 21, nameMax: 1024 },
   sigsetSize: 4,
   sockaddrUn: { size: 106, family: 1, familySize: 1, path: 2, pathMax: 104 },
+  iovec: { size: 16, base: 0, len: 8 },
+  // struct msghdr { void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov; int msg_iovlen;
+  //   void *msg_control; socklen_t msg_controllen; int msg_flags; }
+  msghdr: {
+    size: 48,
+    iov: 16,
+    iovlen: 24,
+    iovlenSize: 4,
+    control: 32,
+    controllen: 40,
+    controllenSize: 4,
+  },
+  // struct cmsghdr { socklen_t cmsg_len; int cmsg_level; int cmsg_type; }, data 32-bit aligned
+  cmsghdr: { len: 0, lenSize: 4, level: 4, type: 8, data: 12 },
+  // no struct ucred, no SCM_CREDENTIALS (macOS has LOCAL_PEERCRED and SCM_CREDS instead)
+  ucred: { size: -1, pid: -1, uid: -1, gid: -1, space: -1 },
   // struct stat (64-bit inodes): st_dev i32@0, st_mode u16@4, st_nlink u16@6, st_ino u64@8, st_uid u32@16
   stat: { size: 144, dev: 0, devSize: 4, ino: 8, mode: 4, modeSize: 2, uid: 16 },
 });
@@ -616,6 +680,9 @@ const LINUX_COMMON = {
   AF_UNIX: 1,
   SOCK_DGRAM: 2,
   SOCK_CLOEXEC: 0o2000000,
+  SOL_SOCKET: 1,
+  SO_PASSCRED: 16,
+  SCM_CREDENTIALS: 2,
   F_GETFD: 1,
   F_SETFD: 2,
   F_GETFL: 3,
@@ -691,6 +758,9 @@ const DARWIN = (): Constants => ({
   AF_UNIX: 1,
   SOCK_DGRAM: 2,
   SOCK_CLOEXEC: 0,
+  SOL_SOCKET: 0xffff,
+  SO_PASSCRED: -1,
+  SCM_CREDENTIALS: -1,
   F_GETFD: 1,
   F_SETFD: 2,
   F_GETFL: 3,

@@ -255,13 +255,17 @@ export const SYMBOLS = {
   /** off_t lseek(int fd, off_t offset, int whence); */
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
 
-  // ---- sockets (systemd notify) ----
+  // ---- sockets (systemd notify, start --ready notify) ----
   /** int socket(int domain, int type, int protocol); */
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
   /** int bind(int fd, const struct sockaddr *addr, socklen_t addrlen); */
   bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   /** ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen); */
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
+  /** int setsockopt(int fd, int level, int name, const void *value, socklen_t length); */
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  /** ssize_t recvmsg(int fd, struct msghdr *msg, int flags);  (layouts in platform.layouts.msghdr) */
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
 
   // ---- pidfiles ----
   /** int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags); */

@@ -106,6 +106,58 @@ async function logSays(path: string, text: string, ms = 5000): Promise<string> {
   }
 }
 
+/**
+ * The path of a python3 that `user` can run (root's PATH may begin in a home
+ * that only root enters), or null.
+ */
+function pythonFor(user: { uid: number; gid: number }): string | null {
+  const as = { uid: user.uid, gid: user.gid, cwd: "/", encoding: "utf8" } as const;
+  const path = spawnSync("sh", ["-c", "command -v python3"], as).stdout?.trim() ?? "";
+  return path.startsWith("/") && spawnSync(path, ["-c", "pass"], as).status === 0 ? path : null;
+}
+
+/** A python3 that nobody can run (null when not root, or there is none). */
+const nobodyPython = isRoot && hasPython ? pythonFor(lookupUser("nobody")) : null;
+const noNobodyPython = nobodyPython !== null
+  ? false
+  : isRoot
+  ? "needs a python3 that nobody can run"
+  : "needs root (a process of another user)";
+if (nobodyPython === null) {
+  console.warn(`SKIPPING the posixly command's sd_notify tests with nobody: ${noNobodyPython}`);
+}
+
+/**
+ * The inode of the `@posixly-notify-` socket that process `pid` holds, once
+ * /proc/net/unix lists it; null when `pid` ends first or after `ms`.
+ */
+async function notifySocketOf(pid: number, ms = 30_000): Promise<string | null> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const inodes = new Set<string>();
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      return null; // it ended
+    }
+    for (const fd of fds) {
+      try {
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        if (inode) inodes.add(inode);
+      } catch {
+        // closed meanwhile
+      }
+    }
+    for (const line of readFileSync("/proc/net/unix", "utf8").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (inodes.has(fields[6]) && fields[7]?.startsWith("@posixly-notify-")) return fields[6];
+    }
+    await sleep(20);
+  }
+  return null;
+}
+
 describe("posixly usage", () => {
   test("--help, COMMAND --help and --version print to stdout and exit 0", SLOW, () => {
     const top = posixly(["--help"]);
@@ -929,6 +981,120 @@ describe("posixly start --ready", () => {
     trackPidIn(r.stderr); // before asserting: a failing test leaves nothing running
     assert.equal(r.status, 1);
     assert.match(r.stderr, /not ready within 0\.3 s/);
+  });
+
+  test("notify: READY=1 from another user's process does not count", {
+    ...SLOW,
+    skip: noNobodyPython || commandCycleUnderQemu,
+  }, async () => {
+    // Any user can read the socket's name in /proc/net/unix: nobody sends
+    // READY=1 to it all along, while the program itself never does.
+    const nobody = lookupUser("nobody");
+    const pidfile = s.path("notify-spoofed.pid");
+    const count = s.path("notify-spoofed.count");
+    writeFileSync(count, "0");
+    chownSync(count, nobody.uid, nobody.gid);
+    const launcher = spawn(
+      process.execPath,
+      scriptArgs(CLI, [
+        "start",
+        "--pidfile",
+        pidfile,
+        "--ready",
+        "notify",
+        "--timeout",
+        "3",
+        "--",
+        "sh",
+        "-c",
+        "exec sleep 60",
+      ]),
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    launcher.stdout!.on("data", (d) => (stdout += String(d)));
+    launcher.stderr!.on("data", (d) => (stderr += String(d)));
+    const status = new Promise<number | null>((resolve) => launcher.on("close", resolve));
+    const inode = await notifySocketOf(launcher.pid!);
+    const spoofer = inode === null ? null : spawn(
+      nobodyPython!,
+      [program("cli_notify_spoofer.py"), inode, count],
+      { uid: nobody.uid, gid: nobody.gid, cwd: s.dir, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let spooferErrors = "";
+    spoofer?.stderr?.on("data", (d) => (spooferErrors += String(d)));
+    const spooferDone = spoofer && new Promise((resolve) => spoofer.on("close", resolve));
+    const r = { status: await status, stdout, stderr };
+    // It ends when the socket is gone; the kill is for a launcher that failed otherwise.
+    spoofer?.kill("SIGKILL");
+    await spooferDone;
+    trackPidIn(r.stderr); // before asserting: a failing test leaves nothing running
+    s.trackPidfile(pidfile);
+    assert.ok(inode !== null, `no notify socket seen: ${r.stderr}`);
+    const sent = Number(readFileSync(count, "utf8"));
+    assert.ok(sent > 0, `the spoofer delivered no READY=1: ${spooferErrors}`);
+    assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /not ready within 3 s/);
+  });
+
+  /**
+   * `start --ready notify OPTIONS -- sh -c ...`: the program runs `python`, a
+   * child of its own, which says its pid and parent's and sends READY=1.
+   * Checks that start reports ready, that a child sent it, and stops it.
+   */
+  function childSendsReady(name: string, python: string, options: string[]): void {
+    const sendReady = [
+      "import os, socket",
+      "print('sender', os.getpid(), os.getppid(), flush=True)",
+      "a = os.environ['NOTIFY_SOCKET']",
+      "a = '\\0' + a[1:] if a.startswith('@') else a",
+      "socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'READY=1', a)",
+    ].join("\n");
+    const pidfile = s.path(`${name}.pid`);
+    const logfile = s.path(`${name}.log`);
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      ...options,
+      "--ready",
+      "notify",
+      "--timeout",
+      "20",
+      "--",
+      "sh",
+      "-c",
+      '"$0" -c "$1"; exec sleep 60',
+      python,
+      sendReady,
+    ]);
+    trackPidIn(r.stderr); // before asserting: a failing test leaves nothing running
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sent READY=1/);
+    const sender = /^sender (\d+) (\d+)$/m.exec(readFileSync(logfile, "utf8"));
+    assert.ok(sender, "the child said nothing");
+    assert.notEqual(Number(sender[1]), pid, "another pid than the program's");
+    assert.equal(Number(sender[2]), pid, "a child of the program");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  }
+
+  test("notify: READY=1 from a child of the program (its uid, another pid) counts", {
+    ...SLOW,
+    skip: noPython || commandCycleUnderQemu,
+  }, () => {
+    // What systemd-notify run from a service's script does.
+    childSendsReady("notify-child", "python3", []);
+  });
+
+  test("notify: with --user nobody, READY=1 from a process of nobody's counts", {
+    ...SLOW,
+    skip: noNobodyPython || commandCycleUnderQemu,
+  }, () => {
+    childSendsReady("notify-nobody", nobodyPython!, ["--user", "nobody"]);
   });
 
   test("fd:N: a newline on descriptor N; closing it without one fails", {
