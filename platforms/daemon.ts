@@ -392,7 +392,7 @@ export class DaemonContext {
  * why it is not and exits non-zero (73 when the pidfile is held by a live
  * process). Call it first in the program: the daemon runs the program again
  * from the start. Needs FFI (Deno: `--allow-ffi`). With `ready: "auto"` it
- * resolves in the daemon once the launcher has exited (at most 250 ms after
+ * resolves in the daemon once the launcher has exited (at most 2 s after
  * "ready"), as after a double fork: the daemon's own start-up then does not
  * take the CPU from the launcher's exit, which its caller waits for.
  *

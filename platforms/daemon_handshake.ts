@@ -23,8 +23,14 @@ export const MARKER = "POSIXLY_DAEMON";
  * for its launcher's exit as on a system without `pidfd_open` (musl).
  */
 export const NO_PIDFD_HOOK = "POSIXLY_INTERNAL_NO_PIDFD";
-/** How long the daemon waits for its launcher's exit after "ready" (ready: "auto"). */
-const LAUNCHER_EXIT_WAIT_MS = 250;
+/**
+ * How long the daemon waits for its launcher's exit after "ready" (ready:
+ * "auto"). The wait ends as soon as the launcher is gone, so the bound only
+ * matters for a launcher that does not exit: it is generous because a
+ * launcher on a loaded machine can be slow to exit, and `detached()` should
+ * not resolve while the launcher is still the daemon's parent.
+ */
+const LAUNCHER_EXIT_WAIT_MS = 2000;
 const POLLIN = 1; // the same on Linux and macOS
 
 /** What the launcher passes to the daemon. */

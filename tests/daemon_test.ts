@@ -116,7 +116,12 @@ function isRunning(pid: number): boolean {
   return s !== null && s.state !== "Z" && s.state !== "X";
 }
 
-async function waitUntil(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+/**
+ * Waits until `ok()` holds; throws after `ms`. The default is generous: it is
+ * only spent when a test fails, and some waits span two cold starts of the
+ * runtime on a loaded machine.
+ */
+async function waitUntil(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -412,7 +417,9 @@ describe("detached()", () => {
         r.stderr,
         new RegExp(`the daemon \\(pid ${daemonPid}\\) exited with code 3 before it was ready`),
       );
-      assert.ok(ms < 10_000, `the launcher waited ${Math.round(ms)} ms (for the child?)`);
+      // Normally two cold starts; a launcher that waited for the child would wait
+      // out the whole timeoutMs (20 s).
+      assert.ok(ms < 19_000, `the launcher waited ${Math.round(ms)} ms (for the child?)`);
     } finally {
       for (const line of readFileSync(join(dir, "children"), "utf8").split("\n")) {
         if (Number(line) > 0) {
@@ -450,13 +457,17 @@ describe("detached()", () => {
   });
 
   test("a daemon not ready in time that ignores SIGTERM gets SIGKILL", () => {
+    // The launcher's time starts when it spawns the daemon, which ignores SIGTERM
+    // only after its cold start: timeoutMs must cover that cold start, or the
+    // SIGTERM kills it.
+    const timeoutMs = 5000 * timeScale;
     const dir = tempDir();
     try {
       const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
         detached: {
           ready: "manual",
-          timeoutMs: 1500 * timeScale,
+          timeoutMs,
           logfile: join(dir, "log"),
           pidfile,
         },
@@ -469,7 +480,7 @@ describe("detached()", () => {
       assert.match(
         r.stderr,
         new RegExp(
-          `the daemon \\(pid ${daemonPid}\\) was not ready within ${1500 * timeScale} ms; ` +
+          `the daemon \\(pid ${daemonPid}\\) was not ready within ${timeoutMs} ms; ` +
             "sent it SIGTERM, and SIGKILL when it still ran 2000 ms later",
         ),
       );
@@ -720,7 +731,7 @@ describe("detached()", () => {
       const name = `@posixly-daemon-test-${process.pid}-${Date.now()}`;
       const receiver = spawn(
         "python3",
-        [fixture("daemon_notify_receiver.py"), name, "2", "15"],
+        [fixture("daemon_notify_receiver.py"), name, "2", "60"],
         { stdio: ["ignore", "pipe", "inherit"] },
       );
       let out = "";
@@ -898,9 +909,10 @@ describe("detached() faults (issue #29)", () => {
   test("a launcher SIGKILLed before the daemon set its death signal: the daemon leaves at once", async () => {
     const dir = tempDir();
     const pidfile = join(dir, "p.pid");
+    const go = join(dir, "go");
     const options: AppOptions = {
       detached: { pidfile, ready: "manual" },
-      daemonDelayMs: 1000,
+      daemonWaitsFor: go,
       readyDelayMs: 20_000,
     };
     const launcher = spawn(
@@ -908,11 +920,14 @@ describe("detached() faults (issue #29)", () => {
       scriptArgs(APP, [JSON.stringify({ dir, ...options })]),
       { stdio: "ignore" },
     );
+    const launcherGone = new Promise((r) => launcher.on("exit", r));
     try {
       await waitUntil("the daemon's start", () => loggedPids(dir).length === 2);
       const daemonPid = loggedPids(dir)[1];
       launcher.kill("SIGKILL");
-      // It calls detached() after its delay, then must leave without taking the pidfile.
+      await launcherGone;
+      writeFileSync(go, "");
+      // It calls detached() only now, then must leave without taking the pidfile.
       await waitUntil("the orphaned daemon to exit", () => !isRunning(daemonPid), 5000);
       assert.equal(existsSync(pidfile), false, "no pidfile is left");
     } finally {

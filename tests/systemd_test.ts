@@ -18,7 +18,7 @@ async function receiver(address: string, count: number): Promise<{ messages: Pro
     fixture("daemon_notify_receiver.py"),
     address,
     String(count),
-    "10",
+    "60", // seconds: spent only when a message that must come does not
   ], {
     stdio: ["ignore", "pipe", "inherit"],
   });
