@@ -14,7 +14,8 @@
  * @module
  */
 import type { Socket } from "node:net";
-import { addressOf, check, checkOrNull, libc, platform } from "../ffi/mod.ts";
+import { libc, platform } from "../ffi/mod.ts";
+import { type Datagram, openNotifySocket } from "./notify_socket.ts";
 import type { Readiness } from "./args.ts";
 import { CliError } from "./errors.ts";
 import {
@@ -132,82 +133,6 @@ function fdChannel(target: number): Channel {
   };
 }
 
-/** The `struct sockaddr_un` of an abstract socket (Linux): a NUL, then `name`. */
-function abstractAddress(name: string): { addr: Uint8Array; length: number } {
-  const { sockaddrUn } = platform.layouts;
-  const path = new TextEncoder().encode(`\0${name}`);
-  const addr = new Uint8Array(sockaddrUn.size);
-  new DataView(addr.buffer).setUint16(sockaddrUn.family, platform.constants.AF_UNIX, true);
-  addr.set(path, sockaddrUn.path);
-  return { addr, length: sockaddrUn.path + path.length };
-}
-
-/** A datagram, and its sender as the kernel names it (SCM_CREDENTIALS); null where it names none. */
-interface Datagram {
-  readonly data: Uint8Array;
-  readonly sender: { readonly pid: number; readonly uid: number } | null;
-}
-
-/** Writes an unsigned field of 4 or 8 bytes (little-endian, as every table's platform). */
-function setField(view: DataView, offset: number, size: 4 | 8, value: number | bigint): void {
-  if (size === 8) view.setBigUint64(offset, BigInt(value), true);
-  else view.setUint32(offset, Number(value), true);
-}
-
-/** Reads an unsigned field of 4 or 8 bytes. */
-function getField(view: DataView, offset: number, size: 4 | 8): number {
-  return size === 8 ? Number(view.getBigUint64(offset, true)) : view.getUint32(offset, true);
-}
-
-/**
- * Receives datagrams of at most `capacity` bytes with recvmsg(2) from the
- * non-blocking socket `fd`, which has SO_PASSCRED: each call returns the
- * next datagram with its sender's pid and uid, or null when none has
- * arrived (EAGAIN, or a signal: EINTR), as {@linkcode readSome} does.
- */
-function datagramReceiver(fd: number, capacity: number): () => Datagram | null {
-  const { cmsghdr, iovec, msghdr, ucred } = platform.layouts;
-  const c = platform.constants;
-  const { EAGAIN, EINTR } = platform.errnoNumbers;
-  // One ArrayBuffer holds the msghdr, its iovec, its control buffer and the data; the msghdr
-  // and the iovec hold addresses in it, valid while this function keeps it.
-  const at = (n: number): number => Math.ceil(n / 8) * 8;
-  const iovAt = at(msghdr.size);
-  const controlAt = iovAt + at(iovec.size);
-  const dataAt = controlAt + at(ucred.space);
-  const memory = new ArrayBuffer(dataAt + capacity);
-  const view = new DataView(memory);
-  const msg = new Uint8Array(memory, 0, msghdr.size);
-  const control = new Uint8Array(memory, controlAt, ucred.space);
-  const data = new Uint8Array(memory, dataAt, capacity);
-  setField(view, iovAt + iovec.base, 8, addressOf(data));
-  setField(view, iovAt + iovec.len, 8, capacity);
-  setField(view, msghdr.iov, 8, addressOf(new Uint8Array(memory, iovAt, iovec.size)));
-  setField(view, msghdr.iovlen, msghdr.iovlenSize, 1);
-  setField(view, msghdr.control, 8, addressOf(control));
-  return () => {
-    // Room for the credentials alone: descriptors a sender passes (SCM_RIGHTS) do not fit,
-    // and the kernel drops them instead of installing them in posixly.
-    control.fill(0);
-    setField(view, msghdr.controllen, msghdr.controllenSize, ucred.space);
-    const n = checkOrNull(libc.recvmsg(fd, msg, 0), "recvmsg", [EAGAIN, EINTR]);
-    if (n === null) return null;
-    const controlLength = getField(view, msghdr.controllen, msghdr.controllenSize);
-    const header = new DataView(memory, controlAt, ucred.space);
-    const credentials = controlLength >= cmsghdr.data + ucred.size &&
-      getField(header, cmsghdr.len, cmsghdr.lenSize) >= cmsghdr.data + ucred.size &&
-      header.getInt32(cmsghdr.level, true) === c.SOL_SOCKET &&
-      header.getInt32(cmsghdr.type, true) === c.SCM_CREDENTIALS;
-    const sender = credentials
-      ? {
-        pid: header.getInt32(cmsghdr.data + ucred.pid, true),
-        uid: header.getUint32(cmsghdr.data + ucred.uid, true),
-      }
-      : null;
-    return { data: data.subarray(0, Number(n)), sender };
-  };
-}
-
 /** How many sd_notify messages `notify` reads before it looks at the program and the clock again. */
 const RECEIVE_BATCH = 64;
 
@@ -228,33 +153,25 @@ function notifyChannel(uid: number): Channel {
   if (platform.os !== "linux") {
     throw new CliError("--ready notify needs Linux (an abstract unix socket)");
   }
-  const c = platform.constants;
-  const name = `posixly-notify-${crypto.randomUUID()}`;
-  const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
-  // Before the name exists: every datagram that can reach the socket carries credentials.
-  check(libc.setsockopt(fd, c.SOL_SOCKET, c.SO_PASSCRED, new Int32Array([1]), 4), "setsockopt");
-  const { addr, length } = abstractAddress(name);
-  check(libc.bind(fd, addr, length), "bind");
-  setNonBlocking(fd);
-  const receive = datagramReceiver(fd, 4096);
+  const socket = openNotifySocket();
   const trusted = (got: Datagram): boolean =>
     got.sender !== null && (got.sender.uid === 0 || got.sender.uid === uid);
   return {
     passOn: null,
-    env: [["NOTIFY_SOCKET", `@${name}`]],
+    env: [["NOTIFY_SOCKET", socket.address]],
     afterSpawn(): void {},
     async wait(child, deadline): Promise<Outcome> {
-      const outcome = await waitOn(child, deadline, fd, () => {
+      const outcome = await waitOn(child, deadline, socket.fd, () => {
         // A bounded batch: a flood of messages cannot keep the wait past its deadline.
         for (let i = 0; i < RECEIVE_BATCH; i++) {
-          const got = receive();
+          const got = socket.receive();
           if (got === null) break;
           if (!trusted(got)) continue;
           if (decoder.decode(got.data).split("\n").includes("READY=1")) return { kind: "ready" };
         }
         return null;
       });
-      libc.close(fd);
+      libc.close(socket.fd);
       return outcome;
     },
   };
