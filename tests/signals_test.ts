@@ -274,7 +274,8 @@ describe("alarms (child processes)", () => {
     assert.equal(r.status, 0, r.stderr);
     const { fired, remaining } = JSON.parse(r.stdout) as { fired: number[]; remaining: number };
     assert.deepEqual(fired, []);
-    assert.ok(remaining > 0.1 && remaining <= 0.2, `remaining ${remaining}`);
+    // Cancelled right after arming: almost all of it (a stalled machine may eat some).
+    assert.ok(remaining > 0 && remaining <= 0.2, `remaining ${remaining}`);
   });
 
   test("an alarm without a handler ends the process with SIGALRM", () => {
