@@ -5,14 +5,18 @@
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import {
   chmodSync,
+  closeSync,
   copyFileSync,
   cpSync,
   existsSync,
   linkSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   realpathSync,
+  rmSync,
   statSync,
+  writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -129,6 +133,50 @@ export function copyForOtherUsers(): SharedCopy {
 
 /** True when running as root (uid 0). */
 export const isRoot: boolean = typeof process.getuid === "function" && process.getuid() === 0;
+
+/** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN): tried once, at load. */
+export const canMountTmpfs: boolean = isRoot && (() => {
+  const dir = mkdtempSync("/tmp/posixly-mount-");
+  try {
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", dir]);
+    if (mounted.status !== 0) return false;
+    return spawnSync("umount", [dir]).status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+})();
+
+/**
+ * Runs `fn` with a new directory in /tmp on which a 64 KiB tmpfs is mounted
+ * (mode 755), then unmounts and removes it. Needs {@linkcode canMountTmpfs}.
+ */
+export async function onSmallTmpfs<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
+  const dir = mkdtempSync("/tmp/posixly-tmpfs-");
+  try {
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k,mode=755", "tmpfs", dir]);
+    if (mounted.status !== 0) throw new Error(`mount failed: ${mounted.stderr}`);
+    try {
+      return await fn(dir);
+    } finally {
+      spawnSync("umount", [dir]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `DIR/filler` until the file system is full (ENOSPC). */
+export function fillUp(dir: string): void {
+  const fd = openSync(join(dir, "filler"), "w");
+  try {
+    const block = new Uint8Array(4096);
+    for (;;) writeSync(fd, block);
+  } catch (e) {
+    if ((e as { code?: string }).code !== "ENOSPC") throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {

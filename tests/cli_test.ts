@@ -40,7 +40,7 @@ import {
   sessionOf,
 } from "./_cli_util.ts";
 import { scriptArgs } from "./_runtime.ts";
-import { fixture, isRoot, sleep } from "./_util.ts";
+import { canMountTmpfs, fillUp, fixture, isRoot, onSmallTmpfs, sleep } from "./_util.ts";
 import { commandCycleUnderQemu, commandTooSlowUnderQemu } from "./_platform.ts";
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
@@ -59,6 +59,8 @@ const noNetworkNamespace = isRoot &&
     spawnSync("unshare", ["-n", "ip", "link", "set", "lo", "up"]).status === 0
   ? false
   : "needs root, unshare(1) and ip(8) for a network namespace";
+const noTmpfs = canMountTmpfs ? false : "needs root allowed to mount a tmpfs";
+if (noTmpfs) console.warn(`SKIPPING the full file system test: ${noTmpfs}`);
 if (noNetworkNamespace) {
   console.warn(`SKIPPING the TCP self-connection test: ${noNetworkNamespace}`);
 }
@@ -450,6 +452,26 @@ describe("posixly start, status, signal, stop", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^not running \(the pidfile records no pid\)/);
     assert.ok(!existsSync(empty));
+  });
+
+  test("a pidfile on a full file system: start and run fail naming it; nothing runs or is left", {
+    ...SLOW,
+    skip: noTmpfs || commandCycleUnderQemu,
+  }, async () => {
+    const marker = `65.${process.pid}${Date.now() % 100000}`;
+    await onSmallTmpfs((dir) => {
+      fillUp(dir);
+      const pidfile = join(dir, "app.pid");
+      for (const command of ["start", "run"]) {
+        const r = posixly([command, "--pidfile", pidfile, "--", "sleep", marker]);
+        assert.equal(r.status, 1, `${command}: ${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, /--pidfile ".*app\.pid": .*ENOSPC: no space left on device/);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+        assert.deepEqual(readdirSync(dir), ["filler"], `${command}: nothing left`);
+      }
+    });
+    const started = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout;
+    assert.equal(started, "", "no program was started");
   });
 
   test("a failed start leaves nothing running: what the program started is stopped too", {

@@ -24,6 +24,7 @@ import {
 } from "node:fs";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
+import { constants as osConstants } from "node:os";
 import process from "node:process";
 import { createServer } from "node:net";
 import type { Readable } from "node:stream";
@@ -42,9 +43,12 @@ import {
   startTimeToDate,
 } from "../mod.ts";
 import {
+  canMountTmpfs,
   copyForOtherUsers,
+  fillUp,
   fixture,
   isRoot,
+  onSmallTmpfs,
   runScript,
   scriptArgs,
   sleep,
@@ -52,6 +56,9 @@ import {
 } from "./_util.ts";
 
 const CHILD = fixture("pidfile_child.ts");
+/** Why the full-file-system tests are skipped: they mount a small tmpfs (root, CAP_SYS_ADMIN). */
+const noTmpfs = canMountTmpfs ? false : "needs root allowed to mount a tmpfs";
+if (noTmpfs) console.error(`pidfile_test: SKIPPING the full file system tests: ${noTmpfs}`);
 if (!isRoot) {
   console.error(
     "pidfile_test: SKIPPING 2 tests that need root (a checker running as nobody, a holder " +
@@ -717,6 +724,52 @@ describe("Pidfile: liveness", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Pidfile: a full file system", () => {
+  for (const tempFile of ["auto", "named"] as const) {
+    test(`acquire (tempFile ${tempFile}) fails with ENOSPC naming the pidfile; nothing is left`, {
+      skip: noTmpfs,
+    }, async () => {
+      await onSmallTmpfs((dir) => {
+        fillUp(dir);
+        const path = join(dir, "a.pid");
+        const e = lockFailed(() => new Pidfile(path, { tempFile }).acquire());
+        assert.ok(e.cause instanceof OSError, String(e.cause));
+        assert.equal((e.cause as OSError).code, "ENOSPC");
+        assert.equal((e.cause as OSError).errno, osConstants.errno.ENOSPC);
+        assert.ok(e.message.includes(path), e.message);
+        assert.equal(e.pid, null);
+        assert.deepEqual(readdirSync(dir), ["filler"], "no pidfile, no temporary file");
+      });
+    });
+  }
+
+  test("a stale pidfile there stays as it was; a live one is still reported as live", {
+    skip: noTmpfs,
+  }, async () => {
+    await onSmallTmpfs((dir) => {
+      const stale = join(dir, "stale.pid");
+      const staleText = `${deadPid()}\n`;
+      writeFileSync(stale, staleText);
+      const live = join(dir, "live.pid");
+      const holder = liveChild();
+      writeFileSync(live, `${holder.pid}\n`);
+      const unlock = flockFile(live);
+      try {
+        fillUp(dir);
+        const e = lockFailed(() => new Pidfile(stale).acquire());
+        assert.equal((e.cause as OSError).code, "ENOSPC");
+        assert.equal(readFileSync(stale, "utf8"), staleText, "the stale file is untouched");
+        // The better answer than ENOSPC: who holds it.
+        assert.equal(lockFailed(() => new Pidfile(live).acquire()).pid, holder.pid);
+        assert.deepEqual(readdirSync(dir).sort(), ["filler", "live.pid", "stale.pid"]);
+      } finally {
+        unlock();
+        holder.stop();
+      }
+    });
   });
 });
 
