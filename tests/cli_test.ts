@@ -1487,6 +1487,75 @@ describe("posixly as another user", () => {
   });
 });
 
+/** `name`'s entry in the user database as getent(1) prints it (through NSS, as posixly reads it). */
+function passwdEntry(name: string): { name: string; home: string; shell: string } {
+  const r = spawnSync("getent", ["passwd", name], { encoding: "utf8" });
+  assert.equal(r.status, 0, `getent passwd ${name}`);
+  const fields = r.stdout.trim().split(":");
+  return { name: fields[0], home: fields[5], shell: fields[6] };
+}
+
+/** The HOME, USER, LOGNAME and SHELL lines of `env`'s output, sorted. */
+function userVariables(envOutput: string): string[] {
+  return envOutput.split("\n").filter((line) => /^(HOME|USER|LOGNAME|SHELL)=/.test(line)).sort();
+}
+
+describe("posixly set-up", () => {
+  test("without --user the program gets the caller's HOME, USER, LOGNAME and SHELL", SLOW, () => {
+    const caller = { HOME: "/caller/home", USER: "caller", LOGNAME: "caller", SHELL: "/caller/sh" };
+    const r = posixly(["run", "--", "env"], { env: caller });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = Object.entries(caller).map(([name, value]) => `${name}=${value}`);
+    assert.deepEqual(userVariables(r.stdout), expected.sort());
+  });
+});
+
+describe("posixly --user: environment, working directory, pidfile", () => {
+  test("--user sets HOME, USER, LOGNAME and SHELL from the user's entry; --env wins", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = passwdEntry("nobody");
+    const caller = { HOME: "/caller/home", USER: "caller", LOGNAME: "caller", SHELL: "/caller/sh" };
+    const expected = [
+      `HOME=${nobody.home}`,
+      `USER=${nobody.name}`,
+      `LOGNAME=${nobody.name}`,
+      `SHELL=${nobody.shell}`,
+    ];
+    const pidfile = s.path("user-env.pid");
+    const logfile = s.path("user-env.log");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--user",
+      "nobody",
+      "--chdir",
+      s.dir,
+      "--ready",
+      "fd:3",
+      "--",
+      "sh",
+      "-c",
+      "env; echo >&3; exec sleep 60",
+    ], { env: caller });
+    assert.equal(started.status, 0, started.stderr);
+    s.trackPidfile(pidfile);
+    assert.deepEqual(userVariables(readFileSync(logfile, "utf8")), expected.sort(), "start");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+
+    const ran = posixly(
+      ["run", "--user", "nobody", "--chdir", s.dir, "--env", "HOME=/x", "--", "env"],
+      { env: caller },
+    );
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.deepEqual(userVariables(ran.stdout), ["HOME=/x", ...expected.slice(1)].sort(), "run");
+  });
+});
+
 describe("examples/cli_demo.sh", () => {
   test("starts a server, asks its status, makes a request, restarts and stops it", {
     ...SLOW,
