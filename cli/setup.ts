@@ -1,8 +1,8 @@
 /**
  * The set-up that `run` does in its own process and `start` in its daemon
  * before the program replaces posixly (`execve`): the checks that can fail
- * first, then umask, logfile, pidfile lock, working directory, user and
- * groups, environment; the program keeps the pid, so the pidfile's lock,
+ * first, then logfile, pidfile lock, working directory, user and groups,
+ * umask, environment; the program keeps the pid, so the pidfile's lock,
  * passed on through its descriptor, is held by the program itself.
  *
  * @module
@@ -49,6 +49,13 @@ export interface LogStart {
   readonly size: number;
   readonly identity: Identity;
 }
+
+/**
+ * The umask the pidfile is made with, whatever `--umask` says: mode 0644, so
+ * that other users (a monitor, the program's own user) can read it for
+ * `status`, `stop` and `signal`, as they read start-stop-daemon's.
+ */
+const PIDFILE_UMASK = 0o022;
 
 /** The errnos for which `execve` means "not found or not executable" (status 5). */
 const NOT_INSTALLED = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", "EISDIR"]);
@@ -305,7 +312,7 @@ export function execPlan(
   plan: Omit<Plan, "logStart" | "uid" | "envChanges">,
   options: ExecOptions,
 ): never {
-  libc.umask(plan.umask);
+  libc.umask(PIDFILE_UMASK); // --umask is the program's: set right before the execve
   // Opened now (with posixly's privileges), put in place last: until then the
   // errors go where the caller sees them.
   const log = options.redirectOutput && plan.logfile !== null
@@ -329,6 +336,7 @@ export function execPlan(
       libc.dup2(log, 2);
     }
     prepareForExec(lock ? [...options.keepFds, lock.fd] : options.keepFds);
+    libc.umask(plan.umask);
     options.beforeExec?.();
     execve(plan.program, plan.args, plan.env);
   } catch (e) {

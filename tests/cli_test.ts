@@ -1501,6 +1501,54 @@ function userVariables(envOutput: string): string[] {
 }
 
 describe("posixly set-up", () => {
+  test("--umask is the program's and the logfile's, not the pidfile's (0644), in start and run", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("umask.pid");
+    const logfile = s.path("umask.log");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--umask",
+      "077",
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(procStatus(pid, "Umask"), "0077");
+    assert.equal((statSync(pidfile).mode & 0o777).toString(8), "644");
+    assert.equal((statSync(logfile).mode & 0o777).toString(8), "600");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+
+    const runPidfile = s.path("umask-run.pid");
+    const runLog = s.path("umask-run.log");
+    const ran = posixly([
+      "run",
+      "--pidfile",
+      runPidfile,
+      "--logfile",
+      runLog,
+      "--umask",
+      "077",
+      "--",
+      "sh",
+      "-c",
+      'stat -c %a "$0"; umask',
+      runPidfile,
+    ]);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.equal(readFileSync(runLog, "utf8"), "644\n0077\n", "the pidfile's mode, the umask");
+    assert.equal((statSync(runLog).mode & 0o777).toString(8), "600");
+  });
+
   test("without --user the program gets the caller's HOME, USER, LOGNAME and SHELL", SLOW, () => {
     const caller = { HOME: "/caller/home", USER: "caller", LOGNAME: "caller", SHELL: "/caller/sh" };
     const r = posixly(["run", "--", "env"], { env: caller });
@@ -1553,6 +1601,35 @@ describe("posixly --user: environment, working directory, pidfile", () => {
     );
     assert.equal(ran.status, 0, ran.stderr);
     assert.deepEqual(userVariables(ran.stdout), ["HOME=/x", ...expected.slice(1)].sort(), "run");
+  });
+
+  test("with --umask 077 the pidfile is still 0644: another user's status works", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-home-umask");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = s.path("umask-root.pid");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--umask",
+      "077",
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const status = posixlyAs(nobody, home, ["status", "--pidfile", pidfile]);
+    assert.equal(status.status, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, new RegExp(`running \\(pid ${pid}\\b`));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 });
 
