@@ -1,7 +1,7 @@
 /**
  * The set-up that `run` does in its own process and `start` in its daemon
  * before the program replaces posixly (`execve`): the checks that can fail
- * first, then logfile, pidfile lock, working directory, user and groups,
+ * first, then logfile, pidfile lock, user and groups, working directory,
  * umask, environment; the program keeps the pid, so the pidfile's lock,
  * passed on through its descriptor, is held by the program itself.
  *
@@ -9,7 +9,7 @@
  */
 import { check, cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
-import { absolutePath, chdir, currentEnvironment, cwd, parentDir } from "../platforms/host.ts";
+import { absolutePath, chdir, currentEnvironment, parentDir } from "../platforms/host.ts";
 import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
@@ -27,7 +27,8 @@ export interface Plan {
   /** The uid the program runs as: `--user`'s, else posixly's own (effective) uid. */
   readonly uid: number;
   readonly group: string | null;
-  readonly chdir: string;
+  /** `--chdir`'s directory; null: the program stays in posixly's current directory. */
+  readonly chdir: string | null;
   readonly umask: number;
   /** The program's absolute path. */
   readonly program: string;
@@ -215,8 +216,8 @@ export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Pl
   const { uid, user } = checkIds(o);
   const envChanges = [...(user === null ? [] : userEnvironment(user)), ...o.env];
   const env = programEnvironment(envChanges, baseEnv);
-  const dir = o.chdir === null ? cwd() : absolutePath(o.chdir);
-  checkDirectory(dir);
+  const dir = o.chdir === null ? null : absolutePath(o.chdir);
+  if (dir !== null) checkDirectory(dir);
   const program = findProgram(o.command[0], env.PATH);
   const logfile = o.logfile === null ? null : absolutePath(o.logfile);
   const pidfile = o.pidfile === null ? null : absolutePath(o.pidfile);
@@ -321,7 +322,6 @@ export function execPlan(
   let lock: Pidfile | null = null;
   try {
     lock = plan.pidfile === null ? null : takePidfile(plan.pidfile);
-    chdir(plan.chdir);
     try {
       maybeDropPrivileges({ uid: plan.user, gid: plan.group });
     } catch (e) {
@@ -331,6 +331,9 @@ export function execPlan(
       }
       throw e;
     }
+    // Entered as the user, as systemd's WorkingDirectory= is: a directory that the
+    // user may not enter fails here, not in the program.
+    if (plan.chdir !== null) chdir(plan.chdir);
     if (log !== -1) {
       libc.dup2(log, 1);
       libc.dup2(log, 2);
@@ -348,7 +351,8 @@ export function execPlan(
       throw new CliError(`cannot run program ${quote(plan.program)}: ${e.message}`, status);
     }
     if (e instanceof OSError && e.syscall === "chdir") {
-      throw new CliError(`--chdir ${quote(plan.chdir)}: ${e.message}`);
+      const who = plan.user === null ? "" : `--user ${quote(plan.user)} cannot enter it: `;
+      throw new CliError(`--chdir ${quote(plan.chdir!)}: ${who}${e.message}`);
     }
     throw e;
   }

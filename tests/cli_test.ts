@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
+  chmodSync,
   chownSync,
   copyFileSync,
   existsSync,
@@ -588,10 +589,13 @@ describe("posixly start, status, signal, stop", () => {
         process.execPath,
         ...scriptArgs(CLI, args),
       ], { encoding: "utf8", timeout: 60_000 });
-    const start = inBadDir(["start", "--pidfile", s.path("bad.pid"), "--", "sleep", "1"]);
+    const start = inBadDir(["start", "--pidfile", "bad.pid", "--", "sleep", "1"]);
     assert.equal(start.status, 1, start.stderr);
     assert.match(start.stderr, /^posixly start: the current directory's name is not valid UTF-8/);
     assert.doesNotMatch(start.stderr, /\n\s+at /, "no stack trace");
+    // Without --chdir the program stays there: posixly need not name the directory.
+    const run = inBadDir(["run", "--", "true"]);
+    assert.equal(run.status, 0, run.stderr);
     const status = inBadDir(["status", "--pidfile", "relative.pid"]);
     assert.equal(status.status, 4, "status: cannot tell");
     assert.match(status.stderr, /not valid UTF-8: give absolute paths/);
@@ -1601,6 +1605,44 @@ describe("posixly --user: environment, working directory, pidfile", () => {
     );
     assert.equal(ran.status, 0, ran.stderr);
     assert.deepEqual(userVariables(ran.stdout), ["HOME=/x", ...expected.slice(1)].sort(), "run");
+  });
+
+  test("--chdir is entered as the user: a directory it cannot enter fails, nothing is left", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const closed = s.path("closed");
+    mkdirSync(closed);
+    chmodSync(closed, 0o700); // root's: nobody cannot enter it
+    const pidfile = s.path("closed.pid");
+    const marker = `65.${process.pid}${Date.now() % 100000}`;
+    const sleeping = (): number[] =>
+      spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout
+        .split("\n").filter(Boolean).map(Number);
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--user",
+      "nobody",
+      "--chdir",
+      closed,
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      marker,
+    ]);
+    trackPidIn(started.stdout);
+    assert.equal(started.status, 1, started.stdout + started.stderr);
+    const named = `--chdir ${JSON.stringify(closed)}: --user "nobody" cannot enter it: EACCES`;
+    assert.ok(started.stderr.includes(named), started.stderr);
+    assert.deepEqual(sleeping(), [], "nothing left running");
+    assert.ok(!existsSync(pidfile), "no pidfile left");
+
+    const ran = posixly(["run", "--user", "nobody", "--chdir", closed, "--", "true"]);
+    assert.equal(ran.status, 1, ran.stdout + ran.stderr);
+    assert.ok(ran.stderr.includes(named), ran.stderr);
   });
 
   test("with --umask 077 the pidfile is still 0644: another user's status works", {
