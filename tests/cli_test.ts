@@ -1491,6 +1491,25 @@ describe("posixly as another user", () => {
   });
 });
 
+/** A shell word for `text`, single-quoted. */
+function shellWord(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Runs `posixly ARGS...` with each "\xff" in them made the byte 0xFF, which
+ * is not UTF-8: the shell makes it (a runtime would encode U+00FF as UTF-8).
+ */
+function posixlyWithByteFF(args: string[]): Ran {
+  const words = args.map((arg) => arg.split("\xff").map(shellWord).join(`"$(printf '\\377')"`));
+  const r = spawnSync(
+    "sh",
+    ["-c", `exec "$@" ${words.join(" ")}`, "sh", process.execPath, ...scriptArgs(CLI)],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** `name`'s entry in the user database as getent(1) prints it (through NSS, as posixly reads it). */
 function passwdEntry(name: string): { name: string; home: string; shell: string } {
   const r = spawnSync("getent", ["passwd", name], { encoding: "utf8" });
@@ -1559,6 +1578,32 @@ describe("posixly set-up", () => {
     assert.equal(r.status, 0, r.stderr);
     const expected = Object.entries(caller).map(([name, value]) => `${name}=${value}`);
     assert.deepEqual(userVariables(r.stdout), expected.sort());
+  });
+
+  test("a path option that is not UTF-8 is refused with status 2, naming it; no file is made", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const dir = s.path("not-utf8");
+    mkdirSync(dir);
+    const bad = `${dir}/a\xffb`;
+    const cases: [option: string, args: string[]][] = [
+      ["--pidfile", ["start", "--pidfile", `${bad}.pid`, "--grace", "0", "--", "sleep", "60"]],
+      ["--logfile", ["run", "--logfile", `${bad}.log`, "--", "true"]],
+      ["--chdir", ["run", "--chdir", bad, "--", "true"]],
+      ["--pidfile", ["status", "--pidfile", `${bad}.pid`]],
+    ];
+    for (const [option, args] of cases) {
+      const r = posixlyWithByteFF(args);
+      trackPidIn(r.stdout); // before asserting: a failing test leaves nothing running
+      assert.equal(r.status, 2, `${args[0]} ${option}: ${r.stdout}${r.stderr}`);
+      assert.match(
+        r.stderr,
+        new RegExp(`^posixly ${args[0]}: ${option} ".*" is not valid UTF-8; posixly takes paths`),
+      );
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    }
+    assert.deepEqual(readdirSync(dir), [], "no file made");
   });
 });
 
