@@ -117,11 +117,22 @@ function parse(
   };
 }
 
+/** The options whose value is a path, which posixly opens by the value's UTF-8. */
+const PATHS: ReadonlySet<string> = new Set(["pidfile", "logfile", "chdir"]);
+
 function text(values: Values, name: string): string | null {
   const v = values[name];
   if (typeof v !== "string") return null;
   if (v === "" || v.includes("\0")) {
     throw new CliError(`--${name}: expected a non-empty value, got ${quote(v)}`, EXIT.usage);
+  }
+  // The runtime decodes the command line as UTF-8, a byte that is not becoming
+  // U+FFFD: such a path would name another file than the one typed.
+  if (PATHS.has(name) && v.includes("\uFFFD")) {
+    throw new CliError(
+      `--${name} ${quote(v)} is not valid UTF-8; posixly takes paths as UTF-8`,
+      EXIT.usage,
+    );
   }
   return v;
 }

@@ -7,9 +7,10 @@
  * @module
  */
 import { libc } from "../ffi/mod.ts";
+import { currentEnvironment } from "../platforms/host.ts";
 import { parseRun } from "./args.ts";
 import { EXIT } from "./errors.ts";
-import { checkSetUp, execPlan, programEnvironment } from "./setup.ts";
+import { checkSetUp, execPlan } from "./setup.ts";
 import { usage } from "./usage.ts";
 
 /**
@@ -36,7 +37,6 @@ export function run(argv: readonly string[]): number {
     console.log(usage("run"));
     return EXIT.ok;
   }
-  const env = programEnvironment(o.env);
-  const plan = checkSetUp(o, env);
-  return execPlan(plan, { redirectOutput: true, keepFds: listenFds(env) });
+  const plan = checkSetUp(o, currentEnvironment());
+  return execPlan(plan, { redirectOutput: true, keepFds: listenFds(plan.env) });
 }

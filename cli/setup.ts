@@ -1,19 +1,19 @@
 /**
  * The set-up that `run` does in its own process and `start` in its daemon
  * before the program replaces posixly (`execve`): the checks that can fail
- * first, then umask, logfile, pidfile lock, working directory, user and
- * groups, environment; the program keeps the pid, so the pidfile's lock,
+ * first, then logfile, pidfile lock, user and groups, working directory,
+ * umask, environment; the program keeps the pid, so the pidfile's lock,
  * passed on through its descriptor, is held by the program itself.
  *
  * @module
  */
 import { check, cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
-import { absolutePath, chdir, currentEnvironment, cwd, parentDir } from "../platforms/host.ts";
+import { absolutePath, chdir, currentEnvironment, parentDir } from "../platforms/host.ts";
 import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
-import { LookupError, lookupUser, parseGid, parseUid } from "../platforms/users.ts";
+import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../platforms/users.ts";
 import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { findProgram, programArgv } from "./program.ts";
@@ -27,13 +27,19 @@ export interface Plan {
   /** The uid the program runs as: `--user`'s, else posixly's own (effective) uid. */
   readonly uid: number;
   readonly group: string | null;
-  readonly chdir: string;
+  /** `--chdir`'s directory; null: the program stays in posixly's current directory. */
+  readonly chdir: string | null;
   readonly umask: number;
   /** The program's absolute path. */
   readonly program: string;
   /** Its argv: PROGRAM as given, then its arguments, as bytes (see `programArgv()`). */
   readonly args: readonly Uint8Array[];
-  /** The program's whole environment. */
+  /**
+   * What the program's environment changes from posixly's, in order: with
+   * `--user`, the user's HOME, USER, LOGNAME and SHELL; then the `--env` entries.
+   */
+  readonly envChanges: readonly (readonly [string, string])[];
+  /** The program's whole environment: posixly's with {@linkcode Plan.envChanges}. */
   readonly env: Readonly<Record<string, string>>;
   /** The logfile and where it ended before the program started (for showing its new lines). */
   readonly logStart: LogStart | null;
@@ -45,29 +51,50 @@ export interface LogStart {
   readonly identity: Identity;
 }
 
+/**
+ * The umask the pidfile is made with, whatever `--umask` says: mode 0644, so
+ * that other users (a monitor, the program's own user) can read it for
+ * `status`, `stop` and `signal`, as they read start-stop-daemon's.
+ */
+const PIDFILE_UMASK = 0o022;
+
 /** The errnos for which `execve` means "not found or not executable" (status 5). */
 const NOT_INSTALLED = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", "EISDIR"]);
 
-/** This process's environment with `entries` (the `--env` options) applied. */
+/**
+ * An environment with `entries` applied in order (a later entry of a name wins).
+ *
+ * @param entries NAME, VALUE pairs (see {@linkcode Plan.envChanges})
+ * @param base the environment they change (default: this process's)
+ */
 export function programEnvironment(
   entries: readonly (readonly [string, string])[],
+  base: Record<string, string> = currentEnvironment(),
 ): Record<string, string> {
-  const env = currentEnvironment();
+  const env = { ...base };
   for (const [name, value] of entries) env[name] = value;
   return env;
 }
 
 /**
- * Resolves the user and group, and refuses to change ids without root
- * (status 4). Returns the uid the program will run as.
+ * What `--user` sets in the program's environment, from the user's entry, as
+ * systemd's `User=` does (and login(1)): not root's HOME for another user.
  */
-function checkIds(o: SetUpOptions): number {
-  let uid: number | null = null;
+function userEnvironment(user: UserInfo): [string, string][] {
+  return [["HOME", user.home], ["USER", user.name], ["LOGNAME", user.name], ["SHELL", user.shell]];
+}
+
+/**
+ * Resolves the user and group, and refuses to change ids without root
+ * (status 4). Returns the uid the program will run as, and `--user`'s entry.
+ */
+function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
+  let user: UserInfo | null = null;
   let gid: number | null = null;
   try {
     if (o.user !== null) {
-      uid = parseUid(o.user);
-      gid = lookupUser(uid).gid;
+      user = lookupUser(parseUid(o.user));
+      gid = user.gid;
     }
     if (o.group !== null) gid = parseGid(o.group);
   } catch (e) {
@@ -78,8 +105,9 @@ function checkIds(o: SetUpOptions): number {
     throw new CliError(`${option}: ${e.message}`, EXIT.failed);
   }
   const euid = libc.geteuid();
-  if (euid === 0) return uid ?? euid;
-  if ((uid !== null && uid !== euid) || (gid !== null && gid !== libc.getegid())) {
+  const uid = user?.uid ?? euid;
+  if (euid === 0) return { uid, user };
+  if (uid !== euid || (gid !== null && gid !== libc.getegid())) {
     const asked = [o.user && `--user ${quote(o.user)}`, o.group && `--group ${quote(o.group)}`]
       .filter(Boolean).join(" ");
     throw new CliError(
@@ -87,7 +115,7 @@ function checkIds(o: SetUpOptions): number {
       EXIT.privilege,
     );
   }
-  return euid;
+  return { uid, user };
 }
 
 /** Fails unless `dir` is a directory this process can open. */
@@ -179,14 +207,17 @@ function logStartOf(path: string, umask: number): LogStart {
  * running" and succeeds, `run` fails).
  *
  * @param o the parsed options
- * @param env the program's environment (its PATH finds the program)
+ * @param baseEnv posixly's environment, which the program's is made from
+ * (see {@linkcode Plan.envChanges})
  * @returns the plan, with absolute paths
  * @throws {CliError} with the status to exit with
  */
-export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
-  const uid = checkIds(o);
-  const dir = o.chdir === null ? cwd() : absolutePath(o.chdir);
-  checkDirectory(dir);
+export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Plan {
+  const { uid, user } = checkIds(o);
+  const envChanges = [...(user === null ? [] : userEnvironment(user)), ...o.env];
+  const env = programEnvironment(envChanges, baseEnv);
+  const dir = o.chdir === null ? null : absolutePath(o.chdir);
+  if (dir !== null) checkDirectory(dir);
   const program = findProgram(o.command[0], env.PATH);
   const logfile = o.logfile === null ? null : absolutePath(o.logfile);
   const pidfile = o.pidfile === null ? null : absolutePath(o.pidfile);
@@ -201,6 +232,7 @@ export function checkSetUp(o: SetUpOptions, env: Record<string, string>): Plan {
     umask: o.umask,
     program,
     args: programArgv(o.command),
+    envChanges,
     env,
     logStart: logfile === null ? null : logStartOf(logfile, o.umask),
   };
@@ -277,8 +309,11 @@ export interface ExecOptions {
  * @param plan from {@linkcode checkSetUp} (where the logfile ended is not needed)
  * @param options output, inherited descriptors, a last hook
  */
-export function execPlan(plan: Omit<Plan, "logStart" | "uid">, options: ExecOptions): never {
-  libc.umask(plan.umask);
+export function execPlan(
+  plan: Omit<Plan, "logStart" | "uid" | "envChanges">,
+  options: ExecOptions,
+): never {
+  libc.umask(PIDFILE_UMASK); // --umask is the program's: set right before the execve
   // Opened now (with posixly's privileges), put in place last: until then the
   // errors go where the caller sees them.
   const log = options.redirectOutput && plan.logfile !== null
@@ -287,7 +322,6 @@ export function execPlan(plan: Omit<Plan, "logStart" | "uid">, options: ExecOpti
   let lock: Pidfile | null = null;
   try {
     lock = plan.pidfile === null ? null : takePidfile(plan.pidfile);
-    chdir(plan.chdir);
     try {
       maybeDropPrivileges({ uid: plan.user, gid: plan.group });
     } catch (e) {
@@ -297,11 +331,15 @@ export function execPlan(plan: Omit<Plan, "logStart" | "uid">, options: ExecOpti
       }
       throw e;
     }
+    // Entered as the user, as systemd's WorkingDirectory= is: a directory that the
+    // user may not enter fails here, not in the program.
+    if (plan.chdir !== null) chdir(plan.chdir);
     if (log !== -1) {
       libc.dup2(log, 1);
       libc.dup2(log, 2);
     }
     prepareForExec(lock ? [...options.keepFds, lock.fd] : options.keepFds);
+    libc.umask(plan.umask);
     options.beforeExec?.();
     execve(plan.program, plan.args, plan.env);
   } catch (e) {
@@ -313,7 +351,8 @@ export function execPlan(plan: Omit<Plan, "logStart" | "uid">, options: ExecOpti
       throw new CliError(`cannot run program ${quote(plan.program)}: ${e.message}`, status);
     }
     if (e instanceof OSError && e.syscall === "chdir") {
-      throw new CliError(`--chdir ${quote(plan.chdir)}: ${e.message}`);
+      const who = plan.user === null ? "" : `--user ${quote(plan.user)} cannot enter it: `;
+      throw new CliError(`--chdir ${quote(plan.chdir!)}: ${who}${e.message}`);
     }
     throw e;
   }

@@ -76,12 +76,7 @@ function daemonArgv(stepFd: number): (string | Uint8Array)[] {
 }
 
 /** What the `_daemon` step is to do. */
-function daemonStepFor(
-  plan: Plan,
-  o: StartOptions,
-  channel: Channel,
-  handshakeFd: number,
-): DaemonStep {
+function daemonStepFor(plan: Plan, channel: Channel, handshakeFd: number): DaemonStep {
   return {
     plan: {
       pidfile: plan.pidfile,
@@ -93,7 +88,7 @@ function daemonStepFor(
       program: plan.program,
       args: plan.args,
     },
-    env: [...o.env, ...channel.env],
+    env: [...plan.envChanges, ...channel.env],
     handshakeFd,
     keepFds: channel.passOn ? [channel.passOn.to] : [],
   };
@@ -252,9 +247,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   const env = currentEnvironment();
   // The caller's supervisor's socket is not the daemon's (it gets ours with --ready notify).
   delete env.NOTIFY_SOCKET;
-  const programEnv = { ...env };
-  for (const [name, value] of o.env) programEnv[name] = value;
-  const plan = checkSetUp(o, programEnv);
+  const plan = checkSetUp(o, env);
   const pidfile = plan.pidfile!;
   try {
     checkPidfileFree(pidfile);
@@ -277,7 +270,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
     stepFile = anonymousFile("posixly-step");
     const moves = stepMoves(channel, [handshake, stepFile]);
     const [[, handshakeFd], [, stepFd]] = moves;
-    writeStep(stepFile, daemonStepFor(plan, o, channel, handshakeFd));
+    writeStep(stepFile, daemonStepFor(plan, channel, handshakeFd));
     pid = posixSpawn(execPath(), {
       args: daemonArgv(stepFd),
       env,

@@ -22,8 +22,11 @@ export interface DaemonStep {
    * (what the launcher spawned it with, never on a command line) plus `env`;
    * and for the uid, which the step finds from `user` itself.
    */
-  readonly plan: Omit<Plan, "env" | "logStart" | "uid">;
-  /** The `--env` entries, then the readiness channel's (NOTIFY_SOCKET). */
+  readonly plan: Omit<Plan, "env" | "envChanges" | "logStart" | "uid">;
+  /**
+   * The plan's `envChanges` (`--user`'s HOME, USER, LOGNAME and SHELL, the
+   * `--env` entries), then the readiness channel's (NOTIFY_SOCKET).
+   */
   readonly env: readonly (readonly [string, string])[];
   /** The pipe to the launcher. */
   readonly handshakeFd: number;

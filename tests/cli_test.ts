@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
+  chmodSync,
   chownSync,
   copyFileSync,
   existsSync,
@@ -588,10 +589,13 @@ describe("posixly start, status, signal, stop", () => {
         process.execPath,
         ...scriptArgs(CLI, args),
       ], { encoding: "utf8", timeout: 60_000 });
-    const start = inBadDir(["start", "--pidfile", s.path("bad.pid"), "--", "sleep", "1"]);
+    const start = inBadDir(["start", "--pidfile", "bad.pid", "--", "sleep", "1"]);
     assert.equal(start.status, 1, start.stderr);
     assert.match(start.stderr, /^posixly start: the current directory's name is not valid UTF-8/);
     assert.doesNotMatch(start.stderr, /\n\s+at /, "no stack trace");
+    // Without --chdir the program stays there: posixly need not name the directory.
+    const run = inBadDir(["run", "--", "true"]);
+    assert.equal(run.status, 0, run.stderr);
     const status = inBadDir(["status", "--pidfile", "relative.pid"]);
     assert.equal(status.status, 4, "status: cannot tell");
     assert.match(status.stderr, /not valid UTF-8: give absolute paths/);
@@ -1484,6 +1488,235 @@ describe("posixly as another user", () => {
     assert.equal(refused.status, 4);
     assert.match(refused.stderr, /--user "root" needs root privileges \(posixly runs as uid \d+\)/);
     assert.ok(!existsSync(pidfile));
+  });
+});
+
+/** A shell word for `text`, single-quoted. */
+function shellWord(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Runs `posixly ARGS...` with each "\xff" in them made the byte 0xFF, which
+ * is not UTF-8: the shell makes it (a runtime would encode U+00FF as UTF-8).
+ */
+function posixlyWithByteFF(args: string[]): Ran {
+  const words = args.map((arg) => arg.split("\xff").map(shellWord).join(`"$(printf '\\377')"`));
+  const r = spawnSync(
+    "sh",
+    ["-c", `exec "$@" ${words.join(" ")}`, "sh", process.execPath, ...scriptArgs(CLI)],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `name`'s entry in the user database as getent(1) prints it (through NSS, as posixly reads it). */
+function passwdEntry(name: string): { name: string; home: string; shell: string } {
+  const r = spawnSync("getent", ["passwd", name], { encoding: "utf8" });
+  assert.equal(r.status, 0, `getent passwd ${name}`);
+  const fields = r.stdout.trim().split(":");
+  return { name: fields[0], home: fields[5], shell: fields[6] };
+}
+
+/** The HOME, USER, LOGNAME and SHELL lines of `env`'s output, sorted. */
+function userVariables(envOutput: string): string[] {
+  return envOutput.split("\n").filter((line) => /^(HOME|USER|LOGNAME|SHELL)=/.test(line)).sort();
+}
+
+describe("posixly set-up", () => {
+  test("--umask is the program's and the logfile's, not the pidfile's (0644), in start and run", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("umask.pid");
+    const logfile = s.path("umask.log");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--umask",
+      "077",
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(procStatus(pid, "Umask"), "0077");
+    assert.equal((statSync(pidfile).mode & 0o777).toString(8), "644");
+    assert.equal((statSync(logfile).mode & 0o777).toString(8), "600");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+
+    const runPidfile = s.path("umask-run.pid");
+    const runLog = s.path("umask-run.log");
+    const ran = posixly([
+      "run",
+      "--pidfile",
+      runPidfile,
+      "--logfile",
+      runLog,
+      "--umask",
+      "077",
+      "--",
+      "sh",
+      "-c",
+      'stat -c %a "$0"; umask',
+      runPidfile,
+    ]);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.equal(readFileSync(runLog, "utf8"), "644\n0077\n", "the pidfile's mode, the umask");
+    assert.equal((statSync(runLog).mode & 0o777).toString(8), "600");
+  });
+
+  test("without --user the program gets the caller's HOME, USER, LOGNAME and SHELL", SLOW, () => {
+    const caller = { HOME: "/caller/home", USER: "caller", LOGNAME: "caller", SHELL: "/caller/sh" };
+    const r = posixly(["run", "--", "env"], { env: caller });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = Object.entries(caller).map(([name, value]) => `${name}=${value}`);
+    assert.deepEqual(userVariables(r.stdout), expected.sort());
+  });
+
+  test("a path option that is not UTF-8 is refused with status 2, naming it; no file is made", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const dir = s.path("not-utf8");
+    mkdirSync(dir);
+    const bad = `${dir}/a\xffb`;
+    const cases: [option: string, args: string[]][] = [
+      ["--pidfile", ["start", "--pidfile", `${bad}.pid`, "--grace", "0", "--", "sleep", "60"]],
+      ["--logfile", ["run", "--logfile", `${bad}.log`, "--", "true"]],
+      ["--chdir", ["run", "--chdir", bad, "--", "true"]],
+      ["--pidfile", ["status", "--pidfile", `${bad}.pid`]],
+    ];
+    for (const [option, args] of cases) {
+      const r = posixlyWithByteFF(args);
+      trackPidIn(r.stdout); // before asserting: a failing test leaves nothing running
+      assert.equal(r.status, 2, `${args[0]} ${option}: ${r.stdout}${r.stderr}`);
+      assert.match(
+        r.stderr,
+        new RegExp(`^posixly ${args[0]}: ${option} ".*" is not valid UTF-8; posixly takes paths`),
+      );
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    }
+    assert.deepEqual(readdirSync(dir), [], "no file made");
+  });
+});
+
+describe("posixly --user: environment, working directory, pidfile", () => {
+  test("--user sets HOME, USER, LOGNAME and SHELL from the user's entry; --env wins", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = passwdEntry("nobody");
+    const caller = { HOME: "/caller/home", USER: "caller", LOGNAME: "caller", SHELL: "/caller/sh" };
+    const expected = [
+      `HOME=${nobody.home}`,
+      `USER=${nobody.name}`,
+      `LOGNAME=${nobody.name}`,
+      `SHELL=${nobody.shell}`,
+    ];
+    const pidfile = s.path("user-env.pid");
+    const logfile = s.path("user-env.log");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--logfile",
+      logfile,
+      "--user",
+      "nobody",
+      "--chdir",
+      s.dir,
+      "--ready",
+      "fd:3",
+      "--",
+      "sh",
+      "-c",
+      "env; echo >&3; exec sleep 60",
+    ], { env: caller });
+    assert.equal(started.status, 0, started.stderr);
+    s.trackPidfile(pidfile);
+    assert.deepEqual(userVariables(readFileSync(logfile, "utf8")), expected.sort(), "start");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+
+    const ran = posixly(
+      ["run", "--user", "nobody", "--chdir", s.dir, "--env", "HOME=/x", "--", "env"],
+      { env: caller },
+    );
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.deepEqual(userVariables(ran.stdout), ["HOME=/x", ...expected.slice(1)].sort(), "run");
+  });
+
+  test("--chdir is entered as the user: a directory it cannot enter fails, nothing is left", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const closed = s.path("closed");
+    mkdirSync(closed);
+    chmodSync(closed, 0o700); // root's: nobody cannot enter it
+    const pidfile = s.path("closed.pid");
+    const marker = `65.${process.pid}${Date.now() % 100000}`;
+    const sleeping = (): number[] =>
+      spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout
+        .split("\n").filter(Boolean).map(Number);
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--user",
+      "nobody",
+      "--chdir",
+      closed,
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      marker,
+    ]);
+    trackPidIn(started.stdout);
+    assert.equal(started.status, 1, started.stdout + started.stderr);
+    const named = `--chdir ${JSON.stringify(closed)}: --user "nobody" cannot enter it: EACCES`;
+    assert.ok(started.stderr.includes(named), started.stderr);
+    assert.deepEqual(sleeping(), [], "nothing left running");
+    assert.ok(!existsSync(pidfile), "no pidfile left");
+
+    const ran = posixly(["run", "--user", "nobody", "--chdir", closed, "--", "true"]);
+    assert.equal(ran.status, 1, ran.stdout + ran.stderr);
+    assert.ok(ran.stderr.includes(named), ran.stderr);
+  });
+
+  test("with --umask 077 the pidfile is still 0644: another user's status works", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-home-umask");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = s.path("umask-root.pid");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--umask",
+      "077",
+      "--grace",
+      "0",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const status = posixlyAs(nobody, home, ["status", "--pidfile", pidfile]);
+    assert.equal(status.status, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, new RegExp(`running \\(pid ${pid}\\b`));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 });
 
