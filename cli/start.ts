@@ -14,7 +14,13 @@ import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
-import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
+import {
+  type Channel,
+  checkReadinessFree,
+  type Child,
+  openChannel,
+  type Outcome,
+} from "./ready.ts";
 import { AlreadyRunning, checkPidfileFree, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
 import { type DaemonStep, writeStep } from "./step_file.ts";
 import { usage } from "./usage.ts";
@@ -264,6 +270,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
     return EXIT.ok;
   }
 
+  await checkReadinessFree(o.ready);
   const channel = openChannel(o.ready, o.graceMs, plan.uid);
   const [reportEnd, handshake] = cloexecPipe();
   setNonBlocking(reportEnd);

@@ -895,6 +895,90 @@ describe("posixly start --ready", () => {
     },
   );
 
+  test("tcp:HOST:PORT: a port something else listens on already fails start, starting nothing", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    // The squatter: a server of this process (the kernel accepts for it while it waits).
+    const squatter = createServer((socket) => socket.destroy());
+    const port = await new Promise<number>((resolve) => {
+      squatter.listen(0, "127.0.0.1", () => resolve((squatter.address() as { port: number }).port));
+    });
+    const marker = `64.${process.pid}${Date.now() % 100000}`;
+    const pidfile = s.path("squatted.pid");
+    try {
+      const r = await posixlyAsync([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--ready",
+        `tcp:127.0.0.1:${port}`,
+        "--",
+        "sleep",
+        marker,
+      ]);
+      trackPidIn(r.stdout + r.stderr);
+      s.trackPidfile(pidfile);
+      assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `posixly start: --ready tcp:127.0.0.1:${port}: something else already listens on ` +
+          `127.0.0.1:${port}, so whether the program is ready cannot be told; nothing was started\n`,
+      );
+      assert.ok(!existsSync(pidfile), "no pidfile");
+      const started = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout;
+      assert.equal(started, "", "no program was started");
+    } finally {
+      squatter.close();
+    }
+  });
+
+  test("tcp:HOST:PORT: a second copy of a server on the same port is refused", {
+    ...SLOW,
+    skip: noPython || commandCycleUnderQemu,
+  }, async () => {
+    const port = await freePort();
+    const startServer = (name: string) =>
+      posixlyAsync([
+        "start",
+        "--pidfile",
+        s.path(`${name}.pid`),
+        "--logfile",
+        s.path(`${name}.log`),
+        "--chdir",
+        s.dir,
+        "--ready",
+        `tcp:127.0.0.1:${port}`,
+        "--timeout",
+        "20",
+        "--",
+        "python3",
+        "-m",
+        "http.server",
+        "--bind",
+        "127.0.0.1",
+        String(port),
+      ]);
+    const first = await startServer("first-http");
+    const pid = s.trackPidfile(s.path("first-http.pid"));
+    assert.equal(first.status, 0, first.stderr);
+    const second = await startServer("second-http");
+    trackPidIn(second.stdout + second.stderr);
+    s.trackPidfile(s.path("second-http.pid"));
+    assert.equal(second.status, 1, `${second.stdout}${second.stderr}`);
+    assert.match(
+      second.stderr,
+      new RegExp(`something else already listens on 127\\.0\\.0\\.1:${port}`),
+    );
+    assert.equal(second.stdout, "");
+    assert.ok(!existsSync(s.path("second-http.pid")));
+    assert.ok(alive(pid), "the first server runs on");
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(res.status, 200);
+    await res.text();
+    assert.equal(posixly(["stop", "--pidfile", s.path("first-http.pid")]).status, 0);
+  });
+
   test("tcp:HOST:PORT: a probe that connects to itself is not the program listening", {
     ...SLOW,
     skip: noNetworkNamespace || commandCycleUnderQemu,
