@@ -9,6 +9,7 @@
 import { libc } from "../ffi/mod.ts";
 import { parseRun } from "./args.ts";
 import { EXIT } from "./errors.ts";
+import { say } from "./output.ts";
 import { checkSetUp, execPlan, programEnvironment } from "./setup.ts";
 import { usage } from "./usage.ts";
 
@@ -33,7 +34,7 @@ function listenFds(env: Record<string, string>): number[] {
 export function run(argv: readonly string[]): number {
   const o = parseRun(argv);
   if (o === null) {
-    console.log(usage("run"));
+    say(usage("run"));
     return EXIT.ok;
   }
   const env = programEnvironment(o.env);

@@ -14,6 +14,7 @@ import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
+import { say } from "./output.ts";
 import {
   type Channel,
   checkReadinessFree,
@@ -266,7 +267,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
     checkPidfileFree(pidfile);
   } catch (e) {
     if (!(e instanceof AlreadyRunning)) throw e;
-    console.log(e.message); // start's "already running" is a success
+    say(e.message); // start's "already running" is a success
     return EXIT.ok;
   }
 
@@ -308,7 +309,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   if (setUp.kind === "failed") {
     awaitEnd(child, 1000);
     if (setUp.status === EXIT.ok) {
-      console.log(setUp.message);
+      say(setUp.message);
       return EXIT.ok;
     }
     // A step that failed after dropping privileges may not have removed its pidfile.
@@ -334,7 +335,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
 
   const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
   if (outcome.kind !== "ready") throw failure(plan, child, outcome, o);
-  console.log(
+  say(
     `started ${quote(o.command[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
   );
   return EXIT.ok;
@@ -349,7 +350,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
 export async function start(argv: readonly string[]): Promise<number> {
   const o = parseStart("start", argv);
   if (o === null) {
-    console.log(usage("start"));
+    say(usage("start"));
     return EXIT.ok;
   }
   return await startProgram(o);

@@ -9,9 +9,11 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import {
   chownSync,
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -595,6 +597,63 @@ describe("posixly start, status, signal, stop", () => {
     const status = inBadDir(["status", "--pidfile", "relative.pid"]);
     assert.equal(status.status, 4, "status: cannot tell");
     assert.match(status.stderr, /not valid UTF-8: give absolute paths/);
+  });
+
+  test("output that cannot be written (/dev/full): no stack trace, the status is the result", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("full.pid");
+    const full = openSync("/dev/full", "w");
+    try {
+      const withStdout = (args: string[], stdio: ["ignore", number | "pipe", number | "pipe"]) =>
+        spawnSync(process.execPath, scriptArgs(CLI, args), {
+          stdio,
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+      const toFull = (args: string[]) => withStdout(args, ["ignore", full, "pipe"]);
+      const started = toFull([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--grace",
+        "0.1",
+        "--",
+        "sleep",
+        "60",
+      ]);
+      const pid = s.trackPidfile(pidfile);
+      assert.equal(started.status, 0, started.stderr);
+      assert.equal(started.stderr, "");
+      assert.ok(alive(pid));
+      const cases: [string[], number][] = [
+        [["status", "--pidfile", pidfile], 0],
+        [["status", "--pidfile", pidfile, "--json"], 0],
+        [["signal", "--pidfile", pidfile, "CONT"], 0],
+        [["stop", "--help"], 0],
+        [["stop", "--pidfile", pidfile], 0],
+        [["status", "--pidfile", pidfile], 3],
+        [["stop", "--pidfile", pidfile], 0],
+      ];
+      for (const [args, status] of cases) {
+        const r = toFull(args);
+        assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
+        assert.equal(r.stderr, "", args.join(" "));
+        if (args[0] === "stop" && args[1] !== "--help") assert.ok(!alive(pid), "stopped");
+      }
+      // Messages on a stderr that cannot be written: the status is still the command's.
+      const bad = withStdout(["stop", "--bogus"], ["ignore", "pipe", full]);
+      assert.equal(bad.status, 2, bad.stdout);
+      const notRunning = withStdout(["signal", "--pidfile", pidfile, "HUP"], [
+        "ignore",
+        "pipe",
+        full,
+      ]);
+      assert.equal(notRunning.status, 7, notRunning.stdout);
+    } finally {
+      closeSync(full);
+    }
   });
 
   test("stop ends what the program started in its process group, and the lock with it", {
