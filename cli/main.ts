@@ -59,7 +59,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     if (!Object.hasOwn(COMMANDS, command)) {
-      const what = command === "" ? "no command given" : `unknown command ${quote(command)}`;
+      const what = command === ""
+        ? "no command given"
+        : `unknown ${command.startsWith("-") ? "option" : "command"} ${quote(command)}`;
       throw new CliError(what, EXIT.usage, "");
     }
     const run = await COMMANDS[command]();
@@ -75,9 +77,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Bad usage comes with the usage of the command at fault.
     const usageOf = e.usageOf ?? (e.exitCode === EXIT.usage ? command : undefined);
     const help = usageOf === undefined ? "" : `\n\n${usage(usageOf)}`;
-    complain(
-      `posixly${command && !command.startsWith("_") ? ` ${command}` : ""}: ${e.message}${help}`,
-    );
+    const known = Object.hasOwn(COMMANDS, command) && !command.startsWith("_");
+    complain(`posixly${known ? ` ${command}` : ""}: ${e.message}${help}`);
     return e.exitCode;
   }
 }

@@ -25,7 +25,8 @@ ${SET_UP_OPTIONS}
                           notify         sent READY=1 to $NOTIFY_SOCKET (sd_notify)
                           fd:N           wrote a newline to file descriptor N (3 to 1024)
                           tcp:HOST:PORT  a TCP connection to HOST:PORT succeeds
-  --grace SECONDS       for --ready exec: how long it must keep running (default 0.5)
+  --grace SECONDS       for --ready exec: how long it must keep running (default 0.5,
+                        or half of a --timeout under 1)
   --timeout SECONDS     how long to wait for ready (default 30); then TERM, KILL 5 s later
 
 Exit status: 0 started and ready, or already running; 1 failed; 2 bad usage;

@@ -226,7 +226,7 @@ describe("posixly usage", () => {
     // escaped (no line forged, no colour sent to the terminal) and bounded.
     const option = posixly(["start", "--bogus-\x1b[31m\nFAKE", "--pidfile", "x", "--", "sh"]);
     assert.equal(option.status, 2);
-    assert.match(option.stderr, /^posixly start: Unknown option '--bogus-\\u001b\[31m\\nFAKE'/);
+    assert.match(option.stderr, /^posixly start: unknown option "--bogus-\\u001b\[31m\\nFAKE"/);
     const long = posixly(["start", `--${"b".repeat(5000)}`, "--pidfile", "x", "--", "sh"]);
     assert.ok(long.stderr.split("\n")[0].length < 1000, `${long.stderr.length} characters`);
     const path = posixly(["start", "--pidfile", "/nonexistent/a\nFAKE LINE", "--", "sh"]);
@@ -241,6 +241,117 @@ describe("posixly usage", () => {
     const line = r.stderr.split("\n")[0];
     assert.equal(line.match(/u{64,}/g)?.length, 1, line);
     assert.match(line, /^posixly start: --user "u{120}"\.\.\. \(200 characters\): no such user/);
+  });
+
+  test("parse errors in posixly's words, the same on every runtime", SLOW, () => {
+    const p = s.path("u.pid");
+    const hint = "(the program and its arguments go after --)";
+    // The first line of stderr, exactly.
+    const cases: [string[], string][] = [
+      [["--bogus"], `posixly: unknown option "--bogus"`],
+      [["stop", "--pidfile", p, "--bogus"], `posixly stop: unknown option "--bogus"`],
+      [
+        ["status", "--pidfile", p, "extra"],
+        `posixly status: unexpected argument "extra": status takes only options`,
+      ],
+      [
+        ["start", "--pidfile", p, "--bogus", "--", "sh"],
+        `posixly start: unknown option "--bogus" ${hint}`,
+      ],
+      [["run", "--pidfile", p, "sh"], `posixly run: unexpected argument "sh" ${hint}`],
+      [
+        ["start", "--pidfile", p, "--timeout", "-1", "--", "sh"],
+        `posixly start: --timeout: expected a number of seconds from 0.001 to 2147483, got "-1"`,
+      ],
+      [
+        ["start", "--pidfile", p, "--umask", "-1", "--", "sh"],
+        `posixly start: --umask: expected octal digits up to 777, got "-1"`,
+      ],
+      [
+        ["stop", "--pidfile", p, "--signal", "-9"],
+        `posixly stop: --signal: unknown signal "-9" (without the dash: 9)`,
+      ],
+      [
+        ["signal", "--pidfile", p, "-HUP"],
+        `posixly signal: unknown option "-HUP" ` +
+        "(name the signal without a dash: posixly signal --pidfile PATH HUP)",
+      ],
+      [
+        ["start", "--pidfile", "--logfile", "x", "--", "sh"],
+        `posixly start: --pidfile needs a value, got the option "--logfile" ` +
+        `(write --pidfile=VALUE for a value that begins with "-")`,
+      ],
+      [["stop", "--pidfile", p, "--timeout"], "posixly stop: --timeout needs a value"],
+      [
+        ["status", "--pidfile", p, "--json=yes"],
+        `posixly status: --json takes no value, got "--json=yes"`,
+      ],
+    ];
+    for (const [args, first] of cases) {
+      const r = posixly(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.split("\n")[0], first, args.join(" "));
+      assert.match(r.stderr, /\n\nposixly[ :]/, `${args.join(" ")}: the usage follows`);
+      assert.equal(r.stdout, "");
+    }
+  });
+
+  test("--timeout and --grace: the range, and why a value is out of it", SLOW, () => {
+    const p = s.path("u.pid");
+    const timeout = (value: string) =>
+      posixly(["start", "--pidfile", p, "--timeout", value, "--", "sh"]);
+    const cases: [string, string][] = [
+      ["1e9", `--timeout: "1e9" is too long: at most 2147483 s (about 24.8 days)`],
+      [
+        "99999999999999",
+        `--timeout: "99999999999999" is too long: at most 2147483 s (about 24.8 days)`,
+      ],
+      ["0.0001", `--timeout: "0.0001" is too short: at least 0.001 s`],
+      ["0", `--timeout: "0" is too short: at least 0.001 s`],
+      ["soon", `--timeout: expected a number of seconds from 0.001 to 2147483, got "soon"`],
+    ];
+    for (const [value, message] of cases) {
+      const r = timeout(value);
+      assert.equal(r.status, 2, `${value}: ${r.stderr}`);
+      assert.equal(r.stderr.split("\n")[0], `posixly start: ${message}`);
+    }
+    const stop = posixly(["stop", "--pidfile", p, "--timeout", "0.0004"]);
+    assert.equal(
+      stop.stderr.split("\n")[0],
+      `posixly stop: --timeout: "0.0004" is too short: at least 0.001 s (or 0)`,
+    );
+    // Accepted: the set-up checks come next, and a pidfile in no directory fails them (status 1).
+    for (const value of [".5", "2147483", "1e3"]) {
+      const r = posixly([
+        "start",
+        "--pidfile",
+        s.path("no-such-dir/x.pid"),
+        "--timeout",
+        value,
+        "--grace",
+        "0",
+        "--",
+        "sh",
+      ]);
+      assert.equal(r.status, 1, `${value}: ${r.stderr}`);
+      assert.match(r.stderr, /--pidfile/);
+    }
+    const grace = posixly(["start", "--pidfile", p, "--grace", "40", "--", "sh"]);
+    assert.equal(grace.status, 2);
+    assert.equal(
+      grace.stderr.split("\n")[0],
+      "posixly start: --grace (40 s) must be shorter than --timeout (its default, 30 s): " +
+        "give a shorter --grace or a longer --timeout",
+    );
+  });
+
+  test("a short --timeout without --grace halves the default grace", SLOW, () => {
+    const pidfile = s.path("short.pid");
+    const r = posixly(["start", "--pidfile", pidfile, "--timeout", "0.5", "--", "sleep", "60"]);
+    s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /: still running after 0\.25 s$/m);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 });
 
