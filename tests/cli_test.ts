@@ -353,6 +353,90 @@ describe("posixly usage", () => {
     assert.match(r.stdout, /: still running after 0\.25 s$/m);
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
+
+  test("every default --help states is docs/cli.md's and what the command does", SLOW, () => {
+    /** An option's default as --help or docs/cli.md words it, to its first comma. */
+    const cut = (text: string) => text.replace(/`/g, "").split(/[,;]/)[0].trim();
+    const helpDefaults = (command: string) => {
+      const help = posixly([command, "--help"]).stdout;
+      return new Map(
+        [...help.matchAll(/^ {2}(--[\w-]+)[^\n]*\(default:? ([^)\n]+)/gm)].map((
+          m,
+        ) => [m[1], cut(m[2])]),
+      );
+    };
+    const docs = readFileSync(new URL("../docs/cli.md", import.meta.url), "utf8");
+    /** The defaults of the options table under a command's heading in docs/cli.md. */
+    const docsDefaults = (command: string) => {
+      const section = docs.split(`### \`${command}\``)[1].split("\n### ")[0];
+      return new Map(
+        [...section.matchAll(/^\| `(--[\w-]+)[^|]*\|[^\n]*\| ([^|\n]*?) *\|$/gm)]
+          .filter((m) => m[2] !== "")
+          .map((m) => [m[1], cut(m[2])]),
+      );
+    };
+    const start = helpDefaults("start");
+    const stop = helpDefaults("stop");
+    const run = helpDefaults("run");
+    assert.deepEqual([...start.keys()], [
+      "--logfile",
+      "--chdir",
+      "--umask",
+      "--ready",
+      "--grace",
+      "--timeout",
+    ]);
+    assert.deepEqual([...stop.keys()], ["--signal", "--timeout"]);
+    for (const [command, defaults] of [["start", start], ["stop", stop]] as const) {
+      const documented = docsDefaults(command);
+      for (const [option, value] of defaults) {
+        assert.equal(documented.get(option), value, `${command} ${option}`);
+      }
+    }
+    assert.equal(run.get("--logfile"), "posixly's own");
+    assert.match(
+      docs.replace(/\s+/g, " "),
+      /without `--logfile` the program keeps posixly's own stdout and stderr/,
+    );
+
+    // What the commands do without these options, from a shell with another umask.
+    const inShell = (args: string[]) =>
+      spawnSync("sh", [
+        "-c",
+        'umask 077 && cd "$1" && shift && exec "$@"',
+        "sh",
+        s.dir,
+        process.execPath,
+        ...scriptArgs(CLI, args),
+      ], { encoding: "utf8", timeout: 60_000 });
+    const ran = inShell(["run", "--", "sh", "-c", "echo out; echo err >&2; umask; pwd"]);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.equal(
+      ran.stdout,
+      `out\n0${run.get("--umask")}\n${s.dir}\n`,
+      "run: posixly's own stdout",
+    );
+    assert.equal(ran.stderr, "err\n", "run: posixly's own stderr");
+
+    const pidfile = s.path("defaults.pid");
+    const started = inShell(["start", "--pidfile", pidfile, "--", "sleep", "60"]);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(started.status, 0, started.stderr);
+    assert.equal(start.get("--ready"), "exec");
+    assert.match(
+      started.stdout,
+      new RegExp(`: still running after ${start.get("--grace")} s$`, "m"),
+    );
+    assert.equal(readlinkSync(`/proc/${pid}/fd/1`), start.get("--logfile"));
+    assert.equal(procStatus(pid, "Umask"), `0${start.get("--umask")}`);
+    assert.equal(start.get("--chdir"), "the current one");
+    assert.equal(readlinkSync(`/proc/${pid}/cwd`), s.dir);
+    const stopped = posixly(["stop", "--pidfile", pidfile]);
+    assert.match(
+      stopped.stdout,
+      new RegExp(`stopped \\(pid ${pid}, SIG${stop.get("--signal")}\\)`),
+    );
+  });
 });
 
 describe("posixly start, status, signal, stop", () => {
