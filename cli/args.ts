@@ -59,7 +59,15 @@ export interface SignalOptions {
 }
 
 const DEFAULT_UMASK = 0o022;
-const MAX_MS = 2 ** 31 - 1;
+/** `start`'s `--timeout`. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** `--grace`'s default, and at most half of `--timeout` (a shorter `--timeout` halves it). */
+const DEFAULT_GRACE_MS = 500;
+/**
+ * The longest `--timeout` or `--grace`: timers take at most 2^31-1 ms, and
+ * 2147483 s (about 24.8 days) is the most whole seconds within that.
+ */
+const MAX_SECONDS = 2147483;
 
 const SET_UP: ParseArgsOptionsConfig = {
   pidfile: { type: "string" },
@@ -82,16 +90,114 @@ const HELP: ParseArgsOptionsConfig = { help: { type: "boolean", short: "h" } };
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
+/**
+ * What a command takes besides its options: a program after `--` (start,
+ * restart, run), arguments of its own (signal), or nothing (stop, status).
+ */
+type Rest = "program" | "positionals" | "nothing";
+
+const PROGRAM_HINT = " (the program and its arguments go after --)";
+
+/**
+ * Checks the options as parseArgs would, but says what is wrong in
+ * posixly's words, the same on every runtime: an unknown option, an option
+ * without its value, an argument the command does not take. A value that
+ * looks like a negative number (`--timeout -1`) is joined to its option
+ * (`--timeout=-1`), so that the option's own check says what it accepts.
+ *
+ * @returns the arguments for parseArgs
+ */
+function checkOptions(
+  command: string,
+  args: readonly string[],
+  options: ParseArgsOptionsConfig,
+  rest: Rest,
+): string[] {
+  const hint = rest === "program" ? PROGRAM_HINT : "";
+  const checked: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      // Only `signal` gets here (the others split off what follows -- first).
+      checked.push(...args.slice(i));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      if (rest === "positionals") checked.push(arg);
+      else if (rest === "program") {
+        throw new CliError(`unexpected argument ${quote(arg)}${hint}`, EXIT.usage, command);
+      } else {
+        throw new CliError(
+          `unexpected argument ${quote(arg)}: ${command} takes only options`,
+          EXIT.usage,
+          command,
+        );
+      }
+      continue;
+    }
+    if (arg === "-h") {
+      checked.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";
+    const option = name === "help"
+      ? HELP.help
+      : Object.hasOwn(options, name)
+      ? options[name]
+      : null;
+    if (option === null) throw unknownOption(command, arg, rest, hint);
+    if (option.type === "boolean" || eq !== -1) {
+      if (option.type === "boolean" && eq !== -1) {
+        throw new CliError(`--${name} takes no value, got ${quote(arg)}`, EXIT.usage, command);
+      }
+      checked.push(arg);
+      continue;
+    }
+    const value = args[i + 1];
+    if (value === undefined) throw new CliError(`--${name} needs a value`, EXIT.usage, command);
+    if (value.startsWith("-") && value !== "-" && !dashedValue(name, value)) {
+      throw new CliError(
+        `--${name} needs a value, got the option ${quote(value)} ` +
+          `(write --${name}=VALUE for a value that begins with "-")`,
+        EXIT.usage,
+        command,
+      );
+    }
+    checked.push(`--${name}=${value}`);
+    i++;
+  }
+  return checked;
+}
+
+/**
+ * Whether a value that begins with "-" is one: a negative number (`--timeout
+ * -1`, which the option's check refuses in its own words), or for `--signal`
+ * a signal as kill(1) writes it (`-9`, `-HUP`).
+ */
+function dashedValue(name: string, value: string): boolean {
+  return /^-[\d.]/.test(value) || (name === "signal" && isSignal(value.slice(1)));
+}
+
+/** The error for an unknown option; for `signal -HUP`, how to name the signal. */
+function unknownOption(command: string, arg: string, rest: Rest, hint: string): CliError {
+  let why = hint;
+  if (rest === "positionals" && /^-\w+$/.test(arg) && isSignal(arg.slice(1))) {
+    why = ` (name the signal without a dash: posixly ${command} --pidfile PATH ${arg.slice(1)})`;
+  }
+  return new CliError(`unknown option ${quote(arg)}${why}`, EXIT.usage, command);
+}
+
 /** Parsed options, or null when `--help` was asked for. */
 function parse(
   command: string,
   argv: readonly string[],
   options: ParseArgsOptionsConfig,
-  rest: "program" | "positionals",
+  rest: Rest,
 ): { values: Values; rest: string[] } | null {
   let head = [...argv];
   let program: string[] = [];
-  if (rest === "program") {
+  if (rest !== "positionals") {
     const dashes = argv.indexOf("--");
     if (dashes !== -1) {
       head = argv.slice(0, dashes);
@@ -101,19 +207,21 @@ function parse(
   let parsed;
   try {
     parsed = parseArgs({
-      args: head,
+      args: checkOptions(command, head, options, rest),
       options: { ...options, ...HELP },
       strict: true,
       allowPositionals: rest === "positionals",
     });
   } catch (e) {
-    const hint = rest === "program" ? " (the program and its arguments go after --)" : "";
-    throw new CliError(`${printable((e as Error).message)}${hint}`, EXIT.usage, command);
+    if (e instanceof CliError) throw e;
+    // What checkOptions missed: parseArgs' first line (the others suggest what does not apply).
+    const message = (e as Error).message.split("\n")[0];
+    throw new CliError(printable(message), EXIT.usage, command);
   }
   if (parsed.values.help) return null;
   return {
     values: parsed.values as Values,
-    rest: rest === "program" ? program : parsed.positionals,
+    rest: rest === "positionals" ? parsed.positionals : program,
   };
 }
 
@@ -143,14 +251,31 @@ function required(values: Values, name: string, command: string): string {
   return v;
 }
 
-/** `SECONDS` (a decimal number, fractions allowed) in ms. */
+/**
+ * `SECONDS` in ms: a decimal number (`30`, `0.5`, `.5`, `1e3`) from 0 or
+ * 0.001 (a millisecond) up to {@linkcode MAX_SECONDS}.
+ */
 function seconds(values: Values, name: string, fallbackMs: number, zeroAllowed: boolean): number {
   const v = text(values, name);
   if (v === null) return fallbackMs;
-  const ms = /^\d+(\.\d+)?$/.test(v) ? Math.round(Number(v) * 1000) : NaN;
-  if (!(ms >= (zeroAllowed ? 0 : 1)) || ms > MAX_MS) {
+  const least = zeroAllowed ? "0" : "0.001";
+  const n = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) ? Number(v) : NaN;
+  if (Number.isNaN(n)) {
     throw new CliError(
-      `--${name}: expected a number of seconds${zeroAllowed ? "" : " above 0"}, got ${quote(v)}`,
+      `--${name}: expected a number of seconds from ${least} to ${MAX_SECONDS}, got ${quote(v)}`,
+      EXIT.usage,
+    );
+  }
+  if (n > MAX_SECONDS) {
+    throw new CliError(
+      `--${name}: ${quote(v)} is too long: at most ${MAX_SECONDS} s (about 24.8 days)`,
+      EXIT.usage,
+    );
+  }
+  const ms = Math.round(n * 1000);
+  if (ms === 0 && !(zeroAllowed && n === 0)) {
+    throw new CliError(
+      `--${name}: ${quote(v)} is too short: at least 0.001 s${zeroAllowed ? " (or 0)" : ""}`,
       EXIT.usage,
     );
   }
@@ -225,6 +350,7 @@ function needProgram(command: string, program: string[]): string[] {
  * platform numbers it.
  *
  * @param spec what the user wrote
+ * @param option the option that gave it (`--signal`), named in the message
  * @returns the signal's number
  * @throws {CliError} exit status 2 for an unknown signal
  *
@@ -234,13 +360,29 @@ function needProgram(command: string, program: string[]): string[] {
  * console.log(parseSignal("SIGHUP") === parseSignal("1")); // true on Linux
  * ```
  */
-export function parseSignal(spec: string): number {
+export function parseSignal(spec: string, option?: string): number {
+  const n = signalNumber(spec);
+  if (n !== null) return n;
+  const undashed = spec.slice(1);
+  const hint = spec.startsWith("-") && signalNumber(undashed) !== null
+    ? ` (without the dash: ${undashed})`
+    : "";
+  const what = `unknown signal ${quote(spec)}${hint}`;
+  throw new CliError(option === undefined ? what : `${option}: ${what}`, EXIT.usage);
+}
+
+/** A signal's number from its name or number, or null for none. */
+function signalNumber(spec: string): number | null {
   const name = spec.toUpperCase().replace(/^SIG/, "");
   if (/^\d+$/.test(spec) && Object.hasOwn(platform.signalNames, Number(spec))) {
     return Number(spec);
   }
-  if (Object.hasOwn(platform.signalNumbers, name)) return platform.signalNumbers[name];
-  throw new CliError(`unknown signal ${quote(spec)}`, EXIT.usage);
+  return Object.hasOwn(platform.signalNumbers, name) ? platform.signalNumbers[name] : null;
+}
+
+/** Whether `spec` names a signal (`HUP`, `SIGHUP`, `hup`, `1`). */
+function isSignal(spec: string): boolean {
+  return signalNumber(spec) !== null;
 }
 
 /** `start`'s (and `restart`'s) options; null for `--help`. */
@@ -249,12 +391,19 @@ export function parseStart(command: string, argv: readonly string[]): StartOptio
   if (!parsed) return null;
   const { values } = parsed;
   const ready = readiness(values);
-  const graceMs = seconds(values, "grace", 500, true);
-  const timeoutMs = seconds(values, "timeout", 30_000, false);
+  const timeoutMs = seconds(values, "timeout", DEFAULT_TIMEOUT_MS, false);
+  // A --timeout under 1 s, given without --grace, halves the grace: it must be shorter.
+  const graceMs = seconds(
+    values,
+    "grace",
+    Math.min(DEFAULT_GRACE_MS, Math.floor(timeoutMs / 2)),
+    true,
+  );
   if (ready.kind === "exec" && graceMs >= timeoutMs) {
+    const timeout = `${values.timeout === undefined ? "its default, " : ""}${timeoutMs / 1000} s`;
     throw new CliError(
-      `--grace (${graceMs / 1000} s) must be shorter than --timeout (${timeoutMs / 1000} s): ` +
-        "the program could not count as started in time",
+      `--grace (${graceMs / 1000} s) must be shorter than --timeout (${timeout}): ` +
+        "give a shorter --grace or a longer --timeout",
       EXIT.usage,
     );
   }
@@ -280,13 +429,13 @@ export function parseStop(argv: readonly string[]): StopOptions | null {
     signal: { type: "string" },
     timeout: { type: "string" },
     "no-kill": { type: "boolean" },
-  }, "program");
+  }, "nothing");
   if (!parsed) return null;
   if (parsed.rest.length > 0) throw new CliError("stop takes no program", EXIT.usage, "stop");
   const { values } = parsed;
   return {
     pidfile: required(values, "pidfile", "stop"),
-    signal: parseSignal(text(values, "signal") ?? "TERM"),
+    signal: parseSignal(text(values, "signal") ?? "TERM", "--signal"),
     timeoutMs: seconds(values, "timeout", 10_000, true),
     kill: !values["no-kill"],
   };
@@ -297,7 +446,7 @@ export function parseStatus(argv: readonly string[]): StatusOptions | null {
   const parsed = parse("status", argv, {
     pidfile: { type: "string" },
     json: { type: "boolean" },
-  }, "program");
+  }, "nothing");
   if (!parsed) return null;
   if (parsed.rest.length > 0) throw new CliError("status takes no program", EXIT.usage, "status");
   return { pidfile: required(parsed.values, "pidfile", "status"), json: !!parsed.values.json };

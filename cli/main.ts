@@ -11,8 +11,9 @@
  *
  * @module
  */
-import { CurrentDirectoryNameError, exit, scriptArgs, writeStderr } from "../platforms/host.ts";
+import { CurrentDirectoryNameError, exit, scriptArgs } from "../platforms/host.ts";
 import { CliError, EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
+import { complain, say } from "./output.ts";
 import { usage } from "./usage.ts";
 
 type Command = (argv: readonly string[]) => number | Promise<number>;
@@ -48,17 +49,19 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 export async function main(argv: readonly string[]): Promise<number> {
   const [command = "", ...rest] = argv;
   if (command === "--help" || command === "-h" || command === "help") {
-    console.log(usage(rest[0] ?? ""));
+    say(usage(rest[0] ?? ""));
     return EXIT.ok;
   }
   if (command === "--version") {
     const { default: config } = await import("../deno.json", { with: { type: "json" } });
-    console.log(`posixly ${config.version}`);
+    say(`posixly ${config.version}`);
     return EXIT.ok;
   }
   try {
     if (!Object.hasOwn(COMMANDS, command)) {
-      const what = command === "" ? "no command given" : `unknown command ${quote(command)}`;
+      const what = command === ""
+        ? "no command given"
+        : `unknown ${command.startsWith("-") ? "option" : "command"} ${quote(command)}`;
       throw new CliError(what, EXIT.usage, "");
     }
     const run = await COMMANDS[command]();
@@ -74,9 +77,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Bad usage comes with the usage of the command at fault.
     const usageOf = e.usageOf ?? (e.exitCode === EXIT.usage ? command : undefined);
     const help = usageOf === undefined ? "" : `\n\n${usage(usageOf)}`;
-    writeStderr(
-      `posixly${command && !command.startsWith("_") ? ` ${command}` : ""}: ${e.message}${help}\n`,
-    );
+    const known = Object.hasOwn(COMMANDS, command) && !command.startsWith("_");
+    complain(`posixly${known ? ` ${command}` : ""}: ${e.message}${help}`);
     return e.exitCode;
   }
 }

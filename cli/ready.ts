@@ -215,11 +215,37 @@ function tcpChannel(host: string, port: number): Channel {
         const ended = whyWaitEnds(child, deadline);
         if (ended) return ended;
         const left = deadline - performance.now();
-        if (await connects(host, port, Math.min(left, 1000))) return { kind: "ready" };
+        if (await connects(host, port, Math.min(left, 1000))) {
+          // The program may have ended meanwhile: then whatever answered is not the program.
+          const status = reapChild(child.pid);
+          return status === null ? { kind: "ready" } : { kind: "exited", status };
+        }
         await new Promise((r) => setTimeout(r, Math.min(TCP_RETRY_MS, left)));
       }
     },
   };
+}
+
+/**
+ * Fails when something already accepts connections on `--ready tcp`'s
+ * HOST:PORT before the program starts: its connections would be taken for
+ * the program's readiness (a program that cannot bind the port, EADDRINUSE,
+ * would be reported ready).
+ *
+ * @param ready the parsed `--ready`
+ * @throws {CliError} exit status 1, naming HOST:PORT
+ */
+export async function checkReadinessFree(ready: Readiness): Promise<void> {
+  if (ready.kind !== "tcp") return;
+  if (await connects(ready.host, ready.port, 1000)) {
+    const where = ready.host.includes(":")
+      ? `[${ready.host}]:${ready.port}`
+      : `${ready.host}:${ready.port}`;
+    throw new CliError(
+      `--ready tcp:${where}: something else already listens on ${where}, so whether the ` +
+        "program is ready cannot be told; nothing was started",
+    );
+  }
 }
 
 /**

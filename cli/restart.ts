@@ -5,6 +5,7 @@
  */
 import { parseStart } from "./args.ts";
 import { EXIT } from "./errors.ts";
+import { say } from "./output.ts";
 import { startProgram } from "./start.ts";
 import { stopProgram } from "./stop.ts";
 import { usage } from "./usage.ts";
@@ -19,7 +20,7 @@ import { platform } from "../ffi/mod.ts";
 export async function restart(argv: readonly string[]): Promise<number> {
   const o = parseStart("restart", argv);
   if (o === null) {
-    console.log(usage("restart"));
+    say(usage("restart"));
     return EXIT.ok;
   }
   const stopped = stopProgram({

@@ -10,6 +10,7 @@ import { libc } from "../ffi/mod.ts";
 import { currentEnvironment } from "../platforms/host.ts";
 import { parseRun } from "./args.ts";
 import { EXIT } from "./errors.ts";
+import { say } from "./output.ts";
 import { checkSetUp, execPlan } from "./setup.ts";
 import { usage } from "./usage.ts";
 
@@ -34,7 +35,7 @@ function listenFds(env: Record<string, string>): number[] {
 export function run(argv: readonly string[]): number {
   const o = parseRun(argv);
   if (o === null) {
-    console.log(usage("run"));
+    say(usage("run"));
     return EXIT.ok;
   }
   const plan = checkSetUp(o, currentEnvironment());

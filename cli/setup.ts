@@ -99,10 +99,17 @@ function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
     if (o.group !== null) gid = parseGid(o.group);
   } catch (e) {
     if (!(e instanceof LookupError || e instanceof TypeError || e instanceof RangeError)) throw e;
-    const option = e instanceof LookupError && e.kind === "group" || o.user === null
-      ? `--group ${quote(o.group ?? "")}`
-      : `--user ${quote(o.user ?? "")}`;
-    throw new CliError(`${option}: ${e.message}`, EXIT.failed);
+    const kind = e instanceof LookupError && e.kind === "group" || o.user === null
+      ? "group"
+      : "user";
+    // The value once: the library's messages name it (quoted and cut their own way).
+    const what = !(e instanceof LookupError)
+      ? `--${kind}: ${e.message}`
+      : kind === "group"
+      ? `--group ${quote(o.group ?? "")}: no such group`
+      : `--user ${quote(o.user ?? "")}: no such user (--user needs an entry in the user ` +
+        "database, even as a uid: the user's groups come from it)";
+    throw new CliError(what, EXIT.failed);
   }
   const euid = libc.geteuid();
   const uid = user?.uid ?? euid;
@@ -153,6 +160,9 @@ export function logfileFlags(): number {
 /** `st_mode`'s type of a character device (the same on Linux and macOS). */
 const S_IFCHR = 0o020000;
 
+/** Why a FIFO, a socket or a block device is refused as the logfile. */
+const NOT_A_LOGFILE = "must be a regular file or a character device (such as /dev/null)";
+
 /**
  * Opens the logfile (created with `umask`): a regular file or a character
  * device (such as /dev/null), never a FIFO, whose open would wait for a
@@ -168,8 +178,8 @@ export function openLogfile(path: string, umask: number): { fd: number; identity
   if (failure) {
     const why = failure.code === "ELOOP"
       ? "is a symbolic link; give the file's own path"
-      : failure.code === "ENXIO"
-      ? "is a FIFO (nobody reads it); give a regular file"
+      : failure.code === "ENXIO" // a FIFO nobody reads; one with a reader is refused below
+      ? NOT_A_LOGFILE
       : failure.message;
     throw new CliError(`--logfile ${quote(path)}: ${why}`);
   }
@@ -177,9 +187,7 @@ export function openLogfile(path: string, umask: number): { fd: number; identity
     const identity: Identity = new Uint32Array(4);
     const kind = fdIdentity(fd, identity) & c.S_IFMT;
     if (kind !== c.S_IFREG && kind !== S_IFCHR) {
-      throw new CliError(
-        `--logfile ${quote(path)}: is not a regular file or a character device (such as /dev/null)`,
-      );
+      throw new CliError(`--logfile ${quote(path)}: ${NOT_A_LOGFILE}`);
     }
     const flags = check(libc.fcntl(fd, c.F_GETFL, 0), "fcntl");
     check(libc.fcntl(fd, c.F_SETFL, flags & ~c.O_NONBLOCK), "fcntl");

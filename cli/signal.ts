@@ -7,6 +7,7 @@ import { libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
+import { complain, say } from "./output.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 
@@ -20,7 +21,7 @@ import { usage } from "./usage.ts";
 export function signal(argv: readonly string[]): number {
   const o = parseSignalCommand(argv);
   if (o === null) {
-    console.log(usage("signal"));
+    say(usage("signal"));
     return EXIT.ok;
   }
   const pidfile = absolutePath(o.pidfile);
@@ -28,17 +29,17 @@ export function signal(argv: readonly string[]): number {
   if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
   const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
   if (target.state !== "running") {
-    console.error(`not running (${quote(pidfile)}); ${name} not sent`);
+    complain(`not running (${quote(pidfile)}); ${name} not sent`);
     return EXIT.signalNotRunning;
   }
   if (libc.kill(target.pid, o.signal) === -1) {
     const e = osError("kill");
     if (e.code === "ESRCH") {
-      console.error(`not running (pid ${target.pid} just ended); ${name} not sent`);
+      complain(`not running (pid ${target.pid} just ended); ${name} not sent`);
       return EXIT.signalNotRunning;
     }
     throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}`);
   }
-  console.log(`sent ${name} to pid ${target.pid}`);
+  say(`sent ${name} to pid ${target.pid}`);
   return EXIT.ok;
 }

@@ -14,7 +14,14 @@ import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
-import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
+import { say } from "./output.ts";
+import {
+  type Channel,
+  checkReadinessFree,
+  type Child,
+  openChannel,
+  type Outcome,
+} from "./ready.ts";
 import { AlreadyRunning, checkPidfileFree, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
 import { type DaemonStep, writeStep } from "./step_file.ts";
 import { usage } from "./usage.ts";
@@ -253,10 +260,11 @@ export async function startProgram(o: StartOptions): Promise<number> {
     checkPidfileFree(pidfile);
   } catch (e) {
     if (!(e instanceof AlreadyRunning)) throw e;
-    console.log(e.message); // start's "already running" is a success
+    say(e.message); // start's "already running" is a success
     return EXIT.ok;
   }
 
+  await checkReadinessFree(o.ready);
   const channel = openChannel(o.ready, o.graceMs, plan.uid);
   const [reportEnd, handshake] = cloexecPipe();
   setNonBlocking(reportEnd);
@@ -294,7 +302,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   if (setUp.kind === "failed") {
     awaitEnd(child, 1000);
     if (setUp.status === EXIT.ok) {
-      console.log(setUp.message);
+      say(setUp.message);
       return EXIT.ok;
     }
     // A step that failed after dropping privileges may not have removed its pidfile.
@@ -320,7 +328,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
 
   const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
   if (outcome.kind !== "ready") throw failure(plan, child, outcome, o);
-  console.log(
+  say(
     `started ${quote(o.command[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
   );
   return EXIT.ok;
@@ -335,7 +343,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
 export async function start(argv: readonly string[]): Promise<number> {
   const o = parseStart("start", argv);
   if (o === null) {
-    console.log(usage("start"));
+    say(usage("start"));
     return EXIT.ok;
   }
   return await startProgram(o);

@@ -8,6 +8,7 @@ import { absolutePath } from "../platforms/host.ts";
 import { startTimeToDate } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
 import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
+import { say } from "./output.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 
@@ -29,7 +30,7 @@ function duration(ms: number): string {
 export function status(argv: readonly string[]): number {
   const o = parseStatus(argv);
   if (o === null) {
-    console.log(usage("status"));
+    say(usage("status"));
     return EXIT.ok;
   }
   const pidfile = absolutePath(o.pidfile);
@@ -40,7 +41,7 @@ export function status(argv: readonly string[]): number {
     ? startTimeToDate(target.start)
     : null;
   if (o.json) {
-    console.log(JSON.stringify({
+    say(JSON.stringify({
       state: target.state,
       pid,
       pidfile,
@@ -50,19 +51,19 @@ export function status(argv: readonly string[]): number {
     switch (target.state) {
       case "running": {
         const since = startedAt ? `, up ${duration(Date.now() - startedAt.getTime())}` : "";
-        console.log(`running (pid ${target.pid}${since})`);
+        say(`running (pid ${target.pid}${since})`);
         break;
       }
       case "dead":
-        console.log(
+        say(
           `not running (pid ${target.pid ?? "unknown"} is gone; ${quote(pidfile)} remains)`,
         );
         break;
       case "stopped":
-        console.log(`not running (no ${quote(pidfile)})`);
+        say(`not running (no ${quote(pidfile)})`);
         break;
       case "unknown":
-        console.log(`cannot tell: ${quote(pidfile)}: ${target.why}`);
+        say(`cannot tell: ${quote(pidfile)}: ${target.why}`);
     }
   }
   switch (target.state) {

@@ -10,6 +10,7 @@ import { absolutePath } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { parseStop, type StopOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
+import { complain, say } from "./output.ts";
 import { findTarget } from "./target.ts";
 import { usage } from "./usage.ts";
 import { pollFds, stopGroupRest, waitForExit } from "./wait.ts";
@@ -54,10 +55,10 @@ export function stopProgram(o: StopOptions): number {
   const target = findTarget(pidfile);
   switch (target.state) {
     case "stopped":
-      console.log(`not running (no ${quote(pidfile)})`);
+      say(`not running (no ${quote(pidfile)})`);
       return EXIT.ok;
     case "dead":
-      console.log(
+      say(
         `not running (${
           target.pid === null ? "the pidfile records no pid" : `pid ${target.pid} was gone`
         })${removePidfile(pidfile)}`,
@@ -71,7 +72,7 @@ export function stopProgram(o: StopOptions): number {
   if (libc.kill(pid, o.signal) === -1) {
     const e = osError("kill");
     if (waitForExit(pid, start, 0)) {
-      console.log(`not running (pid ${pid} ended)${removePidfile(pidfile)}`);
+      say(`not running (pid ${pid} ended)${removePidfile(pidfile)}`);
       return EXIT.ok;
     }
     throw new CliError(`cannot send SIG${signalName} to pid ${pid}: ${e.message}`);
@@ -84,14 +85,14 @@ export function stopProgram(o: StopOptions): number {
     ended = waitForExit(pid, start, AFTER_KILL_MS);
   }
   if (!ended) {
-    console.error(`still running (pid ${pid}) after ${how}`);
+    complain(`still running (pid ${pid}) after ${how}`);
     return EXIT.failed;
   }
   // What it started in its own process group (a shell's children, say) ends
   // with it: left running, it might hold the pidfile's lock.
   const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
   if (rest === "running") {
-    console.error(
+    complain(
       `pid ${pid} stopped (${how}), but processes it started (its process group ${pid}) ` +
         `still run after SIG${signalName}`,
     );
@@ -100,7 +101,7 @@ export function stopProgram(o: StopOptions): number {
   const restDone = rest === "none"
     ? ""
     : `; what it started got SIG${signalName}${rest === "killed" ? " and SIGKILL" : ""}`;
-  console.log(
+  say(
     `stopped (pid ${pid}, ${how}${restDone})${removePidfile(pidfile, LOCK_RELEASE_MS)}`,
   );
   return EXIT.ok;
@@ -115,7 +116,7 @@ export function stopProgram(o: StopOptions): number {
 export function stop(argv: readonly string[]): number {
   const o = parseStop(argv);
   if (o === null) {
-    console.log(usage("stop"));
+    say(usage("stop"));
     return EXIT.ok;
   }
   return stopProgram(o);

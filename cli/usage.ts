@@ -4,13 +4,15 @@
  * @module
  */
 
-const SET_UP_OPTIONS =
-  `  --logfile PATH        append the program's stdout and stderr to PATH (default /dev/null)
+/** The set-up options of `start` and `run`, which differ only in where output goes by default. */
+function setUpOptions(logfileDefault: string): string {
+  return `  --logfile PATH        append the program's stdout and stderr to PATH (${logfileDefault})
   --user NAME|UID       run as this user, its primary group and supplementary groups (root only)
   --group NAME|GID      run with this group instead of the user's primary group (root only)
   --chdir DIR           working directory (default: the current one)
   --umask OCTAL         file mode creation mask (default 022)
   --env NAME=VALUE      add or replace an environment variable (repeatable)`;
+}
 
 const START = `posixly start --pidfile PATH [options] -- PROGRAM [ARG...]
 
@@ -19,13 +21,14 @@ everything that can fail is checked, and exits when it is ready. The pidfile
 holds PROGRAM's pid and PROGRAM itself holds its lock.
 
   --pidfile PATH        the pidfile (required)
-${SET_UP_OPTIONS}
+${setUpOptions("default /dev/null")}
   --ready MODE          when PROGRAM counts as started (default exec):
                           exec           executed and still running after --grace
                           notify         sent READY=1 to $NOTIFY_SOCKET (sd_notify)
                           fd:N           wrote a newline to file descriptor N (3 to 1024)
                           tcp:HOST:PORT  a TCP connection to HOST:PORT succeeds
-  --grace SECONDS       for --ready exec: how long it must keep running (default 0.5)
+  --grace SECONDS       for --ready exec: how long it must keep running (default 0.5,
+                        or half of a --timeout under 1)
   --timeout SECONDS     how long to wait for ready (default 30); then TERM, KILL 5 s later
 
 Exit status: 0 started and ready, or already running; 1 failed; 2 bad usage;
@@ -77,7 +80,7 @@ posixly: same pid, its exit status and signals are PROGRAM's own
 passes through).
 
   --pidfile PATH        hold this pidfile (PROGRAM holds its lock)
-${SET_UP_OPTIONS}
+${setUpOptions("default: posixly's own")}
 
 Exit status (when PROGRAM does not start): 1 failed; 2 bad usage;
 4 not enough privilege; 5 PROGRAM not found or not executable.`;

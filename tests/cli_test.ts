@@ -10,9 +10,11 @@ import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -225,12 +227,216 @@ describe("posixly usage", () => {
     // escaped (no line forged, no colour sent to the terminal) and bounded.
     const option = posixly(["start", "--bogus-\x1b[31m\nFAKE", "--pidfile", "x", "--", "sh"]);
     assert.equal(option.status, 2);
-    assert.match(option.stderr, /^posixly start: Unknown option '--bogus-\\u001b\[31m\\nFAKE'/);
+    assert.match(option.stderr, /^posixly start: unknown option "--bogus-\\u001b\[31m\\nFAKE"/);
     const long = posixly(["start", `--${"b".repeat(5000)}`, "--pidfile", "x", "--", "sh"]);
     assert.ok(long.stderr.split("\n")[0].length < 1000, `${long.stderr.length} characters`);
     const path = posixly(["start", "--pidfile", "/nonexistent/a\nFAKE LINE", "--", "sh"]);
     assert.equal(path.status, 1);
     assert.doesNotMatch(path.stderr, /^FAKE LINE/m);
+  });
+
+  test("a long --user is quoted once, cut one way", SLOW, () => {
+    const name = "u".repeat(200);
+    const r = posixly(["start", "--pidfile", s.path("u.pid"), "--user", name, "--", "sh"]);
+    assert.equal(r.status, 1);
+    const line = r.stderr.split("\n")[0];
+    assert.equal(line.match(/u{64,}/g)?.length, 1, line);
+    assert.match(line, /^posixly start: --user "u{120}"\.\.\. \(200 characters\): no such user/);
+  });
+
+  test("parse errors in posixly's words, the same on every runtime", SLOW, () => {
+    const p = s.path("u.pid");
+    const hint = "(the program and its arguments go after --)";
+    // The first line of stderr, exactly.
+    const cases: [string[], string][] = [
+      [["--bogus"], `posixly: unknown option "--bogus"`],
+      [["stop", "--pidfile", p, "--bogus"], `posixly stop: unknown option "--bogus"`],
+      [
+        ["status", "--pidfile", p, "extra"],
+        `posixly status: unexpected argument "extra": status takes only options`,
+      ],
+      [
+        ["start", "--pidfile", p, "--bogus", "--", "sh"],
+        `posixly start: unknown option "--bogus" ${hint}`,
+      ],
+      [["run", "--pidfile", p, "sh"], `posixly run: unexpected argument "sh" ${hint}`],
+      [
+        ["start", "--pidfile", p, "--timeout", "-1", "--", "sh"],
+        `posixly start: --timeout: expected a number of seconds from 0.001 to 2147483, got "-1"`,
+      ],
+      [
+        ["start", "--pidfile", p, "--umask", "-1", "--", "sh"],
+        `posixly start: --umask: expected octal digits up to 777, got "-1"`,
+      ],
+      [
+        ["stop", "--pidfile", p, "--signal", "-9"],
+        `posixly stop: --signal: unknown signal "-9" (without the dash: 9)`,
+      ],
+      [
+        ["signal", "--pidfile", p, "-HUP"],
+        `posixly signal: unknown option "-HUP" ` +
+        "(name the signal without a dash: posixly signal --pidfile PATH HUP)",
+      ],
+      [
+        ["start", "--pidfile", "--logfile", "x", "--", "sh"],
+        `posixly start: --pidfile needs a value, got the option "--logfile" ` +
+        `(write --pidfile=VALUE for a value that begins with "-")`,
+      ],
+      [["stop", "--pidfile", p, "--timeout"], "posixly stop: --timeout needs a value"],
+      [
+        ["status", "--pidfile", p, "--json=yes"],
+        `posixly status: --json takes no value, got "--json=yes"`,
+      ],
+    ];
+    for (const [args, first] of cases) {
+      const r = posixly(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.split("\n")[0], first, args.join(" "));
+      assert.match(r.stderr, /\n\nposixly[ :]/, `${args.join(" ")}: the usage follows`);
+      assert.equal(r.stdout, "");
+    }
+  });
+
+  test("--timeout and --grace: the range, and why a value is out of it", SLOW, () => {
+    const p = s.path("u.pid");
+    const timeout = (value: string) =>
+      posixly(["start", "--pidfile", p, "--timeout", value, "--", "sh"]);
+    const cases: [string, string][] = [
+      ["1e9", `--timeout: "1e9" is too long: at most 2147483 s (about 24.8 days)`],
+      [
+        "99999999999999",
+        `--timeout: "99999999999999" is too long: at most 2147483 s (about 24.8 days)`,
+      ],
+      ["0.0001", `--timeout: "0.0001" is too short: at least 0.001 s`],
+      ["0", `--timeout: "0" is too short: at least 0.001 s`],
+      ["soon", `--timeout: expected a number of seconds from 0.001 to 2147483, got "soon"`],
+    ];
+    for (const [value, message] of cases) {
+      const r = timeout(value);
+      assert.equal(r.status, 2, `${value}: ${r.stderr}`);
+      assert.equal(r.stderr.split("\n")[0], `posixly start: ${message}`);
+    }
+    const stop = posixly(["stop", "--pidfile", p, "--timeout", "0.0004"]);
+    assert.equal(
+      stop.stderr.split("\n")[0],
+      `posixly stop: --timeout: "0.0004" is too short: at least 0.001 s (or 0)`,
+    );
+    // Accepted: the set-up checks come next, and a pidfile in no directory fails them (status 1).
+    for (const value of [".5", "2147483", "1e3"]) {
+      const r = posixly([
+        "start",
+        "--pidfile",
+        s.path("no-such-dir/x.pid"),
+        "--timeout",
+        value,
+        "--grace",
+        "0",
+        "--",
+        "sh",
+      ]);
+      assert.equal(r.status, 1, `${value}: ${r.stderr}`);
+      assert.match(r.stderr, /--pidfile/);
+    }
+    const grace = posixly(["start", "--pidfile", p, "--grace", "40", "--", "sh"]);
+    assert.equal(grace.status, 2);
+    assert.equal(
+      grace.stderr.split("\n")[0],
+      "posixly start: --grace (40 s) must be shorter than --timeout (its default, 30 s): " +
+        "give a shorter --grace or a longer --timeout",
+    );
+  });
+
+  test("a short --timeout without --grace halves the default grace", SLOW, () => {
+    const pidfile = s.path("short.pid");
+    const r = posixly(["start", "--pidfile", pidfile, "--timeout", "0.5", "--", "sleep", "60"]);
+    s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /: still running after 0\.25 s$/m);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("every default --help states is docs/cli.md's and what the command does", SLOW, () => {
+    /** An option's default as --help or docs/cli.md words it, to its first comma. */
+    const cut = (text: string) => text.replace(/`/g, "").split(/[,;]/)[0].trim();
+    const helpDefaults = (command: string) => {
+      const help = posixly([command, "--help"]).stdout;
+      return new Map(
+        [...help.matchAll(/^ {2}(--[\w-]+)[^\n]*\(default:? ([^)\n]+)/gm)].map((
+          m,
+        ) => [m[1], cut(m[2])]),
+      );
+    };
+    const docs = readFileSync(new URL("../docs/cli.md", import.meta.url), "utf8");
+    /** The defaults of the options table under a command's heading in docs/cli.md. */
+    const docsDefaults = (command: string) => {
+      const section = docs.split(`### \`${command}\``)[1].split("\n### ")[0];
+      return new Map(
+        [...section.matchAll(/^\| `(--[\w-]+)[^|]*\|[^\n]*\| ([^|\n]*?) *\|$/gm)]
+          .filter((m) => m[2] !== "")
+          .map((m) => [m[1], cut(m[2])]),
+      );
+    };
+    const start = helpDefaults("start");
+    const stop = helpDefaults("stop");
+    const run = helpDefaults("run");
+    assert.deepEqual([...start.keys()], [
+      "--logfile",
+      "--chdir",
+      "--umask",
+      "--ready",
+      "--grace",
+      "--timeout",
+    ]);
+    assert.deepEqual([...stop.keys()], ["--signal", "--timeout"]);
+    for (const [command, defaults] of [["start", start], ["stop", stop]] as const) {
+      const documented = docsDefaults(command);
+      for (const [option, value] of defaults) {
+        assert.equal(documented.get(option), value, `${command} ${option}`);
+      }
+    }
+    assert.equal(run.get("--logfile"), "posixly's own");
+    assert.match(
+      docs.replace(/\s+/g, " "),
+      /without `--logfile` the program keeps posixly's own stdout and stderr/,
+    );
+
+    // What the commands do without these options, from a shell with another umask.
+    const inShell = (args: string[]) =>
+      spawnSync("sh", [
+        "-c",
+        'umask 077 && cd "$1" && shift && exec "$@"',
+        "sh",
+        s.dir,
+        process.execPath,
+        ...scriptArgs(CLI, args),
+      ], { encoding: "utf8", timeout: 60_000 });
+    const ran = inShell(["run", "--", "sh", "-c", "echo out; echo err >&2; umask; pwd"]);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.equal(
+      ran.stdout,
+      `out\n0${run.get("--umask")}\n${s.dir}\n`,
+      "run: posixly's own stdout",
+    );
+    assert.equal(ran.stderr, "err\n", "run: posixly's own stderr");
+
+    const pidfile = s.path("defaults.pid");
+    const started = inShell(["start", "--pidfile", pidfile, "--", "sleep", "60"]);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(started.status, 0, started.stderr);
+    assert.equal(start.get("--ready"), "exec");
+    assert.match(
+      started.stdout,
+      new RegExp(`: still running after ${start.get("--grace")} s$`, "m"),
+    );
+    assert.equal(readlinkSync(`/proc/${pid}/fd/1`), start.get("--logfile"));
+    assert.equal(procStatus(pid, "Umask"), `0${start.get("--umask")}`);
+    assert.equal(start.get("--chdir"), "the current one");
+    assert.equal(readlinkSync(`/proc/${pid}/cwd`), s.dir);
+    const stopped = posixly(["stop", "--pidfile", pidfile]);
+    assert.match(
+      stopped.stdout,
+      new RegExp(`stopped \\(pid ${pid}, SIG${stop.get("--signal")}\\)`),
+    );
   });
 });
 
@@ -537,9 +743,11 @@ describe("posixly start, status, signal, stop", () => {
           { timeout: 20_000 },
         );
         assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
-        assert.match(
-          r.stderr,
-          withReader ? /not a regular file or a character device/ : /is a FIFO/,
+        // One message: a FIFO with a reader is refused as well as one without.
+        assert.equal(
+          r.stderr.split("\n")[0],
+          `posixly start: --logfile "${fifo}": must be a regular file or a character device ` +
+            "(such as /dev/null)",
         );
       } finally {
         reader?.kill("SIGKILL");
@@ -599,6 +807,63 @@ describe("posixly start, status, signal, stop", () => {
     const status = inBadDir(["status", "--pidfile", "relative.pid"]);
     assert.equal(status.status, 4, "status: cannot tell");
     assert.match(status.stderr, /not valid UTF-8: give absolute paths/);
+  });
+
+  test("output that cannot be written (/dev/full): no stack trace, the status is the result", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("full.pid");
+    const full = openSync("/dev/full", "w");
+    try {
+      const withStdout = (args: string[], stdio: ["ignore", number | "pipe", number | "pipe"]) =>
+        spawnSync(process.execPath, scriptArgs(CLI, args), {
+          stdio,
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+      const toFull = (args: string[]) => withStdout(args, ["ignore", full, "pipe"]);
+      const started = toFull([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--grace",
+        "0.1",
+        "--",
+        "sleep",
+        "60",
+      ]);
+      const pid = s.trackPidfile(pidfile);
+      assert.equal(started.status, 0, started.stderr);
+      assert.equal(started.stderr, "");
+      assert.ok(alive(pid));
+      const cases: [string[], number][] = [
+        [["status", "--pidfile", pidfile], 0],
+        [["status", "--pidfile", pidfile, "--json"], 0],
+        [["signal", "--pidfile", pidfile, "CONT"], 0],
+        [["stop", "--help"], 0],
+        [["stop", "--pidfile", pidfile], 0],
+        [["status", "--pidfile", pidfile], 3],
+        [["stop", "--pidfile", pidfile], 0],
+      ];
+      for (const [args, status] of cases) {
+        const r = toFull(args);
+        assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
+        assert.equal(r.stderr, "", args.join(" "));
+        if (args[0] === "stop" && args[1] !== "--help") assert.ok(!alive(pid), "stopped");
+      }
+      // Messages on a stderr that cannot be written: the status is still the command's.
+      const bad = withStdout(["stop", "--bogus"], ["ignore", "pipe", full]);
+      assert.equal(bad.status, 2, bad.stdout);
+      const notRunning = withStdout(["signal", "--pidfile", pidfile, "HUP"], [
+        "ignore",
+        "pipe",
+        full,
+      ]);
+      assert.equal(notRunning.status, 7, notRunning.stdout);
+    } finally {
+      closeSync(full);
+    }
   });
 
   test("stop ends what the program started in its process group, and the lock with it", {
@@ -681,7 +946,7 @@ describe("posixly start, status, signal, stop", () => {
       "1",
     ]);
     assert.equal(r3.status, 1);
-    assert.match(r3.stderr, /--user "posixly-no-such-user": User does not exist/);
+    assert.match(r3.stderr, /--user "posixly-no-such-user": no such user/);
     const r4 = posixly(["start", "--pidfile", s.dir, "--", "sleep", "1"]);
     assert.equal(r4.status, 1);
     assert.match(r4.stderr, /--pidfile/);
@@ -898,6 +1163,90 @@ describe("posixly start --ready", () => {
       assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
     },
   );
+
+  test("tcp:HOST:PORT: a port something else listens on already fails start, starting nothing", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    // The squatter: a server of this process (the kernel accepts for it while it waits).
+    const squatter = createServer((socket) => socket.destroy());
+    const port = await new Promise<number>((resolve) => {
+      squatter.listen(0, "127.0.0.1", () => resolve((squatter.address() as { port: number }).port));
+    });
+    const marker = `64.${process.pid}${Date.now() % 100000}`;
+    const pidfile = s.path("squatted.pid");
+    try {
+      const r = await posixlyAsync([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--ready",
+        `tcp:127.0.0.1:${port}`,
+        "--",
+        "sleep",
+        marker,
+      ]);
+      trackPidIn(r.stdout + r.stderr);
+      s.trackPidfile(pidfile);
+      assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `posixly start: --ready tcp:127.0.0.1:${port}: something else already listens on ` +
+          `127.0.0.1:${port}, so whether the program is ready cannot be told; nothing was started\n`,
+      );
+      assert.ok(!existsSync(pidfile), "no pidfile");
+      const started = spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout;
+      assert.equal(started, "", "no program was started");
+    } finally {
+      squatter.close();
+    }
+  });
+
+  test("tcp:HOST:PORT: a second copy of a server on the same port is refused", {
+    ...SLOW,
+    skip: noPython || commandCycleUnderQemu,
+  }, async () => {
+    const port = await freePort();
+    const startServer = (name: string) =>
+      posixlyAsync([
+        "start",
+        "--pidfile",
+        s.path(`${name}.pid`),
+        "--logfile",
+        s.path(`${name}.log`),
+        "--chdir",
+        s.dir,
+        "--ready",
+        `tcp:127.0.0.1:${port}`,
+        "--timeout",
+        "20",
+        "--",
+        "python3",
+        "-m",
+        "http.server",
+        "--bind",
+        "127.0.0.1",
+        String(port),
+      ]);
+    const first = await startServer("first-http");
+    const pid = s.trackPidfile(s.path("first-http.pid"));
+    assert.equal(first.status, 0, first.stderr);
+    const second = await startServer("second-http");
+    trackPidIn(second.stdout + second.stderr);
+    s.trackPidfile(s.path("second-http.pid"));
+    assert.equal(second.status, 1, `${second.stdout}${second.stderr}`);
+    assert.match(
+      second.stderr,
+      new RegExp(`something else already listens on 127\\.0\\.0\\.1:${port}`),
+    );
+    assert.equal(second.stdout, "");
+    assert.ok(!existsSync(s.path("second-http.pid")));
+    assert.ok(alive(pid), "the first server runs on");
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(res.status, 200);
+    await res.text();
+    assert.equal(posixly(["stop", "--pidfile", s.path("first-http.pid")]).status, 0);
+  });
 
   test("tcp:HOST:PORT: a probe that connects to itself is not the program listening", {
     ...SLOW,

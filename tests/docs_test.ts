@@ -13,7 +13,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isBun } from "./_util.ts";
+import { alive, gone } from "./_cli_util.ts";
+import { isBun, sleep } from "./_util.ts";
 
 const isDeno = "Deno" in globalThis && !isBun;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,6 +55,27 @@ function codeBlocks(doc: string, text: string): Block[] {
     blocks.push({ doc, line: start + 1, info: open[2].trim(), code: body.join("\n") });
   }
   return blocks;
+}
+
+/** A block's code with its imports of posixly pointed at this checkout's sources. */
+function pointedAtSources(code: string): string {
+  return code.replace(
+    /(["'])(?:jsr:)?(@posixly\/posixly(?:\/[a-z]+)?)\1/g,
+    (whole, quote: string, specifier: string) => {
+      const entry = entries[specifier];
+      if (entry === undefined) return whole; // deno check reports it
+      return quote + pathToFileURL(join(root, entry)).href + quote;
+    },
+  );
+}
+
+/** The argv that runs a TypeScript file in this runtime, with every permission. */
+function runArgs(file: string): string[] {
+  return isBun
+    ? [file]
+    : isDeno
+    ? ["run", "--quiet", "--no-check", "-A", file]
+    : ["--disable-warning=ExperimentalWarning", file];
 }
 
 /** Markdown text without its fenced code blocks (links in code are not links). */
@@ -122,14 +144,7 @@ describe("documentation", () => {
     try {
       const files = ts.map((b, i) => {
         const name = `${b.doc.replace(/\W+/g, "_")}_${b.line}_${i}.ts`;
-        const code = b.code.replace(
-          /(["'])(?:jsr:)?(@posixly\/posixly(?:\/[a-z]+)?)\1/g,
-          (whole, quote: string, specifier: string) => {
-            const entry = entries[specifier];
-            if (entry === undefined) return whole; // deno check reports it
-            return quote + pathToFileURL(join(root, entry)).href + quote;
-          },
-        );
+        const code = pointedAtSources(b.code);
         // A module of its own even when the block imports nothing.
         writeFileSync(join(dir, name), `${code}\nexport {};\n`);
         return { block: b, name };
@@ -144,12 +159,7 @@ describe("documentation", () => {
       assert.equal(check.status, 0, `deno check failed:\n${check.stdout}${check.stderr}\n${where}`);
 
       for (const { block, name } of files.filter((f) => /\brun\b/.test(f.block.info))) {
-        const args = isBun
-          ? [name]
-          : isDeno
-          ? ["run", "--quiet", "--no-check", "-A", name]
-          : ["--disable-warning=ExperimentalWarning", name];
-        const r = spawnSync(process.execPath, args, {
+        const r = spawnSync(process.execPath, runArgs(name), {
           cwd: dir,
           encoding: "utf8",
           timeout: 30_000,
@@ -164,4 +174,52 @@ describe("documentation", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test(
+    "the README's first daemon runs on after its launcher exits 0; a second launch exits 73",
+    { timeout: 120_000 },
+    async () => {
+      const readme = readFileSync(join(root, "README.md"), "utf8");
+      const block = codeBlocks("README.md", readme).find((b) =>
+        /^ts\b/.test(b.info) && b.code.includes("await detached(")
+      );
+      assert.ok(block, "the README has a first daemon");
+      const dir = mkdtempSync(join(tmpdir(), "posixly-readme-"));
+      const pidfile = join(dir, "myapp.pid");
+      const logfile = join(dir, "myapp.log");
+      // Its pidfile and logfile in a scratch directory, and no user to become.
+      const code = pointedAtSources(block.code)
+        .replace(`"/run/myapp/myapp.pid"`, JSON.stringify(pidfile))
+        .replace(`"/var/log/myapp.log"`, JSON.stringify(logfile))
+        .replace(/^ *uid: .*\n/m, "");
+      assert.ok(code.includes(pidfile) && code.includes(logfile) && !/\buid:/.test(code), code);
+      const script = join(dir, "myapp.ts");
+      writeFileSync(script, code);
+      const launch = () =>
+        spawnSync(process.execPath, runArgs(script), {
+          cwd: dir,
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+      let pid = 0;
+      try {
+        const log = () => (existsSync(logfile) ? readFileSync(logfile, "utf8") : "");
+        const first = launch();
+        assert.equal(first.status, 0, `${first.stdout}${first.stderr}`);
+        await sleep(1000);
+        assert.ok(existsSync(pidfile), `the daemon ended, its pidfile removed; its log:\n${log()}`);
+        pid = Number(readFileSync(pidfile, "utf8").split("\n")[0]);
+        assert.ok(alive(pid), `the daemon ${pid} ended; its log:\n${log()}`);
+        assert.match(log(), new RegExp(`daemon ${pid} started`));
+        const second = launch();
+        assert.equal(second.status, 73, `${second.stdout}${second.stderr}`);
+        process.kill(pid, "SIGTERM");
+        assert.ok(await gone(pid), "TERM ends it");
+        assert.ok(!existsSync(pidfile), "its pidfile is removed");
+      } finally {
+        if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
