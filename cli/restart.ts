@@ -1,11 +1,12 @@
 /**
- * `posixly restart`: `stop` (with its defaults), then `start`.
+ * `posixly restart`: `start`'s checks, then `stop` (with its defaults), then
+ * `start`.
  *
  * @module
  */
 import { parseStart } from "./args.ts";
 import { EXIT } from "./errors.ts";
-import { startProgram } from "./start.ts";
+import { checkStart, startProgram } from "./start.ts";
 import { stopProgram } from "./stop.ts";
 import { usage } from "./usage.ts";
 import { platform } from "../ffi/mod.ts";
@@ -15,6 +16,8 @@ import { platform } from "../ffi/mod.ts";
  *
  * @param argv the arguments after `restart`
  * @returns start's exit status; 1 when the running program does not stop
+ * @throws {CliError} with start's status when its checks fail (nothing is
+ *   stopped then)
  */
 export async function restart(argv: readonly string[]): Promise<number> {
   const o = parseStart("restart", argv);
@@ -22,6 +25,9 @@ export async function restart(argv: readonly string[]): Promise<number> {
     console.log(usage("restart"));
     return EXIT.ok;
   }
+  // A mistyped option fails here, while the running program still runs. The
+  // pidfile may be held: by the program that the stop below ends.
+  checkStart(o);
   const stopped = stopProgram({
     pidfile: o.pidfile,
     signal: platform.signalNumbers.TERM,
@@ -29,5 +35,7 @@ export async function restart(argv: readonly string[]): Promise<number> {
     kill: true,
   });
   if (stopped !== EXIT.ok) return stopped;
+  // start checks again: the stop may take seconds, and the logfile's lines
+  // from then on are the new program's.
   return await startProgram(o);
 }

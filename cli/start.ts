@@ -14,7 +14,7 @@ import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
-import { type Channel, type Child, openChannel, type Outcome } from "./ready.ts";
+import { type Channel, checkReadiness, type Child, openChannel, type Outcome } from "./ready.ts";
 import { AlreadyRunning, checkPidfileFree, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
 import { type DaemonStep, writeStep } from "./step_file.ts";
 import { usage } from "./usage.ts";
@@ -242,6 +242,34 @@ function failure(
 }
 
 /**
+ * posixly's environment without NOTIFY_SOCKET: the caller's supervisor's
+ * socket is not the daemon's (it gets ours with --ready notify).
+ */
+function launcherEnvironment(): Record<string, string> {
+  const env = currentEnvironment();
+  delete env.NOTIFY_SOCKET;
+  return env;
+}
+
+/**
+ * The checks `start` makes in the foreground, before anything starts (and
+ * `restart` before it stops anything): `--ready`, then those of
+ * {@linkcode checkSetUp} (user and group, working directory, program,
+ * logfile, the pidfile's directory). Whether the pidfile is held is not
+ * among them.
+ *
+ * @param o the parsed options
+ * @returns the checked set-up
+ * @throws {CliError} with the status to exit with
+ */
+export function checkStart(o: StartOptions): Plan {
+  checkReadiness(o.ready);
+  const programEnv = launcherEnvironment();
+  for (const [name, value] of o.env) programEnv[name] = value;
+  return checkSetUp(o, programEnv);
+}
+
+/**
  * Starts the program of `o` as a daemon and waits until it is ready.
  *
  * @param o the parsed options
@@ -249,12 +277,8 @@ function failure(
  * @throws {CliError} with the status to exit with
  */
 export async function startProgram(o: StartOptions): Promise<number> {
-  const env = currentEnvironment();
-  // The caller's supervisor's socket is not the daemon's (it gets ours with --ready notify).
-  delete env.NOTIFY_SOCKET;
-  const programEnv = { ...env };
-  for (const [name, value] of o.env) programEnv[name] = value;
-  const plan = checkSetUp(o, programEnv);
+  const env = launcherEnvironment();
+  const plan = checkStart(o);
   const pidfile = plan.pidfile!;
   try {
     checkPidfileFree(pidfile);

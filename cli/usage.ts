@@ -47,7 +47,8 @@ from a reused pid); 2 bad usage.`;
 
 const RESTART = `posixly restart --pidfile PATH [start's options] -- PROGRAM [ARG...]
 
-Stops the program (as 'posixly stop' with its defaults) and starts it again.
+Checks what 'posixly start' checks (nothing is stopped when a check fails),
+stops the program (as 'posixly stop' with its defaults) and starts it again.
 Exit status: that of 'posixly start'; 1 when the old program does not stop.`;
 
 const STATUS = `posixly status --pidfile PATH [--json]

@@ -30,6 +30,7 @@ import {
   alive,
   CLI,
   gone,
+  pidIn,
   posixly,
   posixlyAs,
   posixlyAsync,
@@ -1383,6 +1384,66 @@ describe("posixly start and run: the program's arguments", () => {
       assert.deepEqual([...readFileSync(ran)], [0x61, 0xff, 0x62]);
     },
   );
+});
+
+/** A `sleep` duration no other process uses, to find the processes a test started. */
+function newMarker(prefix: number): string {
+  return `${prefix}.${process.pid}${Date.now() % 100000}`;
+}
+
+describe("posixly restart checks start's options before it stops anything", () => {
+  test("a bad option fails as start fails, and the running program runs on", SLOW, () => {
+    const pidfile = s.path("checked.pid");
+    const marker = newMarker(65);
+    const started = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", marker]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const nodir = s.path("no-such-dir");
+    const bad: [string[], number, RegExp][] = [
+      [["--user", "posixly-no-such-user"], 1, /--user "posixly-no-such-user": User does not exist/],
+      [["--logfile", `${nodir}/x.log`], 1, /--logfile ".*no-such-dir\/x\.log": ENOENT/],
+      [["--chdir", nodir], 1, /--chdir ".*no-such-dir": ENOENT/],
+    ];
+    const tries = bad.map(([options, status, message]) => ({
+      args: [...options, "--", "sleep", marker],
+      status,
+      message,
+    }));
+    tries.push({
+      args: ["--", "posixly-no-such-program"],
+      status: 5,
+      message: /"posixly-no-such-program" not found/,
+    });
+    for (const { args, status, message } of tries) {
+      const r = posixly(["restart", "--pidfile", pidfile, ...args]);
+      assert.equal(r.status, status, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, "", "nothing was stopped");
+      assert.ok(alive(pid), `${args.join(" ")}: the program runs on`);
+      assert.equal(pidIn(pidfile), pid);
+    }
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("as nobody, --user root: status 4, and its program runs on", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-restart");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = join(home, "own.pid");
+    const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
+    const started = posixlyAs(nobody, home, ["start", ...args]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const refused = posixlyAs(nobody, home, ["restart", "--user", "root", ...args]);
+    assert.equal(refused.status, 4, refused.stdout);
+    assert.match(refused.stderr, /--user "root" needs root privileges/);
+    assert.ok(alive(pid), "the program runs on");
+    assert.equal(posixlyAs(nobody, home, ["stop", "--pidfile", pidfile]).status, 0);
+  });
 });
 
 describe("posixly as another user", () => {
