@@ -15,9 +15,9 @@ import { platform } from "../ffi/mod.ts";
  * `posixly restart ...`.
  *
  * @param argv the arguments after `restart`
- * @returns start's exit status; 1 when the running program does not stop
+ * @returns start's exit status
  * @throws {CliError} with start's status when its checks fail (nothing is
- *   stopped then)
+ *   stopped then), 1 when the running program does not stop
  */
 export async function restart(argv: readonly string[]): Promise<number> {
   const o = parseStart("restart", argv);
@@ -28,13 +28,12 @@ export async function restart(argv: readonly string[]): Promise<number> {
   // A mistyped option fails here, while the running program still runs. The
   // pidfile may be held: by the program that the stop below ends.
   checkStart(o);
-  const stopped = stopProgram({
+  stopProgram({
     pidfile: o.pidfile,
     signal: platform.signalNumbers.TERM,
     timeoutMs: 10_000,
     kill: true,
   });
-  if (stopped !== EXIT.ok) return stopped;
   // start checks again: the stop may take seconds, and the logfile's lines
   // from then on are the new program's.
   return await startProgram(o);

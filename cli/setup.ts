@@ -235,14 +235,16 @@ export class AlreadyRunning extends CliError {
 /**
  * Fails unless a program may be started on the pidfile at `path`: with
  * {@linkcode AlreadyRunning} when a live program holds it, with a
- * {@linkcode CliError} when it is not a pidfile or its pid cannot be told
- * apart from a reused one (the file is then left alone).
+ * {@linkcode CliError} when it is not a pidfile (or no file a pidfile can
+ * be) or its pid cannot be told apart from a reused one (the file is then
+ * left alone).
  *
  * @param path the pidfile's absolute path
  */
 export function checkPidfileFree(path: string): void {
   const target = findTarget(path);
   if (target.state === "running") throw new AlreadyRunning(path, target.pid);
+  if (target.state === "unusable") throw new CliError(target.message);
   if (target.state === "unknown") {
     throw new CliError(`--pidfile ${quote(path)}: cannot tell: ${target.why}`);
   }

@@ -7,7 +7,7 @@ import { libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
-import { findTarget } from "./target.ts";
+import { findTarget, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
 
 /**
@@ -26,6 +26,7 @@ export function signal(argv: readonly string[]): number {
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
   if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
+  if (target.state === "unusable") throw new CliError(target.message);
   const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
   if (target.state !== "running") {
     console.error(`not running (${quote(pidfile)}); ${name} not sent`);
@@ -37,7 +38,8 @@ export function signal(argv: readonly string[]): number {
       console.error(`not running (pid ${target.pid} just ended); ${name} not sent`);
       return EXIT.signalNotRunning;
     }
-    throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}`);
+    const hint = whyNotAllowed(e, target.pid, "signal");
+    throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}${hint}`);
   }
   console.log(`sent ${name} to pid ${target.pid}`);
   return EXIT.ok;

@@ -8,7 +8,7 @@ import { absolutePath } from "../platforms/host.ts";
 import { startTimeToDate } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
 import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
-import { findTarget } from "./target.ts";
+import { findTarget, type Target } from "./target.ts";
 import { usage } from "./usage.ts";
 
 /** A duration in words: "3 s", "4 min 2 s", "2 h 5 min", "3 d 4 h". */
@@ -34,14 +34,14 @@ export function status(argv: readonly string[]): number {
   }
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
-  const pid = target.state === "stopped" ? null : target.pid;
+  const pid = target.state === "stopped" || target.state === "unusable" ? null : target.pid;
   // findTarget read the start time already: /proc/PID/stat is not read again.
   const startedAt = target.state === "running" && target.start !== null
     ? startTimeToDate(target.start)
     : null;
   if (o.json) {
     console.log(JSON.stringify({
-      state: target.state,
+      state: jsonState(target),
       pid,
       pidfile,
       startedAt: startedAt?.toISOString() ?? null,
@@ -55,17 +55,22 @@ export function status(argv: readonly string[]): number {
       }
       case "dead":
         console.log(
-          `not running (pid ${target.pid ?? "unknown"} is gone; ${quote(pidfile)} remains)`,
+          target.pid === null
+            ? `not running (the pidfile ${quote(pidfile)} records no pid)`
+            : `not running (pid ${target.pid} is gone; ${quote(pidfile)} remains)`,
         );
         break;
       case "stopped":
         console.log(`not running (no ${quote(pidfile)})`);
         break;
+      case "unusable":
+        console.log(target.message);
+        break;
       case "unknown":
         console.log(`cannot tell: ${quote(pidfile)}: ${target.why}`);
     }
   }
-  switch (target.state) {
+  switch (jsonState(target)) {
     case "running":
       return EXIT.ok;
     case "dead":
@@ -75,4 +80,12 @@ export function status(argv: readonly string[]): number {
     case "unknown":
       return STATUS_UNKNOWN;
   }
+}
+
+/**
+ * The state `--json` reports, one of four (and with it the exit status): a
+ * path that names no pidfile is "unknown".
+ */
+function jsonState(target: Target): "running" | "dead" | "stopped" | "unknown" {
+  return target.state === "unusable" ? "unknown" : target.state;
 }

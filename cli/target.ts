@@ -7,10 +7,13 @@
  *
  * @module
  */
-import { cstr, libc } from "../ffi/mod.ts";
+import { cstr, errno, libc, platform } from "../ffi/mod.ts";
+import { fdIdentity } from "../platforms/file_identity.ts";
+import { latin1, readFileWithLibc } from "../platforms/libc_file.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
 import { processStartTime } from "../platforms/process_start.ts";
+import { quote } from "./errors.ts";
 
 /** What a pidfile says about its program. */
 export type Target =
@@ -20,6 +23,11 @@ export type Target =
   | { readonly state: "dead"; readonly pid: number | null }
   /** Not running; no pidfile. */
   | { readonly state: "stopped" }
+  /**
+   * The path names no file a pidfile can be (a symbolic link, a directory):
+   * `message` names `--pidfile` and what is there.
+   */
+  | { readonly state: "unusable"; readonly message: string }
   /** Cannot tell (an unreadable pidfile, or a live pid that may have been reused). */
   | { readonly state: "unknown"; readonly pid: number | null; readonly why: string };
 
@@ -32,6 +40,56 @@ function recorded(path: string): Contents {
   } finally {
     libc.close(fd);
   }
+}
+
+/** `st_mode`'s type of a directory (the same on Linux and macOS). */
+const S_IFDIR = 0o040000;
+
+/**
+ * What is at `path` when it cannot be a pidfile ("is a symbolic link; ...",
+ * "is a directory"), or null when it is a regular file or cannot be looked at.
+ */
+function notAFile(path: string): string | null {
+  const fd = libc.open(cstr(path), OPEN_READ, 0);
+  if (fd === -1) {
+    // O_NOFOLLOW's error for a link; ENXIO: a socket, which no one can open.
+    const e = errno();
+    if (e === platform.errnoNumbers.ELOOP) return "is a symbolic link; give the file's own path";
+    if (e === platform.errnoNumbers.ENXIO) return "is a socket, not a regular file";
+    return null;
+  }
+  try {
+    const kind = fdIdentity(fd, new Uint32Array(4)) & platform.constants.S_IFMT;
+    if (kind === S_IFDIR) return "is a directory";
+    return kind === platform.constants.S_IFREG ? null : "is not a regular file";
+  } finally {
+    libc.close(fd);
+  }
+}
+
+/** The real uid of process `pid` (the "Uid:" line of /proc/PID/status), or null where unknown. */
+function uidOf(pid: number): number | null {
+  try {
+    const uid = /^Uid:\s*(\d+)/m.exec(latin1(readFileWithLibc(`/proc/${pid}/status`)));
+    return uid === null ? null : Number(uid[1]);
+  } catch {
+    return null; // no /proc (macOS), or it ended
+  }
+}
+
+/**
+ * The hint for a kill(2) that failed with `error`: for EPERM, that the
+ * program runs as another user and who may signal it ("" for other errors).
+ *
+ * @param error the kill's error
+ * @param pid the process it was sent to
+ * @param command the command to run again ("stop", "signal")
+ */
+export function whyNotAllowed(error: { code: string }, pid: number, command: string): string {
+  if (error.code !== "EPERM") return "";
+  const uid = uidOf(pid);
+  return `; pid ${pid} runs as another user${uid === null ? "" : ` (uid ${uid})`}: ` +
+    `run posixly ${command} as root or as that user`;
 }
 
 /**
@@ -56,8 +114,11 @@ export function findTarget(path: string): Target {
       }
       return { state: "dead", pid: seen.pid };
     }
-    case "unusable":
+    case "unusable": {
+      const what = notAFile(path);
+      if (what !== null) return { state: "unusable", message: `--pidfile ${quote(path)} ${what}` };
       return { state: "unknown", pid: null, why: seen.reason };
+    }
   }
   const { pid, start } = recorded(path);
   if (pid === null || pid !== seen.pid) {
@@ -70,6 +131,8 @@ export function findTarget(path: string): Target {
   const why = held
     ? `its lock is held, but not by pid ${pid} (a child process that inherited it?)`
     : `nobody holds its lock and it records no start time for pid ${pid}, which runs: ` +
-      "it may be another process that got the same pid";
+      `it may be another process that got the same pid. If "ps -p ${pid}" shows your program, ` +
+      `signal it yourself, or stop it ("kill ${pid}") and start it with posixly start, ` +
+      "whose pidfile records its start time";
   return { state: "unknown", pid, why };
 }

@@ -1446,6 +1446,132 @@ describe("posixly restart checks start's options before it stops anything", () =
   });
 });
 
+describe("posixly's messages about pidfiles and stops say what to do", () => {
+  test("an empty pidfile: status says that it records no pid", SLOW, () => {
+    const empty = s.path("blank.pid");
+    writeFileSync(empty, "");
+    const st = posixly(["status", "--pidfile", empty]);
+    assert.equal(st.status, 1);
+    assert.equal(st.stdout, `not running (the pidfile "${empty}" records no pid)\n`);
+  });
+
+  test("a symbolic link or a directory as --pidfile: every command names it", SLOW, () => {
+    const real = s.path("real.pid");
+    writeFileSync(real, "");
+    const link = s.path("link.pid");
+    symlinkSync(real, link);
+    const dir = s.path("pid-dir");
+    mkdirSync(dir);
+    const cases = [
+      [link, "is a symbolic link; give the file's own path"],
+      [dir, "is a directory"],
+    ];
+    for (const [path, what] of cases) {
+      const message = `--pidfile "${path}" ${what}`;
+      const st = posixly(["status", "--pidfile", path]);
+      assert.equal(st.status, 4);
+      assert.equal(st.stdout, `${message}\n`);
+      const commands = [
+        ["stop"],
+        ["signal", "HUP"],
+        ["start", "--", "sleep", "1"],
+        ["run", "--", "true"],
+      ];
+      for (const [name, ...rest] of commands) {
+        const r = posixly([name, "--pidfile", path, ...rest]);
+        assert.equal(r.status, 1, `${name}: ${r.stdout}`);
+        assert.equal(r.stderr, `posixly ${name}: ${message}\n`);
+      }
+    }
+    assert.equal(readFileSync(real, "utf8"), "", "nothing written through the link");
+  });
+
+  test("another tool's pidfile (a live pid, no start time): stop and signal say how to check it", {
+    ...SLOW,
+  }, () => {
+    const pidfile = s.path("bare.pid");
+    const bystander = spawn("sleep", ["60"], { stdio: "ignore" });
+    const pid = s.track(bystander.pid!);
+    try {
+      writeFileSync(pidfile, `${pid}\n`);
+      for (const command of [["stop"], ["signal", "HUP"]]) {
+        const r = posixly([command[0], "--pidfile", pidfile, ...command.slice(1)]);
+        assert.equal(r.status, 1, r.stdout);
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `it may be another process that got the same pid\\. If "ps -p ${pid}" shows your ` +
+              `program, signal it yourself, or stop it \\("kill ${pid}"\\) and start it with ` +
+              "posixly start, whose pidfile records its start time$",
+            "m",
+          ),
+        );
+      }
+      assert.ok(alive(pid), "the bystander lives");
+    } finally {
+      bystander.kill("SIGKILL");
+    }
+  });
+
+  test("stop --no-kill that fails: the command's name first, and how to send KILL", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("no-kill.pid");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--grace",
+      "0.2",
+      "--",
+      "sh",
+      "-c",
+      "trap '' TERM; exec sleep 60",
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const soft = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2", "--no-kill"]);
+    assert.equal(soft.status, 1);
+    assert.equal(
+      soft.stderr,
+      `posixly stop: still running (pid ${pid}) after SIGTERM; ` +
+        "run stop without --no-kill to send SIGKILL\n",
+    );
+    assert.ok(alive(pid));
+    assert.equal(posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2"]).status, 0);
+  });
+
+  test("stop and signal of another user's program: whose it is, and who may stop it", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-stop");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = s.path("roots.pid");
+    const started = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    for (const [command, signal] of [["stop", "SIGTERM"], ["signal", "SIGHUP"]]) {
+      const args = command === "stop" ? [] : ["HUP"];
+      const r = posixlyAs(nobody, home, [command, "--pidfile", pidfile, ...args]);
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^posixly ${command}: cannot send ${signal} to pid ${pid}: EPERM.*; pid ${pid} runs ` +
+            `as another user \\(uid 0\\): run posixly ${command} as root or as that user$`,
+          "m",
+        ),
+      );
+    }
+    assert.ok(alive(pid));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+});
+
 describe("posixly as another user", () => {
   test("--user nobody: uid, primary group, supplementary groups; root keeps the pidfile", {
     ...SLOW,
