@@ -7,7 +7,7 @@ import { libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
-import { findTarget, whyNotAllowed } from "./target.ts";
+import { describeLeftovers, findTarget, stopCommand, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
 
 /**
@@ -28,6 +28,11 @@ export function signal(argv: readonly string[]): number {
   if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
   if (target.state === "unusable") throw new CliError(target.message);
   const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
+  if (target.state === "leftovers") {
+    const left = describeLeftovers(target, quote(pidfile));
+    console.error(`not running (${left}: ${stopCommand(pidfile)} stops it); ${name} not sent`);
+    return EXIT.signalNotRunning;
+  }
   if (target.state !== "running") {
     console.error(`not running (${quote(pidfile)}); ${name} not sent`);
     return EXIT.signalNotRunning;

@@ -8,7 +8,7 @@ import { absolutePath } from "../platforms/host.ts";
 import { startTimeToDate } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
 import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
-import { findTarget, type Target } from "./target.ts";
+import { describeLeftovers, findTarget, stopCommand, type Target } from "./target.ts";
 import { usage } from "./usage.ts";
 
 /** A duration in words: "3 s", "4 min 2 s", "2 h 5 min", "3 d 4 h". */
@@ -24,7 +24,8 @@ function duration(ms: number): string {
  * `posixly status ...`.
  *
  * @param argv the arguments after `status`
- * @returns 0 running, 1 dead (pidfile remains), 3 stopped, 4 cannot tell
+ * @returns 0 running, 1 dead (pidfile remains, perhaps held by what it started), 3 stopped,
+ *   4 cannot tell
  */
 export function status(argv: readonly string[]): number {
   const o = parseStatus(argv);
@@ -60,6 +61,11 @@ export function status(argv: readonly string[]): number {
             : `not running (pid ${target.pid} is gone; ${quote(pidfile)} remains)`,
         );
         break;
+      case "leftovers": {
+        const left = describeLeftovers(target, quote(pidfile));
+        console.log(`not running (${left}): ${stopCommand(pidfile)} stops it`);
+        break;
+      }
       case "stopped":
         console.log(`not running (no ${quote(pidfile)})`);
         break;
@@ -83,9 +89,17 @@ export function status(argv: readonly string[]): number {
 }
 
 /**
- * The state `--json` reports, one of four (and with it the exit status): a
- * path that names no pidfile is "unknown".
+ * The state `--json` reports, one of four (and with it the exit status):
+ * what a program left holding the pidfile is "dead" (it has ended, its
+ * pidfile remains), a path that names no pidfile "unknown".
  */
 function jsonState(target: Target): "running" | "dead" | "stopped" | "unknown" {
-  return target.state === "unusable" ? "unknown" : target.state;
+  switch (target.state) {
+    case "leftovers":
+      return "dead";
+    case "unusable":
+      return "unknown";
+    default:
+      return target.state;
+  }
 }

@@ -53,6 +53,31 @@ function nameOf(signal: number): string {
 }
 
 /**
+ * Stops what the ended program `pid` left running in its process group,
+ * which holds the pidfile's lock: `o.signal`, KILL after `o.timeoutMs`
+ * unless `--no-kill`; then removes the pidfile.
+ */
+function stopLeftovers(pidfile: string, pid: number, o: StopOptions): void {
+  const signalName = nameOf(o.signal);
+  const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
+  if (rest === "running") {
+    throw new CliError(
+      `what pid ${pid} left running in its process group still runs after ${signalName}` +
+        `${o.kill ? " and SIGKILL" : ""}${stillRunsHint(o)}`,
+    );
+  }
+  const removed = removePidfile(pidfile, LOCK_RELEASE_MS);
+  if (rest === "none") {
+    console.log(`not running (pid ${pid} and what it started were gone)${removed}`);
+    return;
+  }
+  const how = rest === "killed" ? ` and SIGKILL ${o.timeoutMs / 1000} s later` : "";
+  console.log(
+    `stopped what pid ${pid} left running in its process group (${signalName}${how})${removed}`,
+  );
+}
+
+/**
  * Stops the program of a pidfile, or says that it was not running.
  *
  * @param o the parsed options
@@ -73,6 +98,8 @@ export function stopProgram(o: StopOptions): void {
         })${removePidfile(pidfile)}`,
       );
       return;
+    case "leftovers":
+      return stopLeftovers(pidfile, target.pid, o);
     case "unusable":
       throw new CliError(target.message);
     case "unknown":

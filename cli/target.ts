@@ -8,11 +8,18 @@
  * @module
  */
 import { cstr, errno, libc, platform } from "../ffi/mod.ts";
-import { fdIdentity } from "../platforms/file_identity.ts";
-import { latin1, readFileWithLibc } from "../platforms/libc_file.ts";
+import { fdIdentity, type Identity, statIdentity } from "../platforms/file_identity.ts";
+import { isDecimal, latin1, readFileWithLibc } from "../platforms/libc_file.ts";
+import { listDirWithLibc } from "../platforms/libc_dir.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
-import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
-import { processStartTime } from "../platforms/process_start.ts";
+import {
+  type Contents,
+  OPEN_READ,
+  ownPid,
+  parseContents,
+  readHead,
+} from "../platforms/pidfile_judge.ts";
+import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
 import { quote } from "./errors.ts";
 
 /** What a pidfile says about its program. */
@@ -21,6 +28,12 @@ export type Target =
   | { readonly state: "running"; readonly pid: number; readonly start: number | null }
   /** Not running; the pidfile remains (`pid`: the one it records). */
   | { readonly state: "dead"; readonly pid: number | null }
+  /**
+   * Not running, but processes it started (`holders`) still run in its
+   * process group, whose id is `pid`, and hold the pidfile's lock: what
+   * `stop` stops, and what a new program has to wait for.
+   */
+  | { readonly state: "leftovers"; readonly pid: number; readonly holders: readonly number[] }
   /** Not running; no pidfile. */
   | { readonly state: "stopped" }
   /**
@@ -67,6 +80,104 @@ function notAFile(path: string): string | null {
   }
 }
 
+/** Whether process `pid` no longer exists (kill(pid, 0) fails with ESRCH). */
+function gone(pid: number): boolean {
+  return libc.kill(pid, 0) === -1 && errno() === platform.errnoNumbers.ESRCH;
+}
+
+/**
+ * Whether the process that wrote `pid` and `start` (its start time, when
+ * recorded) still runs: the pid lives, is no zombie (a process that has
+ * exited, not yet reaped by its parent) and started at `start`. Where /proc
+ * shows no start time (macOS), only a pidfile without one can tell, by the
+ * pid alone.
+ */
+function programRuns(pid: number, start: number | null, actual: number | null): boolean {
+  if (actual === null) return start === null && !gone(pid);
+  return !processIsZombie(pid) && (start === null || actual === start);
+}
+
+/** Whether /proc/PID/fdinfo/FD shows a flock on that descriptor. */
+function holdsFlock(pid: number, fd: string): boolean {
+  try {
+    return /^lock:.*\bFLOCK\b/m.test(latin1(readFileWithLibc(`/proc/${pid}/fdinfo/${fd}`)));
+  } catch {
+    return false; // it closed the descriptor, or ended
+  }
+}
+
+/**
+ * The processes that hold the flock of the file `id`: those with a
+ * descriptor on it whose /proc/PID/fdinfo shows the lock (this process
+ * left out). Null where there is no /proc (macOS). Without root, another
+ * user's processes stay unseen.
+ */
+function lockHolders(id: Identity): number[] | null {
+  if (platform.os !== "linux") return null;
+  const holders: number[] = [];
+  const seen: Identity = new Uint32Array(4);
+  for (const name of listDirWithLibc("/proc", 16) ?? []) {
+    const pid = Number(name);
+    if (!isDecimal(name) || pid === ownPid()) continue;
+    for (const fd of listDirWithLibc(`/proc/${pid}/fd`) ?? []) {
+      const link = `/proc/${pid}/fd/${fd}`;
+      const same = statIdentity(link, cstr(link), seen) && seen.every((word, i) => word === id[i]);
+      if (same && holdsFlock(pid, fd)) {
+        holders.push(pid);
+        break;
+      }
+    }
+  }
+  return holders;
+}
+
+/**
+ * The state of a pidfile whose lock is held by processes other than its
+ * program `pid`, which has ended: what the program left running, when every
+ * holder is of its process group (a program posixly starts leads one, whose
+ * id is its pid: no other process can get that pid while the group lives);
+ * otherwise posixly cannot tell whose they are.
+ */
+function heldByOthers(path: string, pid: number): Target {
+  const id: Identity = new Uint32Array(4);
+  const holders = statIdentity(path, cstr(path), id) ? lockHolders(id) : null;
+  if (holders !== null && holders.length > 0) {
+    const others = holders.filter((holder) => libc.getpgid(holder) !== pid);
+    if (others.length === 0) return { state: "leftovers", pid, holders };
+    return {
+      state: "unknown",
+      pid,
+      why: `its lock is held by ${pidList(others)}, outside the process group of pid ${pid}, ` +
+        `which has ended: posixly does not signal ${others.length === 1 ? "it" : "them"} ` +
+        `(see "ps -p ${others.join(",")}")`,
+    };
+  }
+  return {
+    state: "unknown",
+    pid,
+    why: `its lock is held, but not by pid ${pid}, which has ended, and posixly cannot see ` +
+      `which process holds it (${holders === null ? "no /proc to look in" : "another user's?"})`,
+  };
+}
+
+/** "pid 5" or "pids 5, 6". */
+export function pidList(pids: readonly number[]): string {
+  return `${pids.length === 1 ? "pid" : "pids"} ${pids.join(", ")}`;
+}
+
+/**
+ * What a "leftovers" target is, in words: "pid 5 has ended, but what it
+ * started in its process group (pid 6) still holds "/run/app.pid"" (`held`
+ * names the pidfile: its quoted path, or "it").
+ */
+export function describeLeftovers(
+  target: Extract<Target, { state: "leftovers" }>,
+  held: string,
+): string {
+  return `pid ${target.pid} has ended, but what it started in its process group ` +
+    `(${pidList(target.holders)}) still holds ${held}`;
+}
+
 /** The real uid of process `pid` (the "Uid:" line of /proc/PID/status), or null where unknown. */
 function uidOf(pid: number): number | null {
   try {
@@ -90,6 +201,11 @@ export function whyNotAllowed(error: { code: string }, pid: number, command: str
   const uid = uidOf(pid);
   return `; pid ${pid} runs as another user${uid === null ? "" : ` (uid ${uid})`}: ` +
     `run posixly ${command} as root or as that user`;
+}
+
+/** The command that stops the program of `pidfile`, or what it left running. */
+export function stopCommand(pidfile: string): string {
+  return `posixly stop --pidfile ${quote(pidfile)}`;
 }
 
 /**
@@ -125,14 +241,17 @@ export function findTarget(path: string): Target {
     return { state: "unknown", pid: seen.pid, why: "the pidfile changed while it was read" };
   }
   const actual = processStartTime(pid);
-  const held = seen.reason === "flock held";
-  if (held && (start === null || actual === start)) return { state: "running", pid, start: actual };
-  if (!held && start !== null && actual === start) return { state: "running", pid, start };
-  const why = held
-    ? `its lock is held, but not by pid ${pid} (a child process that inherited it?)`
-    : `nobody holds its lock and it records no start time for pid ${pid}, which runs: ` +
+  const runs = programRuns(pid, start, actual);
+  if (seen.reason === "flock held") {
+    return runs ? { state: "running", pid, start: actual } : heldByOthers(path, pid);
+  }
+  if (runs && start !== null) return { state: "running", pid, start };
+  return {
+    state: "unknown",
+    pid,
+    why: `nobody holds its lock and it records no start time for pid ${pid}, which runs: ` +
       `it may be another process that got the same pid. If "ps -p ${pid}" shows your program, ` +
       `signal it yourself, or stop it ("kill ${pid}") and start it with posixly start, ` +
-      "whose pidfile records its start time";
-  return { state: "unknown", pid, why };
+      "whose pidfile records its start time",
+  };
 }

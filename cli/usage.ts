@@ -58,8 +58,9 @@ Tells whether the program runs.
   --pidfile PATH        the pidfile (required)
   --json                print {"state", "pid", "pidfile", "startedAt"} as one JSON line
 
-Exit status: 0 running; 1 not running, but the pidfile remains; 3 not running;
-4 cannot tell (an unreadable pidfile, or a live pid that may have been reused).`;
+Exit status: 0 running; 1 not running, but the pidfile remains (perhaps held by
+what it started); 3 not running; 4 cannot tell (an unreadable pidfile, or a live
+pid that may have been reused).`;
 
 const SIGNAL = `posixly signal --pidfile PATH SIGNAL
 
