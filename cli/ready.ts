@@ -150,9 +150,6 @@ const RECEIVE_BATCH = 64;
  * @param uid the uid the program runs as
  */
 function notifyChannel(uid: number): Channel {
-  if (platform.os !== "linux") {
-    throw new CliError("--ready notify needs Linux (an abstract unix socket)");
-  }
   const socket = openNotifySocket();
   const trusted = (got: Datagram): boolean =>
     got.sender !== null && (got.sender.uid === 0 || got.sender.uid === uid);
@@ -249,7 +246,20 @@ export async function checkReadinessFree(ready: Readiness): Promise<void> {
 }
 
 /**
- * The launcher's readiness channel for `--ready`.
+ * Fails when this system cannot wait for `ready`: `notify` needs Linux.
+ *
+ * @param ready the parsed `--ready`
+ * @throws {CliError} naming `--ready`
+ */
+export function checkReadiness(ready: Readiness): void {
+  if (ready.kind === "notify" && platform.os !== "linux") {
+    throw new CliError("--ready notify needs Linux (an abstract unix socket)");
+  }
+}
+
+/**
+ * The launcher's readiness channel for `--ready` (which
+ * {@linkcode checkReadiness} has passed).
  *
  * @param ready the parsed `--ready`
  * @param graceMs `--grace`, for `exec`

@@ -1,12 +1,13 @@
 /**
- * `posixly restart`: `stop` (with its defaults), then `start`.
+ * `posixly restart`: `start`'s checks, then `stop` (with its defaults), then
+ * `start`.
  *
  * @module
  */
 import { parseStart } from "./args.ts";
 import { EXIT } from "./errors.ts";
 import { say } from "./output.ts";
-import { startProgram } from "./start.ts";
+import { checkStart, startProgram } from "./start.ts";
 import { stopProgram } from "./stop.ts";
 import { usage } from "./usage.ts";
 import { platform } from "../ffi/mod.ts";
@@ -15,7 +16,9 @@ import { platform } from "../ffi/mod.ts";
  * `posixly restart ...`.
  *
  * @param argv the arguments after `restart`
- * @returns start's exit status; 1 when the running program does not stop
+ * @returns start's exit status
+ * @throws {CliError} with start's status when its checks fail (nothing is
+ *   stopped then), 1 when the running program does not stop
  */
 export async function restart(argv: readonly string[]): Promise<number> {
   const o = parseStart("restart", argv);
@@ -23,12 +26,16 @@ export async function restart(argv: readonly string[]): Promise<number> {
     say(usage("restart"));
     return EXIT.ok;
   }
-  const stopped = stopProgram({
+  // A mistyped option fails here, while the running program still runs. The
+  // pidfile may be held: by the program that the stop below ends.
+  checkStart(o);
+  stopProgram({
     pidfile: o.pidfile,
     signal: platform.signalNumbers.TERM,
     timeoutMs: 10_000,
     kill: true,
   });
-  if (stopped !== EXIT.ok) return stopped;
+  // start checks again: the stop may take seconds, and the logfile's lines
+  // from then on are the new program's.
   return await startProgram(o);
 }

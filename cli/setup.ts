@@ -17,7 +17,7 @@ import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../p
 import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { findProgram, programArgv } from "./program.ts";
-import { findTarget } from "./target.ts";
+import { describeLeftovers, findTarget, stopCommand } from "./target.ts";
 
 /** The set-up, checked: absolute paths, the program found. */
 export interface Plan {
@@ -275,14 +275,22 @@ export class AlreadyRunning extends CliError {
 /**
  * Fails unless a program may be started on the pidfile at `path`: with
  * {@linkcode AlreadyRunning} when a live program holds it, with a
- * {@linkcode CliError} when it is not a pidfile or its pid cannot be told
- * apart from a reused one (the file is then left alone).
+ * {@linkcode CliError} when what an ended program started still holds it,
+ * when it is not a pidfile, or when its pid cannot be told apart from a
+ * reused one (the file is then left alone).
  *
  * @param path the pidfile's absolute path
  */
 export function checkPidfileFree(path: string): void {
   const target = findTarget(path);
   if (target.state === "running") throw new AlreadyRunning(path, target.pid);
+  if (target.state === "leftovers") {
+    throw new CliError(
+      `--pidfile ${quote(path)}: ${describeLeftovers(target, "it")}; ` +
+        `stop that first: ${stopCommand(path)}`,
+    );
+  }
+  if (target.state === "unusable") throw new CliError(target.message);
   if (target.state === "unknown") {
     throw new CliError(`--pidfile ${quote(path)}: cannot tell: ${target.why}`);
   }

@@ -8,7 +8,7 @@ import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { complain, say } from "./output.ts";
-import { findTarget } from "./target.ts";
+import { describeLeftovers, findTarget, stopCommand, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
 
 /**
@@ -27,7 +27,13 @@ export function signal(argv: readonly string[]): number {
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
   if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
+  if (target.state === "unusable") throw new CliError(target.message);
   const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
+  if (target.state === "leftovers") {
+    const left = describeLeftovers(target, quote(pidfile));
+    complain(`not running (${left}: ${stopCommand(pidfile)} stops it); ${name} not sent`);
+    return EXIT.signalNotRunning;
+  }
   if (target.state !== "running") {
     complain(`not running (${quote(pidfile)}); ${name} not sent`);
     return EXIT.signalNotRunning;
@@ -38,7 +44,8 @@ export function signal(argv: readonly string[]): number {
       complain(`not running (pid ${target.pid} just ended); ${name} not sent`);
       return EXIT.signalNotRunning;
     }
-    throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}`);
+    const hint = whyNotAllowed(e, target.pid, "signal");
+    throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}${hint}`);
   }
   say(`sent ${name} to pid ${target.pid}`);
   return EXIT.ok;

@@ -17,6 +17,7 @@ import { outputHint } from "./logtail.ts";
 import { say } from "./output.ts";
 import {
   type Channel,
+  checkReadiness,
   checkReadinessFree,
   type Child,
   openChannel,
@@ -244,6 +245,32 @@ function failure(
 }
 
 /**
+ * posixly's environment without NOTIFY_SOCKET: the caller's supervisor's
+ * socket is not the daemon's (it gets ours with --ready notify).
+ */
+function launcherEnvironment(): Record<string, string> {
+  const env = currentEnvironment();
+  delete env.NOTIFY_SOCKET;
+  return env;
+}
+
+/**
+ * The checks `start` makes in the foreground, before anything starts (and
+ * `restart` before it stops anything): `--ready`, then those of
+ * {@linkcode checkSetUp} (user and group, working directory, program,
+ * logfile, the pidfile's directory). Whether the pidfile is held is not
+ * among them.
+ *
+ * @param o the parsed options
+ * @returns the checked set-up
+ * @throws {CliError} with the status to exit with
+ */
+export function checkStart(o: StartOptions): Plan {
+  checkReadiness(o.ready);
+  return checkSetUp(o, launcherEnvironment());
+}
+
+/**
  * Starts the program of `o` as a daemon and waits until it is ready.
  *
  * @param o the parsed options
@@ -251,10 +278,8 @@ function failure(
  * @throws {CliError} with the status to exit with
  */
 export async function startProgram(o: StartOptions): Promise<number> {
-  const env = currentEnvironment();
-  // The caller's supervisor's socket is not the daemon's (it gets ours with --ready notify).
-  delete env.NOTIFY_SOCKET;
-  const plan = checkSetUp(o, env);
+  const env = launcherEnvironment();
+  const plan = checkStart(o);
   const pidfile = plan.pidfile!;
   try {
     checkPidfileFree(pidfile);

@@ -9,7 +9,7 @@ import { startTimeToDate } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
 import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { say } from "./output.ts";
-import { findTarget } from "./target.ts";
+import { describeLeftovers, findTarget, stopCommand, type Target } from "./target.ts";
 import { usage } from "./usage.ts";
 
 /** A duration in words: "3 s", "4 min 2 s", "2 h 5 min", "3 d 4 h". */
@@ -25,7 +25,8 @@ function duration(ms: number): string {
  * `posixly status ...`.
  *
  * @param argv the arguments after `status`
- * @returns 0 running, 1 dead (pidfile remains), 3 stopped, 4 cannot tell
+ * @returns 0 running, 1 dead (pidfile remains, perhaps held by what it started), 3 stopped,
+ *   4 cannot tell
  */
 export function status(argv: readonly string[]): number {
   const o = parseStatus(argv);
@@ -35,14 +36,14 @@ export function status(argv: readonly string[]): number {
   }
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
-  const pid = target.state === "stopped" ? null : target.pid;
+  const pid = target.state === "stopped" || target.state === "unusable" ? null : target.pid;
   // findTarget read the start time already: /proc/PID/stat is not read again.
   const startedAt = target.state === "running" && target.start !== null
     ? startTimeToDate(target.start)
     : null;
   if (o.json) {
     say(JSON.stringify({
-      state: target.state,
+      state: jsonState(target),
       pid,
       pidfile,
       startedAt: startedAt?.toISOString() ?? null,
@@ -56,17 +57,27 @@ export function status(argv: readonly string[]): number {
       }
       case "dead":
         say(
-          `not running (pid ${target.pid ?? "unknown"} is gone; ${quote(pidfile)} remains)`,
+          target.pid === null
+            ? `not running (the pidfile ${quote(pidfile)} records no pid)`
+            : `not running (pid ${target.pid} is gone; ${quote(pidfile)} remains)`,
         );
         break;
+      case "leftovers": {
+        const left = describeLeftovers(target, quote(pidfile));
+        say(`not running (${left}): ${stopCommand(pidfile)} stops it`);
+        break;
+      }
       case "stopped":
         say(`not running (no ${quote(pidfile)})`);
+        break;
+      case "unusable":
+        say(target.message);
         break;
       case "unknown":
         say(`cannot tell: ${quote(pidfile)}: ${target.why}`);
     }
   }
-  switch (target.state) {
+  switch (jsonState(target)) {
     case "running":
       return EXIT.ok;
     case "dead":
@@ -75,5 +86,21 @@ export function status(argv: readonly string[]): number {
       return EXIT.notRunning;
     case "unknown":
       return STATUS_UNKNOWN;
+  }
+}
+
+/**
+ * The state `--json` reports, one of four (and with it the exit status):
+ * what a program left holding the pidfile is "dead" (it has ended, its
+ * pidfile remains), a path that names no pidfile "unknown".
+ */
+function jsonState(target: Target): "running" | "dead" | "stopped" | "unknown" {
+  switch (target.state) {
+    case "leftovers":
+      return "dead";
+    case "unusable":
+      return "unknown";
+    default:
+      return target.state;
   }
 }

@@ -10,8 +10,8 @@ import { absolutePath } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { parseStop, type StopOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
-import { complain, say } from "./output.ts";
-import { findTarget } from "./target.ts";
+import { say } from "./output.ts";
+import { findTarget, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
 import { pollFds, stopGroupRest, waitForExit } from "./wait.ts";
 
@@ -43,68 +43,104 @@ function removePidfile(pidfile: string, ms = 0): string {
   }
 }
 
+/** What the hint for a program that still runs says: how to end it after all. */
+function stillRunsHint(o: StopOptions): string {
+  return o.kill ? "" : "; run stop without --no-kill to send SIGKILL";
+}
+
+/** SIGTERM, SIGINT, ... (or the number, for a signal without a name). */
+function nameOf(signal: number): string {
+  return `SIG${platform.signalNames[signal] ?? String(signal)}`;
+}
+
 /**
- * Stops the program of a pidfile.
+ * Stops what the ended program `pid` left running in its process group,
+ * which holds the pidfile's lock: `o.signal`, KILL after `o.timeoutMs`
+ * unless `--no-kill`; then removes the pidfile.
+ */
+function stopLeftovers(pidfile: string, pid: number, o: StopOptions): void {
+  const signalName = nameOf(o.signal);
+  const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
+  if (rest === "running") {
+    throw new CliError(
+      `what pid ${pid} left running in its process group still runs after ${signalName}` +
+        `${o.kill ? " and SIGKILL" : ""}${stillRunsHint(o)}`,
+    );
+  }
+  const removed = removePidfile(pidfile, LOCK_RELEASE_MS);
+  if (rest === "none") {
+    say(`not running (pid ${pid} and what it started were gone)${removed}`);
+    return;
+  }
+  const how = rest === "killed" ? ` and SIGKILL ${o.timeoutMs / 1000} s later` : "";
+  say(
+    `stopped what pid ${pid} left running in its process group (${signalName}${how})${removed}`,
+  );
+}
+
+/**
+ * Stops the program of a pidfile, or says that it was not running.
  *
  * @param o the parsed options
- * @returns 0 stopped or not running; 1 it still runs, or cannot be told apart from a reused pid
- * @throws {CliError} when it cannot be signalled
+ * @throws {CliError} when it still runs, cannot be told apart from a reused
+ *   pid, or cannot be signalled
  */
-export function stopProgram(o: StopOptions): number {
+export function stopProgram(o: StopOptions): void {
   const pidfile = absolutePath(o.pidfile);
   const target = findTarget(pidfile);
   switch (target.state) {
     case "stopped":
       say(`not running (no ${quote(pidfile)})`);
-      return EXIT.ok;
+      return;
     case "dead":
       say(
         `not running (${
           target.pid === null ? "the pidfile records no pid" : `pid ${target.pid} was gone`
         })${removePidfile(pidfile)}`,
       );
-      return EXIT.ok;
+      return;
+    case "leftovers":
+      return stopLeftovers(pidfile, target.pid, o);
+    case "unusable":
+      throw new CliError(target.message);
     case "unknown":
       throw new CliError(`not stopped: ${quote(pidfile)}: ${target.why}`);
   }
   const { pid, start } = target;
-  const signalName = platform.signalNames[o.signal] ?? String(o.signal);
+  const signalName = nameOf(o.signal);
   if (libc.kill(pid, o.signal) === -1) {
     const e = osError("kill");
     if (waitForExit(pid, start, 0)) {
       say(`not running (pid ${pid} ended)${removePidfile(pidfile)}`);
-      return EXIT.ok;
+      return;
     }
-    throw new CliError(`cannot send SIG${signalName} to pid ${pid}: ${e.message}`);
+    throw new CliError(
+      `cannot send ${signalName} to pid ${pid}: ${e.message}${whyNotAllowed(e, pid, "stop")}`,
+    );
   }
-  let how = `SIG${signalName}`;
+  let how = signalName;
   let ended = waitForExit(pid, start, o.timeoutMs);
   if (!ended && o.kill) {
     libc.kill(pid, platform.signalNumbers.KILL);
     how += ` and SIGKILL ${o.timeoutMs / 1000} s later`;
     ended = waitForExit(pid, start, AFTER_KILL_MS);
   }
-  if (!ended) {
-    complain(`still running (pid ${pid}) after ${how}`);
-    return EXIT.failed;
-  }
+  if (!ended) throw new CliError(`still running (pid ${pid}) after ${how}${stillRunsHint(o)}`);
   // What it started in its own process group (a shell's children, say) ends
   // with it: left running, it might hold the pidfile's lock.
   const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
   if (rest === "running") {
-    complain(
+    throw new CliError(
       `pid ${pid} stopped (${how}), but processes it started (its process group ${pid}) ` +
-        `still run after SIG${signalName}`,
+        `still run after ${signalName}${o.kill ? " and SIGKILL" : ""}${stillRunsHint(o)}`,
     );
-    return EXIT.failed;
   }
   const restDone = rest === "none"
     ? ""
-    : `; what it started got SIG${signalName}${rest === "killed" ? " and SIGKILL" : ""}`;
+    : `; what it started got ${signalName}${rest === "killed" ? " and SIGKILL" : ""}`;
   say(
     `stopped (pid ${pid}, ${how}${restDone})${removePidfile(pidfile, LOCK_RELEASE_MS)}`,
   );
-  return EXIT.ok;
 }
 
 /**
@@ -119,5 +155,6 @@ export function stop(argv: readonly string[]): number {
     say(usage("stop"));
     return EXIT.ok;
   }
-  return stopProgram(o);
+  stopProgram(o);
+  return EXIT.ok;
 }

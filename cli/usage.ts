@@ -50,7 +50,8 @@ from a reused pid); 2 bad usage.`;
 
 const RESTART = `posixly restart --pidfile PATH [start's options] -- PROGRAM [ARG...]
 
-Stops the program (as 'posixly stop' with its defaults) and starts it again.
+Checks what 'posixly start' checks (nothing is stopped when a check fails),
+stops the program (as 'posixly stop' with its defaults) and starts it again.
 Exit status: that of 'posixly start'; 1 when the old program does not stop.`;
 
 const STATUS = `posixly status --pidfile PATH [--json]
@@ -60,8 +61,9 @@ Tells whether the program runs.
   --pidfile PATH        the pidfile (required)
   --json                print {"state", "pid", "pidfile", "startedAt"} as one JSON line
 
-Exit status: 0 running; 1 not running, but the pidfile remains; 3 not running;
-4 cannot tell (an unreadable pidfile, or a live pid that may have been reused).`;
+Exit status: 0 running; 1 not running, but the pidfile remains (perhaps held by
+what it started); 3 not running; 4 cannot tell (an unreadable pidfile, or a live
+pid that may have been reused).`;
 
 const SIGNAL = `posixly signal --pidfile PATH SIGNAL
 

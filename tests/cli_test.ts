@@ -33,6 +33,7 @@ import {
   alive,
   CLI,
   gone,
+  pidIn,
   posixly,
   posixlyAs,
   posixlyAsync,
@@ -1736,6 +1737,374 @@ describe("posixly start and run: the program's arguments", () => {
       assert.deepEqual([...readFileSync(ran)], [0x61, 0xff, 0x62]);
     },
   );
+});
+
+/** The pids of the `sleep MARKER` processes that run. */
+function sleeping(marker: string): number[] {
+  return spawnSync("pgrep", ["-f", `^sleep ${marker}$`], { encoding: "utf8" }).stdout
+    .split("\n").filter(Boolean).map(Number);
+}
+
+/** A `sleep` duration no other process uses, to find the processes a test started. */
+function newMarker(prefix: number): string {
+  return `${prefix}.${process.pid}${Date.now() % 100000}`;
+}
+
+/** Waits until `done()` is true, for at most `ms`; true when it is. */
+async function until(done: () => boolean, ms = 30_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+describe("posixly restart checks start's options before it stops anything", () => {
+  test("a bad option fails as start fails, and the running program runs on", SLOW, () => {
+    const pidfile = s.path("checked.pid");
+    const marker = newMarker(65);
+    const started = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", marker]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const nodir = s.path("no-such-dir");
+    const bad: [string[], number, RegExp][] = [
+      [["--user", "posixly-no-such-user"], 1, /--user "posixly-no-such-user": User does not exist/],
+      [["--logfile", `${nodir}/x.log`], 1, /--logfile ".*no-such-dir\/x\.log": ENOENT/],
+      [["--chdir", nodir], 1, /--chdir ".*no-such-dir": ENOENT/],
+    ];
+    const tries = bad.map(([options, status, message]) => ({
+      args: [...options, "--", "sleep", marker],
+      status,
+      message,
+    }));
+    tries.push({
+      args: ["--", "posixly-no-such-program"],
+      status: 5,
+      message: /"posixly-no-such-program" not found/,
+    });
+    for (const { args, status, message } of tries) {
+      const r = posixly(["restart", "--pidfile", pidfile, ...args]);
+      assert.equal(r.status, status, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, "", "nothing was stopped");
+      assert.ok(alive(pid), `${args.join(" ")}: the program runs on`);
+      assert.equal(pidIn(pidfile), pid);
+    }
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("as nobody, --user root: status 4, and its program runs on", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-restart");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = join(home, "own.pid");
+    const args = ["--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"];
+    const started = posixlyAs(nobody, home, ["start", ...args]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const refused = posixlyAs(nobody, home, ["restart", "--user", "root", ...args]);
+    assert.equal(refused.status, 4, refused.stdout);
+    assert.match(refused.stderr, /--user "root" needs root privileges/);
+    assert.ok(alive(pid), "the program runs on");
+    assert.equal(posixlyAs(nobody, home, ["stop", "--pidfile", pidfile]).status, 0);
+  });
+});
+
+describe("posixly and what an ended program left holding its pidfile", () => {
+  /**
+   * Starts a shell on `pidfile` that starts `child` (which runs `sleep
+   * MARKER`) in the background and becomes `sleep 1`; waits until that
+   * program has ended, leaving the sleep to hold the pidfile's lock.
+   */
+  async function leaveChild(
+    pidfile: string,
+    marker: string,
+    child: string,
+  ): Promise<{ pid: number; child: number }> {
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--grace",
+      "0",
+      "--",
+      "sh",
+      "-c",
+      `${child} & exec sleep 1`,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.ok(await gone(pid, 30_000), "the program ended");
+    const left = sleeping(marker);
+    left.forEach((p) => s.track(p));
+    assert.equal(left.length, 1, "its child runs on");
+    return { pid, child: left[0] };
+  }
+
+  test("a child in its process group: status 1 names it, start refuses, stop stops it", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    const pidfile = s.path("left.pid");
+    const marker = newMarker(66);
+    const { pid, child } = await leaveChild(pidfile, marker, `sleep ${marker}`);
+    const st = posixly(["status", "--pidfile", pidfile]);
+    assert.equal(st.status, 1, st.stdout);
+    assert.equal(
+      st.stdout,
+      `not running (pid ${pid} has ended, but what it started in its process group ` +
+        `(pid ${child}) still holds "${pidfile}"): posixly stop --pidfile "${pidfile}" stops it\n`,
+    );
+    const json = JSON.parse(posixly(["status", "--pidfile", pidfile, "--json"]).stdout);
+    assert.equal(json.state, "dead");
+    assert.equal(json.pid, pid);
+    const start = posixly(["start", "--pidfile", pidfile, "--", "sleep", marker]);
+    assert.equal(start.status, 1, start.stdout);
+    assert.match(start.stderr, /stop that first: posixly stop --pidfile "/);
+    const hup = posixly(["signal", "--pidfile", pidfile, "HUP"]);
+    assert.equal(hup.status, 7, hup.stderr);
+    assert.match(hup.stderr, /SIGHUP not sent$/m);
+    assert.deepEqual(sleeping(marker), [child], "nothing started, nothing signalled");
+    const stop = posixly(["stop", "--pidfile", pidfile]);
+    assert.equal(stop.status, 0, stop.stderr);
+    assert.equal(
+      stop.stdout,
+      `stopped what pid ${pid} left running in its process group (SIGTERM)\n`,
+    );
+    assert.ok(await gone(child));
+    assert.ok(!existsSync(pidfile), "the pidfile is removed");
+  });
+
+  test("restart stops what the ended program left, then starts it again", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    const pidfile = s.path("left-restart.pid");
+    const marker = newMarker(67);
+    const { pid, child } = await leaveChild(pidfile, marker, `sleep ${marker}`);
+    const r = posixly(["restart", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^stopped what pid ${pid} left running`));
+    assert.ok(await gone(child));
+    const again = s.trackPidfile(pidfile);
+    assert.ok(alive(again));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("a holder outside its process group is never signalled: cannot tell", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    const pidfile = s.path("left-away.pid");
+    const marker = newMarker(68);
+    // setsid: the child leaves the program's session and process group.
+    const { pid, child } = await leaveChild(pidfile, marker, `setsid sleep ${marker}`);
+    try {
+      const st = posixly(["status", "--pidfile", pidfile]);
+      assert.equal(st.status, 4, st.stdout);
+      assert.match(
+        st.stdout,
+        new RegExp(
+          `^cannot tell: .*its lock is held by pid ${child}, outside the process group of ` +
+            `pid ${pid}, which has ended: posixly does not signal it \\(see "ps -p ${child}"\\)$`,
+          "m",
+        ),
+      );
+      for (const command of [["stop"], ["signal", "TERM"], ["start", "--", "sleep", "1"]]) {
+        const [name, ...rest] = command;
+        const r = posixly([name, "--pidfile", pidfile, ...rest]);
+        assert.equal(r.status, 1, `${name}: ${r.stdout}`);
+        assert.match(r.stderr, new RegExp(`held by pid ${child}, outside`), name);
+      }
+      assert.ok(alive(child), "never signalled");
+      assert.ok(existsSync(pidfile));
+    } finally {
+      process.kill(child, "SIGKILL");
+    }
+  });
+
+  test("a program that ended and is not reaped (a zombie) does not run", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    const pidfile = s.path("zombie.pid");
+    const marker = newMarker(69);
+    const state = (pid: number): string => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+        return stat[stat.lastIndexOf(")") + 2];
+      } catch {
+        return "";
+      }
+    };
+    // `posixly run` in a session of its own, started in the background by a
+    // shell that then becomes a `sleep`, which never waits for its children:
+    // the program, a shell that leaves its child holding the pidfile and
+    // exits, stays a zombie.
+    const run = ["run", "--pidfile", pidfile, "--", "sh", "-c", `sleep ${marker} & exit 0`];
+    const parent = spawn(
+      "sh",
+      ["-c", '"$@" & exec sleep 60', "sh", "setsid", process.execPath, ...scriptArgs(CLI, run)],
+      { stdio: "ignore" },
+    );
+    s.track(parent.pid!);
+    try {
+      assert.ok(
+        await until(() =>
+          existsSync(pidfile) && state(pidIn(pidfile)) === "Z" && sleeping(marker).length === 1
+        ),
+        "the program is a zombie, its child runs",
+      );
+      const pid = pidIn(pidfile);
+      const [child] = sleeping(marker);
+      s.track(child);
+      const st = posixly(["status", "--pidfile", pidfile]);
+      assert.equal(st.status, 1, st.stdout);
+      assert.match(st.stdout, new RegExp(`^not running \\(pid ${pid} has ended, but`));
+      const hup = posixly(["signal", "--pidfile", pidfile, "HUP"]);
+      assert.equal(hup.status, 7, hup.stdout);
+      assert.doesNotMatch(hup.stdout, /sent/);
+      const stop = posixly(["stop", "--pidfile", pidfile]);
+      assert.equal(stop.status, 0, stop.stderr);
+      assert.match(stop.stdout, new RegExp(`^stopped what pid ${pid} left running`));
+      assert.ok(await gone(child));
+      assert.ok(!existsSync(pidfile));
+    } finally {
+      process.kill(parent.pid!, "SIGKILL");
+      sleeping(marker).forEach((p) => s.track(p));
+    }
+  });
+});
+
+describe("posixly's messages about pidfiles and stops say what to do", () => {
+  test("an empty pidfile: status says that it records no pid", SLOW, () => {
+    const empty = s.path("blank.pid");
+    writeFileSync(empty, "");
+    const st = posixly(["status", "--pidfile", empty]);
+    assert.equal(st.status, 1);
+    assert.equal(st.stdout, `not running (the pidfile "${empty}" records no pid)\n`);
+  });
+
+  test("a symbolic link or a directory as --pidfile: every command names it", SLOW, () => {
+    const real = s.path("real.pid");
+    writeFileSync(real, "");
+    const link = s.path("link.pid");
+    symlinkSync(real, link);
+    const dir = s.path("pid-dir");
+    mkdirSync(dir);
+    const cases = [
+      [link, "is a symbolic link; give the file's own path"],
+      [dir, "is a directory"],
+    ];
+    for (const [path, what] of cases) {
+      const message = `--pidfile "${path}" ${what}`;
+      const st = posixly(["status", "--pidfile", path]);
+      assert.equal(st.status, 4);
+      assert.equal(st.stdout, `${message}\n`);
+      const commands = [
+        ["stop"],
+        ["signal", "HUP"],
+        ["start", "--", "sleep", "1"],
+        ["run", "--", "true"],
+      ];
+      for (const [name, ...rest] of commands) {
+        const r = posixly([name, "--pidfile", path, ...rest]);
+        assert.equal(r.status, 1, `${name}: ${r.stdout}`);
+        assert.equal(r.stderr, `posixly ${name}: ${message}\n`);
+      }
+    }
+    assert.equal(readFileSync(real, "utf8"), "", "nothing written through the link");
+  });
+
+  test("another tool's pidfile (a live pid, no start time): stop and signal say how to check it", {
+    ...SLOW,
+  }, () => {
+    const pidfile = s.path("bare.pid");
+    const bystander = spawn("sleep", ["60"], { stdio: "ignore" });
+    const pid = s.track(bystander.pid!);
+    try {
+      writeFileSync(pidfile, `${pid}\n`);
+      for (const command of [["stop"], ["signal", "HUP"]]) {
+        const r = posixly([command[0], "--pidfile", pidfile, ...command.slice(1)]);
+        assert.equal(r.status, 1, r.stdout);
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `it may be another process that got the same pid\\. If "ps -p ${pid}" shows your ` +
+              `program, signal it yourself, or stop it \\("kill ${pid}"\\) and start it with ` +
+              "posixly start, whose pidfile records its start time$",
+            "m",
+          ),
+        );
+      }
+      assert.ok(alive(pid), "the bystander lives");
+    } finally {
+      bystander.kill("SIGKILL");
+    }
+  });
+
+  test("stop --no-kill that fails: the command's name first, and how to send KILL", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("no-kill.pid");
+    const started = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--grace",
+      "0.2",
+      "--",
+      "sh",
+      "-c",
+      "trap '' TERM; exec sleep 60",
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    const soft = posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2", "--no-kill"]);
+    assert.equal(soft.status, 1);
+    assert.equal(
+      soft.stderr,
+      `posixly stop: still running (pid ${pid}) after SIGTERM; ` +
+        "run stop without --no-kill to send SIGKILL\n",
+    );
+    assert.ok(alive(pid));
+    assert.equal(posixly(["stop", "--pidfile", pidfile, "--timeout", "0.2"]).status, 0);
+  });
+
+  test("stop and signal of another user's program: whose it is, and who may stop it", {
+    ...SLOW,
+    skip: notRoot || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const home = s.path("nobody-stop");
+    mkdirSync(home);
+    chownSync(home, nobody.uid, nobody.gid);
+    const pidfile = s.path("roots.pid");
+    const started = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+    assert.equal(started.status, 0, started.stderr);
+    const pid = s.trackPidfile(pidfile);
+    for (const [command, signal] of [["stop", "SIGTERM"], ["signal", "SIGHUP"]]) {
+      const args = command === "stop" ? [] : ["HUP"];
+      const r = posixlyAs(nobody, home, [command, "--pidfile", pidfile, ...args]);
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^posixly ${command}: cannot send ${signal} to pid ${pid}: EPERM.*; pid ${pid} runs ` +
+            `as another user \\(uid 0\\): run posixly ${command} as root or as that user$`,
+          "m",
+        ),
+      );
+    }
+    assert.ok(alive(pid));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
 });
 
 describe("posixly as another user", () => {
