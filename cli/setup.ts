@@ -108,7 +108,7 @@ function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
       : kind === "group"
       ? `--group ${quote(o.group ?? "")}: no such group`
       : `--user ${quote(o.user ?? "")}: no such user (--user needs an entry in the user ` +
-        "database, even as a uid: the user's groups come from it)";
+        "database, even as a uid: the user's groups and HOME come from it)";
     throw new CliError(what, EXIT.failed);
   }
   const euid = libc.geteuid();

@@ -1769,7 +1769,7 @@ describe("posixly restart checks start's options before it stops anything", () =
     const pid = s.trackPidfile(pidfile);
     const nodir = s.path("no-such-dir");
     const bad: [string[], number, RegExp][] = [
-      [["--user", "posixly-no-such-user"], 1, /--user "posixly-no-such-user": User does not exist/],
+      [["--user", "posixly-no-such-user"], 1, /--user "posixly-no-such-user": no such user/],
       [["--logfile", `${nodir}/x.log`], 1, /--logfile ".*no-such-dir\/x\.log": ENOENT/],
       [["--chdir", nodir], 1, /--chdir ".*no-such-dir": ENOENT/],
     ];
