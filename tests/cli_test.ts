@@ -356,7 +356,10 @@ describe("posixly usage", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
-  test("every default --help states is docs/cli.md's and what the command does", SLOW, () => {
+  test("every default --help states is docs/cli.md's and what the command does", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     /** An option's default as --help or docs/cli.md words it, to its first comma. */
     const cut = (text: string) => text.replace(/`/g, "").split(/[,;]/)[0].trim();
     const helpDefaults = (command: string) => {
