@@ -7,7 +7,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { platform } from "../ffi/mod.ts";
-import { CliError, EXIT, printable, quote } from "./errors.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
 
 /** When a started program counts as ready (`--ready`). */
 export type Readiness =
@@ -98,76 +98,57 @@ type Rest = "program" | "positionals" | "nothing";
 
 const PROGRAM_HINT = " (the program and its arguments go after --)";
 
+/** One of parseArgs' tokens (`tokens: true`). */
+type Token = NonNullable<ReturnType<typeof parseArgs>["tokens"]>[number];
+
 /**
- * Checks the options as parseArgs would, but says what is wrong in
- * posixly's words, the same on every runtime: an unknown option, an option
- * without its value, an argument the command does not take. A value that
- * looks like a negative number (`--timeout -1`) is joined to its option
- * (`--timeout=-1`), so that the option's own check says what it accepts.
+ * Checks one of parseArgs' tokens, and says what is wrong in posixly's
+ * words, the same on every runtime: an unknown option, an option without
+ * its value or with one it does not take, an argument the command does not
+ * take. parseArgs runs with `strict: false`, so that a value beginning with
+ * "-" reaches the option's own check when it is one (`--timeout -1`,
+ * `--signal -9`) and is named as a missing value when it is another option.
  *
- * @returns the arguments for parseArgs
+ * @param args what parseArgs parsed (a token's `index` points into it)
  */
-function checkOptions(
+function checkToken(
   command: string,
+  token: Token,
   args: readonly string[],
   options: ParseArgsOptionsConfig,
   rest: Rest,
-): string[] {
+): void {
   const hint = rest === "program" ? PROGRAM_HINT : "";
-  const checked: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      // Only `signal` gets here (the others split off what follows -- first).
-      checked.push(...args.slice(i));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      if (rest === "positionals") checked.push(arg);
-      else if (rest === "program") {
-        throw new CliError(`unexpected argument ${quote(arg)}${hint}`, EXIT.usage, command);
-      } else {
-        throw new CliError(
-          `unexpected argument ${quote(arg)}: ${command} takes only options`,
-          EXIT.usage,
-          command,
-        );
-      }
-      continue;
-    }
-    if (arg === "-h") {
-      checked.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") ? arg.slice(2, eq === -1 ? undefined : eq) : "";
-    const option = name === "help"
-      ? HELP.help
-      : Object.hasOwn(options, name)
-      ? options[name]
-      : null;
-    if (option === null) throw unknownOption(command, arg, rest, hint);
-    if (option.type === "boolean" || eq !== -1) {
-      if (option.type === "boolean" && eq !== -1) {
-        throw new CliError(`--${name} takes no value, got ${quote(arg)}`, EXIT.usage, command);
-      }
-      checked.push(arg);
-      continue;
-    }
-    const value = args[i + 1];
-    if (value === undefined) throw new CliError(`--${name} needs a value`, EXIT.usage, command);
-    if (value.startsWith("-") && value !== "-" && !dashedValue(name, value)) {
-      throw new CliError(
-        `--${name} needs a value, got the option ${quote(value)} ` +
-          `(write --${name}=VALUE for a value that begins with "-")`,
-        EXIT.usage,
-        command,
-      );
-    }
-    checked.push(`--${name}=${value}`);
-    i++;
+  if (token.kind === "option-terminator") return; // only `signal` keeps its --
+  if (token.kind === "positional") {
+    if (rest === "positionals") return;
+    const what = `unexpected argument ${quote(token.value)}`;
+    throw new CliError(
+      rest === "program" ? `${what}${hint}` : `${what}: ${command} takes only options`,
+      EXIT.usage,
+      command,
+    );
   }
-  return checked;
+  const { name, value } = token;
+  const option = name === "help" ? HELP.help : Object.hasOwn(options, name) ? options[name] : null;
+  if (option === null) throw unknownOption(command, args[token.index], rest, hint);
+  if (option.type === "boolean") {
+    if (value === undefined) return;
+    throw new CliError(
+      `--${name} takes no value, got ${quote(args[token.index])}`,
+      EXIT.usage,
+      command,
+    );
+  }
+  if (value === undefined) throw new CliError(`--${name} needs a value`, EXIT.usage, command);
+  if (!token.inlineValue && value.startsWith("-") && value !== "-" && !dashedValue(name, value)) {
+    throw new CliError(
+      `--${name} needs a value, got the option ${quote(value)} ` +
+        `(write --${name}=VALUE for a value that begins with "-")`,
+      EXIT.usage,
+      command,
+    );
+  }
 }
 
 /**
@@ -204,25 +185,16 @@ function parse(
       program = argv.slice(dashes + 1);
     }
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: checkOptions(command, head, options, rest),
-      options: { ...options, ...HELP },
-      strict: true,
-      allowPositionals: rest === "positionals",
-    });
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    // What checkOptions missed: parseArgs' first line (the others suggest what does not apply).
-    const message = (e as Error).message.split("\n")[0];
-    throw new CliError(printable(message), EXIT.usage, command);
-  }
-  if (parsed.values.help) return null;
-  return {
-    values: parsed.values as Values,
-    rest: rest === "positionals" ? parsed.positionals : program,
-  };
+  const { values, positionals, tokens } = parseArgs({
+    args: head,
+    options: { ...options, ...HELP },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) checkToken(command, token, head, options, rest);
+  if (values.help) return null;
+  return { values: values as Values, rest: rest === "positionals" ? positionals : program };
 }
 
 /** The options whose value is a path, which posixly opens by the value's UTF-8. */

@@ -84,24 +84,3 @@ export function quote(value: string): string {
     ? JSON.stringify(value)
     : `${JSON.stringify(value.slice(0, MAX_SHOWN))}... (${value.length} characters)`;
 }
-
-/**
- * Someone else's message that may hold what the user typed (parseArgs
- * quotes an unknown option as it is): control characters escaped, so that
- * it cannot forge a line or colour the terminal, and cut to a bounded length.
- *
- * @param message the message
- * @returns the message, printable
- *
- * @example An escape sequence is shown, not sent
- * ```ts
- * import { printable } from "./errors.ts";
- * console.log(printable("Unknown option '--\x1b[31mx'")); // Unknown option '--\u001b[31mx'
- * ```
- */
-export function printable(message: string): string {
-  // deno-lint-ignore no-control-regex
-  const shown = message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  const max = 4 * MAX_SHOWN;
-  return shown.length <= max ? shown : `${shown.slice(0, max)}... (${shown.length} characters)`;
-}

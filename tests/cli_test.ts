@@ -224,7 +224,7 @@ describe("posixly usage", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /\(500 characters\)/);
     assert.ok(r.stderr.split("\n")[0].length < 300);
-    // What the user typed, in parseArgs' messages and in paths of C errors:
+    // What the user typed, in messages about options and in paths of C errors:
     // escaped (no line forged, no colour sent to the terminal) and bounded.
     const option = posixly(["start", "--bogus-\x1b[31m\nFAKE", "--pidfile", "x", "--", "sh"]);
     assert.equal(option.status, 2);
