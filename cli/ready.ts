@@ -5,8 +5,9 @@
  * - `exec`: it is still running `--grace` after its execve;
  * - `notify`: it sends `READY=1` to `$NOTIFY_SOCKET`, a datagram socket the
  *   launcher binds in Linux's abstract namespace under a random name (the
- *   sd_notify protocol); only messages whose sender the kernel names as root
- *   or the program's uid count, as any local user can read the name;
+ *   sd_notify protocol); only messages whose sender the kernel names as the
+ *   program itself, root or the program's uid count, as any local user can
+ *   read the name;
  * - `fd:N`: it writes a newline to its descriptor N, a pipe to the launcher
  *   (s6's notification-fd);
  * - `tcp:HOST:PORT`: a TCP connection to HOST:PORT succeeds.
@@ -141,8 +142,9 @@ const RECEIVE_BATCH = 64;
  *
  * Its name is no secret: any local user can read bound abstract names in
  * /proc/net/unix. So the socket has SO_PASSCRED, the kernel attaches each
- * sender's pid and uid, and only messages from root or from `uid` (the
- * program's) count; others, and any without credentials, are dropped. The
+ * sender's pid and uid, and only messages from the program's own pid, from
+ * root or from `uid` (the program's) count; others, and any without
+ * credentials, are dropped. The
  * uid is the boundary because a process of the program's uid could ptrace
  * the program anyway; it keeps helpers that a program's script runs, such
  * as systemd-notify, working (systemd's NotifyAccess=main would refuse them).
@@ -151,8 +153,11 @@ const RECEIVE_BATCH = 64;
  */
 function notifyChannel(uid: number): Channel {
   const socket = openNotifySocket();
-  const trusted = (got: Datagram): boolean =>
-    got.sender !== null && (got.sender.uid === 0 || got.sender.uid === uid);
+  // The program's own pid too: it may have changed its uid itself. No other
+  // process can have that pid: the program is the launcher's unreaped child.
+  const trusted = (got: Datagram, child: Child): boolean =>
+    got.sender !== null &&
+    (got.sender.pid === child.pid || got.sender.uid === 0 || got.sender.uid === uid);
   return {
     passOn: null,
     env: [["NOTIFY_SOCKET", socket.address]],
@@ -163,7 +168,7 @@ function notifyChannel(uid: number): Channel {
         for (let i = 0; i < RECEIVE_BATCH; i++) {
           const got = socket.receive();
           if (got === null) break;
-          if (!trusted(got)) continue;
+          if (!trusted(got, child)) continue;
           if (decoder.decode(got.data).split("\n").includes("READY=1")) return { kind: "ready" };
         }
         return null;

@@ -243,7 +243,15 @@ export function findTarget(path: string): Target {
   const actual = processStartTime(pid);
   const runs = programRuns(pid, start, actual);
   if (seen.reason === "flock held") {
-    return runs ? { state: "running", pid, start: actual } : heldByOthers(path, pid);
+    if (runs) return { state: "running", pid, start: actual };
+    // Only once pid is gone (or a zombie) can no other process have it, nor its group.
+    if (actual === null ? gone(pid) : processIsZombie(pid)) return heldByOthers(path, pid);
+    return {
+      state: "unknown",
+      pid,
+      why: `its lock is held, and pid ${pid} runs but started at another time than the ` +
+        "pidfile records: it is another process that got the same pid",
+    };
   }
   if (runs && start !== null) return { state: "running", pid, start };
   return {

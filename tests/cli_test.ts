@@ -1476,6 +1476,40 @@ describe("posixly start --ready", () => {
     childSendsReady("notify-nobody", nobodyPython!, ["--user", "nobody"]);
   });
 
+  test("notify: a program that changes its own uid before READY=1 still counts (its pid)", {
+    ...SLOW,
+    skip: notRoot || noPython || commandCycleUnderQemu,
+  }, () => {
+    const nobody = lookupUser("nobody");
+    const pidfile = s.path("notify-setuid.pid");
+    const program = [
+      "import os, socket, time",
+      `os.setgroups([]); os.setgid(${nobody.gid}); os.setuid(${nobody.uid})`,
+      'address = "\\0" + os.environ["NOTIFY_SOCKET"][1:]',
+      'socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"READY=1", address)',
+      "time.sleep(60)",
+    ].join("\n");
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "notify",
+      "--timeout",
+      "10",
+      "--",
+      "python3",
+      "-c",
+      program,
+    ]);
+    trackPidIn(r.stdout + r.stderr);
+    const pid = s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /sent READY=1/);
+    assert.equal(procStatus(pid, "Uid").split(/\s+/)[0], String(nobody.uid), "it runs as nobody");
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
   test("fd:N: a newline on descriptor N; closing it without one fails", {
     ...SLOW,
     skip: commandCycleUnderQemu,
@@ -1928,6 +1962,44 @@ describe("posixly and what an ended program left holding its pidfile", () => {
       assert.ok(existsSync(pidfile));
     } finally {
       process.kill(child, "SIGKILL");
+    }
+  });
+
+  test("a live process that got the pid, holding the lock in its own group: cannot tell", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    const pidfile = s.path("reused.pid");
+    const marker = newMarker(70);
+    writeFileSync(pidfile, "");
+    // Its own session and group, the pidfile's lock held: as if it had got the
+    // pid of a program that ended, whose pidfile records another start time.
+    const holder = spawn("setsid", [
+      "sh",
+      "-c",
+      `exec 9<"$1"; flock -s 9; exec sleep ${marker}`,
+      "sh",
+      pidfile,
+    ], { stdio: "ignore" });
+    s.track(holder.pid!);
+    try {
+      assert.ok(await until(() => sleeping(marker).length === 1), "the holder runs");
+      const [pid] = sleeping(marker);
+      s.track(pid);
+      const start = processStartTime(pid)!;
+      writeFileSync(pidfile, `${pid}\nstarttime=${start - 1}\n`);
+      const st = posixly(["status", "--pidfile", pidfile]);
+      assert.equal(st.status, 4, st.stdout);
+      assert.match(st.stdout, new RegExp(`pid ${pid} runs but started at another time`));
+      for (const command of [["stop"], ["signal", "TERM"]]) {
+        const [name, ...rest] = command;
+        const r = posixly([name, "--pidfile", pidfile, ...rest]);
+        assert.equal(r.status, 1, `${name}: ${r.stdout}`);
+      }
+      assert.ok(alive(pid), "never signalled");
+      assert.ok(existsSync(pidfile));
+    } finally {
+      sleeping(marker).forEach((p) => process.kill(p, "SIGKILL"));
     }
   });
 
