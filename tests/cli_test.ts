@@ -347,7 +347,10 @@ describe("posixly usage", () => {
     );
   });
 
-  test("a short --timeout without --grace halves the default grace", SLOW, () => {
+  test("a short --timeout without --grace halves the default grace", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     const pidfile = s.path("short.pid");
     const r = posixly(["start", "--pidfile", pidfile, "--timeout", "0.5", "--", "sleep", "60"]);
     s.trackPidfile(pidfile);
@@ -1798,7 +1801,10 @@ async function until(done: () => boolean, ms = 30_000): Promise<boolean> {
 }
 
 describe("posixly restart checks start's options before it stops anything", () => {
-  test("a bad option fails as start fails, and the running program runs on", SLOW, () => {
+  test("a bad option fails as start fails, and the running program runs on", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
     const pidfile = s.path("checked.pid");
     const marker = newMarker(65);
     const started = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", marker]);
