@@ -1135,32 +1135,36 @@ describe("posixly start, status, signal, stop", () => {
 });
 
 describe("posixly start --ready", () => {
+  /** `start --ready tcp` of python3's http.server on 127.0.0.1:`port`, with NAME.pid and NAME.log. */
+  const startHttpServer = (name: string, port: number) =>
+    posixlyAsync([
+      "start",
+      "--pidfile",
+      s.path(`${name}.pid`),
+      "--logfile",
+      s.path(`${name}.log`),
+      "--chdir",
+      s.dir,
+      "--ready",
+      `tcp:127.0.0.1:${port}`,
+      "--timeout",
+      "20",
+      "--",
+      "python3",
+      "-m",
+      "http.server",
+      "--bind",
+      "127.0.0.1",
+      String(port),
+    ]);
+
   test(
     "tcp:HOST:PORT: a server on 127.0.0.1 answers once start returns",
     { ...SLOW, skip: noPython || commandCycleUnderQemu },
     async () => {
       const pidfile = s.path("http.pid");
       const port = await freePort();
-      const r = await posixlyAsync([
-        "start",
-        "--pidfile",
-        pidfile,
-        "--logfile",
-        s.path("http.log"),
-        "--chdir",
-        s.dir,
-        "--ready",
-        `tcp:127.0.0.1:${port}`,
-        "--timeout",
-        "20",
-        "--",
-        "python3",
-        "-m",
-        "http.server",
-        "--bind",
-        "127.0.0.1",
-        String(port),
-      ]);
+      const r = await startHttpServer("http", port);
       s.trackPidfile(pidfile);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`accepts connections on 127\\.0\\.0\\.1:${port}`));
@@ -1214,27 +1218,7 @@ describe("posixly start --ready", () => {
     skip: noPython || commandCycleUnderQemu,
   }, async () => {
     const port = await freePort();
-    const startServer = (name: string) =>
-      posixlyAsync([
-        "start",
-        "--pidfile",
-        s.path(`${name}.pid`),
-        "--logfile",
-        s.path(`${name}.log`),
-        "--chdir",
-        s.dir,
-        "--ready",
-        `tcp:127.0.0.1:${port}`,
-        "--timeout",
-        "20",
-        "--",
-        "python3",
-        "-m",
-        "http.server",
-        "--bind",
-        "127.0.0.1",
-        String(port),
-      ]);
+    const startServer = (name: string) => startHttpServer(name, port);
     const first = await startServer("first-http");
     const pid = s.trackPidfile(s.path("first-http.pid"));
     assert.equal(first.status, 0, first.stderr);
