@@ -110,7 +110,8 @@ function holdsFlock(pid: number, fd: string): boolean {
  * The processes that hold the flock of the file `id`: those with a
  * descriptor on it whose /proc/PID/fdinfo shows the lock (this process
  * left out). Null where there is no /proc (macOS). Without root, another
- * user's processes stay unseen.
+ * user's processes stay unseen. Only a descriptor that holds a flock is
+ * stat()ed (which reaches its file: one on a hung network mount would block).
  */
 function lockHolders(id: Identity): number[] | null {
   if (platform.os !== "linux") return null;
@@ -120,9 +121,9 @@ function lockHolders(id: Identity): number[] | null {
     const pid = Number(name);
     if (!isDecimal(name) || pid === ownPid()) continue;
     for (const fd of listDirWithLibc(`/proc/${pid}/fd`) ?? []) {
+      if (!holdsFlock(pid, fd)) continue;
       const link = `/proc/${pid}/fd/${fd}`;
-      const same = statIdentity(link, cstr(link), seen) && seen.every((word, i) => word === id[i]);
-      if (same && holdsFlock(pid, fd)) {
+      if (statIdentity(link, cstr(link), seen) && seen.every((word, i) => word === id[i])) {
         holders.push(pid);
         break;
       }
