@@ -7,8 +7,8 @@
 /** The set-up options of `start` and `run`, which differ only in where output goes by default. */
 function setUpOptions(logfileDefault: string): string {
   return `  --logfile PATH        append the program's stdout and stderr to PATH (${logfileDefault})
-  --user NAME|UID       run as this user, its primary group and supplementary groups (root only)
-  --group NAME|GID      run with this group instead of the user's primary group (root only)
+  --user NAME|UID       run as this user, with its groups (another user needs root)
+  --group NAME|GID      run with this group instead of the user's primary one (another group needs root)
   --chdir DIR           working directory (default: the current one)
   --umask OCTAL         file mode creation mask (default 022)
   --env NAME=VALUE      add or replace an environment variable (repeatable)`;
