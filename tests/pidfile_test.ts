@@ -941,7 +941,7 @@ describe("another user's live process", () => {
           const out = check();
           assert.equal(out.uid, 65534);
           assert.equal(out.pid, child.pid);
-          assert.equal(out.killErrno, platform.errnoNumbers.EPERM);
+          assert.equal(out.killErrno, osConstants.errno.EPERM);
           assert.equal(out.inspect.status, "alive");
           assert.match(out.inspect.reason, /EPERM/);
           assert.equal(out.removeIfStale, false);

@@ -341,7 +341,11 @@ describe("checkPrivileges", () => {
   });
 
   test("bad input is a TypeError", () => {
-    assert.throws(() => checkPrivileges(null as unknown as string[]), TypeError);
-    assert.throws(() => checkPrivileges(5 as unknown as string[]), TypeError);
+    for (const bad of [null, 5]) {
+      assert.throws(() => checkPrivileges(bad as unknown as string[]), {
+        name: "TypeError",
+        message: /^acceptContent must be a list of content types or serializer names$/,
+      });
+    }
   });
 });

@@ -248,10 +248,27 @@ describe("originalCommandLine", { skip: skipNoProc }, () => {
 describe("argument checks", () => {
   test("bad arguments throw TypeError without changing anything", async () => {
     const { setProcessTitle, setMpProcessTitle } = await import("../mod.ts");
-    assert.throws(() => setProcessTitle(42 as unknown as string), TypeError);
-    assert.throws(() => setProcessTitle("x", 42 as unknown as string), TypeError);
-    assert.throws(() => setProcessTitle("a\0b"), TypeError);
-    assert.throws(() => setMpProcessTitle("x", null, 5 as unknown as string), TypeError);
+    const shown = () =>
+      hasProc ? ["cmdline", "comm"].map((f) => readFileSync(`/proc/self/${f}`)) : [];
+    const before = shown();
+    const refused = (message: RegExp) => ({ name: "TypeError", message });
+    assert.throws(
+      () => setProcessTitle(42 as unknown as string),
+      refused(/^progname must be a string, got number$/),
+    );
+    assert.throws(
+      () => setProcessTitle("x", 42 as unknown as string),
+      refused(/^info must be a string, got number$/),
+    );
+    assert.throws(
+      () => setProcessTitle("a\0b"),
+      refused(/^process title contains a NUL character/),
+    );
+    assert.throws(
+      () => setMpProcessTitle("x", null, 5 as unknown as string),
+      refused(/^hostname must be a string, got number$/),
+    );
+    assert.deepEqual(shown(), before);
   });
 
   test("a title that is not well-formed Unicode is a TypeError and changes nothing", {

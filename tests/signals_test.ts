@@ -144,6 +144,8 @@ describe("signal names", () => {
   });
 
   test("KILL and STOP cannot be set; bad handlers and alarms throw before changing anything", () => {
+    const watched = ["KILL", "STOP", "SEGV", "BUS", "ILL", "FPE", "USR2"];
+    const before = watched.map((name) => signals.get(name));
     for (const name of ["KILL", "SIGSTOP", SIGKILL]) {
       for (const h of ["ignore", "default", () => {}] as const) {
         assert.throws(() => signals.set(name, h), /cannot be caught or ignored/);
@@ -171,7 +173,9 @@ describe("signal names", () => {
     }
     assert.throws(() => signals.update(null as unknown as Record<string, "ignore">), TypeError);
     assert.throws(() => setPdeathsig("term"), TypeError);
-    assert.ok(new Signals() instanceof Signals);
+    // Every refused call left the dispositions as they were (get reads them
+    // back with sigaction; a new Signals reads the process's, not its own).
+    assert.deepEqual(watched.map((name) => new Signals().get(name)), before);
   });
 
   test("get returns a listener other code added with process.on, in every runtime", () => {

@@ -127,7 +127,10 @@ describe("sdNotify", () => {
     assert.throws(() => sdNotify({}, "/x"), /sets no field/);
     assert.throws(() => sdNotify({ status: "two\nlines" }, "/x"), TypeError);
     assert.throws(() => sdNotify({ mainPid: -1 }, "/x"), RangeError);
-    assert.throws(() => sdNotify(null as never, "/x"), TypeError);
+    assert.throws(() => sdNotify(null as never, "/x"), {
+      name: "TypeError",
+      message: /^sdNotify: the state must be a string or an object, got null$/,
+    });
     assert.throws(() => sdNotify("READY=1", "relative/path"), /absolute path or start with "@"/);
     assert.throws(() => sdNotify("READY=1", "/" + "x".repeat(200)), /too long/);
   });

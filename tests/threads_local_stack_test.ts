@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { LocalManager, LocalStack, releaseLocal } from "../threads/mod.ts";
+import { slotOf } from "../threads/context.ts";
 
 const manager = new LocalManager();
 
@@ -47,17 +48,21 @@ describe("LocalStack", () => {
     assert.equal(stack.length, 0);
   });
 
-  test("popping the last item releases the context's storage", () => {
+  test("popping the last item releases the context's storage", async () => {
     const stack = new LocalStack<number>();
+    const slot = slotOf(stack)!;
     stack.push(1);
-    const before = stack.stack;
-    assert.equal(stack.pop(), 1);
-    // A fresh push starts a new stack: the old array is not reused.
     stack.push(2);
-    assert.deepEqual(before, [1]);
-    assert.deepEqual(stack.stack, [2]);
     assert.equal(stack.pop(), 2);
-    assert.equal(stack.length, 0);
+    assert.deepEqual(slot.get(), [1]);
+    assert.equal(stack.pop(), 1);
+    // Not an empty array left behind: the slot holds nothing at all.
+    assert.equal(slot.get(), undefined);
+    await manager.run(() => {
+      stack.push(3);
+      assert.equal(stack.pop(), 3);
+      assert.equal(slot.get(), undefined);
+    });
   });
 
   test("an undefined item still counts", () => {

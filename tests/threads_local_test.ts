@@ -68,7 +68,10 @@ describe("Local", () => {
       name: "TypeError",
       message: /expects a Local or a LocalStack, got Object/,
     });
-    assert.throws(() => releaseLocal(null as never), TypeError);
+    assert.throws(() => releaseLocal(null as never), {
+      name: "TypeError",
+      message: /^releaseLocal\(\) expects a Local or a LocalStack, got null$/,
+    });
   });
 
   test("values follow the context through timers, microtasks and promise chains", async () => {

@@ -19,13 +19,17 @@ describe("defaultSocketTimeout", () => {
   });
 
   test("concurrent scopes do not interfere", async () => {
+    // The scope started first resumes first, while the later ones are still
+    // pending: a single variable set on entry and restored when a scope
+    // settles would show it 3, the value of the scope started last.
     const results = await Promise.all([1, 2, 3].map((ms) =>
       defaultSocketTimeout(ms, async () => {
-        await new Promise((r) => setTimeout(r, 4 - ms));
+        await new Promise((r) => setTimeout(r, 2 * ms));
         return getDefaultSocketTimeout();
       })
     ));
     assert.deepEqual(results, [1, 2, 3]);
+    assert.equal(getDefaultSocketTimeout(), undefined);
   });
 
   test("is restored when fn throws", () => {
