@@ -68,10 +68,15 @@ export function programThreads<T extends { tid: number }>(tasks: T[]): T[] {
   return [main, ...rest];
 }
 
+/** The C library in use names `symbol` among its symbols (read from its file, not through posixly). */
+export function cLibraryHas(symbol: string): boolean {
+  const { path } = cLibrary();
+  return path !== "" && readFileSync(path).includes(`\0${symbol}\0`);
+}
+
 /** The C library in use exports close_range(2) (glibc >= 2.34; musl 1.2.3 has none). */
 export function hasCloseRange(): boolean {
-  const { path } = cLibrary();
-  return path !== "" && readFileSync(path).includes("\0close_range\0");
+  return cLibraryHas("close_range");
 }
 
 /**

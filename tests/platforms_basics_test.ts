@@ -216,7 +216,7 @@ describe("platforms: basics", () => {
       fdmax: true,
       openFds: true,
       fdByPath: true,
-      isatty: "boolean",
+      isatty: false,
       pidfile: true,
       nobody: true,
       title: "[ffi-only]",
