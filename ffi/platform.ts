@@ -223,6 +223,8 @@ export interface Constants {
   S_IFCHR: number;
   /** The C constant `S_IFIFO` on this platform (-1 where it does not exist). */
   S_IFIFO: number;
+  /** The C constant `S_IFSOCK` on this platform (-1 where it does not exist). */
+  S_IFSOCK: number;
   /** The C constant `S_ISVTX` (sticky bit) on this platform (-1 where it does not exist). */
   S_ISVTX: number;
   /** The C constant `S_IWOTH` on this platform (-1 where it does not exist). */
@@ -697,6 +699,7 @@ const LINUX_COMMON = {
   S_IFLNK: 0o120000,
   S_IFCHR: 0o020000,
   S_IFIFO: 0o010000,
+  S_IFSOCK: 0o140000,
   S_ISVTX: 0o1000,
   S_IWOTH: 0o2,
 } as const;
@@ -776,6 +779,7 @@ const DARWIN = (): Constants => ({
   S_IFLNK: 0o120000,
   S_IFCHR: 0o020000,
   S_IFIFO: 0o010000,
+  S_IFSOCK: 0o140000,
   S_ISVTX: 0o1000,
   S_IWOTH: 0o2,
 });

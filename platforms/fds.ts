@@ -93,10 +93,6 @@ function isOpen(fd: number): boolean {
   return libc.fcntl(fd, platform.constants.F_GETFD, 0) !== -1;
 }
 
-/** File types of `st_mode` (the same on Linux and macOS) that platform.constants lacks. */
-const S_IFIFO = 0o010000;
-const S_IFSOCK = 0o140000;
-
 /**
  * The identities (`dev:ino`) of the files in Deno's cache directory, which
  * Deno opens at start and keeps open: found once per process.
@@ -124,6 +120,7 @@ const LIBUV_RESERVES = ["/dev/null", "/"];
  * libuv's pipes by both of their ends being open here.
  */
 function runtimeFds(listed: readonly number[]): number[] {
+  const { S_IFIFO, S_IFSOCK } = platform.constants;
   const id: Identity = new Uint32Array(4);
   const kinds = new Map<number, { type: number; key: string }>();
   for (const fd of listed) {
