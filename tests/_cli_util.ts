@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { scriptArgs } from "./_runtime.ts";
+import { atExit, scriptArgs } from "./_runtime.ts";
 import { copyForOtherUsers, type SharedCopy } from "./_util.ts";
 
 /** Absolute path of the command's entry point. */
@@ -136,6 +136,8 @@ export class Scratch {
 
   constructor() {
     chmodSync(this.dir, 0o755);
+    // Also at exit: Deno's --filter skips a file's top-level after() hook.
+    atExit(() => this.cleanup());
   }
 
   /** A path in the directory. */

@@ -36,3 +36,13 @@ export function scriptArgsWithoutFfi(script: string, args: string[] = []): strin
 export function runRuntime(argv: string[], timeout = 30_000): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, argv, { encoding: "utf8", timeout });
 }
+
+/**
+ * Calls `fn` when this process exits, in every runtime: Deno's test runner
+ * fires the global "unload" event and not `process`'s "exit". `fn` may run
+ * twice, so it must not mind.
+ */
+export function atExit(fn: () => void): void {
+  process.once("exit", fn);
+  if (runtime === "deno") globalThis.addEventListener("unload", fn);
+}
