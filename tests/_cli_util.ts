@@ -41,7 +41,7 @@ let shared: SharedCopy | undefined;
 
 /**
  * Removes the copy that {@linkcode posixlyAs} made, if any: call it from the
- * test file's `after` hook (`deno test` emits no process "exit" event).
+ * test file's `after` hook (it also runs at exit).
  */
 export function removeSharedCopy(): void {
   if (shared !== undefined) rmSync(shared.root, { recursive: true, force: true });
@@ -56,6 +56,7 @@ export function removeSharedCopy(): void {
 export function posixlyAs(user: { uid: number; gid: number }, home: string, args: string[]): Ran {
   if (shared === undefined) {
     shared = copyForOtherUsers();
+    atExit(removeSharedCopy); // also when Deno's --filter skips the after() hook
   }
   const r = spawnSync(shared.execPath, scriptArgs(join(shared.root, "cli", "main.ts"), args), {
     encoding: "utf8",
