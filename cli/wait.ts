@@ -10,7 +10,6 @@ import { addSignalListener } from "../platforms/host.ts";
 import { listDirWithLibc } from "../platforms/libc_dir.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
 
-const POLLIN = 1; // the same on Linux and macOS
 /** How often to look again where there is no pidfd (Linux < 5.3, macOS). */
 const POLL_SLICE_MS = 5;
 
@@ -30,7 +29,7 @@ export function pollFds(fds: readonly number[], ms: number, precise: boolean): n
   const shorts = new Int16Array(table.buffer);
   fds.forEach((fd, i) => {
     table[i * 2] = fd;
-    shorts[i * 4 + 2] = POLLIN;
+    shorts[i * 4 + 2] = platform.constants.POLLIN;
   });
   const timeout = Math.max(0, Math.ceil(precise ? ms : Math.min(ms, POLL_SLICE_MS)));
   return libc.poll(table, fds.length, timeout);

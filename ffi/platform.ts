@@ -229,6 +229,8 @@ export interface Constants {
   S_ISVTX: number;
   /** The C constant `S_IWOTH` on this platform (-1 where it does not exist). */
   S_IWOTH: number;
+  /** The C constant `POLLIN` (poll(2): data to read) on this platform (-1 where it does not exist). */
+  POLLIN: number;
 }
 
 /** Everything posixly needs to know about the platform it runs on. */
@@ -702,6 +704,7 @@ const LINUX_COMMON = {
   S_IFSOCK: 0o140000,
   S_ISVTX: 0o1000,
   S_IWOTH: 0o2,
+  POLLIN: 1,
 } as const;
 
 const LINUX_X86_64: Constants = {
@@ -782,6 +785,7 @@ const DARWIN = (): Constants => ({
   S_IFSOCK: 0o140000,
   S_ISVTX: 0o1000,
   S_IWOTH: 0o2,
+  POLLIN: 1,
 });
 
 /**

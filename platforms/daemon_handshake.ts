@@ -31,7 +31,6 @@ export const NO_PIDFD_HOOK = "POSIXLY_INTERNAL_NO_PIDFD";
  * not resolve while the launcher is still the daemon's parent.
  */
 const LAUNCHER_EXIT_WAIT_MS = 2000;
-const POLLIN = 1; // the same on Linux and macOS
 
 /** What the launcher passes to the daemon. */
 export interface Marker {
@@ -196,8 +195,9 @@ export class DaemonHandshake {
     const launcher = awaitLauncher ? this.#openLauncherPidfd() : -1;
     try {
       this.#write(`R${this.#marker.token}\n`);
-      if (launcher !== -1) libc.poll(pollfdFor(launcher, POLLIN), 1, LAUNCHER_EXIT_WAIT_MS);
-      else if (awaitLauncher) this.#awaitLauncherWithoutPidfd();
+      if (launcher !== -1) {
+        libc.poll(pollfdFor(launcher, platform.constants.POLLIN), 1, LAUNCHER_EXIT_WAIT_MS);
+      } else if (awaitLauncher) this.#awaitLauncherWithoutPidfd();
     } catch (e) {
       throw new DaemonError(
         "ERROR: the launcher is gone (it gave up waiting?); this daemon was not announced",

@@ -29,7 +29,6 @@ import type { DaemonSettings } from "./daemon_options.ts";
 const STOP_GRACE_MS = 2000;
 const SEEK_SET = 0;
 const SEEK_END = 2;
-const POLLIN = 1; // the same on Linux and macOS
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -256,7 +255,7 @@ class Launcher {
       }
     }
     const buf = new Uint8Array(4096);
-    const pollfd = pollfdFor(readFd, POLLIN);
+    const pollfd = pollfdFor(readFd, platform.constants.POLLIN);
     const { EAGAIN, EINTR } = platform.errnoNumbers;
     for (;;) {
       let n: number | null;

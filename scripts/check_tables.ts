@@ -144,6 +144,7 @@ const HEADERS = [
   "fcntl.h",
   "grp.h",
   "limits.h",
+  "poll.h",
   "pwd.h",
   "signal.h",
   "spawn.h",

@@ -291,11 +291,8 @@ describe("ffi: the C library", () => {
       const fds = new Int32Array(2);
       check(libc.pipe(fds), "pipe");
       try {
-        // struct pollfd { int fd; short events; short revents; } and POLLIN = 1: POSIX fixes
-        // neither, and posixly's tables list neither, but Linux (every arch: asm-generic/poll.h)
-        // and macOS agree, as platforms/daemon_handshake.ts assumes. Were they wrong here,
-        // poll(2) would not see the byte and time out (0), failing the test below.
-        const POLLIN = 1;
+        // struct pollfd { int fd; short events; short revents; }, as on Linux and macOS
+        const { POLLIN } = platform.constants;
         const pollfd = new Int32Array([fds[0], 0]);
         new Int16Array(pollfd.buffer)[2] = POLLIN; // events
         let settled = false;
