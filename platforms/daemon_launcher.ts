@@ -190,11 +190,11 @@ class Launcher {
 
     const env = currentEnvironment();
     env[MARKER] = markerValue({ fd: handshakeFd, token, launcher: libc.getpid() });
-    // The kernel's bytes: an argument that is not UTF-8 reaches the daemon unchanged.
-    const [, ...args] = originalCommandLineBytes();
     const program = execPath();
     const oldUmask = libc.umask(umask);
     try {
+      // The kernel's bytes: an argument that is not UTF-8 reaches the daemon unchanged.
+      const [, ...args] = originalCommandLineBytes();
       return posixSpawn(program, {
         args: [program, ...args],
         env,

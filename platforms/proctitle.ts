@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { check, cstr, libc, platform, pointerFromAddress } from "../ffi/mod.ts";
+import { check, cstr, libc, platform, pointerFromAddress, quoteForMessage } from "../ffi/mod.ts";
 import { readFileWithLibc } from "./libc_file.ts";
 import { execPath, isMainThread, scriptArgs } from "./host.ts";
 
@@ -21,6 +21,8 @@ const g = globalThis as any;
 let original: string[] | undefined;
 /** The same, as the kernel's bytes; null where it came from the runtime (no /proc). */
 let originalBytes: Uint8Array[] | null = null;
+/** Why the command line cannot be known, when a title hid it before the snapshot. */
+let hidden: string | undefined;
 let argvArea: { start: bigint; length: number } | null | undefined;
 
 /** NUL-terminated arguments (the last NUL may be missing). */
@@ -41,7 +43,7 @@ function splitCmdline(bytes: Uint8Array): Uint8Array[] {
  * decoded only when text is asked for), else the runtime's view.
  */
 function takeSnapshot(): void {
-  if (original !== undefined || originalBytes !== null) return;
+  if (original !== undefined || originalBytes !== null || hidden !== undefined) return;
   let parts: Uint8Array[] = [];
   try {
     if (platform.os === "linux") parts = splitCmdline(readFileWithLibc("/proc/self/cmdline"));
@@ -49,11 +51,34 @@ function takeSnapshot(): void {
     // the runtime's view below
   }
   if (parts.length === 0) original = runtimeCommandLine();
-  else originalBytes = parts;
+  else if (!isTitle(parts)) originalBytes = parts;
+  else if (g.Deno && !g.Bun) hidden = new TextDecoder().decode(parts[0]);
+  else original = runtimeCommandLine(); // Node keeps its flags in process.execArgv
+}
+
+/**
+ * Whether the argv area holds a title instead of a command line: Node's and
+ * Deno's `process.title` setters write the title over the whole area and fill
+ * the rest with NULs, which reads as empty arguments. A runtime's command line
+ * always has something after its first argument (the script, or a flag).
+ */
+function isTitle(parts: Uint8Array[]): boolean {
+  return parts.length > 1 && parts.slice(1).every((part) => part.length === 0);
+}
+
+/** Throws when a title set before the snapshot hid the command line. */
+function assertKnown(): void {
+  if (hidden === undefined) return;
+  throw new Error(
+    `cannot read this program's command line: /proc/self/cmdline holds the process title ` +
+      `${quoteForMessage(hidden)}, set (through process.title) before posixly read it; ` +
+      "call detached() or originalCommandLine() before setting process.title",
+  );
 }
 
 function snapshot(): string[] {
   takeSnapshot();
+  assertKnown();
   if (original === undefined) {
     const decoder = new TextDecoder();
     original = originalBytes!.map((part) => decoder.decode(part));
@@ -63,7 +88,11 @@ function snapshot(): string[] {
 
 function runtimeCommandLine(): string[] {
   const args = scriptArgs();
-  if (g.Deno && !g.Bun) return [execPath(), "run", ...args];
+  if (g.Deno && !g.Bun) {
+    const main = String(g.Deno.mainModule ?? "");
+    const script = main.startsWith("file:") ? decodeURIComponent(new URL(main).pathname) : main;
+    return [execPath(), "run", script, ...args].filter((a) => a !== "");
+  }
   const proc = g.process;
   return [execPath(), ...(proc?.execArgv ?? []), proc?.argv?.[1] ?? "", ...args].filter((a) =>
     a !== ""
@@ -76,8 +105,11 @@ function runtimeCommandLine(): string[] {
  * cached. It keeps the runtime's own flags (`["deno", "run", "-A",
  * "main.ts", ...]`), so it can re-run the same program. The snapshot is taken
  * on the first call here or to {@linkcode setProcessTitle} (importing posixly
- * reads nothing); code that sets Deno's `process.title` before that hides the
- * original, so call this first in such a program.
+ * reads nothing). Node's and Deno's `process.title` setters write over the
+ * original: when one ran first, Node's command line comes from the runtime
+ * (`[execPath, ...execArgv, ...argv]`, as without /proc), and in Deno, which
+ * does not report its flags, this throws an Error that says so; call this
+ * (or `detached()`) before setting `process.title`.
  * Without /proc (macOS) it is a best effort from the runtime:
  * `[execPath, ...execArgv, ...argv]` in Bun and Node, and `[execPath, "run", ...argv]`
  * in Deno, which loses Deno's permission flags. Returns a new array.
@@ -108,6 +140,7 @@ export function originalCommandLine(): string[] {
  */
 export function originalCommandLineBytes(): Uint8Array[] {
   takeSnapshot();
+  assertKnown();
   if (originalBytes) return originalBytes.map((part) => part.slice());
   const encoder = new TextEncoder();
   return original!.map((arg) => encoder.encode(arg));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
-import { fixture, scriptArgs } from "./_util.ts";
+import { fixture, runScript, scriptArgs } from "./_util.ts";
 import { runtime } from "./_runtime.ts";
 import { originalCommandLine } from "../mod.ts";
 import { titleNotSeen } from "./_platform.ts";
@@ -242,6 +242,27 @@ describe("originalCommandLine", { skip: skipNoProc }, () => {
     assert.deepEqual(got, expected);
     got.push("changed");
     assert.deepEqual(originalCommandLine(), expected);
+  });
+});
+
+describe("originalCommandLine after process.title", { skip: skipNoProc }, () => {
+  test("gives the program's command line, or (Deno) says the title hid it", () => {
+    const script = fixture("proctitle_set_first.ts");
+    const args = ["one", "two words"];
+    const r = runScript(script, args);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { commandLine?: string[]; error?: string };
+    if (runtime === "deno") {
+      // Deno writes the title over /proc/self/cmdline and does not report its flags.
+      assert.match(
+        report.error ?? "",
+        /process title "title-set-first".*before setting process\.title/,
+      );
+    } else {
+      // Bun leaves /proc/self/cmdline alone; Node's comes from process.execArgv and argv.
+      assert.deepEqual(report.commandLine?.slice(-3), [script, ...args]);
+      assert.equal(report.commandLine?.[0], process.execPath);
+    }
   });
 });
 
