@@ -7,9 +7,9 @@
  * @module
  */
 import { cstr, libc, osError, platform } from "../ffi/mod.ts";
-import { parentDir } from "./host.ts";
 import { EX_CANTCREAT } from "./exit_codes.ts";
 import { DaemonError } from "./daemon_error.ts";
+import { checkLinks, describePlantedLink } from "./protected_symlinks.ts";
 
 /** What the launcher needs of a `struct stat`. */
 interface FileStat {
@@ -28,13 +28,7 @@ function statWith(call: (buf: Uint8Array) => number): FileStat | null {
   return { mode, uid: view.getUint32(ST.uid, true) };
 }
 
-/** lstat(2), stat(2) and fstat(2) as optional symbols: glibc < 2.33 exports none of them. */
-function lstatOf(path: string): FileStat | null {
-  const lstat = libc.lstat;
-  if (!lstat) throw new Error("this C library has no lstat(); posixly needs glibc 2.33 or later");
-  return statWith((buf) => lstat(cstr(path), buf));
-}
-
+/** stat(2) and fstat(2) as optional symbols: glibc < 2.33 exports neither. */
 function statOf(path: string): FileStat | null {
   const stat = libc.stat;
   return stat ? statWith((buf) => stat(cstr(path), buf)) : null;
@@ -50,43 +44,22 @@ function cannotOpen(why: string): DaemonError {
 }
 
 /**
- * The kernel's protected_symlinks rule for every symbolic link in `path` as
- * written (a link's own target is its owner's choice): a link in a sticky,
- * world-writable directory is followed only when the caller or the
- * directory's owner owns it. Returns whether `path` itself is a link that may
- * be followed; throws a DaemonError for a link that may not.
+ * Whether `path` itself is a link that may be followed; throws a DaemonError
+ * for a link on it that may not (see {@linkcode checkLinks}).
  */
-function checkLinks(path: string): boolean {
-  const c = platform.constants;
-  const euid = libc.geteuid();
-  let prefix = "";
-  let last = false;
-  for (const part of path.split("/").filter((p) => p !== "")) {
-    prefix += `/${part}`;
-    const link = lstatOf(prefix);
-    if (link === null) return false; // missing: open() creates the last part or fails
-    last = (link.mode & c.S_IFMT) === c.S_IFLNK;
-    if (!last) continue;
-    const dirPath = parentDir(prefix);
-    const dir = statOf(dirPath);
-    const sticky = dir !== null && (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
-    if (sticky && link.uid !== euid && link.uid !== dir.uid) {
-      throw cannotOpen(
-        `${path}: ${prefix} is a symbolic link owned by uid ${link.uid} in ${dirPath}, a sticky ` +
-          "world-writable directory, and neither this process nor the directory's owner owns " +
-          "it: not followed (the kernel's protected_symlinks rule)",
-      );
-    }
-  }
-  return last;
+function followable(path: string): boolean {
+  const { planted, lastIsLink } = checkLinks(path);
+  if (planted) throw cannotOpen(describePlantedLink(path, planted));
+  return lastIsLink;
 }
 
 /**
  * Opens `path` for appending, as the daemon's stdout and stderr: created with
- * `umask` when missing, close-on-exec, blocking. Refuses a planted link (see
- * {@linkcode checkLinks}), anything but a regular file, a character device
- * (`/dev/null`) or a FIFO, and a FIFO nobody reads (which would block open(2)
- * forever), with a DaemonError (exit 73) naming the path.
+ * `umask` when missing, close-on-exec, blocking. Refuses a planted link (the
+ * kernel's protected_symlinks rule: see protected_symlinks.ts), anything but
+ * a regular file, a character device (`/dev/null`) or a FIFO, and a FIFO
+ * nobody reads (which would block open(2) forever), with a DaemonError
+ * (exit 73) naming the path.
  */
 export function openLogfile(path: string, umask: number): number {
   const c = platform.constants;
@@ -94,7 +67,7 @@ export function openLogfile(path: string, umask: number): number {
   const { ELOOP, ENXIO } = platform.errnoNumbers;
   // A link planted between the check and the open makes O_NOFOLLOW fail with ELOOP: check again.
   for (let attempt = 0; attempt < 8; attempt++) {
-    const follow = checkLinks(path);
+    const follow = followable(path);
     const old = libc.umask(umask);
     const fd = libc.open(cstr(path), follow ? flags : flags | c.O_NOFOLLOW, 0o666);
     const failure = fd === -1 ? osError("open", { path }) : null;

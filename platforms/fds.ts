@@ -6,6 +6,7 @@
  */
 import { checkOrNull, cstr, errno, libc, platform, raiseErrno } from "../ffi/mod.ts";
 import { fdIdentity, type Identity, statIdentity } from "./file_identity.ts";
+import { heldPidfileFds } from "./held_pidfiles.ts";
 import { denoCacheDir, isDeno, isNode, nodeFs } from "./host.ts";
 import { listDirWithLibc } from "./libc_dir.ts";
 import { quote, SHOWN_PATH_CHARS } from "./quote.ts";
@@ -14,10 +15,15 @@ const E = platform.errnoNumbers;
 /** What isatty(3) leaves in errno for an fd that is no terminal (EINVAL on some systems). */
 const NOT_A_TTY: ReadonlySet<number> = new Set([E.ENOTTY, E.EBADF, E.EINVAL]);
 
-function assertFd(fd: number, what = "fd"): void {
+/**
+ * `fd` checked to be a descriptor number, as the C library takes it: -0 is
+ * taken for 0 (Deno's and Node's FFI refuse -0 for a C int).
+ */
+function fdArgument(fd: number, what = "fd"): number {
   if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
     throw new TypeError(`${what} must be a non-negative integer, got ${typeof fd} ${quote(fd)}`);
   }
+  return fd + 0; // -0 + 0 is 0
 }
 
 /**
@@ -189,6 +195,12 @@ function probeFds(limit: number): number[] {
  * inherited pipe (an inherited /dev/null above 2 stays open in Node; it
  * holds nothing).
  *
+ * The descriptors of the pidfile locks this process holds (a `Pidfile`
+ * between `acquire()` and `release()`) are kept as well, named in `keep` or
+ * not: closing one would drop the lock without a word, and its number could
+ * then be reused by a file that `release()` knows nothing of. Release a lock
+ * to let it go.
+ *
  * @example Close every fd the program opened, keeping stderr
  * ```ts ignore
  * import { closeOpenFds } from "@posixly/posixly";
@@ -201,8 +213,10 @@ export function closeOpenFds(keep: Iterable<number> = []): void {
       `closeOpenFds: keep must be an iterable of fds (an array), got ${typeof keep}`,
     );
   }
-  const keepSet = new Set(keep);
-  for (const fd of keepSet) assertFd(fd, "keep entries");
+  const keepSet = new Set<number>();
+  for (const fd of keep) keepSet.add(fdArgument(fd, "keep entries"));
+  // A held pidfile lock is kept: closing it would drop the lock unseen.
+  for (const fd of heldPidfileFds()) keepSet.add(fd);
   // A closed fd in the listing (its own) is no runtime's: closing it again does nothing.
   const listed = (platform.os === "linux" ? listFdsWithLibc(false) : null) ?? openFds();
   for (const fd of runtimeFds(listed)) keepSet.add(fd);
@@ -282,8 +296,8 @@ export function fdByPath(paths: Iterable<string>): number[] {
  * ```
  */
 export function isatty(fd: number): boolean {
-  assertFd(fd);
-  if (libc.isatty(fd) === 1) return true;
+  const n = fdArgument(fd);
+  if (libc.isatty(n) === 1) return true;
   // isatty(3) returns 0 with ENOTTY for other files; EBADF for a closed fd;
   // EINVAL on some systems for a non-terminal.
   const e = errno();
@@ -301,7 +315,7 @@ export function isatty(fd: number): boolean {
  * ```
  */
 export function closeFd(fd: number): void {
-  assertFd(fd);
+  const n = fdArgument(fd);
   // EINTR: Linux has closed the fd anyway, and a retry could close another one.
-  checkOrNull(libc.close(fd), "close", [E.EBADF, E.EINTR]);
+  checkOrNull(libc.close(n), "close", [E.EBADF, E.EINTR]);
 }

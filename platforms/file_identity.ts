@@ -49,6 +49,11 @@ export function fdIdentity(fd: number, out: Identity): number {
   return takeNodeIdentity(nodeFs().statSync(`${dir}/${fd}`, { bigint: true }), out);
 }
 
+/** Whether two identities name the same file. */
+export function sameIdentity(a: Identity, b: Identity): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
 /**
  * The identity of what is at the path (not following a link), or null when
  * nothing is there; OSError when the path cannot be looked at.

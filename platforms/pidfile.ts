@@ -46,12 +46,12 @@ import {
   raiseErrno,
 } from "../ffi/mod.ts";
 import { absolutePath, offExit, onExit, parentDir } from "./host.ts";
+import { addHeldPidfile, fdStillNames, removeHeldPidfile } from "./held_pidfiles.ts";
 import { LockFailed, PidfileError } from "./pidfile_errors.ts";
 import {
   type Contents,
   explainOpenError,
   fdIdentity,
-  heldHere,
   type Identity,
   judge,
   judgeSettled,
@@ -64,6 +64,7 @@ import {
   parseContents,
   pathIdentity,
   pathNames,
+  plantedLinkError,
   readHead,
   START_KEY,
   tooLargeError,
@@ -104,8 +105,10 @@ export interface PidfileState {
    * - `"stale"`: nobody holds it and its process is gone, or it is this
    *   process's own pid, or its contents are not a pid (`removeIfStale()`
    *   would remove it);
-   * - `"unusable"`: a symbolic link, not a regular file, a file too large to
-   *   be a pidfile, or a file this process cannot open; `reason` says which.
+   * - `"unusable"`: a symbolic link (at the path, or a planted one on the
+   *   way to it: see {@linkcode Pidfile.prototype.acquire}), not a regular
+   *   file, a file too large to be a pidfile, or a file this process cannot
+   *   open; `reason` says which.
    */
   status: "absent" | "alive" | "stale" | "unusable";
   /** The pid in the file, or null when there is none or it is unreadable. */
@@ -207,15 +210,20 @@ export class Pidfile {
     if (typeof path !== "string" || path.length === 0) {
       throw new TypeError(`pidfile path must be a non-empty string, got ${quote(path)}`);
     }
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(
+        `Pidfile options must be an object (PidfileOptions) or left out, got ${quote(options)}`,
+      );
+    }
     const tempFile = options.tempFile ?? "auto";
     if (tempFile !== "auto" && tempFile !== "named") {
       throw new TypeError(`tempFile must be "auto" or "named", got ${quote(tempFile)}`);
     }
     this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
     this.path = absolutePath(path);
-    this.#pathC = cstr(this.path);
+    this.#pathC = cstr(this.path, "pidfile path");
     this.#dir = parentDir(this.path);
-    this.#dirC = cstr(this.#dir);
+    this.#dirC = cstr(this.#dir, "pidfile directory");
   }
 
   /**
@@ -224,11 +232,20 @@ export class Pidfile {
    * {@linkcode Pidfile.prototype.release}. A stale file at the path (see
    * {@linkcode Pidfile.prototype.removeIfStale}) is removed first.
    *
+   * No symbolic link is followed at the path itself (`O_NOFOLLOW`), and a
+   * link on the way to it is followed as the kernel's `fs.protected_symlinks`
+   * rule would, whatever the sysctl says: a link in a sticky, world-writable
+   * directory (`/tmp`) only when this process or the directory's owner owns
+   * it, so that another user cannot point a privileged process's pidfile into
+   * a directory of their choosing. Every method that creates, removes or
+   * judges the file applies the same rule.
+   *
    * @returns this
    * @throws {LockFailed} when a live process holds it (`pid` set, with
    *   Celery's message), or the file cannot be created (the OS error as
-   *   `cause`), or the path is a symbolic link or a file too large to be a
-   *   pidfile (the {@linkcode PidfileError} as `cause`).
+   *   `cause`), or the path is a symbolic link, leads through a link the rule
+   *   above refuses, or names a file too large to be a pidfile (the
+   *   {@linkcode PidfileError} as `cause`, naming the path and the link).
    *
    * @example Take and release the lock
    * ```ts
@@ -262,7 +279,10 @@ export class Pidfile {
    * Celery's `is_locked()`: true when a file (or link) exists at the path.
    * It says nothing about liveness: see {@linkcode Pidfile.prototype.inspect}.
    * A path this process may not look at (EACCES) or that cannot name a file
-   * (ENOTDIR, ENAMETOOLONG, ELOOP) gives false, as Celery's `os.path.exists` does.
+   * (ENOTDIR, ENAMETOOLONG, ELOOP) gives false, as Celery's `os.path.exists` does;
+   * so does a path through a symbolic link another user may have planted in a
+   * sticky, world-writable directory (the kernel's protected_symlinks rule,
+   * which answers EACCES where it is on).
    *
    * @example Is there a file at the path?
    * ```ts
@@ -271,6 +291,7 @@ export class Pidfile {
    * ```
    */
   isLocked(): boolean {
+    if (plantedLinkError(this.path)) return false;
     try {
       return pathIdentity(this.path, this.#pathC) !== null;
     } catch (e) {
@@ -318,7 +339,9 @@ export class Pidfile {
    * programs and Docker write them; Celery refuses those).
    *
    * @throws {PidfileError} on an empty file, contents that are not a positive
-   *   decimal integer, a file too large to be a pidfile, or a symbolic link.
+   *   decimal integer, a file too large to be a pidfile, or a symbolic link
+   *   (at the path, or on the way to it in a sticky directory such as /tmp
+   *   when another user owns it: see {@linkcode Pidfile.prototype.acquire}).
    *
    * @example Read the pid of a running program
    * ```ts
@@ -327,6 +350,8 @@ export class Pidfile {
    * ```
    */
   readPid(): number | null {
+    const planted = plantedLinkError(this.path);
+    if (planted) throw planted;
     let fd: number | null;
     try {
       fd = checkOrNull(libc.open(this.#pathC, OPEN_READ, 0), "open", [ENOENT], {
@@ -359,7 +384,9 @@ export class Pidfile {
    * `write_pid()`): creates the pidfile with this process's pid, complete and
    * flock-ed, and holds it; no stale-file handling.
    *
-   * @throws {OSError} `EEXIST` when any file is at the path.
+   * @throws {OSError} `EEXIST` when any file is at the path;
+   *   {@linkcode PidfileError} for a link on the way to it that another user
+   *   may have planted (see {@linkcode Pidfile.prototype.acquire}).
    *
    * @example Create the file without looking at an old one
    * ```ts
@@ -379,8 +406,11 @@ export class Pidfile {
    * as Celery's `remove()`). A missing file is fine.
    *
    * @throws {LockFailed} when another live holder has it flock-ed;
-   *   {@linkcode PidfileError} for a symbolic link, a file that is not
-   *   regular, or one too large to be a pidfile (left untouched).
+   *   {@linkcode PidfileError} for a symbolic link (at the path, or a planted
+   *   one on the way to it: see {@linkcode Pidfile.prototype.acquire}), a
+   *   file that is not regular, or one too large to be a pidfile (left
+   *   untouched); when this object holds the lock, what
+   *   {@linkcode Pidfile.prototype.release} throws.
    *
    * @example Remove a pidfile nobody holds
    * ```ts
@@ -411,9 +441,11 @@ export class Pidfile {
    *
    * @returns true when no live lock is at the path any more (a stale file was
    *   removed, or there was none); false when a live process holds it.
-   * @throws {PidfileError} for a symbolic link, a file that is not regular,
-   *   or one too large to be a pidfile (left untouched);
-   *   {@linkcode OSError} when the file cannot be opened or removed.
+   * @throws {PidfileError} for a symbolic link (at the path, or a planted
+   *   one on the way to it: see {@linkcode Pidfile.prototype.acquire}), a
+   *   file that is not regular, or one too large to be a pidfile (left
+   *   untouched); {@linkcode OSError} when the file cannot be opened or
+   *   removed.
    *
    * @example Clean up after a crashed run
    * ```ts
@@ -471,6 +503,18 @@ export class Pidfile {
    * emptied first (through the held descriptor) and left unlocked, so every
    * other process judges it stale at once.
    *
+   * The held descriptor is touched (emptied, closed) only while it is still
+   * open on this lock's own file. If other code closed it meanwhile (say
+   * `closeSync(lock.fd)`: the lock was dropped then), its number may name
+   * another file by now: release() leaves that descriptor alone, still
+   * removes the pidfile from the path when it can, and throws a
+   * {@linkcode PidfileError} (reason `"lost"`) to say so. The object no
+   * longer holds the lock either way.
+   *
+   * @throws {PidfileError} `"lost"` when the descriptor was closed behind
+   *   this object's back; {@linkcode OSError} when the file cannot be
+   *   removed for another reason than permission.
+   *
    * @example Release the lock
    * ```ts
    * import { Pidfile } from "@posixly/posixly";
@@ -484,36 +528,60 @@ export class Pidfile {
     const id = this.#id!;
     this.#fd = -1;
     this.#id = null;
-    heldHere.delete(id);
+    removeHeldPidfile(fd);
     if (this.#exitHook) {
       offExit(this.#exitHook);
       this.#exitHook = null;
     }
-    let removed = false;
+    // Checked before anything is done: the number may now be another file's.
+    const own = fdStillNames(fd, id);
+    let gone = false;
     try {
-      let ours: boolean | null = null; // null: cannot tell
-      try {
-        ours = pathNames(this.path, this.#pathC, id);
-      } catch (e) {
-        // EACCES/EPERM: the directory is closed to us now (privileges dropped).
-        if (!(e instanceof OSError) || (e.errno !== EACCES && e.errno !== EPERM)) throw e;
-      }
-      if (ours) {
-        if (libc.unlink(this.#pathC) === 0) removed = true;
-        else {
-          const e = errno();
-          if (e === ENOENT) removed = true;
-          else if (e !== EACCES && e !== EPERM && e !== E.EROFS) {
-            raiseErrno("unlink", { path: this.path });
-          }
-        }
-      } else if (ours === false) removed = true; // another file (or none): not ours to touch
+      gone = this.#unlinkIfOurs(id);
     } finally {
-      // A file we could not remove must not look alive: empty it through our own fd
-      // (no directory permission needed), so that every process judges it stale.
-      if (!removed) libc.ftruncate(fd, 0);
-      libc.close(fd);
+      if (own) {
+        // A file we could not remove must not look alive: empty it through our own fd
+        // (no directory permission needed), so that every process judges it stale.
+        if (!gone) libc.ftruncate(fd, 0);
+        libc.close(fd);
+      }
     }
+    if (!own) {
+      const fate = gone
+        ? "the pidfile is no longer at the path"
+        : "the pidfile could not be removed (no permission): it stays at the path, naming this " +
+          "process, unlocked";
+      throw new PidfileError(
+        `pidfile ${shownPath(this.path)}: the lock was lost before release(): its descriptor ` +
+          `${fd} was closed by other code, and may name another file by now, which was left ` +
+          `untouched; ${fate}`,
+        this.path,
+        "lost",
+      );
+    }
+  }
+
+  /**
+   * Removes the pidfile if the path still names the file with identity `id`.
+   * True when the path no longer names it (removed now, or already gone or
+   * replaced); false when it could not be removed, or looked at, for lack of
+   * permission (say, after dropping privileges) or on a read-only file system.
+   */
+  #unlinkIfOurs(id: Identity): boolean {
+    let ours: boolean;
+    try {
+      ours = pathNames(this.path, this.#pathC, id);
+    } catch (e) {
+      // EACCES/EPERM: the directory is closed to us now (privileges dropped).
+      if (e instanceof OSError && (e.errno === EACCES || e.errno === EPERM)) return false;
+      throw e;
+    }
+    if (!ours) return true; // another file (or none): not ours to touch
+    if (libc.unlink(this.#pathC) === 0) return true;
+    const e = errno();
+    if (e === ENOENT) return true;
+    if (e === EACCES || e === EPERM || e === E.EROFS) return false;
+    raiseErrno("unlink", { path: this.path });
   }
 
   /**
@@ -532,7 +600,8 @@ export class Pidfile {
   /**
    * Releases the lock when the process exits normally (an exit hook: Deno's
    * `unload` event, Bun's and Node's `process.on("exit")` listener, removed
-   * again by {@linkcode Pidfile.prototype.release}). A killed process leaves
+   * again by {@linkcode Pidfile.prototype.release}; what release() throws at
+   * exit is written to stderr). A killed process leaves
    * its pidfile unlocked: the next acquire removes it. So does a Deno program
    * that dies of an uncaught error (Deno runs no exit hook then; Bun and Node
    * do).
@@ -558,6 +627,8 @@ export class Pidfile {
     if (this.#fd >= 0) {
       throw new LockFailed(lockedMessage(this.path, ownPid()), { path: this.path, pid: ownPid() });
     }
+    const planted = plantedLinkError(this.path);
+    if (planted) throw planted;
     let prepared: Prepared;
     try {
       prepared = this.#prepare();
@@ -602,7 +673,7 @@ export class Pidfile {
       fdIdentity(prepared.fd, id);
       this.#fd = prepared.fd;
       this.#id = id;
-      heldHere.add(id);
+      addHeldPidfile(prepared.fd, id);
       done = true;
     } finally {
       if (prepared.tempC) libc.unlink(prepared.tempC);

@@ -57,12 +57,20 @@ export class LockFailed extends Error {
 }
 
 /** Why a pidfile cannot be used: see {@linkcode PidfileError}. */
-export type PidfileErrorReason = "empty" | "invalid" | "symlink" | "not-regular" | "too-large";
+export type PidfileErrorReason =
+  | "empty"
+  | "invalid"
+  | "symlink"
+  | "not-regular"
+  | "too-large"
+  | "lost";
 
 /**
  * A pidfile that cannot be read or used as one: empty, invalid contents, a
- * symbolic link, not a regular file, or too large to be a pidfile (such a
- * file is never removed).
+ * symbolic link at its path or one on the way to it that another user may
+ * have planted (`"symlink"`), not a regular file, or too large to be a
+ * pidfile (such a file is never removed); or a lock whose descriptor other
+ * code closed before `release()` (`"lost"`).
  *
  * @example Tell a bad pidfile from other errors
  * ```ts

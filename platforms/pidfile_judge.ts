@@ -8,9 +8,11 @@
 import { checkOrNull, checkRetrying, errno, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { PidfileError, type PidfileErrorReason } from "./pidfile_errors.ts";
 import { processIsZombie, processStartTime } from "./process_start.ts";
-import { fdIdentity, type Identity, pathIdentity } from "./file_identity.ts";
+import { fdIdentity, type Identity, pathIdentity, sameIdentity } from "./file_identity.ts";
+import { holdsPidfile } from "./held_pidfiles.ts";
 import { latin1 } from "./libc_file.ts";
 import { quote, shownPath } from "./quote.ts";
+import { checkLinks, describePlantedLink } from "./protected_symlinks.ts";
 
 export { fdIdentity, type Identity, pathIdentity };
 
@@ -48,10 +50,6 @@ export const LOCK_TRY: number = C.LOCK_EX | C.LOCK_NB;
 export function pathNames(path: string, pathC: Uint8Array, id: Identity): boolean {
   const there = pathIdentity(path, pathC);
   return there !== null && sameIdentity(there, id);
-}
-
-function sameIdentity(a: Identity, b: Identity): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
 /** This process's pid (it never changes: these runtimes cannot fork). */
@@ -167,14 +165,6 @@ function judgeUnheld(contents: Contents, self: number): { alive: boolean; reason
 
 // ------------------------------------------------------------------- judging
 
-/** The identities of the files this process holds through Pidfile objects. */
-export const heldHere = new Set<Identity>();
-
-function heldByThisProcess(id: Identity): boolean {
-  for (const held of heldHere) if (sameIdentity(held, id)) return true;
-  return false;
-}
-
 export type Verdict =
   | { kind: "absent" }
   | { kind: "changed" }
@@ -234,6 +224,18 @@ export function symlinkError(path: string, cause?: unknown): PidfileError {
 }
 
 /**
+ * The error for a symbolic link on the pidfile's path that the kernel's
+ * protected_symlinks rule does not let this process follow (one another user
+ * may have planted in a sticky, world-writable directory such as /tmp), or
+ * null when there is none (see protected_symlinks.ts).
+ */
+export function plantedLinkError(path: string): PidfileError | null {
+  const { planted } = checkLinks(path);
+  if (planted === null) return null;
+  return new PidfileError(`pidfile ${describePlantedLink(path, planted)}`, path, "symlink");
+}
+
+/**
  * Opens the file at the path, takes its flock if it can, and judges it.
  * With `removal` "stale" (or "unheld": any file nobody has locked) it unlinks
  * the judged inode while still holding its flock, after checking that the
@@ -266,7 +268,7 @@ export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdic
       // A holder wrote its own live pid. If the pid is not a live process, a
       // rival is probably judging a stale file right now: "contested".
       let contested = pid === null || !liveness(pid, contents.start).alive;
-      if (pid === self) contested = !heldByThisProcess(id);
+      if (pid === self) contested = !holdsPidfile(id);
       return { kind: "alive", pid, reason: "flock held", contested };
     }
     // We hold its flock, so nobody else does, and no protocol-following
@@ -297,11 +299,17 @@ export function judge(path: string, pathC: Uint8Array, removal: Removal): Verdic
   }
 }
 
+/**
+ * {@linkcode judge} until the path stops changing under it, after refusing
+ * a planted link on the path ({@linkcode plantedLinkError}).
+ */
 export function judgeSettled(
   path: string,
   pathC: Uint8Array,
   removal: Removal,
 ): Exclude<Verdict, { kind: "changed" }> {
+  const planted = plantedLinkError(path);
+  if (planted) return { kind: "unusable", reason: planted.message, error: planted };
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
     const v = judge(path, pathC, removal);
     if (v.kind !== "changed") return v;

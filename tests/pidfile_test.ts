@@ -28,7 +28,8 @@ import { constants as osConstants } from "node:os";
 import process from "node:process";
 import { createServer } from "node:net";
 import type { Readable } from "node:stream";
-import { libc, OSError, platform } from "../ffi/mod.ts";
+import { cstr, libc, OSError, platform } from "../ffi/mod.ts";
+import { fdIdentity, statIdentity } from "../platforms/file_identity.ts";
 import {
   createPidlock,
   EX_CANTCREAT,
@@ -278,9 +279,19 @@ describe("Pidfile: acquire and release", () => {
     assert.throws(() => new Pidfile(""), TypeError);
     // deno-lint-ignore no-explicit-any
     assert.throws(() => new Pidfile(42 as any), TypeError);
-    assert.throws(() => new Pidfile("/tmp/a\0b"), TypeError);
+    assert.throws(() => new Pidfile("/tmp/a\0b"), {
+      name: "TypeError",
+      message: /^pidfile path contains a NUL character: "\/tmp\/a\\u0000b"/,
+    });
     // deno-lint-ignore no-explicit-any
     assert.throws(() => new Pidfile("/tmp/a", { tempFile: "x" as any }), TypeError);
+    for (const options of [null, "named", 1]) {
+      // deno-lint-ignore no-explicit-any
+      assert.throws(() => new Pidfile("/tmp/a", options as any), {
+        name: "TypeError",
+        message: /^Pidfile options must be an object \(PidfileOptions\) or left out, got /,
+      });
+    }
     // deno-lint-ignore no-explicit-any
     assert.throws(() => createPidlock(undefined as any), TypeError);
   });
@@ -307,6 +318,80 @@ describe("Pidfile: release never deletes another's pidfile", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("Pidfile: a lock whose descriptor other code closed", () => {
+  /** A file with data in `dir`, opened read-write through the C library on descriptor `fd`. */
+  function dataOnFd(dir: string, fd: number): string {
+    const data = join(dir, "data.db");
+    writeFileSync(data, "important data\n");
+    const { O_RDWR, O_CLOEXEC } = platform.constants;
+    const opened = libc.open(cstr(data), O_RDWR | O_CLOEXEC, 0);
+    assert.ok(opened >= 0);
+    assert.equal(libc.dup2(opened, fd), fd); // closes the lock's file: the lock is gone
+    libc.close(opened);
+    return data;
+  }
+
+  test("release() leaves the descriptor alone, removes the pidfile and throws 'lost'", () => {
+    const dir = tempDir();
+    try {
+      const path = join(dir, "a.pid");
+      const hooks = pendingExitHooks();
+      const lock = new Pidfile(path).acquire().releaseAtExit();
+      const fd = lock.fd;
+      const data = dataOnFd(dir, fd);
+      try {
+        const e = pidfileError(() => lock.release());
+        assert.equal(e.reason, "lost");
+        assert.ok(e.message.includes(path), e.message);
+        assert.match(e.message, new RegExp(`descriptor ${fd} was closed by other code`));
+        assert.equal(lock.held, false);
+        assert.equal(pendingExitHooks(), hooks, "the exit hook went away");
+        // The descriptor still names the data file, whose contents are whole.
+        const want = new Uint32Array(4);
+        const got = new Uint32Array(4);
+        assert.ok(statIdentity(data, cstr(data), want));
+        fdIdentity(fd, got);
+        assert.deepEqual(got, want);
+        assert.equal(readFileSync(data, "utf8"), "important data\n");
+        assert.equal(existsSync(path), false, "the pidfile itself is gone");
+        lock.release(); // not held any more: nothing to do
+      } finally {
+        libc.close(fd);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(
+    "when the pidfile cannot be removed either, the data file is not emptied",
+    { skip: isRoot ? false : "needs root: the holder drops to nobody before release()" },
+    () => {
+      const dir = tempDir();
+      try {
+        chmodSync(dir, 0o755); // nobody may read data.db, but not unlink run/app.pid
+        const run = join(dir, "run");
+        mkdirSync(run, { mode: 0o755 });
+        const path = join(run, "app.pid");
+        const data = join(dir, "data.db");
+        writeFileSync(data, "important data\n", { mode: 0o644 });
+        const r = runScript(CHILD, ["lost", path, data]);
+        assert.equal(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+        assert.equal(out.threw?.name, "PidfileError", JSON.stringify(out));
+        assert.equal(out.threw.reason, "lost");
+        assert.match(out.threw.message, /stays at the path/);
+        assert.equal(out.held, false);
+        assert.equal(out.stillOpenOnData, true, "the descriptor was not closed");
+        assert.equal(out.data, "important data\n", "the data file was not truncated");
+        assert.equal(readFileSync(data, "utf8"), "important data\n");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("Pidfile: symbolic links are refused", () => {
@@ -393,6 +478,127 @@ describe("Pidfile: symbolic links are refused", () => {
     assert.equal(new Pidfile("/etc/passwd/x.pid").isLocked(), false); // ENOTDIR
     assert.equal(new Pidfile(`/tmp/${"n".repeat(300)}.pid`).isLocked(), false); // ENAMETOOLONG
   });
+});
+
+describe("Pidfile: links another user planted in a sticky directory", () => {
+  // The kernel's rule, checked by posixly itself: this machine may have fs.protected_symlinks=0.
+  const asRoot = { skip: isRoot ? false : "needs root: plants links as uid 65534 (nobody)" };
+  const NOBODY = 65534;
+
+  /** Makes the symbolic link `path` -> `target` as nobody, as another user would plant it. */
+  function plantAsNobody(target: string, path: string): void {
+    const r = spawnSync("ln", ["-s", target, path], {
+      uid: NOBODY,
+      gid: NOBODY,
+      cwd: "/",
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, `ln as nobody: ${r.error ?? r.stderr}`);
+    assert.equal(lstatSync(path).uid, NOBODY);
+  }
+
+  /** A directory nobody may reach, with a sticky world-writable one and a root-only one in it. */
+  function layout(): { dir: string; sticky: string; rootOnly: string; victim: string } {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const sticky = join(dir, "sticky");
+    mkdirSync(sticky);
+    chmodSync(sticky, 0o1777);
+    const rootOnly = join(dir, "rootonly");
+    mkdirSync(rootOnly);
+    chmodSync(rootOnly, 0o700);
+    const victim = join(rootOnly, "victim.pid");
+    writeFileSync(victim, "garbage\n");
+    return { dir, sticky, rootOnly, victim };
+  }
+
+  test("no method follows one; the error names the path and the link", asRoot, () => {
+    const { dir, sticky, rootOnly, victim } = layout();
+    try {
+      const plant = join(sticky, "plant");
+      plantAsNobody(rootOnly, plant);
+      const path = join(plant, "victim.pid");
+      const refused = (e: unknown, at = path, link = plant): void => {
+        assert.ok(e instanceof PidfileError, `expected PidfileError, got ${String(e)}`);
+        assert.equal(e.reason, "symlink");
+        assert.ok(e.message.includes(`${at}: ${link} is a symbolic link`), e.message);
+        assert.match(
+          e.message,
+          /owned by uid 65534 in .*sticky world-writable.*protected_symlinks/,
+        );
+      };
+      const failed = lockFailed(() => new Pidfile(path).acquire());
+      assert.equal(failed.pid, null);
+      refused(failed.cause);
+      refused(lockFailed(() => createPidlock(path)).cause);
+      refused(pidfileError(() => new Pidfile(path).writePid()));
+      refused(pidfileError(() => new Pidfile(path).readPid()));
+      refused(pidfileError(() => new Pidfile(path).remove()));
+      refused(pidfileError(() => new Pidfile(path).removeIfStale()));
+      const state = new Pidfile(path).inspect();
+      assert.equal(state.status, "unusable");
+      assert.ok(state.reason.includes(`${plant} is a symbolic link`), state.reason);
+      // As the kernel's rule would answer (EACCES), and Celery's os.path.exists then does.
+      assert.equal(new Pidfile(path).isLocked(), false);
+      assert.equal(readFileSync(victim, "utf8"), "garbage\n", "not removed as stale");
+      assert.deepEqual(readdirSync(rootOnly), ["victim.pid"], "nothing was linked there");
+
+      // Planted as the pidfile itself (the last component).
+      const last = join(sticky, "app.pid");
+      plantAsNobody(victim, last);
+      refused(lockFailed(() => new Pidfile(last).acquire()).cause, last, last);
+      refused(pidfileError(() => new Pidfile(last).removeIfStale()), last, last);
+      assert.equal(readFileSync(victim, "utf8"), "garbage\n");
+      assert.equal(readlinkSync(last), victim);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test(
+    "a link this process or the directory's owner owns, or one outside sticky directories, is followed",
+    asRoot,
+    () => {
+      const { dir, sticky, rootOnly } = layout();
+      try {
+        const links: string[] = [];
+        // This process's (root's) own link in the sticky directory.
+        const mine = join(sticky, "mine");
+        symlinkSync(rootOnly, mine);
+        links.push(mine);
+        // nobody's link in a sticky directory that nobody owns.
+        const nobodysSticky = join(dir, "nobodys-sticky");
+        mkdirSync(nobodysSticky);
+        chmodSync(nobodysSticky, 0o1777);
+        chownSync(nobodysSticky, NOBODY, NOBODY);
+        plantAsNobody(rootOnly, join(nobodysSticky, "theirs"));
+        links.push(join(nobodysSticky, "theirs"));
+        // nobody's link in a directory that is not sticky.
+        const home = join(dir, "home");
+        mkdirSync(home);
+        chownSync(home, NOBODY, NOBODY);
+        plantAsNobody(rootOnly, join(home, "theirs"));
+        links.push(join(home, "theirs"));
+        for (const link of links) {
+          const path = join(link, "app.pid");
+          const lock = new Pidfile(path).acquire();
+          assert.equal(readFileSync(join(rootOnly, "app.pid"), "utf8").split("\n")[0], `${PID}`);
+          assert.equal(new Pidfile(path).readPid(), PID);
+          assert.equal(new Pidfile(path).isLocked(), true);
+          assert.equal(new Pidfile(path).inspect().status, "alive");
+          lock.release();
+          assert.equal(existsSync(join(rootOnly, "app.pid")), false, link);
+          writeFileSync(join(rootOnly, "app.pid"), `${deadPid()}\n`);
+          assert.equal(new Pidfile(path).removeIfStale(), true, link);
+          writeFileSync(join(rootOnly, "app.pid"), `${deadPid()}\n`);
+          new Pidfile(path).remove();
+          assert.equal(existsSync(join(rootOnly, "app.pid")), false, link);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("Pidfile: bad contents", () => {

@@ -181,6 +181,8 @@ describe("platforms: basics", () => {
     assert.equal(isatty(100000), false);
     assert.throws(() => isatty(-1), TypeError);
     assert.throws(() => isatty(1.5), TypeError);
+    // -0 is an integer that is not below 0: it is fd 0 (Deno's and Node's FFI refuse -0 itself).
+    assert.equal(isatty(-0), isatty(0));
   });
 
   test("isatty: true on a real pseudo-terminal", { skip: !hasScript() && "no script(1)" }, () => {
@@ -348,12 +350,16 @@ describe("platforms: basics", () => {
     );
   });
 
-  test("closeOpenFds closes all but the kept fds (child process)", () => {
+  test("closeOpenFds closes all but the kept fds and held pidfile locks (child process)", () => {
     const r = runScript(fixture("fds_close.ts"));
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
     assert.equal(out.openedCount, 200);
     assert.deepEqual(out.leftOpenOfOurs, [out.kept]);
+    // A held lock is never dropped unseen: its fd stays open, its flock held.
+    assert.equal(out.lockFdOpen, true);
+    assert.equal(out.lockHeld, true);
+    assert.equal(out.released, "ok");
     assert.equal(out.runtimeWorks, true);
   });
 
