@@ -23,7 +23,7 @@ if (currentIds().euid !== 0) {
   process.exit(0);
 }
 
-const entry = lookupUser(user); // fails early and clearly: "User does not exist: NAME"
+const entry = lookupUser(user); // fails early and clearly: User does not exist: "NAME"
 console.log(`before: ${ids()}`);
 maybeDropPrivileges({ uid: entry.name });
 console.log(`after:  ${ids()}  (${entry.name}, home ${entry.home})`);

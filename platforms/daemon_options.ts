@@ -5,6 +5,7 @@
  * @module
  */
 import { absolutePath, cwd } from "./host.ts";
+import { rejectUnknownOptions } from "./options.ts";
 
 /**
  * Options of `detached()` and `DaemonContext`.
@@ -50,6 +51,7 @@ export interface DetachedOptions {
   /**
    * Do everything except detaching, in this process (for debugging): the
    * same checks, exits and messages, the umask, chdir, privileges and pidfile.
+   * `true` or `false` (a string such as `"false"` is a TypeError, not true).
    */
   fake?: boolean;
   /**
@@ -126,13 +128,7 @@ export function daemonSettings(options: DetachedOptions): DaemonSettings {
     throw new TypeError(`DaemonContext takes an options object, got ${quote(options)}`);
   }
   // A misspelt option (say `pidFile`) must not silently turn the pidfile lock off.
-  const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.includes(k));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map(quoteName).join(", ")}` +
-        ` for detached()/DaemonContext; known: ${KNOWN_OPTIONS.join(", ")}`,
-    );
-  }
+  rejectUnknownOptions(options, KNOWN_OPTIONS, "detached()/DaemonContext");
   const ready = options.ready ?? "auto";
   if (ready !== "auto" && ready !== "manual") {
     throw new TypeError(`ready must be "auto" or "manual", got ${quote(ready)}`);
@@ -152,7 +148,7 @@ export function daemonSettings(options: DetachedOptions): DaemonSettings {
     uid: optionalId(options.uid, "uid"),
     gid: optionalId(options.gid, "gid"),
     umask: parseUmask(options.umask),
-    fake: Boolean(options.fake),
+    fake: optionalBoolean(options.fake, "fake", false),
     ready,
     timeoutMs,
     keepFds: parseKeepFds(options.keepFds),
@@ -160,9 +156,13 @@ export function daemonSettings(options: DetachedOptions): DaemonSettings {
   };
 }
 
-/** An option's name as an unknown option is quoted: `'pidFile'`, bounded. */
-function quoteName(name: string): string {
-  return name.length > QUOTE_MAX ? `'${name.slice(0, QUOTE_MAX)}...'` : `'${name}'`;
+/** A boolean option: `fallback` when not given; anything but true or false is a TypeError. */
+function optionalBoolean(value: unknown, what: string, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${what} must be true or false, got ${typeof value} ${quote(value)}`);
+  }
+  return value;
 }
 
 /** Parses a umask as Celery does: strings with a leading 0 are octal. */
@@ -182,7 +182,7 @@ function parseUmask(value: unknown): number {
   if (!Number.isInteger(n) || n < 0 || n > 0o777) {
     throw new RangeError(`umask must be between 0 and 0o777, got ${quote(value)}`);
   }
-  return n;
+  return n === 0 ? 0 : n; // -0 === 0: this turns -0 (which the FFI refuses) into 0
 }
 
 function parseKeepFds(value: unknown): readonly number[] {
@@ -220,6 +220,12 @@ function optionalPath(value: unknown, what: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== "string" || value === "" || value.includes("\0")) {
     throw new TypeError(`${what} must be a non-empty path without NUL bytes, got ${quote(value)}`);
+  }
+  // A lone surrogate would be encoded as U+FFFD: another file's name.
+  if (!value.isWellFormed()) {
+    throw new TypeError(
+      `${what} is not well-formed Unicode (it has a lone surrogate), got ${quote(value)}`,
+    );
   }
   return absolutePath(value);
 }

@@ -6,6 +6,8 @@
  */
 import { checkOrNull, libc, platform } from "../ffi/mod.ts";
 import { getEnv } from "./host.ts";
+import { rejectUnknownOptions } from "./options.ts";
+import { quote } from "./quote.ts";
 import {
   currentIds,
   initgroups,
@@ -60,6 +62,8 @@ export interface DropPrivilegesOptions {
   gid?: number | string | null;
 }
 
+const DROP_OPTIONS: readonly string[] = ["uid", "gid"];
+const CHECK_OPTIONS: readonly string[] = ["env"];
 const EPERM: number = platform.errnoNumbers.EPERM;
 
 /** Real, effective and saved ids. */
@@ -87,7 +91,9 @@ function resIds(which: "uid" | "gid"): [number, number, number] {
  * nothing (Celery fails with EPERM); a uid without a user entry works when a
  * gid is given (the supplementary groups become just that gid). Names are
  * resolved before anything changes, so an unknown user or group throws
- * {@linkcode LookupError} with the process untouched.
+ * {@linkcode LookupError} with the process untouched. An option other than
+ * `uid` and `gid` (say `user`) throws a TypeError naming it, before anything
+ * changes: Celery's keyword arguments would refuse it too.
  *
  * @example Run as nobody
  * ```ts ignore
@@ -97,8 +103,11 @@ function resIds(which: "uid" | "gid"): [number, number, number] {
  */
 export function maybeDropPrivileges(options: DropPrivilegesOptions = {}): void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("maybeDropPrivileges takes an object: { uid?, gid? }");
+    throw new TypeError(
+      `maybeDropPrivileges takes an object: { uid?, gid? }, got ${quote(options)}`,
+    );
   }
+  rejectUnknownOptions(options, DROP_OPTIONS, "maybeDropPrivileges()");
   const uid = options.uid === undefined || options.uid === null ? undefined : parseUid(options.uid);
   let gid = options.gid === undefined || options.gid === null ? undefined : parseGid(options.gid);
   const euid = libc.geteuid();
@@ -174,6 +183,10 @@ export interface CheckPrivilegesOptions {
  * looks for `application/group-python-serialize`, a content type that does
  * not exist; posixly looks for the real one.
  *
+ * `acceptContent` is one content type or an iterable of them (strings); an
+ * option other than `env`, an `env` that is not an object, or a
+ * `C_FORCE_ROOT` in it that is not a string throws a TypeError naming it.
+ *
  * @example Warn when running as root
  * ```ts
  * import { checkPrivileges } from "@posixly/posixly";
@@ -184,12 +197,8 @@ export function checkPrivileges(
   acceptContent: Iterable<string> | string,
   options: CheckPrivilegesOptions = {},
 ): void {
-  if (
-    acceptContent === null || typeof acceptContent !== "object" && typeof acceptContent !== "string"
-  ) {
-    throw new TypeError("acceptContent must be a list of content types or serializer names");
-  }
-  const accepted = new Set(typeof acceptContent === "string" ? [acceptContent] : acceptContent);
+  const accepted = contentTypes(acceptContent);
+  checkOptions(options);
   const pickle = PICKLE_TYPES.some((t) => accepted.has(t));
   const uid = libc.getuid(), euid = libc.geteuid();
   const gid = libc.getgid(), egid = libc.getegid();
@@ -207,6 +216,54 @@ export function checkPrivileges(
   }
   if (uid === 0 || euid === 0 || RISKY_GROUPS.some((g) => groupNames.includes(g))) {
     warnOrThrow(pickle, options);
+  }
+}
+
+/** The content types of `acceptContent` as a set; a TypeError says what is wrong. */
+function contentTypes(acceptContent: unknown): Set<string> {
+  if (typeof acceptContent === "string") return new Set([acceptContent]);
+  if (
+    acceptContent === null || typeof acceptContent !== "object" ||
+    typeof (acceptContent as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
+  ) {
+    const got = acceptContent !== null && typeof acceptContent === "object"
+      ? "an object that is not iterable"
+      : quote(acceptContent);
+    throw new TypeError(
+      `acceptContent must be a content type or an iterable of them (["json"]), got ${got}`,
+    );
+  }
+  const types = new Set<string>();
+  let index = 0;
+  for (const type of acceptContent as Iterable<unknown>) {
+    if (typeof type !== "string") {
+      throw new TypeError(
+        `acceptContent[${index}] must be a content type or serializer name (a string), ` +
+          `got ${quote(type)}`,
+      );
+    }
+    types.add(type);
+    index++;
+  }
+  return types;
+}
+
+/** Checks the options of {@linkcode checkPrivileges}; a TypeError names the bad one. */
+function checkOptions(options: unknown): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `checkPrivileges options must be an object: { env? }, got ${quote(options)}`,
+    );
+  }
+  rejectUnknownOptions(options, CHECK_OPTIONS, "checkPrivileges()");
+  const { env } = options as CheckPrivilegesOptions;
+  if (env === undefined) return;
+  if (env === null || typeof env !== "object") {
+    throw new TypeError(`env must be an object of environment variables, got ${quote(env)}`);
+  }
+  const force: unknown = env.C_FORCE_ROOT;
+  if (force !== undefined && typeof force !== "string") {
+    throw new TypeError(`env.C_FORCE_ROOT must be a string, got ${quote(force)}`);
   }
 }
 

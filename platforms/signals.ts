@@ -208,7 +208,8 @@ export class Signals {
    * `"ignore"`, or `"default"`. It reads the C library's disposition, so a
    * signal the runtime ignores from the start (SIGPIPE in all three)
    * reports `"ignore"`. A listener added with `process.on` outside posixly is
-   * returned as it is.
+   * returned as it is. A number that is no signal of this platform (0, 32,
+   * 9999) throws a RangeError, as {@linkcode Signals.set} does.
    *
    * @example What a signal does now
    * ```ts
@@ -218,6 +219,7 @@ export class Signals {
    */
   get(name: SignalSpec): SignalDisposition {
     const signum = this.signum(name);
+    const short = signalName(signum); // validates the number, as set() does
     const handler = handlerOf(currentAction(signum));
     if (handler === BigInt(platform.constants.SIG_IGN)) return "ignore";
     if (handler === BigInt(platform.constants.SIG_DFL)) return "default";
@@ -226,9 +228,7 @@ export class Signals {
     // The runtime's handler is installed: with no listener left, every
     // runtime applies the default action (measured; Node's own SIGINT and
     // SIGTERM handlers restore the terminal, then do).
-    const others = Object.hasOwn(platform.signalNames, signum)
-      ? otherListeners(`SIG${signalName(signum)}`)
-      : [];
+    const others = otherListeners(`SIG${short}`);
     return others.length > 0 ? (others[0] as SignalHandler) : "default";
   }
 
@@ -368,7 +368,8 @@ export class Signals {
    * `setitimer(ITIMER_REAL)`; 0 cancels a pending alarm. Without a handler
    * the default action of SIGALRM ends the process.
    *
-   * @throws {RangeError} when `seconds` is not a number from 0 to 2**53 - 1.
+   * @throws {TypeError} when `seconds` is not a number (`"1"` too).
+   * @throws {RangeError} when `seconds` is not from 0 to 2**53 - 1 (NaN included).
    *
    * @example An alarm in a quarter second
    * ```ts ignore
@@ -378,13 +379,14 @@ export class Signals {
    * ```
    */
   armAlarm(seconds: number): void {
-    // Above 2**53 - 1 seconds, a number no longer counts whole seconds.
-    if (
-      typeof seconds !== "number" || !(seconds >= 0 && seconds <= Number.MAX_SAFE_INTEGER)
-    ) {
-      throw new RangeError(
-        `alarm seconds must be a number from 0 to 2**53 - 1, got ${String(seconds)}`,
+    if (typeof seconds !== "number") {
+      throw new TypeError(
+        `alarm seconds must be a number, got ${typeof seconds} ${quote(seconds)}`,
       );
+    }
+    // Above 2**53 - 1 seconds, a number no longer counts whole seconds.
+    if (!(seconds >= 0 && seconds <= Number.MAX_SAFE_INTEGER)) {
+      throw new RangeError(`alarm seconds must be from 0 to 2**53 - 1, got ${quote(seconds)}`);
     }
     armTimer(seconds);
   }

@@ -8,6 +8,7 @@
 import { checkReturnedErrno, libc, platform, quoteForMessage } from "../ffi/mod.ts";
 import { argvStrings, cString, envStrings, stringTable } from "./c_strings.ts";
 import { currentEnvironment } from "./host.ts";
+import { quote } from "./quote.ts";
 import { openFds } from "./fds.ts";
 
 /**
@@ -73,10 +74,15 @@ export interface PosixSpawnOptions {
   readonly signalMask?: readonly number[];
 }
 
-function assertFd(fd: unknown, what: string): asserts fd is number {
+/**
+ * `fd` once checked to be an fd number; -0 comes back as 0 (the FFI of Deno
+ * and Node refuses -0 as an integer argument).
+ */
+function checkedFd(fd: unknown, what: string): number {
   if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
-    throw new TypeError(`${what} must be a non-negative integer fd, got ${String(fd)}`);
+    throw new TypeError(`${what} must be a non-negative integer fd, got ${quote(fd)}`);
   }
+  return fd === 0 ? 0 : fd; // -0 === 0: this turns -0 into 0
 }
 
 function sigset(signals: boolean | readonly number[]): Uint8Array {
@@ -195,43 +201,54 @@ function addAction(
     throw new TypeError("file actions must be objects");
   }
   if ("open" in action) {
-    assertFd(action.open, "open");
+    const fd = checkedFd(action.open, "open");
     const p = cString(action.path, "open path");
     keepAlive.push(p);
     const mode = action.mode ?? 0o666;
-    if (!Number.isInteger(action.flags)) throw new TypeError("open flags must be an integer");
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
-      throw new RangeError(`bad mode: ${String(action.mode)}`);
+    if (!Number.isInteger(action.flags)) {
+      throw new TypeError(`open flags must be an integer, got ${quote(action.flags)}`);
     }
+    if (action.flags < -0x80000000 || action.flags > 0x7fffffff) {
+      throw new RangeError(`open flags must fit in a C int, got ${quote(action.flags)}`);
+    }
+    if (typeof mode !== "number") {
+      throw new TypeError(`open mode must be a number, got ${quote(mode)}`);
+    }
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new RangeError(`open mode must be from 0 to 0o7777, got ${quote(action.mode)}`);
+    }
+    // -0 + 0 is 0: the FFI refuses -0.
     checkReturnedErrno(
-      libc.posix_spawn_file_actions_addopen(actions, action.open, p, action.flags, mode),
+      libc.posix_spawn_file_actions_addopen(actions, fd, p, action.flags + 0, mode + 0),
       "posix_spawn_file_actions_addopen",
       { path: action.path },
     );
   } else if ("dup2" in action) {
-    const [from, to] = action.dup2;
-    assertFd(from, "dup2 source");
-    assertFd(to, "dup2 target");
+    if (!Array.isArray(action.dup2) || action.dup2.length !== 2) {
+      throw new TypeError(`dup2 must be a pair of fds [from, to], got ${quote(action.dup2)}`);
+    }
+    const from = checkedFd(action.dup2[0], "dup2 source");
+    const to = checkedFd(action.dup2[1], "dup2 target");
     checkReturnedErrno(
       libc.posix_spawn_file_actions_adddup2(actions, from, to),
       "posix_spawn_file_actions_adddup2",
     );
   } else if ("close" in action) {
-    assertFd(action.close, "close");
+    const fd = checkedFd(action.close, "close");
     checkReturnedErrno(
-      libc.posix_spawn_file_actions_addclose(actions, action.close),
+      libc.posix_spawn_file_actions_addclose(actions, fd),
       "posix_spawn_file_actions_addclose",
     );
   } else if ("closeFrom" in action) {
-    assertFd(action.closeFrom, "closeFrom");
+    const from = checkedFd(action.closeFrom, "closeFrom");
     const closeFrom = libc.posix_spawn_file_actions_addclosefrom_np;
     if (closeFrom) {
       checkReturnedErrno(
-        closeFrom(actions, action.closeFrom),
+        closeFrom(actions, from),
         "posix_spawn_file_actions_addclosefrom_np",
       );
     } else {
-      for (const fd of openFds().filter((fd) => fd >= action.closeFrom)) {
+      for (const fd of openFds().filter((fd) => fd >= from)) {
         checkReturnedErrno(
           libc.posix_spawn_file_actions_addclose(actions, fd),
           "posix_spawn_file_actions_addclose",

@@ -45,8 +45,10 @@ export interface GroupInfo {
 
 /**
  * A user or group that the system's databases do not know. The message is
- * `User does not exist: NAME` or `Group does not exist: NAME` (a name longer
- * than 64 characters is cut there, with its length; `key` keeps it whole).
+ * `User does not exist: "NAME"` or `Group does not exist: "NAME"`: a name is
+ * always quoted (as JSON, so a newline or a control character in it shows as
+ * an escape) and cut at 64 characters, with its length (`key` keeps it
+ * whole); an id is shown as a number: `User does not exist: 4000000000`.
  *
  * @example Report an unknown user
  * ```ts
@@ -54,7 +56,7 @@ export interface GroupInfo {
  * try {
  *   lookupUser("no-such-user");
  * } catch (e) {
- *   if (e instanceof LookupError) console.error(e.message); // User does not exist: no-such-user
+ *   if (e instanceof LookupError) console.error(e.message); // User does not exist: "no-such-user"
  * }
  * ```
  */
@@ -73,11 +75,11 @@ export class LookupError extends Error {
    * @example Make the error
    * ```ts
    * import { LookupError } from "@posixly/posixly";
-   * new LookupError("group", "staff").message; // "Group does not exist: staff"
+   * new LookupError("group", "staff").message; // 'Group does not exist: "staff"'
    * ```
    */
   constructor(kind: "user" | "group", key: string | number) {
-    const shown = typeof key === "string" && key.length > SHOWN_NAME ? quote(key) : key;
+    const shown = typeof key === "string" ? quote(key) : key;
     super(`${kind === "user" ? "User" : "Group"} does not exist: ${shown}`);
     this.name = "LookupError";
     this.kind = kind;
@@ -89,8 +91,6 @@ export class LookupError extends Error {
 const ID_MAX = 4294967294;
 const DIGITS = /^\s*\d+\s*$/;
 const MAX_BUFFER = 1 << 26; // 64 MiB: beyond this an ERANGE is reported, not retried
-/** Names up to this length appear in messages as they are (Celery's wording); longer ones are cut. */
-const SHOWN_NAME = 64;
 const ERANGE: number = platform.errnoNumbers.ERANGE;
 const EINVAL: number = platform.errnoNumbers.EINVAL;
 const EPERM: number = platform.errnoNumbers.EPERM;
@@ -274,43 +274,40 @@ function groupFromRecord(): GroupInfo {
 
 /**
  * Checks an id given as a number or a string: returns the id as a number, or
- * the string itself when it is a name to look up.
+ * the string itself when it is a name to look up. Messages name the value as
+ * `label` (`"gid"`, `"groups[2]"`). `-0` comes back as 0: the FFI of Deno and
+ * Node refuses -0 as an unsigned integer.
  */
-function classifyId(value: unknown, what: "uid" | "gid"): number | string {
+function classifyId(value: unknown, what: "uid" | "gid", label: string = what): number | string {
+  const kind = what === "uid" ? "user" : "group";
   if (typeof value === "number") {
     if (!Number.isInteger(value)) {
-      throw new RangeError(`${what} must be a whole number, got ${value}`);
+      throw new RangeError(`${label} must be a whole number, got ${value}`);
     }
-    if (value < 0) throw new RangeError(`${what} must not be negative, got ${value}`);
+    if (value < 0) throw new RangeError(`${label} must not be negative, got ${value}`);
     if (value > ID_MAX) {
       throw new RangeError(
-        `${what} must be at most ${ID_MAX} (${ID_MAX + 1} is (${what}_t)-1), got ${value}`,
+        `${label} must be at most ${ID_MAX} (${ID_MAX + 1} is (${what}_t)-1), got ${value}`,
       );
     }
-    return value;
+    return value === 0 ? 0 : value; // -0 === 0: this turns -0 into 0
   }
   if (typeof value !== "string") {
     throw new TypeError(
-      `${what} must be a number or a ${what === "uid" ? "user" : "group"} name, got ${
-        value === null ? "null" : typeof value
-      }`,
+      `${label} must be a number or a ${kind} name, got ${value === null ? "null" : typeof value}`,
     );
   }
-  if (DIGITS.test(value)) return classifyId(Number(value), what);
+  if (DIGITS.test(value)) return classifyId(Number(value), what, label);
   const trimmed = value.trim();
   if (trimmed === "") {
-    throw new TypeError(
-      `${what} must be a number or a ${
-        what === "uid" ? "user" : "group"
-      } name, got an empty string`,
-    );
+    throw new TypeError(`${label} must be a number or a ${kind} name, got an empty string`);
   }
   const n = Number(trimmed);
   if (Number.isFinite(n)) {
-    // Numeric, but not plain decimal digits: "-1", "1.5", "0x10", "1e3", "+5".
-    if (n < 0) throw new RangeError(`${what} must not be negative, got ${quote(value)}`);
+    // Numeric, but not plain decimal digits: "-1", "-0", "1.5", "0x10", "1e3", "+5".
+    if (n < 0) throw new RangeError(`${label} must not be negative, got ${quote(value)}`);
     throw new TypeError(
-      `${what} as a string must be decimal digits or a name, got ${quote(value)}`,
+      `${label} as a string must be decimal digits or a name, got ${quote(value)}`,
     );
   }
   return value;
@@ -363,7 +360,7 @@ export function lookupGroup(nameOrGid: string | number): GroupInfo {
  * allowed; no lookup) or a user name (looked up). Unlike Celery, negative
  * numbers, non-integers, `"1.5"`, `"0x10"`, `"1e3"`, ids above 4294967294,
  * `""`, `null` and `undefined` throw a TypeError or RangeError. An unknown
- * name throws {@linkcode LookupError}: `User does not exist: NAME`.
+ * name throws {@linkcode LookupError}: `User does not exist: "NAME"`.
  *
  * @example A uid from digits or a name
  * ```ts
@@ -382,7 +379,7 @@ export function parseUid(uid: number | string): number {
 /**
  * A gid from a number, a string of decimal digits or a group name; the same
  * rules as {@linkcode parseUid}. An unknown name throws
- * {@linkcode LookupError}: `Group does not exist: NAME`.
+ * {@linkcode LookupError}: `Group does not exist: "NAME"`.
  *
  * @example A gid from digits or a name
  * ```ts
@@ -392,7 +389,12 @@ export function parseUid(uid: number | string): number {
  * ```
  */
 export function parseGid(gid: number | string): number {
-  const id = classifyId(gid, "gid");
+  return gidOf(gid, "gid");
+}
+
+/** {@linkcode parseGid}, with messages that name the value as `label`. */
+function gidOf(gid: unknown, label: string): number {
+  const id = classifyId(gid, "gid", label);
   if (typeof id === "number") return id;
   if (!fetchGroup(encodeName(id, "gid"), 0)) throw new LookupError("group", id);
   return record32[platform.layouts.group.gid / 4];
@@ -427,7 +429,12 @@ let ngroupsMax: number | undefined;
  * list is cut to `sysconf(_SC_NGROUPS_MAX)`; on EINVAL the last group is
  * dropped and the call retried while more than one remains; EPERM is ignored
  * when the current groups already are the requested ones (a non-root process
- * "setting" what it has), and thrown as OSError otherwise.
+ * "setting" what it has), and thrown as OSError otherwise. Every entry is
+ * checked first, as {@linkcode parseGid} checks one, with the groups
+ * unchanged when one is wrong: a hole in a sparse array (`[, 65534]`), a
+ * negative or fractional number or anything else that is not a gid or a name
+ * throws a TypeError or RangeError naming its index (`groups[0]`); an unknown
+ * name throws {@linkcode LookupError}.
  *
  * @example Keep only group 0 (as root)
  * ```ts ignore
@@ -440,7 +447,7 @@ export function setgroups(groups: readonly (number | string)[]): void {
     throw new TypeError(`groups must be an array of gids or group names, got ${typeof groups}`);
   }
   ngroupsMax ??= Number(libc.sysconf(platform.constants._SC_NGROUPS_MAX));
-  let wanted = groups.map((g) => parseGid(g));
+  let wanted = gidList(groups);
   if (ngroupsMax > 0 && wanted.length > ngroupsMax) wanted = wanted.slice(0, ngroupsMax);
   const list = new Uint32Array(Math.max(wanted.length, 1));
   list.set(wanted);
@@ -455,6 +462,24 @@ export function setgroups(groups: readonly (number | string)[]): void {
     if (e === EPERM && sameSet(getgroups(), wanted)) return;
     checkReturnedErrno(e, "setgroups");
   }
+}
+
+/**
+ * The gids of `groups`, each checked as {@linkcode parseGid} checks one; a hole
+ * (which `map` would skip and a Uint32Array would read as gid 0, the root
+ * group) throws a TypeError naming its index.
+ */
+function gidList(groups: readonly unknown[]): number[] {
+  const gids: number[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    if (!Object.hasOwn(groups, i)) {
+      throw new TypeError(
+        `groups[${i}] is missing (a hole in a sparse array): give a gid or a group name`,
+      );
+    }
+    gids.push(gidOf(groups[i], `groups[${i}]`));
+  }
+  return gids;
 }
 
 function sameSet(a: readonly number[], b: readonly number[]): boolean {

@@ -346,7 +346,7 @@ describe("detached()", () => {
     try {
       const r = launch(dir, { detached: { uid: "posixly-no-such-user" } });
       assert.equal(r.status, 1, r.stderr);
-      assert.equal(r.stderr.trim(), "ERROR: User does not exist: posixly-no-such-user");
+      assert.equal(r.stderr.trim(), 'ERROR: User does not exist: "posixly-no-such-user"');
       assert.equal(loggedPids(dir).length, 1, "no daemon was started");
     } finally {
       cleanUp(dir);
@@ -1106,7 +1106,7 @@ describe("DaemonContext options", () => {
       () => new DaemonContext({ pidFile: "/tmp/x.pid" } as unknown as DetachedOptions),
       {
         name: "TypeError",
-        message: /unknown option 'pidFile'/,
+        message: /^unknown option "pidFile" for detached\(\)\/DaemonContext; known: logfile, /,
       },
     );
     assert.throws(() => new DaemonContext(null as never), {
@@ -1122,6 +1122,49 @@ describe("DaemonContext options", () => {
     assert.throws(() => new DaemonContext({ logfile: "a\0b" }), TypeError);
     assert.throws(() => new DaemonContext({ uid: {} as never }), TypeError);
     assert.throws(() => new DaemonContext({ afterChdir: 5 as never }), TypeError);
+  });
+
+  test("fake must be true or false: a string is a TypeError, not true", () => {
+    for (const bad of ["false", "true", 0, 1]) {
+      assert.throws(() => new DaemonContext({ fake: bad as never }), {
+        name: "TypeError",
+        message: `fake must be true or false, got ${typeof bad} ${JSON.stringify(bad)}`,
+      });
+    }
+    assert.equal(new DaemonContext({ fake: true }).fake, true);
+    assert.equal(new DaemonContext({ fake: false }).fake, false);
+    assert.equal(new DaemonContext({}).fake, false);
+  });
+
+  test("a path with a lone surrogate is refused by the constructor, naming the option", () => {
+    for (const option of ["pidfile", "logfile", "workdir"] as const) {
+      for (const bad of ["/tmp/x\uD800.pid", "\uDC00"]) {
+        assert.throws(() => new DaemonContext({ [option]: bad }), {
+          name: "TypeError",
+          message: `${option} is not well-formed Unicode (it has a lone surrogate), got ${
+            JSON.stringify(bad)
+          }`,
+        });
+      }
+    }
+  });
+
+  test("uid, gid and umask given as -0 are 0 (the FFI of Deno and Node refuses -0)", {
+    skip: isRoot ? false : "needs root: uid 0 is asked for",
+  }, () => {
+    const dir = tempDir();
+    try {
+      const r = launch(dir, {
+        detached: { fake: true, workdir: dir },
+        negativeZeros: true,
+        exitAfterReport: true,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as Report;
+      assert.deepEqual([report.uid, report.gid, report.umask], [0, 0, 0]);
+    } finally {
+      cleanUp(dir);
+    }
   });
 
   test("notifyReady() before open() is an error; close() before open() does nothing", () => {
@@ -1181,6 +1224,26 @@ describe("posixSpawn", () => {
     });
     assert.equal(status, 0);
     assert.equal(out, `sh|hi there|${readFileSync("/etc/passwd", "utf8").trim()}`);
+  });
+
+  test("-0 as an fd, flags or mode is 0 (the FFI of Deno and Node refuses -0)", () => {
+    const [status, out] = sh("cat; cat <&5", {
+      fileActions: [
+        { close: -0 },
+        { open: -0, path: "/etc/passwd", flags: -0, mode: -0 },
+        { dup2: [-0, 5] },
+      ],
+    });
+    assert.equal(status, 0);
+    assert.equal(out, readFileSync("/etc/passwd", "utf8"), "all of it through fd 0, then none");
+    assert.throws(() => posixSpawn("/bin/true", { fileActions: [{ close: -1 }] }), {
+      name: "TypeError",
+      message: "close must be a non-negative integer fd, got -1",
+    });
+    assert.throws(() => posixSpawn("/bin/true", { fileActions: [{ dup2: 3 as never }] }), {
+      name: "TypeError",
+      message: "dup2 must be a pair of fds [from, to], got 3",
+    });
   });
 
   test("setsid, default signal actions and an empty mask", () => {

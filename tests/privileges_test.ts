@@ -22,6 +22,7 @@ interface Outcome {
   name?: string;
   message?: string;
   code?: string | null;
+  value?: unknown;
 }
 interface Task {
   tid: number;
@@ -171,14 +172,53 @@ describe("maybeDropPrivileges", () => {
       ["drop", { uid: "" }],
     ]);
     assert.deepEqual(r.results.map((x) => [x.name, x.message]), [
-      ["LookupError", "User does not exist: posixly-no-such-user"],
-      ["LookupError", "Group does not exist: posixly-no-such-group"],
+      ["LookupError", 'User does not exist: "posixly-no-such-user"'],
+      ["LookupError", 'Group does not exist: "posixly-no-such-group"'],
       ["RangeError", "uid must not be negative, got -1"],
       ["TypeError", 'gid as a string must be decimal digits or a name, got "1.5"'],
       ["TypeError", "uid must be a number or a user name, got an empty string"],
     ]);
     assert.deepEqual(r.uid, [0, 0, 0]);
     assert.deepEqual(r.gid, [0, 0, 0]);
+  });
+});
+
+describe("maybeDropPrivileges: options", () => {
+  test("an unknown option is a TypeError naming it, and nothing changes", rootOnly, () => {
+    const r = inChild([
+      ["drop", { user: "nobody" }],
+      ["drop", { uid: "nobody", group: "nogroup", extra: 1 }],
+      ["drop", null],
+      ["drop", "nobody"],
+    ]);
+    assert.deepEqual(r.results.map((x) => [x.name, x.message]), [
+      ["TypeError", 'unknown option "user" for maybeDropPrivileges(); known: uid, gid'],
+      [
+        "TypeError",
+        'unknown options "group", "extra" for maybeDropPrivileges(); known: uid, gid',
+      ],
+      ["TypeError", "maybeDropPrivileges takes an object: { uid?, gid? }, got null"],
+      ["TypeError", 'maybeDropPrivileges takes an object: { uid?, gid? }, got "nobody"'],
+    ]);
+    assert.deepEqual(r.uid, [0, 0, 0], "still root: the options were not ignored, but refused");
+    assert.deepEqual(r.gid, [0, 0, 0]);
+  });
+
+  test("-0 as a uid or gid is 0 (the FFI refuses -0)", rootOnly, () => {
+    const zero = { $: "-0" };
+    const r = inChild([
+      ["markers", [zero, { $: "hole" }, 5]],
+      ["setgid", zero],
+      ["setuid", zero],
+      ["initgroups", zero, zero],
+      ["drop", { uid: zero, gid: zero }],
+      ["setgroups", [zero]],
+    ]);
+    assert.deepEqual(r.results[0], { ok: true, value: ["-0", "hole", 5] }, "the fixture got -0");
+    assert.deepEqual(r.results.slice(1), Array(5).fill({ ok: true, value: null }));
+    assert.deepEqual(r.uid, [0, 0, 0]);
+    assert.deepEqual(r.gid, [0, 0, 0]);
+    assert.deepEqual(r.groups, [0]);
   });
 });
 
@@ -191,7 +231,7 @@ describe("setgid, initgroups, setuid, setgroups", () => {
       ["setuid", "posixly-no-such-user"],
     ]);
     assert.deepEqual(r.results.slice(0, 3).map((x) => x.ok), [true, true, true]);
-    assert.equal(r.results[3].message, "User does not exist: posixly-no-such-user");
+    assert.equal(r.results[3].message, 'User does not exist: "posixly-no-such-user"');
     assert.deepEqual(r.uid, [nobody.uid, nobody.uid, nobody.uid]);
     assert.deepEqual(r.gid, [nogroup.gid, nogroup.gid, nogroup.gid]);
     assert.equal(r.setuid0, "EPERM");
@@ -274,6 +314,41 @@ describe("setgid, initgroups, setuid, setgroups", () => {
     );
   });
 
+  test(
+    "setgroups refuses a hole or a bad entry, naming its index; the groups stay",
+    rootOnly,
+    () => {
+      const hole = { $: "hole" };
+      const r = inChild([
+        ["setgroups", [nogroup.gid]],
+        ["markers", [hole, 65534]],
+        ["setgroups", [hole, 65534]],
+        ["setgroups", [65534, hole, hole]],
+        ["setgroups", [65534, 1.5]],
+        ["setgroups", [-1]],
+        ["setgroups", [0, null]],
+        ["setgroups", [0, "posixly-no-such-group"]],
+      ]);
+      assert.deepEqual(r.results[0], { ok: true, value: null });
+      assert.deepEqual(r.results[1].value, ["hole", 65534], "the fixture made a sparse array");
+      assert.deepEqual(r.results.slice(2).map((x) => [x.name, x.message]), [
+        [
+          "TypeError",
+          "groups[0] is missing (a hole in a sparse array): give a gid or a group name",
+        ],
+        [
+          "TypeError",
+          "groups[1] is missing (a hole in a sparse array): give a gid or a group name",
+        ],
+        ["RangeError", "groups[1] must be a whole number, got 1.5"],
+        ["RangeError", "groups[0] must not be negative, got -1"],
+        ["TypeError", "groups[1] must be a number or a group name, got null"],
+        ["LookupError", 'Group does not exist: "posixly-no-such-group"'],
+      ]);
+      assert.deepEqual(r.groups, [nogroup.gid], "the groups set first are still there; no 0");
+    },
+  );
+
   test("EPERM is ignored only when the groups already are the requested ones", rootOnly, () => {
     const r = inChild([
       ["drop", { uid: "nobody" }],
@@ -340,12 +415,40 @@ describe("checkPrivileges", () => {
     assert.doesNotMatch(r.stderr, /SecurityWarning/);
   });
 
-  test("bad input is a TypeError", () => {
-    for (const bad of [null, 5]) {
-      assert.throws(() => checkPrivileges(bad as unknown as string[]), {
+  test("bad input is a TypeError naming the parameter or option", () => {
+    const cases: [() => unknown, string][] = [
+      [() => checkPrivileges(null as never), "got null"],
+      [() => checkPrivileges(5 as never), "got 5"],
+      [() => checkPrivileges({} as never), "got an object that is not iterable"],
+    ];
+    for (const [call, got] of cases) {
+      assert.throws(call, {
         name: "TypeError",
-        message: /^acceptContent must be a list of content types or serializer names$/,
+        message: `acceptContent must be a content type or an iterable of them (["json"]), ${got}`,
       });
     }
+    assert.throws(() => checkPrivileges(["json", 5] as never), {
+      name: "TypeError",
+      message: "acceptContent[1] must be a content type or serializer name (a string), got 5",
+    });
+    assert.throws(() => checkPrivileges(["pickle"], { env: {}, force: true } as never), {
+      name: "TypeError",
+      message: 'unknown option "force" for checkPrivileges(); known: env',
+    });
+    assert.throws(() => checkPrivileges(["pickle"], null as never), {
+      name: "TypeError",
+      message: "checkPrivileges options must be an object: { env? }, got null",
+    });
+    assert.throws(() => checkPrivileges(["pickle"], { env: "C_FORCE_ROOT=1" } as never), {
+      name: "TypeError",
+      message: 'env must be an object of environment variables, got "C_FORCE_ROOT=1"',
+    });
+    assert.throws(() => checkPrivileges(["pickle"], { env: { C_FORCE_ROOT: 1 } } as never), {
+      name: "TypeError",
+      message: "env.C_FORCE_ROOT must be a string, got 1",
+    });
+    // A string and any iterable of strings are taken.
+    assert.doesNotThrow(() => checkPrivileges("json", { env: { C_FORCE_ROOT: "1" } }));
+    assert.doesNotThrow(() => checkPrivileges(new Set(["json"]), { env: {} }));
   });
 });

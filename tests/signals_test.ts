@@ -178,6 +178,39 @@ describe("signal names", () => {
     assert.deepEqual(watched.map((name) => new Signals().get(name)), before);
   });
 
+  test("get, set, ignore and reset refuse a number that is no signal alike: RangeError", () => {
+    // 32 is one of glibc's internal real-time signals: not in the table, as 0, -1 and 9999.
+    for (const n of [9999, 0, -0, -1, 32]) {
+      const calls: [string, () => unknown][] = [
+        ["get", () => signals.get(n)],
+        ["set", () => signals.set(n, "default")],
+        ["ignore", () => signals.ignore(n)],
+        ["reset", () => signals.reset(n)],
+      ];
+      for (const [method, call] of calls) {
+        assert.throws(call, {
+          name: "RangeError",
+          message: `unknown signal number: ${n === 0 ? 0 : n}`,
+        }, `${method}(${n})`);
+      }
+    }
+    assert.equal(signals.supported(32), false);
+  });
+
+  test("armAlarm takes a number: a string is a TypeError quoting it", () => {
+    for (const [bad, shown] of [["1", '"1"'], [null, "null"], [1n, "1"]] as const) {
+      assert.throws(() => signals.armAlarm(bad as never), {
+        name: "TypeError",
+        message: `alarm seconds must be a number, got ${typeof bad} ${shown}`,
+      });
+    }
+    assert.throws(() => signals.armAlarm(-1), {
+      name: "RangeError",
+      message: "alarm seconds must be from 0 to 2**53 - 1, got -1",
+    });
+    assert.equal(signals.resetAlarm(), 0, "no alarm was armed");
+  });
+
   test("get returns a listener other code added with process.on, in every runtime", () => {
     // Not SIGUSR2: the processes of `node --test` listen on it for diagnostic reports.
     const fn = (): void => {};

@@ -37,6 +37,54 @@ describe("BgThread", () => {
     assert.equal(new Recorder({ exitOnCrash: false }).exitOnCrash, false);
   });
 
+  test("bad constructor arguments are TypeErrors that name the argument or option", () => {
+    const cases: [() => unknown, RegExp][] = [
+      [() => new Recorder(5 as never), /^BgThread name must be a string .*, got number 5$/],
+      [() => new Recorder(null as never, null as never), /^BgThread name .*, got null$/],
+      [() => new Recorder("svc", null as never), /^BgThread options must be an object, got null$/],
+      [
+        () => new Recorder("svc", "x" as never),
+        /^BgThread options must be an object, got string "x"$/,
+      ],
+      [
+        () => new Recorder({ exitOnCrash: "no" as never }),
+        /^BgThread option exitOnCrash must be true or false, got string "no"$/,
+      ],
+      [() => new Recorder("svc", { exitOnCrash: 0 as never }), /exitOnCrash .*, got number 0$/],
+      [
+        () => new Recorder({ name: 5 as never }),
+        /^BgThread option name must be a string, got number 5$/,
+      ],
+      [
+        () => new Recorder({ exitOnCrsh: false } as never),
+        /^unknown option "exitOnCrsh" for BgThread; known: name, exitOnCrash$/,
+      ],
+      [() => new Recorder({ name: "a" }, { name: "b" }), /options were given twice/],
+    ];
+    for (const [make, message] of cases) assert.throws(make, { name: "TypeError", message });
+    // What is allowed: no options, a name, options, or both.
+    assert.equal(new Recorder(undefined, { name: "opt" }).name, "opt");
+    assert.equal(new Recorder("svc", { exitOnCrash: false }).exitOnCrash, false);
+    assert.equal(new Recorder("svc", { name: "opt" }).name, "svc", "the argument wins");
+  });
+
+  test("start() while a stop() is pending says to await that stop()", async () => {
+    const svc = new Recorder();
+    svc.delay = 40;
+    svc.start();
+    while (svc.calls === 0) await sleep(1);
+    const stopping = svc.stop();
+    assert.equal(svc.isAlive, true, "the current body() is still running");
+    assert.throws(() => svc.start(), {
+      name: "Error",
+      message: "'Recorder' is still stopping; await the pending stop() before starting it again",
+    });
+    await stopping;
+    svc.start(); // once the stop() resolved, it starts again
+    assert.equal(svc.isAlive, true);
+    await svc.stop();
+  });
+
   test("stop() on a service that never started resolves at once", async () => {
     const svc = new Recorder();
     assert.equal(svc.isAlive, false);

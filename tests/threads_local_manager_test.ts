@@ -76,6 +76,18 @@ describe("LocalManager", () => {
     delete local.v;
   });
 
+  test("run with something that is not a function is a TypeError, as middleware's", () => {
+    const manager = new LocalManager(new Local());
+    for (
+      const [bad, type] of [[5, "number"], [undefined, "undefined"], [null, "object"]] as const
+    ) {
+      assert.throws(() => manager.run(bad as never), {
+        name: "TypeError",
+        message: `run() expects a function, got ${type}`,
+      });
+    }
+  });
+
   test("run cleans up when fn throws or rejects", async () => {
     const local = new Local<{ v?: number }>();
     const mgr = new LocalManager(local);

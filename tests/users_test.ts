@@ -53,7 +53,7 @@ describe("lookupUser", () => {
       assert.ok(e instanceof LookupError);
       assert.ok(e instanceof Error);
       assert.equal(e.name, "LookupError");
-      assert.equal(e.message, `User does not exist: ${name}`);
+      assert.equal(e.message, `User does not exist: "${name}"`);
       assert.equal(e.kind, "user");
       assert.equal(e.key, name);
       return true;
@@ -87,13 +87,13 @@ describe("lookupGroup", () => {
     assert.equal(getent("group", name), null);
     assert.throws(() => lookupGroup(name), (e: unknown) => {
       assert.ok(e instanceof LookupError);
-      assert.equal(e.message, `Group does not exist: ${name}`);
+      assert.equal(e.message, `Group does not exist: "${name}"`);
       assert.equal(e.kind, "group");
       return true;
     });
     assert.throws(() => parseGid(name), {
       name: "LookupError",
-      message: `Group does not exist: ${name}`,
+      message: `Group does not exist: "${name}"`,
     });
   });
 
@@ -188,6 +188,19 @@ describe("parseUid and parseGid", () => {
     }
   });
 
+  test("-0 is 0 (the FFI of Deno and Node refuses -0)", () => {
+    for (const [parse, name] of [[parseUid, "parseUid"], [parseGid, "parseGid"]] as const) {
+      assert.ok(Object.is(parse(-0), 0), `${name}(-0) is +0`);
+    }
+    assert.equal(lookupUser(-0).name, "root");
+    assert.equal(lookupGroup(-0).name, "root");
+    // "-0" as a string is not decimal digits: refused, as "+5" is.
+    assert.throws(() => parseUid("-0"), {
+      name: "TypeError",
+      message: 'uid as a string must be decimal digits or a name, got "-0"',
+    });
+  });
+
   test("names are looked up", () => {
     assert.equal(parseUid("root"), 0);
     assert.equal(parseUid("nobody"), Number(getent("passwd", "nobody")![2]));
@@ -197,7 +210,7 @@ describe("parseUid and parseGid", () => {
     const name = `posixly-no-such-user-${process.pid}`;
     assert.throws(() => parseUid(name), {
       name: "LookupError",
-      message: `User does not exist: ${name}`,
+      message: `User does not exist: "${name}"`,
     });
   });
 
@@ -249,6 +262,23 @@ describe("getgroups", () => {
 
 describe("hostile names", () => {
   const huge = "u".repeat(1 << 20);
+
+  test("a name is always quoted in a LookupError: a newline or escape shows as one", () => {
+    for (const name of ["root\n", "posixly\u001b[31m", " posixly-no-such-user-\t"]) {
+      assert.throws(() => parseUid(name), (e) => {
+        assert.ok(e instanceof LookupError, String(e));
+        assert.equal(e.message, `User does not exist: ${JSON.stringify(name)}`);
+        for (const raw of ["\n", "\t", "\u001b"]) assert.ok(!e.message.includes(raw), e.message);
+        assert.equal(e.key, name, "the key is the name as given");
+        return true;
+      });
+      assert.throws(() => lookupGroup(name), {
+        name: "LookupError",
+        message: `Group does not exist: ${JSON.stringify(name)}`,
+      });
+    }
+    assert.equal(new LookupError("group", 4242).message, "Group does not exist: 4242");
+  });
 
   test("a 1 MB name is quoted in the error as a bounded prefix and its length", () => {
     const calls: [string, () => unknown][] = [

@@ -43,6 +43,69 @@ export interface BgThreadOptions {
   exitOnCrash?: boolean;
 }
 
+const OPTION_NAMES: readonly string[] = ["name", "exitOnCrash"];
+
+/** At most this many characters of a string are shown in a message. */
+const SHOWN_CHARS = 64;
+
+/** A string for a message: quoted as JSON (control characters visible), bounded. */
+function quoted(text: string): string {
+  const shown = JSON.stringify(text.slice(0, SHOWN_CHARS));
+  return text.length <= SHOWN_CHARS ? shown : `${shown}…(${text.length} characters)`;
+}
+
+/** A value for a message: its type, and the value itself when a primitive (a string quoted). */
+function shown(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object" || typeof value === "function") return typeof value;
+  return `${typeof value} ${typeof value === "string" ? quoted(value) : String(value)}`;
+}
+
+/** Throws a TypeError naming the keys of `options` that are no option (five at most). */
+function rejectUnknownOptions(options: object): void {
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.includes(key));
+  if (unknown.length === 0) return;
+  const names = unknown.slice(0, 5).map((key) => quoted(key)).join(", ");
+  const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : "";
+  throw new TypeError(
+    `unknown option${unknown.length > 1 ? "s" : ""} ${names}${more} for BgThread; ` +
+      `known: ${OPTION_NAMES.join(", ")}`,
+  );
+}
+
+/**
+ * The constructor's arguments as options: `(name, options)`, `(options)` or
+ * `(name)`; a TypeError names the argument or option that is wrong.
+ */
+function constructorOptions(name: unknown, options: unknown): BgThreadOptions {
+  if (name !== null && typeof name === "object") {
+    if (options !== undefined) {
+      throw new TypeError(
+        "BgThread takes (name, options) or (options): the options were given twice",
+      );
+    }
+    return constructorOptions(undefined, name);
+  }
+  if (name !== undefined && typeof name !== "string") {
+    throw new TypeError(`BgThread name must be a string or an options object, got ${shown(name)}`);
+  }
+  if (options === undefined) return { name };
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`BgThread options must be an object, got ${shown(options)}`);
+  }
+  rejectUnknownOptions(options);
+  const given = options as BgThreadOptions;
+  if (given.name !== undefined && typeof given.name !== "string") {
+    throw new TypeError(`BgThread option name must be a string, got ${shown(given.name)}`);
+  }
+  if (given.exitOnCrash !== undefined && typeof given.exitOnCrash !== "boolean") {
+    throw new TypeError(
+      `BgThread option exitOnCrash must be true or false, got ${shown(given.exitOnCrash)}`,
+    );
+  }
+  return { name: name ?? given.name, exitOnCrash: given.exitOnCrash };
+}
+
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -115,14 +178,13 @@ export abstract class BgThread {
    *
    * @param name The name (or the options); default: the class name.
    * @param options Options; `options.name` is used when `name` is not given.
+   * @throws {TypeError} When `name` is not a string, `options` not an object,
+   * an option unknown or of the wrong type (`exitOnCrash: "no"`).
    */
-  constructor(name?: string | BgThreadOptions, options: BgThreadOptions = {}) {
-    if (typeof name === "object" && name !== null) {
-      options = name;
-      name = undefined;
-    }
-    this.name = name ?? options.name ?? new.target.name;
-    this.exitOnCrash = options.exitOnCrash ?? true;
+  constructor(name?: string | BgThreadOptions, options?: BgThreadOptions) {
+    const checked = constructorOptions(name, options);
+    this.name = checked.name ?? new.target.name;
+    this.exitOnCrash = checked.exitOnCrash ?? true;
   }
 
   /**
@@ -167,9 +229,15 @@ export abstract class BgThread {
    * service.start();
    * ```
    *
-   * @throws {Error} When the service is already running.
+   * @throws {Error} When the service is already running, or still stopping
+   * (await the pending `stop()` first).
    */
   start(): void {
+    if (this.#alive && this.#stopping) {
+      throw new Error(
+        `'${this.name}' is still stopping; await the pending stop() before starting it again`,
+      );
+    }
     if (this.#alive) {
       throw new Error(`'${this.name}' is already running; stop() it before starting it again`);
     }

@@ -182,8 +182,12 @@ export class LocalManager {
    * @typeParam R The result type of `fn`.
    * @param fn The function to run.
    * @returns What `fn` returns (a promise settling like `fn`'s, after cleanup).
+   * @throws {TypeError} When `fn` is not a function.
    */
   run<R>(fn: () => R): R {
+    if (typeof fn !== "function") {
+      throw new TypeError(`run() expects a function, got ${typeof fn}`);
+    }
     return storage.run(new Context(), callAndRelease, fn);
   }
 
