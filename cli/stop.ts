@@ -11,7 +11,7 @@ import { Pidfile } from "../platforms/pidfile.ts";
 import { parseStop, type StopOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { say } from "./output.ts";
-import { findTarget, whyNotAllowed } from "./target.ts";
+import { findTarget, pidfileHolders, pidList, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
 import { pollFds, stopGroupRest, waitForExit } from "./wait.ts";
 
@@ -31,16 +31,29 @@ function removePidfile(pidfile: string, ms = 0): string {
   const lock = new Pidfile(pidfile);
   try {
     while (!lock.removeIfStale()) {
-      if (performance.now() >= until) {
-        return `; ${quote(pidfile)} is still locked by another process ` +
-          "(a child of the program that inherited the lock?) and was left alone";
-      }
+      if (performance.now() >= until) return `; ${quote(pidfile)} ${stillLocked(pidfile)}`;
       pollFds([], 10, true);
     }
     return "";
   } catch (e) {
     return `; ${quote(pidfile)} could not be removed: ${(e as Error).message}`;
   }
+}
+
+/**
+ * Why a pidfile whose program and process group have ended is still locked,
+ * naming what holds it when posixly can see it: a process outside the
+ * program's process group (a child that left it with setsid, or any process
+ * that opened the file, which every user can read).
+ */
+function stillLocked(pidfile: string): string {
+  const holders = pidfileHolders(pidfile);
+  if (holders === null || holders.length === 0) {
+    return "is still locked by a process posixly cannot see (another user's?) and was left alone";
+  }
+  return `is still locked by ${pidList(holders)}, outside the program's process group, and ` +
+    `was left alone: posixly does not signal ${holders.length === 1 ? "it" : "them"} ` +
+    `(see "ps -p ${holders.join(",")}")`;
 }
 
 /** What the hint for a program that still runs says: how to end it after all. */

@@ -2,8 +2,14 @@
  * Which process a pidfile names, for `status`, `stop` and `signal`: only the
  * one that holds its lock (posixly's own pidfiles, held by the program), or,
  * in a pidfile nobody holds, a live pid whose start time is the one
- * recorded. A pid without that proof may have been reused: it is never
- * signalled.
+ * recorded. A pid without that proof may have been reused, or written by
+ * someone who wants another process signalled: it is never signalled.
+ *
+ * Whoever can write the file can write any pid in it, with that process's
+ * start time (anyone can read it in /proc). So the pid written counts only
+ * when the file's owner could signal that process itself (see
+ * {@linkcode distrustedOwner}), and, while the lock is held, only when that
+ * process (or its process group) is what holds it (see {@linkcode heldBy}).
  *
  * @module
  */
@@ -41,15 +47,38 @@ export type Target =
    * `message` names `--pidfile` and what is there.
    */
   | { readonly state: "unusable"; readonly message: string }
-  /** Cannot tell (an unreadable pidfile, or a live pid that may have been reused). */
+  /**
+   * Cannot tell (an unreadable pidfile, a live pid that may have been reused,
+   * one that does not hold the lock that is held, or one that another user's
+   * file names).
+   */
   | { readonly state: "unknown"; readonly pid: number | null; readonly why: string };
 
-/** What the file at `path` records (no pid and no start time when unreadable). */
-function recorded(path: string): Contents {
+/**
+ * What the file at `path` records (no pid and no start time when
+ * unreadable), with the file's identity and owner (null where unknown).
+ */
+interface Recorded extends Contents {
+  readonly id: Identity | null;
+  readonly owner: number | null;
+}
+
+const ST = platform.layouts.stat;
+
+/** What the file at `path` records, and which file it is; see {@linkcode Recorded}. */
+function recorded(path: string): Recorded {
   const fd = libc.open(cstr(path), OPEN_READ, 0);
-  if (fd === -1) return { pid: null, start: null };
+  if (fd === -1) return { pid: null, start: null, id: null, owner: null };
   try {
-    return parseContents(readHead(fd, path));
+    const contents = parseContents(readHead(fd, path));
+    const id: Identity = new Uint32Array(4);
+    fdIdentity(fd, id);
+    // fstat again for st_uid (fdIdentity keeps only what identifies the file).
+    const buf = new Uint8Array(ST.size);
+    const owner = libc.fstat?.(fd, buf) === 0
+      ? new DataView(buf.buffer).getUint32(ST.uid, true)
+      : null;
+    return { ...contents, id, owner };
   } finally {
     libc.close(fd);
   }
@@ -133,6 +162,105 @@ function lockHolders(id: Identity): number[] | null {
 }
 
 /**
+ * Whether process `pid` itself holds the flock of the file `id`: one of its
+ * descriptors (/proc/PID/fd) is on that file and its /proc/PID/fdinfo shows
+ * the lock, compared as {@linkcode lockHolders} does, in that one process
+ * only. "unseen" when its descriptors cannot be looked at: no /proc
+ * (macOS), or another user's process and no root (EACCES; also root without
+ * CAP_SYS_PTRACE, in some containers).
+ */
+function holdsLock(pid: number, id: Identity): "yes" | "no" | "unseen" {
+  if (platform.os !== "linux") return "unseen";
+  const fds = listDirWithLibc(`/proc/${pid}/fd`);
+  // A process that has ended holds nothing; one that runs has a descriptor table.
+  if (fds === null) return gone(pid) ? "no" : "unseen";
+  const seen: Identity = new Uint32Array(4);
+  let unseen = false;
+  for (const fd of fds) {
+    let info: string;
+    try {
+      info = latin1(readFileWithLibc(`/proc/${pid}/fdinfo/${fd}`));
+    } catch (e) {
+      // ENOENT: it closed the descriptor meanwhile.
+      if ((e as { code?: string }).code !== "ENOENT") unseen = true;
+      continue;
+    }
+    if (!/^lock:.*\bFLOCK\b/m.test(info)) continue;
+    const link = `/proc/${pid}/fd/${fd}`;
+    if (!statIdentity(link, cstr(link), seen)) {
+      if (errno() !== platform.errnoNumbers.ENOENT) unseen = true;
+      continue;
+    }
+    if (seen.every((word, i) => word === id[i])) return "yes";
+  }
+  return unseen ? "unseen" : "no";
+}
+
+/**
+ * The state of a pidfile whose lock is held while its pid `pid` runs,
+ * started at `start` (as recorded): running when `pid` holds the lock, or
+ * a process of its process group does (a child that inherited the lock's
+ * descriptor from a program that has closed its own copy: the group whose
+ * id is `pid` is one that `pid` made, and no process of another session can
+ * join it). When the lock is provably someone else's,
+ * the pid written in the file is not the program's: the program, or
+ * whoever can write the file, wrote another process's pid there. Where
+ * `pid`'s descriptors cannot be seen (another user's process, and posixly
+ * is not root), the pid is taken at its word: posixly can then signal only
+ * what the caller's own privileges allow.
+ */
+function heldBy(path: string, id: Identity, pid: number, start: number | null): Target {
+  if (holdsLock(pid, id) !== "no") return { state: "running", pid, start };
+  const holders = lockHolders(id) ?? [];
+  if (holders.some((holder) => libc.getpgid(holder) === pid)) {
+    return { state: "running", pid, start };
+  }
+  // It ended while posixly looked: what holds the lock is what it left, or someone else's.
+  if (gone(pid) || processIsZombie(pid)) return heldByOthers(path, pid);
+  const others = holders.filter((holder) => holder !== pid);
+  return {
+    state: "unknown",
+    pid,
+    why: others.length > 0
+      ? `its lock is held by ${pidList(others)}, not by pid ${pid}, which it records, nor by ` +
+        `its process group: posixly does not signal pid ${pid} ` +
+        `(see "ps -p ${[pid, ...others].join(",")}")`
+      : `its lock is held, but not by pid ${pid}, which it records, nor by its process group, ` +
+        `and posixly cannot see which process holds it (another user's?): posixly does not ` +
+        `signal pid ${pid}`,
+  };
+}
+
+/** The real, effective and saved uids of process `pid` (/proc/PID/status), or null where unknown. */
+function uidsOf(pid: number): number[] | null {
+  try {
+    const uids = /^Uid:\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(
+      latin1(readFileWithLibc(`/proc/${pid}/status`)),
+    );
+    return uids === null ? null : uids.slice(1).map(Number);
+  } catch {
+    return null; // no /proc (macOS), or it ended
+  }
+}
+
+/**
+ * Why the pid in a pidfile owned by `owner` is not taken at its word, or
+ * null when it is: a file owned by neither root nor the caller (another
+ * user's file, say one planted in a sticky directory such as /tmp) counts
+ * only for a process of its owner, which that owner could signal itself.
+ * posixly's own pidfiles belong to whoever ran `start` (root for a program
+ * started with `--user`), who may signal its program.
+ */
+function distrustedOwner(owner: number | null, pid: number): string | null {
+  if (owner === null || owner === 0 || owner === libc.geteuid()) return null;
+  const uids = uidsOf(pid);
+  if (uids === null || uids.includes(owner)) return null;
+  return `the pidfile belongs to uid ${owner}, and pid ${pid}, which it records, runs as ` +
+    `uid ${uids[0]}: posixly does not signal a process on the word of a file whose owner ` +
+    `could not signal it (see "ps -p ${pid}")`;
+}
+
+/**
  * The state of a pidfile whose lock is held by processes other than its
  * program `pid`, which has ended: what the program left running, when every
  * holder is of its process group (a program posixly starts leads one, whose
@@ -161,6 +289,16 @@ function heldByOthers(path: string, pid: number): Target {
   };
 }
 
+/**
+ * The processes that hold the flock of the pidfile at `path` (see
+ * {@linkcode lockHolders}), or null when they cannot be seen: no /proc, or
+ * no such file.
+ */
+export function pidfileHolders(path: string): number[] | null {
+  const id: Identity = new Uint32Array(4);
+  return statIdentity(path, cstr(path), id) ? lockHolders(id) : null;
+}
+
 /** "pid 5" or "pids 5, 6". */
 export function pidList(pids: readonly number[]): string {
   return `${pids.length === 1 ? "pid" : "pids"} ${pids.join(", ")}`;
@@ -179,16 +317,6 @@ export function describeLeftovers(
     `(${pidList(target.holders)}) still holds ${held}`;
 }
 
-/** The real uid of process `pid` (the "Uid:" line of /proc/PID/status), or null where unknown. */
-function uidOf(pid: number): number | null {
-  try {
-    const uid = /^Uid:\s*(\d+)/m.exec(latin1(readFileWithLibc(`/proc/${pid}/status`)));
-    return uid === null ? null : Number(uid[1]);
-  } catch {
-    return null; // no /proc (macOS), or it ended
-  }
-}
-
 /**
  * The hint for a kill(2) that failed with `error`: for EPERM, that the
  * program runs as another user and who may signal it ("" for other errors).
@@ -199,7 +327,7 @@ function uidOf(pid: number): number | null {
  */
 export function whyNotAllowed(error: { code: string }, pid: number, command: string): string {
   if (error.code !== "EPERM") return "";
-  const uid = uidOf(pid);
+  const uid = uidsOf(pid)?.[0] ?? null;
   return `; pid ${pid} runs as another user${uid === null ? "" : ` (uid ${uid})`}: ` +
     `run posixly ${command} as root or as that user`;
 }
@@ -237,14 +365,16 @@ export function findTarget(path: string): Target {
       return { state: "unknown", pid: null, why: seen.reason };
     }
   }
-  const { pid, start } = recorded(path);
-  if (pid === null || pid !== seen.pid) {
+  const { pid, start, id, owner } = recorded(path);
+  if (pid === null || pid !== seen.pid || id === null) {
     return { state: "unknown", pid: seen.pid, why: "the pidfile changed while it was read" };
   }
   const actual = processStartTime(pid);
   const runs = programRuns(pid, start, actual);
+  const distrust = runs ? distrustedOwner(owner, pid) : null;
+  if (distrust !== null) return { state: "unknown", pid, why: distrust };
   if (seen.reason === "flock held") {
-    if (runs) return { state: "running", pid, start: actual };
+    if (runs) return heldBy(path, id, pid, actual);
     // Only once pid is gone (or a zombie) can no other process have it, nor its group.
     if (actual === null ? gone(pid) : processIsZombie(pid)) return heldByOthers(path, pid);
     return {
