@@ -300,7 +300,9 @@ export function checkPidfileFree(path: string): void {
 function takePidfile(path: string): Pidfile {
   checkPidfileFree(path);
   try {
-    return new Pidfile(path).acquire();
+    // Read-only: PROGRAM inherits this descriptor, and must not be able to rewrite the
+    // file through it to name another process for stop and signal.
+    return new Pidfile(path, { lockDescriptor: "read-only" }).acquire();
   } catch (e) {
     if (!(e instanceof LockFailed)) throw e;
     if (e.pid !== null) throw new AlreadyRunning(path, e.pid);

@@ -93,6 +93,22 @@ const CONTESTED_WAIT_MS = 100;
 const encoder = new TextEncoder();
 
 const OPEN_TEMP = C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW | C.O_CLOEXEC;
+
+/**
+ * A read-only descriptor of the file written through `fd`, which is then
+ * closed: reopened by its temporary name, or, for an unnamed file, through
+ * `/proc/self/fd` (the file stays linkable: that is the inode's state, not
+ * the descriptor's). Nothing holds the file's lock yet. On failure `fd` is
+ * left open.
+ */
+function reopenReadOnly(fd: number, tempC: Uint8Array | null, path: string): number {
+  const readOnly = tempC
+    ? libc.open(tempC, C.O_RDONLY | C.O_NOFOLLOW | C.O_CLOEXEC, 0)
+    : libc.open(cstr(`/proc/self/fd/${fd}`), C.O_RDONLY | C.O_CLOEXEC, 0);
+  check(readOnly, "open", { path });
+  libc.close(fd);
+  return readOnly;
+}
 const EMPTY_C = new Uint8Array(1);
 const MODE = 0o644;
 
@@ -127,6 +143,16 @@ export interface PidfileOptions {
    * temporary name.
    */
   tempFile?: "auto" | "named";
+  /**
+   * How the descriptor that holds the lock is opened: `"read-write"`
+   * (default), so that {@linkcode Pidfile.prototype.release} can empty a file
+   * it may no longer remove (privileges dropped); or `"read-only"`, for a lock
+   * handed on to another program (the posixly command hands its pidfile's
+   * lock to PROGRAM), which must then not be able to rewrite the file through
+   * it and name another process. A read-only holder's `release()` leaves a
+   * file it cannot remove as it is: unlocked, so judged stale.
+   */
+  lockDescriptor?: "read-write" | "read-only";
 }
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
@@ -188,6 +214,7 @@ export class Pidfile {
   readonly #dirC: Uint8Array;
   /** Whether to try an unnamed O_TMPFILE file first. */
   #useTmpfile: boolean;
+  readonly #readOnlyLock: boolean;
   /** The held file's descriptor, or -1. */
   #fd = -1;
   #id: Identity | null = null;
@@ -220,6 +247,13 @@ export class Pidfile {
       throw new TypeError(`tempFile must be "auto" or "named", got ${quote(tempFile)}`);
     }
     this.#useTmpfile = tempFile === "auto" && platform.os === "linux" && C.O_TMPFILE !== 0;
+    const lockDescriptor = options.lockDescriptor ?? "read-write";
+    if (lockDescriptor !== "read-write" && lockDescriptor !== "read-only") {
+      throw new TypeError(
+        `lockDescriptor must be "read-write" or "read-only", got ${quote(lockDescriptor)}`,
+      );
+    }
+    this.#readOnlyLock = lockDescriptor === "read-only";
     this.path = absolutePath(path);
     this.#pathC = cstr(this.path, "pidfile path");
     this.#dir = parentDir(this.path);
@@ -542,7 +576,7 @@ export class Pidfile {
       if (own) {
         // A file we could not remove must not look alive: empty it through our own fd
         // (no directory permission needed), so that every process judges it stale.
-        if (!gone) libc.ftruncate(fd, 0);
+        if (!gone && !this.#readOnlyLock) libc.ftruncate(fd, 0);
         libc.close(fd);
       }
     }
@@ -708,13 +742,14 @@ export class Pidfile {
       tempC = cstr(tempPath);
       fd = check(libc.open(tempC, OPEN_TEMP, MODE), "open", { path: tempPath });
     }
-    const file = fd;
+    let file = fd;
     const path = tempPath ?? this.path;
     try {
       for (let at = 0; at < bytes.length;) {
         const rest = bytes.subarray(at);
         at += Number(checkRetrying(() => libc.write(file, rest, rest.length), "write", { path }));
       }
+      if (this.#readOnlyLock) file = reopenReadOnly(file, tempC, path);
       check(libc.flock(file, LOCK_TRY), "flock", { path });
     } catch (e) {
       libc.close(file);

@@ -60,14 +60,15 @@ after(() => {
 /**
  * A program of this runtime, run by nobody from a copy of the sources it can
  * read, that finds the descriptor holding its pidfile's lock (inherited from
- * posixly), rewrites the pidfile through it to name `argv[3]` with that
- * process's start time, prints "rewrote", and runs on, holding the lock.
+ * posixly) and tries to rewrite the pidfile through it to name `argv[3]` with
+ * that process's start time; it prints "rewrote" or "could not rewrite", then
+ * closes the descriptor when `argv[4]` is "close", and runs on.
  */
 const REWRITER = `import { readdirSync, readFileSync, statSync } from "node:fs";
 import process from "node:process";
 import { libc } from "./ffi/mod.ts";
 
-const [pidfile, victim] = process.argv.slice(2);
+const [pidfile, victim, then] = process.argv.slice(2);
 const { dev, ino } = statSync(pidfile);
 const fd = readdirSync("/proc/self/fd").map(Number).find((n) => {
   try {
@@ -83,9 +84,11 @@ const text = new TextEncoder().encode(\`\${victim}\\nstarttime=\${start}\\n\`);
 if (fd === undefined || libc.ftruncate(fd, 0) !== 0 || Number(libc.lseek(fd, 0n, 0)) !== 0 ||
     Number(libc.write(fd, text, text.length)) !== text.length) {
   console.log(\`could not rewrite \${pidfile} (fd \${fd})\`);
-  process.exit(1);
+} else {
+  console.log(\`rewrote \${pidfile} through fd \${fd}\`);
 }
-console.log(\`rewrote \${pidfile} through fd \${fd}\`);
+if (then === "close" && fd !== undefined) libc.close(fd);
+console.log("ready");
 setInterval(() => {}, 60_000);
 `;
 
@@ -193,59 +196,76 @@ async function refusesVictim(pidfile: string, victim: number, why: RegExp): Prom
 describe("posixly takes a pidfile's pid only from the lock's holder", {
   skip: notLinux || commandCycleUnderQemu,
 }, () => {
-  test("a program run as nobody that rewrites its pidfile to name root's process", {
+  for (const then of ["keep", "close"]) {
+    test(
+      `a program run as nobody cannot rewrite its pidfile to name root's process (${then}s its lock)`,
+      {
+        ...SLOW,
+        skip: notRoot,
+      },
+      async () => {
+        const pidfile = s.path(`rewritten-${then}.pid`);
+        const logfile = s.path(`rewritten-${then}.log`);
+        const home = nobodyHome(`nobody-home-rewriter-${then}`);
+        const victimPid = victim();
+        const { execPath, script } = rewriter();
+        const started = posixly([
+          "start",
+          "--pidfile",
+          pidfile,
+          "--logfile",
+          logfile,
+          "--user",
+          "nobody",
+          "--chdir",
+          home,
+          "--env",
+          `DENO_DIR=${join(home, "deno")}`,
+          "--env",
+          `XDG_CACHE_HOME=${home}`,
+          "--grace",
+          "0.2",
+          "--",
+          execPath,
+          ...scriptArgs(script, [pidfile, String(victimPid), then]),
+        ]);
+        assert.equal(started.status, 0, started.stdout + started.stderr);
+        const program = s.track(startedPid(started.stdout));
+        assert.ok(await until(() => contents(logfile).includes("ready")), contents(logfile));
+        // The descriptor the program inherits is read-only: the file still names it.
+        assert.match(contents(logfile), /could not rewrite/);
+        assert.equal(contents(pidfile), `${program}\nstarttime=${processStartTime(program)}\n`);
+        const st = posixly(["status", "--pidfile", pidfile]);
+        assert.equal(st.status, 0, st.stdout + st.stderr);
+        assert.match(st.stdout, new RegExp(`running \\(pid ${program}\\b`));
+        const stop = posixly(["stop", "--pidfile", pidfile]);
+        assert.equal(stop.status, 0, stop.stdout + stop.stderr);
+        assert.ok(!alive(program), "the program was stopped");
+        assert.ok(alive(victimPid), "root's process was not");
+      },
+    );
+  }
+
+  test("a pidfile of root's naming root's process, its lock held by another process", {
     ...SLOW,
     skip: notRoot,
   }, async () => {
-    const pidfile = s.path("rewritten.pid");
-    const logfile = s.path("rewritten.log");
-    const home = nobodyHome("nobody-home-rewriter");
+    const pidfile = s.path("held-by-another.pid");
     const victimPid = victim();
-    const { execPath, script } = rewriter();
-    const started = posixly([
-      "start",
-      "--pidfile",
-      pidfile,
-      "--logfile",
-      logfile,
-      "--user",
-      "nobody",
-      "--chdir",
-      home,
-      "--env",
-      `DENO_DIR=${join(home, "deno")}`,
-      "--env",
-      `XDG_CACHE_HOME=${home}`,
-      "--grace",
-      "0.2",
-      "--",
-      execPath,
-      ...scriptArgs(script, [pidfile, String(victimPid)]),
-    ]);
-    assert.equal(started.status, 0, started.stdout + started.stderr);
-    const program = s.track(startedPid(started.stdout));
-    assert.ok(
-      await until(() => contents(pidfile).startsWith(`${victimPid}\n`)),
-      `the program did not rewrite its pidfile: ${contents(pidfile)}; log: ${contents(logfile)}`,
-    );
-    assert.equal(
-      contents(pidfile),
-      `${victimPid}\nstarttime=${processStartTime(victimPid)}\n`,
-      "the pidfile names root's process with its start time",
-    );
-    // The lock stays the program's: what holds it is named, and nothing is signalled.
+    writeFileSync(pidfile, `${victimPid}\nstarttime=${processStartTime(victimPid)}\n`);
+    const holder = lockTaker(pidfile);
+    assert.ok(await until(() => holdsFlock(holder, 9)), "another process holds the lock");
     await refusesVictim(
       pidfile,
       victimPid,
       new RegExp(
-        `its lock is held by pid ${program}, not by pid ${victimPid}, which it records, ` +
+        `its lock is held by pid ${holder}, not by pid ${victimPid}, which it records, ` +
           `nor by its process group: posixly does not signal pid ${victimPid}`,
       ),
     );
-    assert.ok(alive(program), "the program runs on");
     const restart = posixly(["restart", "--pidfile", pidfile, "--", "sleep", "60"]);
     assert.equal(restart.status, 1, restart.stdout + restart.stderr);
-    assert.ok(alive(victimPid) && alive(program), "restart stopped nothing");
+    assert.ok(alive(victimPid) && alive(holder), "restart stopped nothing");
   });
 
   test("a pidfile that nobody planted in a sticky directory, locked by its own flock(1)", {
@@ -386,7 +406,8 @@ describe("posixly's own programs still are what their pidfiles name", {
       const pidfile = s.path("child-holds.pid");
       const marker = `71.${process.pid}${Date.now() % 100000}`;
       // The shell starts a sleep (which inherits the lock's descriptor), then
-      // closes every descriptor above 2, the lock's among them, and waits.
+      // closes every descriptor above 2, the lock's among them, and waits (bash:
+      // dash cannot name a descriptor above 9).
       const started = posixly([
         "start",
         "--pidfile",
@@ -394,7 +415,7 @@ describe("posixly's own programs still are what their pidfiles name", {
         "--grace",
         "0",
         "--",
-        "sh",
+        "bash",
         "-c",
         `sleep ${marker} & for f in /proc/$$/fd/*; do n=\${f##*/}; ` +
         `[ "$n" -gt 2 ] && eval "exec $n>&-"; done; echo closed; wait`,

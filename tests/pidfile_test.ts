@@ -28,7 +28,7 @@ import { constants as osConstants } from "node:os";
 import process from "node:process";
 import { createServer } from "node:net";
 import type { Readable } from "node:stream";
-import { cstr, libc, OSError, platform } from "../ffi/mod.ts";
+import { cstr, errno, libc, OSError, platform } from "../ffi/mod.ts";
 import { fdIdentity, statIdentity } from "../platforms/file_identity.ts";
 import {
   createPidlock,
@@ -294,6 +294,55 @@ describe("Pidfile: acquire and release", () => {
     }
     // deno-lint-ignore no-explicit-any
     assert.throws(() => createPidlock(undefined as any), TypeError);
+  });
+});
+
+describe("Pidfile: a read-only lock descriptor (lockDescriptor)", () => {
+  for (const tempFile of ["auto", "named"] as const) {
+    test(`the lock is held through a descriptor nothing can write with (tempFile ${tempFile})`, () => {
+      const dir = tempDir();
+      try {
+        const lock = new Pidfile(join(dir, "ro.pid"), { tempFile, lockDescriptor: "read-only" })
+          .acquire();
+        const content = `${PID}\nstarttime=${processStartTime(PID)}\n`;
+        assert.equal(readFileSync(lock.path, "utf8"), content);
+        assert.equal(lock.isLocked(), true);
+        assert.deepEqual(readdirSync(dir), ["ro.pid"], "no temporary name left");
+        const bytes = new TextEncoder().encode("1\n");
+        assert.equal(Number(libc.write(lock.fd, bytes, bytes.length)), -1);
+        assert.equal(errno(), platform.errnoNumbers.EBADF);
+        assert.equal(libc.ftruncate(lock.fd, 0n), -1);
+        assert.equal(readFileSync(lock.path, "utf8"), content, "the file is as written");
+        lock.release();
+        assert.equal(existsSync(lock.path), false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test("the default descriptor can write, and a bad value is a TypeError", () => {
+    const dir = tempDir();
+    try {
+      const lock = new Pidfile(join(dir, "rw.pid")).acquire();
+      const flags = Number.parseInt(
+        /^flags:\s*(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${lock.fd}`, "utf8"))![1],
+        8,
+      );
+      const { O_RDWR, O_WRONLY } = platform.constants;
+      assert.notEqual(flags & (O_RDWR | O_WRONLY), 0, "opened for writing");
+      lock.release();
+      assert.throws(
+        // deno-lint-ignore no-explicit-any
+        () => new Pidfile(join(dir, "x.pid"), { lockDescriptor: "ro" as any }),
+        {
+          name: "TypeError",
+          message: 'lockDescriptor must be "read-write" or "read-only", got "ro"',
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
