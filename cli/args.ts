@@ -275,6 +275,8 @@ function envEntries(values: Values): [string, string][] {
   });
 }
 
+const READY_FORMS = "exec, notify, fd:N or tcp:HOST:PORT";
+
 function readiness(values: Values): Readiness {
   const v = text(values, "ready") ?? "exec";
   if (v === "exec" || v === "notify") return { kind: v };
@@ -284,17 +286,80 @@ function readiness(values: Values): Readiness {
     if (n >= 3 && n <= 1024) return { kind: "fd", fd: n };
     throw new CliError(`--ready: fd:N needs N from 3 to 1024, got ${quote(v)}`, EXIT.usage);
   }
-  const tcp = /^tcp:(\[[^\]]+\]|[^:]+):(\d+)$/.exec(v);
-  if (tcp) {
-    const port = Number(tcp[2]);
-    if (port >= 1 && port <= 65535) {
-      return { kind: "tcp", host: tcp[1].replace(/^\[(.*)\]$/, "$1"), port };
+  if (v.startsWith("tcp:")) return tcpReadiness(v);
+  throw new CliError(`--ready: expected ${READY_FORMS}, got ${quote(v)}`, EXIT.usage);
+}
+
+/**
+ * `tcp:HOST:PORT`, HOST a name, an IPv4 address or an IPv6 address in
+ * brackets (`tcp:[::1]:8080`; a zone too: `tcp:[fe80::1%eth0]:8080`).
+ * Whether a name resolves is found later (`checkReadinessFree` in ready.ts).
+ */
+function tcpReadiness(v: string): Readiness {
+  const bad = (why: string): CliError =>
+    new CliError(`--ready ${quote(v)}: ${why} (expected tcp:HOST:PORT)`, EXIT.usage);
+  const rest = v.slice("tcp:".length);
+  let host: string;
+  let afterHost: string;
+  if (rest.startsWith("[")) {
+    const close = rest.indexOf("]");
+    if (close === -1) throw bad("the [ before an IPv6 address is not closed with ]");
+    host = rest.slice(1, close);
+    if (!isIPv6(host)) {
+      throw bad(
+        host === ""
+          ? "the brackets are empty: they hold an IPv6 address, as in tcp:[::1]:8080"
+          : `${quote(host)} in brackets is not an IPv6 address`,
+      );
+    }
+    afterHost = rest.slice(close + 1);
+  } else {
+    const colon = rest.lastIndexOf(":");
+    host = colon === -1 ? rest : rest.slice(0, colon);
+    afterHost = colon === -1 ? "" : rest.slice(colon);
+    if (host === "") throw bad("HOST is empty");
+    if (host.includes(":")) throw bad("an IPv6 address goes in brackets, as in tcp:[::1]:8080");
+    if (!/^[\w.-]+$/.test(host)) {
+      throw bad(`${quote(host)} is not a host name or an IPv4 address`);
     }
   }
-  throw new CliError(
-    `--ready: expected exec, notify, fd:N or tcp:HOST:PORT, got ${quote(v)}`,
-    EXIT.usage,
-  );
+  if (afterHost === "" || afterHost === ":") throw bad("PORT is missing after HOST");
+  if (!afterHost.startsWith(":")) throw bad(`${quote(afterHost)} after HOST is not :PORT`);
+  const port = /^:(\d+)$/.exec(afterHost);
+  const n = port === null ? NaN : Number(port[1]);
+  if (!(n >= 1 && n <= 65535)) {
+    throw bad(`PORT must be a number from 1 to 65535, got ${quote(afterHost.slice(1))}`);
+  }
+  return { kind: "tcp", host, port: n };
+}
+
+/** Whether `host` is an IPv6 address (with a zone: `fe80::1%eth0`), as URLs take one in brackets. */
+function isIPv6(host: string): boolean {
+  const [address, zone, ...more] = host.split("%");
+  if (more.length > 0 || (zone !== undefined && !/^[\w.-]+$/.test(zone))) return false;
+  try {
+    new URL(`http://[${address}]/`);
+    return address.includes(":");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * HOST:PORT as `tcp:` writes it: an IPv6 address in brackets (`[::1]:8080`).
+ *
+ * @param host the host of a `tcp` {@linkcode Readiness}
+ * @param port its port
+ * @returns the address to show in messages
+ *
+ * @example An IPv6 address
+ * ```ts
+ * import { tcpAddress } from "./args.ts";
+ * console.log(tcpAddress("::1", 8080)); // "[::1]:8080"
+ * ```
+ */
+export function tcpAddress(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function setUp(values: Values, command: string[]): SetUpOptions {

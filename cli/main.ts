@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { FfiPermissionError } from "../ffi/mod.ts";
 import { CurrentDirectoryNameError, exit, scriptArgs } from "../platforms/host.ts";
 import { CliError, EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { complain, say } from "./output.ts";
@@ -32,6 +33,16 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import("./run.ts")).run,
   _daemon: async () => (await import("./daemon_step.ts")).daemonStep,
 };
+
+/**
+ * The exit status when the runtime refuses FFI (Deno without `--allow-ffi`):
+ * not enough privilege (4) for `start`, `restart` and `run`, and "cannot
+ * tell" (4) for `status`, where 1 would mean "dead"; `stop` and `signal`,
+ * which have no such status, fail (1).
+ */
+function ffiRefusedStatus(command: string): number {
+  return command === "stop" || command === "signal" ? EXIT.failed : EXIT.privilege;
+}
 
 /**
  * Runs the command line `argv` (the arguments after the script) and returns
@@ -72,6 +83,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         "the current directory's name is not valid UTF-8: give absolute paths (and --chdir)",
         command === "status" ? STATUS_UNKNOWN : EXIT.failed, // status: 1 would mean "dead"
       )
+      : thrown instanceof FfiPermissionError
+      // Its message names the runtime's flag to add (Deno's --allow-ffi).
+      ? new CliError(thrown.message, ffiRefusedStatus(command))
       : thrown;
     if (!(e instanceof CliError)) throw e;
     // Bad usage comes with the usage of the command at fault.

@@ -33,6 +33,32 @@ function whyNotExecutable(path: string): string | null {
   return null;
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Refuses (status 2) a PROGRAM whose bytes are not UTF-8. The runtime reads
+ * U+FFFD in place of such bytes, so the path looked up and executed would be
+ * another file than the one given (one that another user could make in a
+ * directory open to all, such as /tmp), as for `--pidfile`, `--logfile` and
+ * `--chdir`. Its arguments may be any bytes: they are passed on as given.
+ *
+ * @param name PROGRAM as the runtime decoded it
+ * @param bytes PROGRAM as the kernel gave it (see {@linkcode programArgv})
+ * @throws {CliError} exit status 2, saying why and what to do
+ */
+export function checkProgramName(name: string, bytes: Uint8Array): void {
+  try {
+    strictUtf8.decode(bytes);
+  } catch {
+    throw new CliError(
+      `the program ${quote(name)} is not valid UTF-8: posixly takes paths as UTF-8 (the ` +
+        "runtime reads U+FFFD in place of such bytes, which would name another file); a shell " +
+        `can run it, as arguments pass as they are: -- /bin/sh -c 'exec "$0" "$@"' PROGRAM ARG...`,
+      EXIT.usage,
+    );
+  }
+}
+
 /**
  * The absolute path of the program `name`: `name` itself when it holds a
  * slash (made absolute against the current directory), else the first
@@ -41,7 +67,8 @@ function whyNotExecutable(path: string): string | null {
  * @param name PROGRAM as the user gave it
  * @param searchPath the PATH the program would be looked up in (undefined: the shell's default)
  * @returns the program's absolute path
- * @throws {CliError} exit status 5 when it is not found or not executable
+ * @throws {CliError} exit status 5 when it is not found or not executable; 2 when the
+ *   search reaches a directory of PATH that is not UTF-8
  *
  * @example Find sh
  * ```ts
@@ -58,6 +85,14 @@ export function findProgram(name: string, searchPath: string | undefined): strin
   }
   const dirs = (searchPath ?? DEFAULT_PATH).split(":");
   for (const dir of dirs) {
+    // A directory of PATH that is not UTF-8 would be looked in under another name.
+    if (dir.includes("\uFFFD")) {
+      throw new CliError(
+        `program ${quote(name)}: PATH's directory ${quote(dir)} is not valid UTF-8 (posixly ` +
+          "takes paths as UTF-8): give the program's path, or a PATH without it",
+        EXIT.usage,
+      );
+    }
     const path = absolutePath(`${dir || "."}/${name}`);
     if (whyNotExecutable(path) === null) return path;
   }

@@ -17,8 +17,9 @@
 import type { Socket } from "node:net";
 import { libc, platform } from "../ffi/mod.ts";
 import { type Datagram, openNotifySocket } from "./notify_socket.ts";
-import type { Readiness } from "./args.ts";
-import { CliError } from "./errors.ts";
+import { getFdmax } from "../platforms/fds.ts";
+import { type Readiness, tcpAddress } from "./args.ts";
+import { CliError, EXIT, quote } from "./errors.ts";
 import {
   cloexecPipe,
   interruption,
@@ -229,20 +230,30 @@ function tcpChannel(host: string, port: number): Channel {
 }
 
 /**
- * Fails when something already accepts connections on `--ready tcp`'s
- * HOST:PORT before the program starts: its connections would be taken for
- * the program's readiness (a program that cannot bind the port, EADDRINUSE,
- * would be reported ready).
+ * Fails when `--ready tcp`'s HOST does not resolve, or something already
+ * accepts connections on HOST:PORT before the program starts: its
+ * connections would be taken for the program's readiness (a program that
+ * cannot bind the port, EADDRINUSE, would be reported ready).
  *
  * @param ready the parsed `--ready`
- * @throws {CliError} exit status 1, naming HOST:PORT
+ * @throws {CliError} exit status 1, naming HOST or HOST:PORT
  */
 export async function checkReadinessFree(ready: Readiness): Promise<void> {
   if (ready.kind !== "tcp") return;
+  const where = tcpAddress(ready.host, ready.port);
+  const { lookup } = await import("node:dns/promises");
+  try {
+    await lookup(ready.host);
+  } catch (e) {
+    // ENOTFOUND, or EAI_AGAIN (no answer from DNS now): either way the wait
+    // could only time out, so say why now.
+    const code = (e as { code?: unknown }).code;
+    throw new CliError(
+      `--ready tcp:${where}: the host name ${quote(ready.host)} does not resolve` +
+        `${typeof code === "string" ? ` (${code})` : ""}; nothing was started`,
+    );
+  }
   if (await connects(ready.host, ready.port, 1000)) {
-    const where = ready.host.includes(":")
-      ? `[${ready.host}]:${ready.port}`
-      : `${ready.host}:${ready.port}`;
     throw new CliError(
       `--ready tcp:${where}: something else already listens on ${where}, so whether the ` +
         "program is ready cannot be told; nothing was started",
@@ -251,14 +262,26 @@ export async function checkReadinessFree(ready: Readiness): Promise<void> {
 }
 
 /**
- * Fails when this system cannot wait for `ready`: `notify` needs Linux.
+ * Fails when this system cannot wait for `ready`: `notify` needs Linux, and
+ * `fd:N` a descriptor N below this process's limit of open files
+ * (RLIMIT_NOFILE), which the program's set-up process inherits.
  *
  * @param ready the parsed `--ready`
- * @throws {CliError} naming `--ready`
+ * @throws {CliError} naming `--ready` (status 2 for an `fd:N` over the limit)
  */
 export function checkReadiness(ready: Readiness): void {
   if (ready.kind === "notify" && platform.os !== "linux") {
     throw new CliError("--ready notify needs Linux (an abstract unix socket)");
+  }
+  if (ready.kind === "fd") {
+    const limit = getFdmax();
+    if (limit !== null && ready.fd >= limit) {
+      throw new CliError(
+        `--ready fd:${ready.fd}: descriptor ${ready.fd} is not below this process's limit ` +
+          `of open files (RLIMIT_NOFILE ${limit}): give fd:N with N from 3 to ${limit - 1}`,
+        EXIT.usage,
+      );
+    }
   }
 }
 

@@ -16,7 +16,7 @@ import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../platforms/users.ts";
 import type { SetUpOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
-import { findProgram, programArgv } from "./program.ts";
+import { checkProgramName, findProgram, programArgv } from "./program.ts";
 import { describeLeftovers, findTarget, stopCommand } from "./target.ts";
 
 /** The set-up, checked: absolute paths, the program found. */
@@ -85,32 +85,39 @@ function userEnvironment(user: UserInfo): [string, string][] {
 }
 
 /**
+ * `--user`'s or `--group`'s value resolved by `resolve`: a malformed value
+ * (`-1`, `0x10`, `1e3`) is bad usage (status 2), naming the option at fault;
+ * a well-formed name or id that the database lacks fails with status 1.
+ */
+function resolveId<T>(option: "user" | "group", value: string, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) {
+      throw new CliError(`--${option}: ${e.message}`, EXIT.usage);
+    }
+    if (!(e instanceof LookupError)) throw e;
+    // The value once: the library's messages name it (quoted and cut their own way).
+    throw new CliError(
+      option === "group"
+        ? `--group ${quote(value)}: no such group`
+        : `--user ${quote(value)}: no such user (--user needs an entry in the user ` +
+          "database, even as a uid: the user's groups and HOME come from it)",
+    );
+  }
+}
+
+/**
  * Resolves the user and group, and refuses to change ids without root
  * (status 4). Returns the uid the program will run as, and `--user`'s entry.
  */
 function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
-  let user: UserInfo | null = null;
-  let gid: number | null = null;
-  try {
-    if (o.user !== null) {
-      user = lookupUser(parseUid(o.user));
-      gid = user.gid;
-    }
-    if (o.group !== null) gid = parseGid(o.group);
-  } catch (e) {
-    if (!(e instanceof LookupError || e instanceof TypeError || e instanceof RangeError)) throw e;
-    const kind = e instanceof LookupError && e.kind === "group" || o.user === null
-      ? "group"
-      : "user";
-    // The value once: the library's messages name it (quoted and cut their own way).
-    const what = !(e instanceof LookupError)
-      ? `--${kind}: ${e.message}`
-      : kind === "group"
-      ? `--group ${quote(o.group ?? "")}: no such group`
-      : `--user ${quote(o.user ?? "")}: no such user (--user needs an entry in the user ` +
-        "database, even as a uid: the user's groups and HOME come from it)";
-    throw new CliError(what, EXIT.failed);
-  }
+  const user = o.user === null
+    ? null
+    : resolveId("user", o.user, () => lookupUser(parseUid(o.user!)));
+  const gid = o.group === null
+    ? user?.gid ?? null
+    : resolveId("group", o.group, () => parseGid(o.group!));
   const euid = libc.geteuid();
   const uid = user?.uid ?? euid;
   if (euid === 0) return { uid, user };
@@ -208,7 +215,8 @@ function logStartOf(path: string, umask: number): LogStart {
 }
 
 /**
- * Checks everything that can fail before anything starts: the user and
+ * Checks everything that can fail before anything starts: that PROGRAM
+ * is UTF-8 (bad usage, as for the paths of options), the user and
  * group (and the privilege to take them), the working directory, the
  * program, the logfile, the pidfile's directory. Whether a live process
  * holds the pidfile is the caller's to check (`start` then says "already
@@ -221,6 +229,8 @@ function logStartOf(path: string, umask: number): LogStart {
  * @throws {CliError} with the status to exit with
  */
 export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Plan {
+  const args = programArgv(o.command);
+  checkProgramName(o.command[0], args[0]);
   const { uid, user } = checkIds(o);
   const envChanges = [...(user === null ? [] : userEnvironment(user)), ...o.env];
   const env = programEnvironment(envChanges, baseEnv);
@@ -239,7 +249,7 @@ export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Pl
     chdir: dir,
     umask: o.umask,
     program,
-    args: programArgv(o.command),
+    args,
     envChanges,
     env,
     logStart: logfile === null ? null : logStartOf(logfile, o.umask),

@@ -7,11 +7,12 @@
  */
 import { libc, platform } from "../ffi/mod.ts";
 import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
+import { getFdmax } from "../platforms/fds.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { anonymousFile } from "../platforms/anonymous_file.ts";
 import { originalCommandLineBytes } from "../platforms/proctitle.ts";
 import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
-import { parseStart, type Readiness, type StartOptions } from "./args.ts";
+import { parseStart, type Readiness, type StartOptions, tcpAddress } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
 import { say } from "./output.ts";
@@ -67,7 +68,7 @@ function describeReady(ready: Readiness, graceMs: number): string {
     case "fd":
       return `wrote a newline to descriptor ${ready.fd}`;
     case "tcp":
-      return `accepts connections on ${ready.host}:${ready.port}`;
+      return `accepts connections on ${tcpAddress(ready.host, ready.port)}`;
   }
 }
 
@@ -141,7 +142,10 @@ function fileActions(plan: Plan, channel: Channel, ours: readonly Move[]): Spawn
   const kept = moves.map(([, to]) => to);
   const highest = Math.max(...kept);
   for (let fd = 3; fd < highest; fd++) if (!kept.includes(fd)) actions.push({ close: fd });
-  actions.push({ closeFrom: highest + 1 });
+  // Nothing is open from the limit of open files up, and glibc refuses a
+  // closefrom action there (EBADF): `--ready fd:N` with N the limit - 1.
+  const limit = getFdmax();
+  if (limit === null || highest + 1 < limit) actions.push({ closeFrom: highest + 1 });
   return actions;
 }
 

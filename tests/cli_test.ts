@@ -43,7 +43,7 @@ import {
   Scratch,
   sessionOf,
 } from "./_cli_util.ts";
-import { scriptArgs } from "./_runtime.ts";
+import { scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
 import { canMountTmpfs, fillUp, fixture, isRoot, onSmallTmpfs, sleep } from "./_util.ts";
 import { commandCycleUnderQemu, commandTooSlowUnderQemu } from "./_platform.ts";
 
@@ -91,15 +91,44 @@ function program(name: string): string {
   return path;
 }
 
-/** A port on 127.0.0.1 that nothing listens on. */
-function freePort(): Promise<number> {
+/** A port on `host` (127.0.0.1) that nothing listens on. */
+function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Why the test of the FFI permission is skipped: Bun grants FFI to every program. */
+const noFfiPermission = scriptArgsWithoutFfi(CLI) === null
+  ? "Bun has no FFI permission to withhold"
+  : false;
+if (noFfiPermission) {
+  console.warn(`SKIPPING the posixly command's FFI permission test: ${noFfiPermission}`);
+}
+
+/** Why the IPv6 readiness test is skipped: no ::1 to listen on. */
+const noIPv6Loopback = spawnSync("python3", [
+    "-c",
+    "import socket; socket.socket(socket.AF_INET6).bind(('::1', 0))",
+  ]).status === 0
+  ? false
+  : "needs python3 and an IPv6 loopback (::1)";
+if (noIPv6Loopback) {
+  console.warn(`SKIPPING the posixly command's IPv6 readiness test: ${noIPv6Loopback}`);
+}
+
+/** Runs `posixly ARGS...` with RLIMIT_NOFILE (soft and hard) set to `limit`. */
+function posixlyWithNofile(limit: number, args: string[]): Ran {
+  const r = spawnSync(
+    "sh",
+    ["-c", `ulimit -n ${limit} && exec "$@"`, "sh", process.execPath, ...scriptArgs(CLI, args)],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Waits until `path` contains `text`. */
@@ -243,6 +272,77 @@ describe("posixly usage", () => {
     const line = r.stderr.split("\n")[0];
     assert.equal(line.match(/u{64,}/g)?.length, 1, line);
     assert.match(line, /^posixly start: --user "u{120}"\.\.\. \(200 characters\): no such user/);
+  });
+
+  test("a malformed --user or --group is bad usage naming that option; an unknown name fails", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const p = s.path("ids.pid");
+    const cases: [ids: string[], status: number, first: string][] = [
+      [
+        ["--user", "root", "--group", "0x10"],
+        2,
+        `posixly start: --group: gid as a string must be decimal digits or a name, got "0x10"`,
+      ],
+      [
+        ["--user", "root", "--group", "-1"],
+        2,
+        `posixly start: --group: gid must not be negative, got "-1"`,
+      ],
+      [
+        ["--group", "1.5"],
+        2,
+        `posixly start: --group: gid as a string must be decimal digits or a name, got "1.5"`,
+      ],
+      [["--user", "-1"], 2, `posixly start: --user: uid must not be negative, got "-1"`],
+      [
+        ["--user", "1e3"],
+        2,
+        `posixly start: --user: uid as a string must be decimal digits or a name, got "1e3"`,
+      ],
+      [
+        ["--user", "root", "--group", "posixly-no-such-group"],
+        1,
+        `posixly start: --group "posixly-no-such-group": no such group`,
+      ],
+    ];
+    for (const [ids, status, first] of cases) {
+      const r = posixly(["start", "--pidfile", p, ...ids, "--", "true"]);
+      assert.equal(r.status, status, `${ids.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.split("\n")[0], first, ids.join(" "));
+      if (status === 2) assert.match(r.stderr, /\n\nposixly start /, "the usage follows");
+    }
+    assert.ok(!existsSync(p), "no pidfile made");
+  });
+
+  test("without FFI permission: one line naming the flag; status 4, or 1 for stop and signal", {
+    ...SLOW,
+    skip: noFfiPermission,
+  }, () => {
+    const p = s.path("noffi.pid");
+    const cases: [args: string[], status: number][] = [
+      [["status", "--pidfile", p], 4],
+      [["status", "--pidfile", p, "--json"], 4],
+      [["start", "--pidfile", p, "--", "sleep", "60"], 4],
+      [["run", "--", "true"], 4],
+      [["stop", "--pidfile", p], 1],
+      [["signal", "--pidfile", p, "HUP"], 1],
+    ];
+    for (const [args, status] of cases) {
+      const r = spawnSync(process.execPath, scriptArgsWithoutFfi(CLI, args)!, {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      trackPidIn(r.stdout);
+      assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        new RegExp(`^posixly ${args[0]}: posixly needs FFI access .*--allow-ffi.*\n$`),
+        args.join(" "),
+      );
+    }
+    assert.ok(!existsSync(p), "no pidfile made");
   });
 
   test("parse errors in posixly's words, the same on every runtime", SLOW, () => {
@@ -1497,6 +1597,128 @@ describe("posixly start --ready", () => {
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
   });
 
+  test("tcp:HOST:PORT: a malformed HOST is bad usage; a name that does not resolve fails at once", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("tcpform.pid");
+    const cases: [ready: string, why: RegExp][] = [
+      ["tcp:[abc:80", /the \[ before an IPv6 address is not closed/],
+      ["tcp:[]:80", /the brackets are empty/],
+      ["tcp:[abc]:80", /"abc" in brackets is not an IPv6 address/],
+      ["tcp:[127.0.0.1]:80", /"127\.0\.0\.1" in brackets is not an IPv6 address/],
+      ["tcp::80", /HOST is empty/],
+      ["tcp:::1:80", /an IPv6 address goes in brackets/],
+      ["tcp:a/b:80", /"a\/b" is not a host name or an IPv4 address/],
+      ["tcp:[::1]:0", /PORT must be a number from 1 to 65535, got "0"/],
+      ["tcp:[::1]", /PORT is missing/],
+    ];
+    for (const [ready, why] of cases) {
+      const r = posixly(["start", "--pidfile", pidfile, "--ready", ready, "--", "sleep", "60"]);
+      trackPidIn(r.stdout);
+      assert.equal(r.status, 2, `${ready}: ${r.stderr}`);
+      assert.match(
+        r.stderr.split("\n")[0],
+        new RegExp(`^posixly start: --ready ${JSON.stringify(ready).replace(/[[\]]/g, "\\$&")}: `),
+        ready,
+      );
+      assert.match(r.stderr, why, ready);
+    }
+    // RFC 6761: .invalid never resolves. The wait would only time out: start says why at once.
+    const began = Date.now();
+    const r = posixly([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "tcp:posixly-no-such-host.invalid:8080",
+      "--timeout",
+      "60",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    trackPidIn(r.stdout + r.stderr);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /^posixly start: --ready tcp:posixly-no-such-host\.invalid:8080: the host name "posixly-no-such-host\.invalid" does not resolve \(\w+\); nothing was started/,
+    );
+    assert.ok(Date.now() - began < 30_000, `it took ${Date.now() - began} ms`);
+    assert.ok(!existsSync(pidfile), "nothing started");
+  });
+
+  test("tcp:[IPv6]:PORT: a server on ::1 is ready, and the message writes [::1]:PORT", {
+    ...SLOW,
+    skip: noPython || noIPv6Loopback || commandCycleUnderQemu,
+  }, async () => {
+    const pidfile = s.path("http6.pid");
+    const port = await freePort("::1");
+    const r = await posixlyAsync([
+      "start",
+      "--pidfile",
+      pidfile,
+      "--chdir",
+      s.dir,
+      "--ready",
+      `tcp:[::1]:${port}`,
+      "--timeout",
+      "20",
+      "--",
+      "python3",
+      "-m",
+      "http.server",
+      "--bind",
+      "::1",
+      String(port),
+    ]);
+    s.trackPidfile(pidfile);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`accepts connections on \\[::1\\]:${port}\n`));
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
+  test("fd:N at or over the limit of open files is bad usage naming it; the limit - 1 works", {
+    ...SLOW,
+    skip: noPython || commandCycleUnderQemu,
+  }, () => {
+    const pidfile = s.path("fdlimit.pid");
+    const over = posixlyWithNofile(1024, [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:1024",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    trackPidIn(over.stdout);
+    assert.equal(over.status, 2, over.stderr);
+    assert.match(
+      over.stderr,
+      /^posixly start: --ready fd:1024: descriptor 1024 is not below this process's limit of open files \(RLIMIT_NOFILE 1024\): give fd:N with N from 3 to 1023\n/,
+    );
+    assert.ok(!existsSync(pidfile), "nothing started");
+    const highest = posixlyWithNofile(1024, [
+      "start",
+      "--pidfile",
+      pidfile,
+      "--ready",
+      "fd:1023",
+      "--timeout",
+      "20",
+      "--",
+      "python3",
+      "-c",
+      "import os, time; os.write(1023, b'\\n'); time.sleep(60)",
+    ]);
+    s.trackPidfile(pidfile);
+    assert.equal(highest.status, 0, highest.stderr);
+    assert.match(highest.stdout, /wrote a newline to descriptor 1023/);
+    assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+
   test("fd:N: a newline on descriptor N; closing it without one fails", {
     ...SLOW,
     skip: commandCycleUnderQemu,
@@ -2388,6 +2610,71 @@ describe("posixly set-up", () => {
     }
     assert.deepEqual(readdirSync(dir), [], "no file made");
   });
+
+  test(
+    "a PROGRAM that is not UTF-8 is refused with status 2; the file it would read as is not run",
+    {
+      ...SLOW,
+      skip: commandCycleUnderQemu,
+    },
+    () => {
+      const dir = s.path("program-not-utf8");
+      mkdirSync(dir);
+      const ran = join(dir, "ran");
+      // DIR/<0xFF> is the program given; DIR/<U+FFFD's bytes> is what the runtime
+      // reads for it (another user could make it, in a directory open to all).
+      const made = spawnSync("sh", [
+        "-c",
+        `cd "$1" && printf '#!/bin/sh\necho REAL\n' > "$(printf '\\377')" &&
+       printf '#!/bin/sh\necho PLANTED >> "%s"\n' "$2" > "$(printf '\\357\\277\\275')" &&
+       chmod 755 ./*`,
+        "sh",
+        dir,
+        ran,
+      ]);
+      assert.equal(made.status, 0, String(made.stderr));
+      const pidfile = s.path("program-not-utf8.pid");
+      const cases: string[][] = [
+        ["start", "--pidfile", pidfile, "--grace", "0", "--", `${dir}/\xff`],
+        ["run", "--pidfile", pidfile, "--", `${dir}/\xff`, "arg"],
+        ["run", "--env", `PATH=${dir}`, "--", "\xff"],
+        ["restart", "--pidfile", pidfile, "--grace", "0", "--", `${dir}/\xff`],
+      ];
+      for (const args of cases) {
+        const r = posixlyWithByteFF(args);
+        trackPidIn(r.stdout);
+        assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `^posixly ${
+              args[0]
+            }: the program ".*\uFFFD" is not valid UTF-8: posixly takes paths as UTF-8`,
+          ),
+        );
+        assert.doesNotMatch(r.stdout, /PLANTED|REAL/);
+      }
+      // A directory of PATH that is not UTF-8 is refused when the search reaches it.
+      const path = posixlyWithByteFF([
+        "run",
+        "--env",
+        `PATH=${dir}/\xff:/usr/bin:/bin`,
+        "--",
+        "true",
+      ]);
+      assert.equal(path.status, 2, path.stderr);
+      assert.match(
+        path.stderr,
+        /^posixly run: program "true": PATH's directory ".*" is not valid UTF-8/,
+      );
+      assert.ok(!existsSync(ran), "the planted program did not run");
+      assert.ok(!existsSync(pidfile), "no pidfile made");
+      // Its arguments are any bytes: through a shell, the program itself runs.
+      const shell = posixlyWithByteFF(["run", "--", "/bin/sh", "-c", 'exec "$0"', `${dir}/\xff`]);
+      assert.equal(shell.status, 0, shell.stderr);
+      assert.equal(shell.stdout, "REAL\n");
+    },
+  );
 });
 
 describe("posixly --user: environment, working directory, pidfile", () => {
