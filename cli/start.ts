@@ -274,7 +274,8 @@ function programsPidfile(path: string, pid: number, start: number | null): Ident
 function stopLockHolders(path: string, pid: number, start: number | null): string {
   const id = programsPidfile(path, pid, start);
   if (id === null) return "";
-  const holders = flockHolders(id);
+  // The program itself, if it outlived KILL, was named already.
+  const holders = flockHolders(id)?.filter((holder) => holder !== pid) ?? null;
   if (holders === null) {
     // No /proc (macOS): say so if the lock is still held.
     const held = new Pidfile(path).inspect();
