@@ -5,12 +5,15 @@
  *
  * @module
  */
-import { libc, platform } from "../ffi/mod.ts";
+import { cstr, libc, platform } from "../ffi/mod.ts";
+import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
 import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
 import { getFdmax } from "../platforms/fds.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { anonymousFile } from "../platforms/anonymous_file.ts";
 import { originalCommandLineBytes } from "../platforms/proctitle.ts";
+import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
+import { processStartTime } from "../platforms/process_start.ts";
 import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions, tcpAddress } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
@@ -24,12 +27,20 @@ import {
   openChannel,
   type Outcome,
 } from "./ready.ts";
-import { AlreadyRunning, checkPidfileFree, checkSetUp, logfileFlags, type Plan } from "./setup.ts";
+import {
+  AlreadyRunning,
+  checkPidfileFree,
+  checkSetUp,
+  type LogStart,
+  openLogfile,
+  type Plan,
+} from "./setup.ts";
 import { type DaemonStep, writeStep } from "./step_file.ts";
 import { usage } from "./usage.ts";
 import {
   cloexecPipe,
   describeWaitStatus,
+  flockHolders,
   groupGone,
   interruption,
   interruptWaitsOnSignals,
@@ -40,8 +51,11 @@ import {
   reapChild,
   setNonBlocking,
   signalGroup,
+  stillRuns,
   stopGroupRest,
+  waitForExit,
 } from "./wait.ts";
+import { pidList } from "./target.ts";
 
 /** How long a program that was not ready in time has after TERM before KILL. */
 const KILL_AFTER_MS = 5000;
@@ -108,9 +122,9 @@ type Move = readonly [from: number, to: number];
 
 /**
  * Where the `_daemon` step gets the launcher's descriptors `ours` (the
- * handshake pipe, the step's file): the lowest numbers from 3 up that are
- * none of `ours` and none of the readiness channel's, so that no dup2 of the
- * spawn overwrites a descriptor that it has still to copy.
+ * handshake pipe, the step's file, the logfile): the lowest numbers from 3
+ * up that are none of `ours` and none of the readiness channel's, so that no
+ * dup2 of the spawn overwrites a descriptor that it has still to copy.
  */
 function stepMoves(channel: Channel, ours: readonly number[]): Move[] {
   const taken = new Set([...ours, channel.passOn?.from, channel.passOn?.to]);
@@ -122,10 +136,13 @@ function stepMoves(channel: Channel, ours: readonly number[]): Move[] {
 }
 
 /**
- * The daemon's descriptors: those of {@linkcode stepMoves}, the readiness
- * channel, stdio; nothing else.
+ * The daemon's descriptors: those of {@linkcode stepMoves} but the
+ * logfile's, the readiness channel, stdio; nothing else. Its stdout and
+ * stderr are the logfile the launcher opened (`log`, one of the moves), never
+ * the path opened again: what is at the path by then may be a FIFO that
+ * nobody reads, whose open would block the spawn for good.
  */
-function fileActions(plan: Plan, channel: Channel, ours: readonly Move[]): SpawnFileAction[] {
+function fileActions(channel: Channel, ours: readonly Move[], log: Move | null): SpawnFileAction[] {
   const c = platform.constants;
   const passOn = channel.passOn;
   // Ours first: their targets are none of the descriptors to copy (see stepMoves), while
@@ -134,12 +151,10 @@ function fileActions(plan: Plan, channel: Channel, ours: readonly Move[]): Spawn
   const actions: SpawnFileAction[] = moves.map((move) => ({ dup2: move }));
   actions.push(
     { open: 0, path: "/dev/null", flags: c.O_RDONLY },
-    plan.logfile === null
-      ? { open: 1, path: "/dev/null", flags: c.O_WRONLY }
-      : { open: 1, path: plan.logfile, flags: logfileFlags(), mode: 0o666 },
+    log === null ? { open: 1, path: "/dev/null", flags: c.O_WRONLY } : { dup2: [log[1], 1] },
     { dup2: [1, 2] },
   );
-  const kept = moves.map(([, to]) => to);
+  const kept = moves.filter((move) => move !== log).map(([, to]) => to);
   const highest = Math.max(...kept);
   for (let fd = 3; fd < highest; fd++) if (!kept.includes(fd)) actions.push({ close: fd });
   // Nothing is open from the limit of open files up, and glibc refuses a
@@ -147,6 +162,18 @@ function fileActions(plan: Plan, channel: Channel, ours: readonly Move[]): Spawn
   const limit = getFdmax();
   if (limit === null || highest + 1 < limit) actions.push({ closeFrom: highest + 1 });
   return actions;
+}
+
+/**
+ * Opens the logfile once for the daemon, as the foreground check did (no
+ * symbolic link, a regular file or a character device, never a FIFO, never
+ * blocking), and where it ends now: the file whose new lines a failure shows.
+ */
+function openLog(path: string, umask: number): { fd: number; start: LogStart } {
+  const { fd, identity } = openLogfile(path, umask);
+  const SEEK_END = 2;
+  const size = Number(libc.lseek(fd, 0, SEEK_END));
+  return { fd, start: { size: Math.max(0, size), identity } };
 }
 
 /** Reads the `_daemon` step's report until its end of the pipe closes (or the deadline). */
@@ -218,6 +245,70 @@ function stopUnready(child: Child): string {
   return `sent it TERM, and KILL ${KILL_AFTER_MS / 1000} s later`;
 }
 
+/**
+ * The identity of the pidfile at `path` when it is the one the program
+ * `pid`, started at `start`, made (it records both), else null.
+ */
+function programsPidfile(path: string, pid: number, start: number | null): Identity | null {
+  const fd = libc.open(cstr(path), OPEN_READ, 0);
+  if (fd === -1) return null;
+  try {
+    const id: Identity = new Uint32Array(4);
+    if ((fdIdentity(fd, id) & platform.constants.S_IFMT) !== platform.constants.S_IFREG) {
+      return null;
+    }
+    const recorded: Contents = parseContents(readHead(fd, path));
+    return recorded.pid === pid && recorded.start === start ? id : null;
+  } catch {
+    return null; // unreadable: not known to be the program's
+  } finally {
+    libc.close(fd);
+  }
+}
+
+/**
+ * Stops what a failed program left holding its pidfile's lock outside its
+ * process group, once that group has been stopped: processes it started
+ * that moved to a group or session of their own (setsid, setpgid) and kept
+ * the lock's descriptor, which it passed on to them. They hold the lock of
+ * the very file the program made (found through /proc, see
+ * {@linkcode flockHolders}): TERM, KILL 5 s later. Says what it did ("" when
+ * nothing held the lock).
+ */
+function stopLockHolders(path: string, pid: number, start: number | null): string {
+  const id = programsPidfile(path, pid, start);
+  if (id === null) return "";
+  // The program itself, if it outlived KILL, was named already.
+  const holders = flockHolders(id)?.filter((holder) => holder !== pid) ?? null;
+  if (holders === null) {
+    // No /proc (macOS): say so if the lock is still held.
+    const held = new Pidfile(path).inspect();
+    return held.status === "alive" && held.reason === "flock held"
+      ? "; a process it started still holds the pidfile's lock (no /proc here to find which)"
+      : "";
+  }
+  if (holders.length === 0) return "";
+  const { KILL, TERM } = platform.signalNumbers;
+  const starts = new Map(holders.map((holder) => [holder, processStartTime(holder)]));
+  const runs = (holder: number) => stillRuns(holder, starts.get(holder) ?? null);
+  const until = performance.now() + KILL_AFTER_MS;
+  for (const holder of holders) if (runs(holder)) libc.kill(holder, TERM);
+  let left = holders.filter((holder) =>
+    !waitForExit(holder, starts.get(holder) ?? null, until - performance.now())
+  );
+  let what = `; sent TERM to ${pidList(holders)}, which it started outside its process group ` +
+    "and which held the pidfile's lock";
+  if (left.length > 0) {
+    for (const holder of left) if (runs(holder)) libc.kill(holder, KILL);
+    what += `, and KILL ${KILL_AFTER_MS / 1000} s later to ${pidList(left)}`;
+    left = left.filter((holder) => !waitForExit(holder, starts.get(holder) ?? null, 1000));
+  }
+  if (left.length > 0) {
+    what += `; ${pidList(left)} still ${left.length === 1 ? "runs" : "run"}, holding the lock`;
+  }
+  return what;
+}
+
 /** Removes the pidfile a failed program left (never one a live process holds). */
 function removeLeftPidfile(path: string): void {
   try {
@@ -230,6 +321,7 @@ function removeLeftPidfile(path: string): void {
 function failure(
   plan: Plan,
   child: Child,
+  programStart: number | null,
   outcome: Exclude<Outcome, { kind: "ready" }>,
   o: StartOptions,
 ): CliError {
@@ -244,6 +336,7 @@ function failure(
   } else {
     what = `${who} was not ready within ${o.timeoutMs / 1000} s (--timeout); ${stopUnready(child)}`;
   }
+  what += stopLockHolders(plan.pidfile!, child.pid, programStart);
   removeLeftPidfile(plan.pidfile!);
   return new CliError(`start failed: ${what}.${outputHint(plan.logfile, plan.logStart)}`);
 }
@@ -283,7 +376,7 @@ export function checkStart(o: StartOptions): Plan {
  */
 export async function startProgram(o: StartOptions): Promise<number> {
   const env = launcherEnvironment();
-  const plan = checkStart(o);
+  let plan = checkStart(o);
   const pidfile = plan.pidfile!;
   try {
     checkPidfileFree(pidfile);
@@ -294,7 +387,16 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
 
   await checkReadinessFree(o.ready);
-  const channel = openChannel(o.ready, o.graceMs, plan.uid);
+  // The daemon's output: this very file, passed on by descriptor (see fileActions).
+  const log = plan.logfile === null ? null : openLog(plan.logfile, plan.umask);
+  if (log !== null) plan = { ...plan, logStart: log.start };
+  let channel: Channel;
+  try {
+    channel = openChannel(o.ready, o.graceMs, plan.uid);
+  } catch (e) {
+    if (log !== null) libc.close(log.fd);
+    throw e;
+  }
   const [reportEnd, handshake] = cloexecPipe();
   setNonBlocking(reportEnd);
 
@@ -305,13 +407,16 @@ export async function startProgram(o: StartOptions): Promise<number> {
   const oldUmask = libc.umask(plan.umask);
   try {
     stepFile = anonymousFile("posixly-step");
-    const moves = stepMoves(channel, [handshake, stepFile]);
-    const [[, handshakeFd], [, stepFd]] = moves;
+    const moves = stepMoves(
+      channel,
+      log === null ? [handshake, stepFile] : [handshake, stepFile, log.fd],
+    );
+    const [[, handshakeFd], [, stepFd], logMove] = moves;
     writeStep(stepFile, daemonStepFor(plan, channel, handshakeFd));
     pid = posixSpawn(execPath(), {
       args: daemonArgv(stepFd),
       env,
-      fileActions: fileActions(plan, channel, moves),
+      fileActions: fileActions(channel, moves, logMove ?? null),
       setsid: true,
       defaultSignals: true,
       signalMask: [],
@@ -322,9 +427,12 @@ export async function startProgram(o: StartOptions): Promise<number> {
     libc.umask(oldUmask);
     libc.close(handshake);
     if (stepFile !== -1) libc.close(stepFile);
+    if (log !== null) libc.close(log.fd);
     channel.afterSpawn();
   }
   const child: Child = { pid, pidfd: openPidfd(pid) };
+  // Kept by the execve, recorded in the pidfile: which pidfile is the program's.
+  const programStart = processStartTime(pid);
 
   const setUp = await awaitSetUp(reportEnd, performance.now() + SET_UP_TIMEOUT_MS);
   libc.close(reportEnd);
@@ -356,7 +464,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
 
   const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
-  if (outcome.kind !== "ready") throw failure(plan, child, outcome, o);
+  if (outcome.kind !== "ready") throw failure(plan, child, programStart, outcome, o);
   say(
     `started ${quote(o.command[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
   );
