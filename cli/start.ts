@@ -40,7 +40,6 @@ import { usage } from "./usage.ts";
 import {
   cloexecPipe,
   describeWaitStatus,
-  flockHolders,
   groupGone,
   interruption,
   interruptWaitsOnSignals,
@@ -55,7 +54,7 @@ import {
   stopGroupRest,
   waitForExit,
 } from "./wait.ts";
-import { pidList } from "./target.ts";
+import { lockHolders, pidList } from "./target.ts";
 
 /** How long a program that was not ready in time has after TERM before KILL. */
 const KILL_AFTER_MS = 5000;
@@ -272,14 +271,14 @@ function programsPidfile(path: string, pid: number, start: number | null): Ident
  * that moved to a group or session of their own (setsid, setpgid) and kept
  * the lock's descriptor, which it passed on to them. They hold the lock of
  * the very file the program made (found through /proc, see
- * {@linkcode flockHolders}): TERM, KILL 5 s later. Says what it did ("" when
+ * {@linkcode lockHolders}): TERM, KILL 5 s later. Says what it did ("" when
  * nothing held the lock).
  */
 function stopLockHolders(path: string, pid: number, start: number | null): string {
   const id = programsPidfile(path, pid, start);
   if (id === null) return "";
   // The program itself, if it outlived KILL, was named already.
-  const holders = flockHolders(id)?.filter((holder) => holder !== pid) ?? null;
+  const holders = lockHolders(id)?.filter((holder) => holder !== pid) ?? null;
   if (holders === null) {
     // No /proc (macOS): say so if the lock is still held.
     const held = new Pidfile(path).inspect();

@@ -142,7 +142,7 @@ function holdsFlock(pid: number, fd: string): boolean {
  * user's processes stay unseen. Only a descriptor that holds a flock is
  * stat()ed (which reaches its file: one on a hung network mount would block).
  */
-function lockHolders(id: Identity): number[] | null {
+export function lockHolders(id: Identity): number[] | null {
   if (platform.os !== "linux") return null;
   const holders: number[] = [];
   const seen: Identity = new Uint32Array(4);

@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { check, cstr, errno, libc, osError, platform } from "../ffi/mod.ts";
+import { check, errno, libc, osError, platform } from "../ffi/mod.ts";
 import { addSignalListener } from "../platforms/host.ts";
-import { type Identity, statIdentity } from "../platforms/file_identity.ts";
-import { isDecimal, latin1, readFileWithLibc } from "../platforms/libc_file.ts";
 import { listDirWithLibc } from "../platforms/libc_dir.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
 
@@ -205,44 +203,4 @@ export function cloexecPipe(): [number, number] {
     for (const fd of ends) check(libc.fcntl(fd, c.F_SETFD, c.FD_CLOEXEC), "fcntl");
   }
   return [ends[0], ends[1]];
-}
-
-/** Whether /proc/PID/fdinfo/FD shows a flock held through that descriptor. */
-function holdsFlock(pid: number, fd: string): boolean {
-  try {
-    return /^lock:.*\bFLOCK\b/m.test(latin1(readFileWithLibc(`/proc/${pid}/fdinfo/${fd}`)));
-  } catch {
-    return false; // it closed the descriptor, or ended
-  }
-}
-
-/**
- * The processes that hold a flock on the file `id` (its identity, see
- * file_identity.ts): those with a descriptor on it whose /proc/PID/fdinfo
- * shows the lock, this process left out. Null where there is no /proc
- * (macOS). Without root, another user's processes stay unseen. Only a
- * descriptor that holds a flock is stat()ed (which reaches its file: one on
- * a hung network mount would block). (cli/target.ts looks the same way.)
- *
- * @param id the locked file's identity
- * @returns the holders' pids, or null when they cannot be seen
- */
-export function flockHolders(id: Identity): number[] | null {
-  if (platform.os !== "linux") return null;
-  const self = libc.getpid();
-  const holders: number[] = [];
-  const seen: Identity = new Uint32Array(4);
-  for (const name of listDirWithLibc("/proc", 16) ?? []) {
-    const pid = Number(name);
-    if (!isDecimal(name) || pid === self) continue;
-    for (const fd of listDirWithLibc(`/proc/${pid}/fd`) ?? []) {
-      if (!holdsFlock(pid, fd)) continue;
-      const link = `/proc/${pid}/fd/${fd}`;
-      if (statIdentity(link, cstr(link), seen) && seen.every((word, i) => word === id[i])) {
-        holders.push(pid);
-        break;
-      }
-    }
-  }
-  return holders;
 }
