@@ -230,15 +230,13 @@ function tcpChannel(host: string, port: number): Channel {
 }
 
 /**
- * Fails when `--ready tcp`'s HOST does not resolve, or something already
- * accepts connections on HOST:PORT before the program starts: its
- * connections would be taken for the program's readiness (a program that
- * cannot bind the port, EADDRINUSE, would be reported ready).
+ * Fails when `--ready tcp`'s HOST does not resolve: the wait could only time
+ * out. `restart` asks before it stops the running program.
  *
  * @param ready the parsed `--ready`
- * @throws {CliError} exit status 1, naming HOST or HOST:PORT
+ * @throws {CliError} exit status 1, naming HOST
  */
-export async function checkReadinessFree(ready: Readiness): Promise<void> {
+export async function checkReadinessResolves(ready: Readiness): Promise<void> {
   if (ready.kind !== "tcp") return;
   const where = tcpAddress(ready.host, ready.port);
   const { lookup } = await import("node:dns/promises");
@@ -253,6 +251,21 @@ export async function checkReadinessFree(ready: Readiness): Promise<void> {
         `${typeof code === "string" ? ` (${code})` : ""}; nothing was started`,
     );
   }
+}
+
+/**
+ * Fails when `--ready tcp`'s HOST does not resolve, or something already
+ * accepts connections on HOST:PORT before the program starts: its
+ * connections would be taken for the program's readiness (a program that
+ * cannot bind the port, EADDRINUSE, would be reported ready).
+ *
+ * @param ready the parsed `--ready`
+ * @throws {CliError} exit status 1, naming HOST or HOST:PORT
+ */
+export async function checkReadinessFree(ready: Readiness): Promise<void> {
+  if (ready.kind !== "tcp") return;
+  await checkReadinessResolves(ready);
+  const where = tcpAddress(ready.host, ready.port);
   if (await connects(ready.host, ready.port, 1000)) {
     throw new CliError(
       `--ready tcp:${where}: something else already listens on ${where}, so whether the ` +

@@ -5,6 +5,7 @@
  * @module
  */
 import { parseStart } from "./args.ts";
+import { checkReadinessResolves } from "./ready.ts";
 import { EXIT } from "./errors.ts";
 import { say } from "./output.ts";
 import { checkStart, startProgram } from "./start.ts";
@@ -29,6 +30,7 @@ export async function restart(argv: readonly string[]): Promise<number> {
   // A mistyped option fails here, while the running program still runs. The
   // pidfile may be held: by the program that the stop below ends.
   checkStart(o);
+  await checkReadinessResolves(o.ready);
   stopProgram({
     pidfile: o.pidfile,
     signal: platform.signalNumbers.TERM,

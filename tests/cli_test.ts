@@ -1646,6 +1646,28 @@ describe("posixly start --ready", () => {
     );
     assert.ok(Date.now() - began < 30_000, `it took ${Date.now() - began} ms`);
     assert.ok(!existsSync(pidfile), "nothing started");
+    // restart finds it out before it stops the program that runs.
+    const running = s.path("tcpform-running.pid");
+    assert.equal(posixly(["start", "--pidfile", running, "--", "sleep", "60"]).status, 0);
+    const pid = s.trackPidfile(running);
+    const again = posixly([
+      "restart",
+      "--pidfile",
+      running,
+      "--ready",
+      "tcp:posixly-no-such-host.invalid:8080",
+      "--",
+      "sleep",
+      "60",
+    ]);
+    assert.equal(again.status, 1, again.stderr);
+    assert.match(
+      again.stderr,
+      /^posixly restart: --ready tcp:posixly-no-such-host\.invalid:8080: /,
+    );
+    assert.equal(s.trackPidfile(running), pid);
+    assert.ok(alive(pid), "the running program was left alone");
+    assert.equal(posixly(["stop", "--pidfile", running]).status, 0);
   });
 
   test("tcp:[IPv6]:PORT: a server on ::1 is ready, and the message writes [::1]:PORT", {
