@@ -28,7 +28,14 @@ import { processStartTime } from "../platforms/process_start.ts";
 import { lookupUser } from "../platforms/users.ts";
 import { alive, posixly, posixlyAs, removeSharedCopy, Scratch } from "./_cli_util.ts";
 import { atExit, scriptArgs } from "./_runtime.ts";
-import { copyForOtherUsers, isRoot, type SharedCopy, sleep } from "./_util.ts";
+import {
+  canMountTmpfs,
+  copyForOtherUsers,
+  isRoot,
+  onSmallTmpfs,
+  type SharedCopy,
+  sleep,
+} from "./_util.ts";
 import { commandCycleUnderQemu } from "./_platform.ts";
 
 /** Each test starts and stops real processes, a cold start of the runtime each. */
@@ -363,6 +370,23 @@ describe("posixly's own programs still are what their pidfiles name", {
     assert.equal(stop.status, 0, stop.stderr);
     assert.match(stop.stdout, new RegExp(`^stopped \\(pid ${pid}, SIGTERM`));
     assert.ok(!alive(pid));
+  });
+
+  test("a pidfile on a file system of its own (a tmpfs: another device number)", {
+    ...SLOW,
+    skip: canMountTmpfs ? false : "needs root to mount a tmpfs",
+  }, async () => {
+    await onSmallTmpfs((dir) => {
+      const pidfile = join(dir, "on-tmpfs.pid");
+      const started = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
+      assert.equal(started.status, 0, started.stderr);
+      const pid = s.track(startedPid(started.stdout));
+      const st = posixly(["status", "--pidfile", pidfile]);
+      assert.equal(st.status, 0, st.stdout);
+      assert.match(st.stdout, new RegExp(`^running \\(pid ${pid}\\b`));
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+      assert.ok(!alive(pid));
+    });
   });
 
   test("a program run as nobody, seen by root: status, signal, stop", {
