@@ -125,6 +125,23 @@ describe("LocalManager", () => {
     assert.deepEqual(late, [undefined, 0]);
   });
 
+  test("what code left behind sets after the release is not kept", async () => {
+    const local = new Local<{ v?: number }>();
+    const stack = new LocalStack<number>();
+    const late: unknown[] = [];
+    await new LocalManager().run(async () => {
+      setTimeout(() => {
+        local.v = 5;
+        late.push(local.v, stack.push(5), stack.length, stack.top);
+        Object.defineProperty(local, "w", { value: 6 });
+        late.push((local as { w?: number }).w, Object.keys(local).length);
+      }, 5);
+      await sleep(1);
+    });
+    await sleep(20);
+    assert.deepEqual(late, [undefined, 1, 0, undefined, undefined, 0]);
+  });
+
   test("a timer left behind sees its context's values until the call is done (control)", async () => {
     const local = new Local<{ v?: number }>();
     const seen: unknown[] = [];

@@ -148,3 +148,55 @@ test("requestListener: the request's and the response's listeners run in the req
     await close(server);
   }
 });
+
+test("requestListener: the response's finish listeners still see the request's values; then they are released", async () => {
+  const local = new Local<{ id?: string }>();
+  const manager = new LocalManager(local);
+  const seen: string[] = [];
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const server = createServer(manager.requestListener((req, res) => {
+    local.id = idOf(req);
+    res.on("finish", () => {
+      seen.push(`finish:${local.id}`);
+      // After the finish listeners: released, and nothing set later is kept.
+      setTimeout(() => {
+        seen.push(`later:${local.id}`);
+        local.id = "set-late";
+        seen.push(`set-late:${local.id}`);
+        finished();
+      }, 5);
+    });
+    res.end("ok");
+  }));
+  const port = await listen(server);
+  try {
+    await (await fetch(`http://127.0.0.1:${port}/?id=r1`)).text();
+    await done;
+    assert.deepEqual(seen, ["finish:r1", "later:undefined", "set-late:undefined"]);
+  } finally {
+    await close(server);
+  }
+});
+
+test("requestListener: wrapped by two managers, the request's listeners run in the inner context", async () => {
+  const outer = new Local<{ id?: string }>();
+  const inner = new Local<{ user?: string }>();
+  const app = new LocalManager(inner).requestListener((req, res) => {
+    inner.user = "alice";
+    let seen = "";
+    req.on("data", () => (seen += `data:${inner.user} `));
+    req.on("end", () => res.end(`${seen}end:${inner.user}`));
+  });
+  const server = createServer(new LocalManager(outer).requestListener((req, res) => {
+    outer.id = "x";
+    return app(req, res);
+  }));
+  const port = await listen(server);
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "x" });
+    assert.equal(await res.text(), "data:alice end:alice");
+  } finally {
+    await close(server);
+  }
+});

@@ -44,9 +44,27 @@ describe("defaultSocketTimeout", () => {
     assert.equal(getDefaultSocketTimeout(), undefined);
   });
 
-  test("rejects bad timeouts with a RangeError", () => {
-    for (const bad of [-1, NaN, Infinity, "5" as unknown as number]) {
-      assert.throws(() => defaultSocketTimeout(bad, () => 0), RangeError);
+  test("rejects numbers out of range with a RangeError, other types with a TypeError", () => {
+    for (const bad of [-1, NaN, Infinity]) {
+      assert.throws(() => defaultSocketTimeout(bad, () => 0), {
+        name: "RangeError",
+        message:
+          `defaultSocketTimeout() ms must be a finite number of milliseconds >= 0, got ${bad}`,
+      });
+    }
+    const wrongTypes: [unknown, string][] = [
+      ["5", 'string "5"'],
+      [10n, "bigint"],
+      [null, "null"],
+      [Object.create(null), "object"],
+      ["x".repeat(100), `string "${"x".repeat(64)}…"`],
+    ];
+    for (const [bad, shown] of wrongTypes) {
+      assert.throws(() => defaultSocketTimeout(bad as number, () => 0), {
+        name: "TypeError",
+        message:
+          `defaultSocketTimeout() ms must be a number of milliseconds or undefined, got ${shown}`,
+      });
     }
     assert.throws(() => defaultSocketTimeout(1, 3 as never), TypeError);
   });

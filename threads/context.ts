@@ -36,10 +36,14 @@ export class Context {
   readonly ident: number = ++counter;
   /** The values set in this context, keyed by each slot's symbol. */
   values: Record<symbol, unknown> = {};
+  /** Whether {@linkcode Context.prototype.release} ran: then no value set is kept. */
+  released = false;
 
   /**
-   * Drops every value set in this context. Code that still runs in it (a
-   * timer left behind) sees no values, and the old ones can be collected.
+   * Drops every value set in this context, for good. Code that still runs in
+   * it (a timer left behind, a stream's `pull`) sees no values, the old ones
+   * can be collected, and what it sets from then on is not kept: the
+   * runtime may keep a finished context reachable, and its values with it.
    *
    * @example Usage
    * ```ts ignore
@@ -48,6 +52,7 @@ export class Context {
    */
   release(): void {
     this.values = {};
+    this.released = true;
   }
 }
 
@@ -111,7 +116,7 @@ export class Slot<V> {
   set(value: V | undefined): void {
     const context = storage.getStore();
     if (context === undefined) this.#top = value;
-    else context.values[this.#key] = value;
+    else if (!context.released) context.values[this.#key] = value;
   }
 
   /**
@@ -129,6 +134,7 @@ export class Slot<V> {
   getOrInit(init: () => V): V {
     const context = storage.getStore();
     if (context === undefined) return this.#top ??= init();
+    if (context.released) return init(); // used once, not kept
     return (context.values[this.#key] ??= init()) as V;
   }
 

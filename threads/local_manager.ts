@@ -237,9 +237,11 @@ export class LocalManager {
   /**
    * Wraps a `node:http` request listener so that each request runs in a
    * fresh context and the values set in it are released when the response
-   * has been sent (`"finish"`) or the connection closed first (`"close"`). The
-   * listeners of the request and the response (`req.on("data")`, `"end"`)
-   * run in that context too. For `http.createServer` in Node, Deno and Bun.
+   * has been sent (`"finish"`) or the connection closed first (`"close"`),
+   * after that event's listeners: an access log on `res.on("finish")` still
+   * sees them. The listeners of the request and the response
+   * (`req.on("data")`, `"end"`) run in that context too. For
+   * `http.createServer` in Node, Deno and Bun.
    *
    * @example Usage
    * ```ts
@@ -273,11 +275,8 @@ export class LocalManager {
       const context = new Context();
       // An emitter calls its listeners in the context it emits from (in Node and
       // Bun, the server's): the request's and the response's run in the request's.
-      runListenersIn(req, context);
-      runListenersIn(res, context);
-      const release = (): void => context.release();
-      res.once("finish", release);
-      res.once("close", release);
+      runListenersIn(req, context, false);
+      runListenersIn(res, context, true);
       return storage.run(context, () => listener.call(this, req, res));
     };
   }
@@ -334,15 +333,45 @@ function releasedError(error: unknown): never {
   throw error;
 }
 
-/** Makes `emitter` call its listeners in `context` (its own `emit`, wrapped). */
+/** The context an emitter's listeners run in, and the contexts its end releases. */
+interface EmitterContexts {
+  current: Context;
+  readonly released: Context[];
+}
+
+/** The emitters whose `emit` {@linkcode runListenersIn} has wrapped. */
+const wrapped = new WeakMap<object, EmitterContexts>();
+
+/**
+ * Makes `emitter` call its listeners in `context` (its own `emit`, wrapped
+ * once: a listener wrapped by two managers runs its request's listeners in
+ * the inner, newest context, as its own code does). With `release`, the
+ * context is released after the listeners of `"finish"` (an access log sees
+ * the request's values) or, when the connection closed first, of `"close"`.
+ */
 function runListenersIn(
   emitter: { emit(event: string | symbol, ...args: unknown[]): boolean },
   context: Context,
+  release: boolean,
 ): void {
-  const emit = emitter.emit;
-  emitter.emit = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
-    return storage.run(context, () => emit.call(this, event, ...args));
-  };
+  let contexts = wrapped.get(emitter);
+  if (contexts === undefined) {
+    const state: EmitterContexts = { current: context, released: [] };
+    const emit = emitter.emit;
+    emitter.emit = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+      try {
+        return storage.run(state.current, () => emit.call(this, event, ...args));
+      } finally {
+        if (event === "finish" || event === "close") {
+          for (const done of state.released) done.release();
+        }
+      }
+    };
+    wrapped.set(emitter, state);
+    contexts = state;
+  }
+  contexts.current = context;
+  if (release) contexts.released.push(context);
 }
 
 function check(value: unknown, what: string): void {

@@ -30,14 +30,25 @@ const timeouts = new AsyncLocalStorage<number | undefined>();
  * @param ms The timeout in milliseconds, or `undefined` for none.
  * @param fn The function to run.
  * @returns What `fn` returns.
- * @throws {RangeError} When `ms` is not a finite number >= 0 or `undefined`.
+ * @throws {TypeError} When `ms` is neither a number nor `undefined`, or `fn` is not a function.
+ * @throws {RangeError} When `ms` is a number that is not finite or is below 0.
  */
 export function defaultSocketTimeout<R>(ms: number | undefined, fn: () => R): R {
-  if (ms !== undefined && (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)) {
-    throw new RangeError(
-      `defaultSocketTimeout() needs a finite number of milliseconds >= 0 or undefined, got ${
-        String(ms)
+  if (ms !== undefined && typeof ms !== "number") {
+    const value: unknown = ms; // the type says number: a caller without types can pass anything
+    throw new TypeError(
+      `defaultSocketTimeout() ms must be a number of milliseconds or undefined, got ${
+        value === null
+          ? "null"
+          : typeof value === "string"
+          ? `string ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`
+          : typeof value
       }`,
+    );
+  }
+  if (ms !== undefined && (!Number.isFinite(ms) || ms < 0)) {
+    throw new RangeError(
+      `defaultSocketTimeout() ms must be a finite number of milliseconds >= 0, got ${ms}`,
     );
   }
   if (typeof fn !== "function") {
