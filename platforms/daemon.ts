@@ -355,10 +355,10 @@ export class DaemonContext {
    * launcher has already reported a failed start: the daemon stops.
    */
   #announce(awaitLauncher: boolean): void {
+    if (this.#isReady) return; // "later calls do nothing", after close() too
     if (!this.#isOpen) {
       throw new Error("notifyReady() needs an open DaemonContext (call open() first)");
     }
-    if (this.#isReady) return;
     this.#isReady = true;
     // systemd first: under Type=notify the launcher may be the unit's main process, and
     // MAINPID= must arrive before it exits. A stale or unreachable NOTIFY_SOCKET (a shell

@@ -115,7 +115,8 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
  * Sends a state to systemd over the socket named by `NOTIFY_SOCKET` (or
  * `socket`). Returns false, sending nothing, when there is no socket (not run
  * by systemd); throws an OSError when the send fails (e.g. ECONNREFUSED:
- * nobody listens) and a TypeError for a malformed state.
+ * nobody listens; EAGAIN: the receiver does not read, and its queue is full:
+ * it never waits) and a TypeError for a malformed state.
  *
  * @example Tell systemd the service is ready
  * ```ts ignore
@@ -133,6 +134,8 @@ export function sdNotify(state: string | SystemdState, socket?: string): boolean
   const c = platform.constants;
   const fd = check(libc.socket(c.AF_UNIX, c.SOCK_DGRAM | c.SOCK_CLOEXEC, 0), "socket");
   try {
+    // Never wait: a receiver that does not read (a full queue) is EAGAIN, not a hang.
+    check(libc.fcntl(fd, c.F_SETFL, c.O_NONBLOCK), "fcntl");
     // Without cstr's trailing NUL: the datagram is the text.
     const sent = libc.sendto(fd, message, message.length - 1, 0, addr, length);
     check(sent, "sendto", { path: target });

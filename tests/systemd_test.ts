@@ -122,6 +122,39 @@ describe("sdNotify", () => {
     }
   });
 
+  test("a receiver that never reads: EAGAIN once its queue is full, never a wait", {
+    skip: noPython,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "posixly-sd-"));
+    const path = join(dir, "full.sock");
+    const child = spawn("python3", [
+      "-c",
+      "import socket, sys, time\n" +
+      "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])\n" +
+      "print('bound', flush=True); time.sleep(60)",
+      path,
+    ], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await new Promise((resolve) => child.stdout!.once("data", resolve));
+      let sent = 0;
+      const error = (() => {
+        try {
+          // A datagram queue holds a few hundred at most: the loop ends long before.
+          for (; sent < 100_000; sent++) sdNotify("WATCHDOG=1", path);
+        } catch (e) {
+          return e;
+        }
+      })();
+      assert.ok(error instanceof OSError, `no error after ${sent} datagrams`);
+      assert.equal(error.code, "EAGAIN");
+      assert.equal(error.syscall, "sendto");
+      assert.ok(sent > 0, "the first datagrams went through");
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("bad states and socket names are rejected before sending", () => {
     assert.throws(() => sdNotify("", "/x"), TypeError);
     assert.throws(() => sdNotify({}, "/x"), /sets no field/);
