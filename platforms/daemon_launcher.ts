@@ -6,13 +6,21 @@
  */
 import { check, checkOrNull, cstr, errno, libc, osError, platform } from "../ffi/mod.ts";
 import { fdIdentity, type Identity } from "./file_identity.ts";
-import { currentEnvironment, execPath, exit, pipeReader } from "./host.ts";
+import {
+  addSignalListener,
+  currentEnvironment,
+  execPath,
+  exit,
+  pipeReader,
+  removeSignalListener,
+} from "./host.ts";
 import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
 import { openFds } from "./fds.ts";
 import { Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
 import { originalCommandLineBytes } from "./proctitle.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
+import { signals } from "./signals.ts";
 import { DaemonError, exitWith } from "./daemon_error.ts";
 import { openLogfile } from "./daemon_logfile.ts";
 import {
@@ -27,6 +35,14 @@ import type { DaemonSettings } from "./daemon_options.ts";
 
 /** How long a daemon that was not ready in time has after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 2000;
+/**
+ * How often the launcher looks whether the daemon ended while the pipe stays
+ * open (a child the program started before detached() may hold its write
+ * end), where it cannot poll a pidfd of the daemon along with the pipe.
+ */
+const EXIT_CHECK_MS = 100;
+/** The signals that make the launcher stop the daemon it is waiting for, then die. */
+const STOP_SIGNALS = ["INT", "TERM", "HUP"] as const;
 const SEEK_SET = 0;
 const SEEK_END = 2;
 
@@ -65,6 +81,10 @@ class Launcher {
   /** The logfile the daemon got: its tail is shown only while the path still names it. */
   readonly #log: Identity = new Uint32Array(4);
   #pid = 0;
+  /** The daemon's wait status once the launcher reaped it. */
+  #status: number | null = null;
+  /** Set once a signal made the launcher stop the daemon: that path ends the process. */
+  #interrupted: Promise<never> | null = null;
 
   constructor(settings: DaemonSettings) {
     this.#settings = settings;
@@ -83,14 +103,67 @@ class Launcher {
       if (logFd !== -1) libc.close(logFd);
     }
     const handshake = new LauncherHandshake(token);
+    const stopListeners = this.#stopOnSignals();
     try {
-      answer = await this.#waitForAnswer(readFd, handshake);
+      try {
+        answer = await this.#waitForAnswer(readFd, handshake);
+      } finally {
+        libc.close(readFd);
+      }
+      if (this.#interrupted) return await this.#interrupted;
+      if (answer?.kind === "ready") exit(0);
+      if (answer) {
+        // It exits with its code on its own; a child it started must not outlive the failed start.
+        await this.#reap(STOP_GRACE_MS);
+        await this.#stop();
+        throw new DaemonError(answer.message, answer.exitCode);
+      }
+      return await this.#failStart();
+    } catch (e) {
+      // A signal's stop owns the exit (its own status), whatever failed meanwhile.
+      if (this.#interrupted) return await this.#interrupted;
+      throw e;
     } finally {
-      libc.close(readFd);
+      stopListeners();
     }
-    if (answer?.kind === "ready") exit(0);
-    if (answer) throw new DaemonError(answer.message, answer.exitCode);
-    return await this.#failStart();
+  }
+
+  /**
+   * Until the daemon answered, SIGINT, SIGTERM and SIGHUP (Ctrl-C, kill, a
+   * closed terminal) stop the daemon's process group, its children with it,
+   * remove its pidfile and end the launcher by the same signal. Only signals
+   * at their default action: one the program ignores (nohup) or handles
+   * itself is left to it. Returns what removes the listeners.
+   */
+  #stopOnSignals(): () => void {
+    const added: [string, () => void][] = [];
+    for (const name of STOP_SIGNALS) {
+      if (signals.get(name) !== "default") continue;
+      const listener = (): void => {
+        this.#interrupted ??= this.#stopAndDie(name);
+      };
+      addSignalListener(`SIG${name}`, listener);
+      added.push([`SIG${name}`, listener]);
+    }
+    return () => {
+      if (this.#interrupted) return; // the stop ends the process; a second signal waits for it
+      for (const [signal, listener] of added) removeSignalListener(signal, listener);
+    };
+  }
+
+  /** The launcher got `name`: stops the daemon and its group, then dies by that signal. */
+  async #stopAndDie(name: (typeof STOP_SIGNALS)[number]): Promise<never> {
+    try {
+      await this.#stop();
+      this.#removeDeadDaemonsPidfile();
+    } finally {
+      const signum = platform.signalNumbers[name];
+      signals.reset(name);
+      libc.kill(libc.getpid(), signum);
+      // The signal ends the process on its own thread: give it the time.
+      await sleep(1000);
+      exit(128 + signum);
+    }
   }
 
   /**
@@ -235,8 +308,9 @@ class Launcher {
         if (left() <= 0) return await this.#timedOut();
         let timer: number | undefined;
         const timeout = new Promise<"timeout">((r) => {
-          // setTimeout fires at once when asked for more than 2**31 - 1 ms.
-          const ms = Math.min(Math.ceil(left()) + 1, 2 ** 31 - 1);
+          // Bounded by EXIT_CHECK_MS, which also keeps it below 2**31 - 1 ms
+          // (setTimeout fires at once when asked for more).
+          const ms = Math.min(Math.ceil(left()) + 1, EXIT_CHECK_MS);
           timer = setTimeout(() => r("timeout"), ms) as unknown as number;
         });
         let chunk: Uint8Array | null | "timeout";
@@ -247,7 +321,11 @@ class Launcher {
         } finally {
           clearTimeout(timer);
         }
-        if (chunk === "timeout") continue;
+        if (chunk === "timeout") {
+          // Ended while something else keeps the pipe open: what it wrote is in the pipe.
+          if (this.#interrupted || this.#hasEnded()) return this.#drain(readFd, handshake);
+          continue;
+        }
         if (chunk === null) return null;
         const answer = handshake.consume(chunk);
         if (answer) return answer;
@@ -255,40 +333,101 @@ class Launcher {
       }
     }
     const buf = new Uint8Array(4096);
-    const pollfd = pollfdFor(readFd, platform.constants.POLLIN);
+    const { POLLIN } = platform.constants;
+    // The pipe, and a pidfd of the daemon (readable once it ended), where there is one.
+    const pidfd = libc.pidfd_open ? libc.pidfd_open(this.#pid, 0) : -1;
+    const pollfds = new Int32Array(4);
+    pollfds.set(pollfdFor(readFd, POLLIN));
+    pollfds.set(pollfdFor(pidfd, POLLIN), 2);
     const { EAGAIN, EINTR } = platform.errnoNumbers;
-    for (;;) {
-      let n: number | null;
-      try {
-        n = checkOrNull(Number(libc.read(readFd, buf, buf.length)), "read", [EAGAIN, EINTR]);
-      } catch (e) {
-        throw new DaemonError(`ERROR: reading from the daemon: ${(e as Error).message}`);
+    try {
+      for (;;) {
+        // Before the read: what it wrote before it ended is read before giving up on it.
+        const ended = this.#interrupted !== null || this.#hasEnded();
+        let n: number | null;
+        try {
+          n = checkOrNull(Number(libc.read(readFd, buf, buf.length)), "read", [EAGAIN, EINTR]);
+        } catch (e) {
+          throw new DaemonError(`ERROR: reading from the daemon: ${(e as Error).message}`);
+        }
+        if (n === 0) return null;
+        if (n !== null) {
+          const answer = handshake.consume(buf.subarray(0, n));
+          if (answer) return answer;
+          continue;
+        }
+        if (ended) return null;
+        if (left() <= 0) return await this.#timedOut();
+        // At most a second at a time, so the timeout above is checked; without
+        // a pidfd, EXIT_CHECK_MS, so that the daemon's end is seen.
+        const wait = Math.min(pidfd === -1 ? EXIT_CHECK_MS : 1000, Math.ceil(left()) + 1);
+        if (libc.poll_async) await libc.poll_async(pollfds, pidfd === -1 ? 1 : 2, wait);
+        else await sleep(Math.min(wait, 5));
       }
-      if (n === 0) return null;
-      if (n !== null) {
-        const answer = handshake.consume(buf.subarray(0, n));
-        if (answer) return answer;
-        continue;
-      }
-      if (left() <= 0) return await this.#timedOut();
-      // At most a second at a time, so the timeout above is checked.
-      const wait = Math.min(1000, Math.ceil(left()) + 1);
-      if (libc.poll_async) await libc.poll_async(pollfd, 1, wait);
-      else await sleep(Math.min(wait, 5));
+    } finally {
+      if (pidfd !== -1) libc.close(pidfd);
     }
   }
 
-  /** Stops the daemon (SIGTERM; SIGKILL if it still runs after STOP_GRACE_MS) and fails. */
+  /** Reads what is left in the pipe (non-blocking): the daemon's answer, or null. */
+  #drain(readFd: number, handshake: LauncherHandshake): Answer | null {
+    const buf = new Uint8Array(4096);
+    for (;;) {
+      const n = Number(libc.read(readFd, buf, buf.length));
+      if (n <= 0) return null;
+      const answer = handshake.consume(buf.subarray(0, n));
+      if (answer) return answer;
+    }
+  }
+
+  /** Has the daemon ended? Reaps it when it has (its status is kept). */
+  #hasEnded(): boolean {
+    if (this.#status !== null) return true;
+    const status = new Int32Array(1);
+    const r = libc.waitpid(this.#pid, status, platform.constants.WNOHANG);
+    if (r === this.#pid) this.#status = status[0];
+    // -1: no longer this process's child (the program reaped it): ended too.
+    return r === this.#pid || r === -1;
+  }
+
+  /**
+   * Sends `signum` to the daemon's process group (it is the group's leader, so
+   * its pgid is its pid): the daemon and every child it started that did not
+   * leave the group.
+   */
+  #signalGroup(signum: number): void {
+    libc.kill(-this.#pid, signum);
+  }
+
+  /**
+   * Stops the daemon's process group: SIGTERM, and SIGKILL if the daemon still
+   * runs STOP_GRACE_MS later (its children in the group get both). Returns
+   * what was done, or null when the daemon had ended before.
+   */
+  async #stop(): Promise<string | null> {
+    const { TERM, KILL } = platform.signalNumbers;
+    const until = performance.now() + STOP_GRACE_MS;
+    const ended = this.#hasEnded();
+    this.#signalGroup(TERM);
+    if (!ended && await this.#reap(STOP_GRACE_MS) === null && isAlive(this.#pid)) {
+      this.#signalGroup(KILL);
+      await this.#reap(1000);
+      return `sent it SIGTERM, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
+    }
+    // The daemon is gone: the rest of the group gets the rest of the grace.
+    while (performance.now() < until && isAlive(-this.#pid)) await sleep(5);
+    this.#signalGroup(KILL); // ESRCH when the group is empty
+    return ended ? null : "sent it SIGTERM";
+  }
+
+  /**
+   * Stops the daemon and its process group (SIGTERM; SIGKILL if it still runs
+   * after STOP_GRACE_MS) and fails; says how it ended if it had already.
+   */
   async #timedOut(): Promise<never> {
     const pid = this.#pid;
-    const { TERM, KILL } = platform.signalNumbers;
-    libc.kill(pid, TERM);
-    let stopped = "sent it SIGTERM";
-    if (await this.#reap(STOP_GRACE_MS) === null && isAlive(pid)) {
-      libc.kill(pid, KILL);
-      await this.#reap(1000);
-      stopped += `, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
-    }
+    const stopped = await this.#stop();
+    if (stopped === null) return await this.#failStart();
     this.#removeDeadDaemonsPidfile();
     throw new DaemonError(
       `ERROR: the daemon (pid ${pid}) was not ready within ${this.#settings.timeoutMs} ms; ` +
@@ -296,17 +435,23 @@ class Launcher {
     );
   }
 
-  /** The daemon ended the pipe without an answer: says how it ended, and fails. */
+  /**
+   * The daemon ended the pipe without an answer: says how it ended, and fails.
+   * A daemon that still runs is stopped, with its process group.
+   */
   async #failStart(): Promise<never> {
     const pid = this.#pid;
     const status = await this.#reap(200);
     const ended = status === null ? null : describeStatus(status);
-    const what = ended
-      ? `${ended.text} before it was ready`
-      : isAlive(pid)
-      ? "closed the pipe to the launcher without becoming ready"
-      : "ended before it was ready";
-    if (ended) this.#removeDeadDaemonsPidfile();
+    let what: string;
+    if (ended) what = `${ended.text} before it was ready`;
+    else if (isAlive(pid)) {
+      what = "closed the pipe to the launcher without becoming ready";
+    } else what = "ended before it was ready";
+    // A daemon that still runs, and the children it started, in its process group.
+    const stopped = await this.#stop();
+    if (stopped !== null) what += `; ${stopped}`;
+    this.#removeDeadDaemonsPidfile();
     throw new DaemonError(
       `ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint()}`,
       ended?.code,
@@ -334,11 +479,12 @@ class Launcher {
    * after `ms` (or is no longer this process's child).
    */
   async #reap(ms: number): Promise<number | null> {
+    if (this.#status !== null) return this.#status;
     const status = new Int32Array(1);
     const until = performance.now() + ms;
     for (;;) {
       const r = libc.waitpid(this.#pid, status, platform.constants.WNOHANG);
-      if (r === this.#pid) return status[0];
+      if (r === this.#pid) return this.#status = status[0];
       if (r === -1 || performance.now() >= until) return null;
       await sleep(2);
     }

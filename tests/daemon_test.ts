@@ -156,6 +156,27 @@ function cleanUp(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Pids of the `sleep` children the fixture logged (DIR/children). */
+function childPids(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, "children"), "utf8").split("\n").map(Number).filter((p) => p > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** SIGKILLs the `sleep` children the fixture started that still run (by pid). */
+function killChildren(dir: string): void {
+  for (const pid of childPids(dir)) {
+    if (!isRunning(pid)) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 /** The pid on a pidfile's first line. */
 function pidIn(pidfile: string): number {
   return Number(readFileSync(pidfile, "utf8").split("\n")[0]);
@@ -422,15 +443,29 @@ describe("detached()", () => {
       // out the whole timeoutMs (20 s).
       assert.ok(ms < 19_000, `the launcher waited ${Math.round(ms)} ms (for the child?)`);
     } finally {
-      for (const line of readFileSync(join(dir, "children"), "utf8").split("\n")) {
-        if (Number(line) > 0) {
-          try {
-            process.kill(Number(line), "SIGKILL");
-          } catch {
-            // gone
-          }
-        }
-      }
+      killChildren(dir);
+      cleanUp(dir);
+    }
+  });
+
+  test("a child started before detached() holds the pipe: the daemon's exit still ends the wait", () => {
+    const dir = tempDir();
+    try {
+      const t0 = performance.now();
+      const r = launch(dir, {
+        detached: { ready: "manual", timeoutMs: 20_000, logfile: join(dir, "log") },
+        leaderChildFirst: true,
+        throwBeforeReady: true,
+      });
+      const ms = performance.now() - t0;
+      const daemonPid = loggedPids(dir)[1];
+      assert.match(
+        r.stderr,
+        new RegExp(`the daemon \\(pid ${daemonPid}\\) exited with code 1 before it was ready`),
+      );
+      assert.ok(ms < 19_000, `the launcher waited ${Math.round(ms)} ms (for the child?)`);
+    } finally {
+      killChildren(dir);
       cleanUp(dir);
     }
   });
@@ -453,6 +488,56 @@ describe("detached()", () => {
       if (logged.length > 1) assert.equal(logged[1], daemonPid);
       await waitUntil("the stopped daemon to exit", () => !isRunning(daemonPid));
     } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a daemon not ready in time is stopped with the children it started", async () => {
+    // The child must be started before the timeout: cover the daemon's cold start.
+    const timeoutMs = 3000 * Math.min(timeScale, 3);
+    const dir = tempDir();
+    try {
+      const r = launch(dir, {
+        detached: { ready: "manual", timeoutMs, logfile: join(dir, "log") },
+        neverReady: true,
+        childBeforeReady: true,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /was not ready within \d+ ms; sent it SIGTERM/);
+      const [child] = childPids(dir);
+      assert.ok(child, "the daemon started its child");
+      await waitUntil("the daemon's child to end", () => !isRunning(child), 5000);
+    } finally {
+      killChildren(dir);
+      cleanUp(dir);
+    }
+  });
+
+  test("a daemon that closes the pipe and ignores SIGTERM is stopped, its pidfile removed", () => {
+    const dir = tempDir();
+    try {
+      const pidfile = join(dir, "p.pid");
+      const r = launch(dir, {
+        detached: { ready: "manual", logfile: join(dir, "log"), pidfile },
+        ignoreTerm: true,
+        closeBeforeReady: true,
+        childBeforeReady: true,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      const daemonPid = loggedPids(dir)[1];
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `the daemon \\(pid ${daemonPid}\\) closed the pipe to the launcher without becoming ` +
+            "ready; sent it SIGTERM, and SIGKILL when it still ran 2000 ms later",
+        ),
+      );
+      assert.equal(procStat(daemonPid), null, "gone and reaped by the launcher");
+      const [child] = childPids(dir);
+      assert.ok(child !== undefined && !isRunning(child), "its child was stopped too");
+      assert.equal(existsSync(pidfile), false);
+    } finally {
+      killChildren(dir);
       cleanUp(dir);
     }
   });
@@ -612,6 +697,43 @@ describe("detached()", () => {
       cleanUp(dir);
     }
   });
+
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    test(`a launcher stopped by ${signal} stops the daemon's group, removes its pidfile, dies by it`, async () => {
+      const dir = tempDir();
+      const pidfile = join(dir, "p.pid");
+      const options: AppOptions = {
+        detached: { pidfile, ready: "manual", logfile: join(dir, "log") },
+        childBeforeReady: true,
+        readyDelayMs: 20_000,
+      };
+      const launcher = spawn(
+        process.execPath,
+        scriptArgs(APP, [JSON.stringify({ dir, ...options })]),
+        { stdio: "ignore" },
+      );
+      const launcherGone = new Promise<string | null>((r) =>
+        launcher.on("exit", (_, sig) => r(sig))
+      );
+      try {
+        await waitUntil(
+          "the daemon's child",
+          () => existsSync(pidfile) && childPids(dir).length > 0,
+        );
+        const daemonPid = loggedPids(dir)[1];
+        const [child] = childPids(dir);
+        launcher.kill(signal);
+        assert.equal(await launcherGone, signal);
+        assert.equal(existsSync(pidfile), false, "the pidfile was removed");
+        assert.equal(isRunning(daemonPid), false, "the daemon was stopped");
+        await waitUntil("the daemon's child to end", () => !isRunning(child), 5000);
+      } finally {
+        launcher.kill("SIGKILL");
+        killChildren(dir);
+        cleanUp(dir);
+      }
+    });
+  }
 
   test("an argument that is not UTF-8 reaches the daemon byte for byte", async () => {
     const dir = tempDir();
