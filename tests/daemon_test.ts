@@ -1168,6 +1168,45 @@ describe("detached() without pidfd_open (issue #30)", () => {
   });
 });
 
+describe("DaemonContext.notifyReady", () => {
+  test("later calls do nothing, also after close(); before open() it throws", () => {
+    const dir = tempDir();
+    try {
+      const script = join(dir, "notify_twice.ts");
+      writeFileSync(
+        script,
+        `import { DaemonContext } from ${
+          JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+        };
+const early = new DaemonContext({ fake: true, ready: "manual", workdir: ${JSON.stringify(dir)} });
+try {
+  early.notifyReady();
+  console.log("no error before open()");
+} catch (e) {
+  console.log("before open: " + e.message);
+}
+const ctx = new DaemonContext({ fake: true, ready: "manual", workdir: ${JSON.stringify(dir)} });
+await ctx.open();
+ctx.notifyReady();
+ctx.notifyReady();
+ctx.close();
+ctx.notifyReady();
+console.log("after close: ready " + ctx.isReady + ", open " + ctx.isOpen);
+`,
+      );
+      const r = runScript(script);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(
+        r.stdout,
+        "before open: notifyReady() needs an open DaemonContext (call open() first)\n" +
+          "after close: ready true, open false\n",
+      );
+    } finally {
+      cleanUp(dir);
+    }
+  });
+});
+
 describe("DaemonContext options", () => {
   test("umask: numbers, octal strings with a leading 0, decimal strings; default 0o022", () => {
     assert.equal(new DaemonContext().umask, 0o022);
