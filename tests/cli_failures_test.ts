@@ -213,28 +213,40 @@ describe("posixly start: the logfile is opened once, by the launcher", () => {
   });
 });
 
+/**
+ * `start`s a program that starts `sleep 300` in a session of its own (which
+ * keeps the pidfile's lock, inherited), after the shell code `first`, and
+ * exits with `status` once that process runs: before it was ready.
+ */
+function startLeavingHolder(
+  name: string,
+  first: string,
+  status: number,
+): { pidfile: string; r: ReturnType<typeof posixly>; left: number } {
+  const pidfile = s.path(`${name}.pid`);
+  const leftPid = s.path(`${name}.left`);
+  const ready = s.path(`${name}.ready`);
+  const r = posixly([
+    "start",
+    "--pidfile",
+    pidfile,
+    "--grace",
+    "0.5",
+    "--",
+    "sh",
+    "-c",
+    `setsid sh -c '${first}: >${ready}; exec sleep 300' & echo $! >${leftPid}; ` +
+    `until [ -e ${ready} ]; do sleep 0.01; done; exit ${status}`,
+  ]);
+  return { pidfile, r, left: s.track(Number(readFileSync(leftPid, "utf8"))) };
+}
+
 describe("posixly start: a failure leaves nothing of the program running", () => {
   test("what it started outside its group, holding the pidfile's lock, is stopped", {
     ...SLOW,
     skip: noProc || commandCycleUnderQemu,
   }, async () => {
-    const pidfile = s.path("orphan.pid");
-    const leftPid = s.path("orphan.left");
-    const ready = s.path("orphan.ready");
-    const r = posixly([
-      "start",
-      "--pidfile",
-      pidfile,
-      "--grace",
-      "0.5",
-      "--",
-      "sh",
-      "-c",
-      // Exits once the process that left its group runs in a session of its own.
-      `setsid sh -c ': >${ready}; exec sleep 300' & echo $! >${leftPid}; ` +
-      `until [ -e ${ready} ]; do sleep 0.01; done; exit 0`,
-    ]);
-    const left = s.track(Number(readFileSync(leftPid, "utf8")));
+    const { pidfile, r, left } = startLeavingHolder("orphan", "", 0);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /exited with status 0 before it was ready/);
     assert.ok(
@@ -250,23 +262,8 @@ describe("posixly start: a failure leaves nothing of the program running", () =>
     ...SLOW,
     skip: noProc || commandCycleUnderQemu,
   }, async () => {
-    const pidfile = s.path("stubborn.pid");
-    const leftPid = s.path("stubborn.left");
-    const ready = s.path("stubborn.ready");
-    const r = posixly([
-      "start",
-      "--pidfile",
-      pidfile,
-      "--grace",
-      "0.5",
-      "--",
-      "sh",
-      "-c",
-      // TERM stays ignored through the exec.
-      `setsid sh -c 'trap "" TERM; : >${ready}; exec sleep 300' & echo $! >${leftPid}; ` +
-      `until [ -e ${ready} ]; do sleep 0.01; done; exit 3`,
-    ]);
-    const left = s.track(Number(readFileSync(leftPid, "utf8")));
+    // TERM stays ignored through the exec.
+    const { pidfile, r, left } = startLeavingHolder("stubborn", `trap "" TERM; `, 3);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /exited with status 3 before it was ready/);
     assert.match(r.stderr, /and KILL 5 s later to pid/);

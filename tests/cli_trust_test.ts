@@ -127,6 +127,24 @@ function victim(): number {
   return s.track(spawn("sleep", ["1000"], { detached: true, stdio: "ignore" }).pid!);
 }
 
+/**
+ * A pidfile that `user` planted in a new sticky, world-writable directory
+ * `name`, naming a root process (a victim) with its start time.
+ */
+function plantedPidfile(
+  name: string,
+  user: { uid: number; gid: number },
+): { pidfile: string; victimPid: number } {
+  const sticky = s.path(name);
+  mkdirSync(sticky);
+  chmodSync(sticky, 0o1777);
+  const pidfile = join(sticky, "planted.pid");
+  const victimPid = victim();
+  writeFileSync(pidfile, `${victimPid}\nstarttime=${processStartTime(victimPid)}\n`);
+  chownSync(pidfile, user.uid, user.gid);
+  return { pidfile, victimPid };
+}
+
 /** Waits until `done()` is true, for at most `ms`; true when it is. */
 async function until(done: () => boolean, ms = 30_000): Promise<boolean> {
   const end = Date.now() + ms;
@@ -280,13 +298,7 @@ describe("posixly takes a pidfile's pid only from the lock's holder", {
     skip: notRoot,
   }, async () => {
     const nobody = lookupUser("nobody");
-    const sticky = s.path("sticky");
-    mkdirSync(sticky);
-    chmodSync(sticky, 0o1777);
-    const pidfile = join(sticky, "planted.pid");
-    const victimPid = victim();
-    writeFileSync(pidfile, `${victimPid}\nstarttime=${processStartTime(victimPid)}\n`);
-    chownSync(pidfile, nobody.uid, nobody.gid);
+    const { pidfile, victimPid } = plantedPidfile("sticky", nobody);
     const holder = lockTaker(pidfile, nobody);
     assert.ok(await until(() => holdsFlock(holder, 9)), "nobody holds the planted file's lock");
     const start = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
@@ -308,13 +320,7 @@ describe("posixly takes a pidfile's pid only from the lock's holder", {
     skip: notRoot,
   }, async () => {
     const nobody = lookupUser("nobody");
-    const sticky = s.path("sticky-unheld");
-    mkdirSync(sticky);
-    chmodSync(sticky, 0o1777);
-    const pidfile = join(sticky, "planted.pid");
-    const victimPid = victim();
-    writeFileSync(pidfile, `${victimPid}\nstarttime=${processStartTime(victimPid)}\n`);
-    chownSync(pidfile, nobody.uid, nobody.gid);
+    const { pidfile, victimPid } = plantedPidfile("sticky-unheld", nobody);
     const start = posixly(["start", "--pidfile", pidfile, "--grace", "0", "--", "sleep", "60"]);
     assert.equal(start.status, 1, start.stdout + start.stderr);
     assert.doesNotMatch(start.stdout, /already running/);
