@@ -8,13 +8,18 @@
 import { cstr, libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { originalCommandLineBytes } from "../platforms/proctitle.ts";
+import { denied } from "./as_user.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 
 const X_OK = 1; // the same in every C library
 /** The shell's default search path, for a program run without PATH. */
 const DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
-/** Why `path` cannot be executed, or null when it can (a regular file with execute permission). */
+/**
+ * Why `path` cannot be executed, or null when it can: a regular file that
+ * this process's effective ids may execute (root's, or a user's inside
+ * the step of `asUser` (as_user.ts)).
+ */
 function whyNotExecutable(path: string): string | null {
   const { stat: layout } = platform.layouts;
   const buf = new Uint8Array(layout.size);
@@ -29,8 +34,7 @@ function whyNotExecutable(path: string): string | null {
   if ((mode & platform.constants.S_IFMT) !== platform.constants.S_IFREG) {
     return `${quote(path)} is not a regular file`;
   }
-  if (libc.access(pathC, X_OK) === -1) return osError("access", { path }).message;
-  return null;
+  return denied(path, X_OK)?.message ?? null;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -62,10 +66,13 @@ export function checkProgramName(name: string, bytes: Uint8Array): void {
 /**
  * The absolute path of the program `name`: `name` itself when it holds a
  * slash (made absolute against the current directory), else the first
- * executable file of that name in `searchPath`'s directories.
+ * executable file of that name in `searchPath`'s directories. Executable
+ * by this process's effective ids: inside the step of `asUser` (as_user.ts), by the
+ * user's.
  *
  * @param name PROGRAM as the user gave it
  * @param searchPath the PATH the program would be looked up in (undefined: the shell's default)
+ * @param who whom the program runs as, when not posixly's own ids (`--user "nobody"`), for messages
  * @returns the program's absolute path
  * @throws {CliError} exit status 5 when it is not found or not executable; 2 when the
  *   search reaches a directory of PATH that is not UTF-8
@@ -76,11 +83,14 @@ export function checkProgramName(name: string, bytes: Uint8Array): void {
  * console.log(findProgram("sh", "/usr/bin:/bin")); // "/usr/bin/sh"
  * ```
  */
-export function findProgram(name: string, searchPath: string | undefined): string {
+export function findProgram(name: string, searchPath: string | undefined, who = ""): string {
+  const as = who === "" ? "" : ` as ${who}`;
   if (name.includes("/")) {
     const path = absolutePath(name);
     const why = whyNotExecutable(path);
-    if (why) throw new CliError(`cannot run program ${quote(name)}: ${why}`, EXIT.notInstalled);
+    if (why) {
+      throw new CliError(`cannot run program ${quote(name)}${as}: ${why}`, EXIT.notInstalled);
+    }
     return path;
   }
   const dirs = (searchPath ?? DEFAULT_PATH).split(":");
@@ -97,7 +107,7 @@ export function findProgram(name: string, searchPath: string | undefined): strin
     if (whyNotExecutable(path) === null) return path;
   }
   throw new CliError(
-    `program ${quote(name)} not found (or not executable) in PATH ${quote(dirs.join(":"))}`,
+    `program ${quote(name)} not found (or not executable${as}) in PATH ${quote(dirs.join(":"))}`,
     EXIT.notInstalled,
   );
 }

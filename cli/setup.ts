@@ -15,6 +15,7 @@ import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../platforms/users.ts";
 import type { SetUpOptions } from "./args.ts";
+import { asUser, denied } from "./as_user.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { checkProgramName, findProgram, programArgv } from "./program.ts";
 import { describeLeftovers, findTarget, stopCommand } from "./target.ts";
@@ -107,11 +108,18 @@ function resolveId<T>(option: "user" | "group", value: string, resolve: () => T)
   }
 }
 
+/** The ids the program runs as: its uid, `--user`'s entry, and the gid when it changes. */
+interface Ids {
+  readonly uid: number;
+  readonly user: UserInfo | null;
+  readonly gid: number | null;
+}
+
 /**
  * Resolves the user and group, and refuses to change ids without root
- * (status 4). Returns the uid the program will run as, and `--user`'s entry.
+ * (status 4).
  */
-function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
+function checkIds(o: SetUpOptions): Ids {
   const user = o.user === null
     ? null
     : resolveId("user", o.user, () => lookupUser(parseUid(o.user!)));
@@ -120,7 +128,7 @@ function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
     : resolveId("group", o.group, () => parseGid(o.group!));
   const euid = libc.geteuid();
   const uid = user?.uid ?? euid;
-  if (euid === 0) return { uid, user };
+  if (euid === 0) return { uid, user, gid };
   if (uid !== euid || (gid !== null && gid !== libc.getegid())) {
     const asked = [o.user && `--user ${quote(o.user)}`, o.group && `--group ${quote(o.group)}`]
       .filter(Boolean).join(" ");
@@ -129,7 +137,7 @@ function checkIds(o: SetUpOptions): { uid: number; user: UserInfo | null } {
       EXIT.privilege,
     );
   }
-  return { uid, user };
+  return { uid, user, gid };
 }
 
 /** Fails unless `dir` is a directory this process can open. */
@@ -142,6 +150,30 @@ function checkDirectory(dir: string): void {
     );
   }
   libc.close(fd);
+}
+
+/**
+ * The program's path, found as {@linkcode findProgram} does; when root
+ * starts it as another user, found as that user, who must also be able to
+ * enter `--chdir`'s directory (as the set-up does after the privilege drop,
+ * like systemd's `WorkingDirectory=`). So what the user may not do fails
+ * here, before anything is taken, and not after the drop, when the pidfile
+ * could no longer be removed.
+ */
+function checkAsProgramUser(o: SetUpOptions, ids: Ids, dir: string | null, path?: string): string {
+  const { user } = ids;
+  if (user === null || user.uid === 0 || libc.geteuid() !== 0) {
+    return findProgram(o.command[0], path);
+  }
+  const who = `--user ${quote(o.user!)}`;
+  return asUser(user.uid, ids.gid ?? user.gid, () => {
+    const X_OK = 1; // the same in every C library
+    const refused = dir === null ? null : denied(dir, X_OK);
+    if (refused !== null) {
+      throw new CliError(`--chdir ${quote(dir!)}: ${who} cannot enter it: ${refused.message}`);
+    }
+    return findProgram(o.command[0], path, who);
+  });
 }
 
 /** Fails unless a pidfile can be created at `path` (its directory exists and is writable). */
@@ -218,7 +250,8 @@ function logStartOf(path: string, umask: number): LogStart {
  * Checks everything that can fail before anything starts: that PROGRAM
  * is UTF-8 (bad usage, as for the paths of options), the user and
  * group (and the privilege to take them), the working directory, the
- * program, the logfile, the pidfile's directory. Whether a live process
+ * program (the last two as `--user`, see {@linkcode checkAsProgramUser}),
+ * the logfile, the pidfile's directory. Whether a live process
  * holds the pidfile is the caller's to check (`start` then says "already
  * running" and succeeds, `run` fails).
  *
@@ -231,12 +264,13 @@ function logStartOf(path: string, umask: number): LogStart {
 export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Plan {
   const args = programArgv(o.command);
   checkProgramName(o.command[0], args[0]);
-  const { uid, user } = checkIds(o);
+  const ids = checkIds(o);
+  const { uid, user } = ids;
   const envChanges = [...(user === null ? [] : userEnvironment(user)), ...o.env];
   const env = programEnvironment(envChanges, baseEnv);
   const dir = o.chdir === null ? null : absolutePath(o.chdir);
   if (dir !== null) checkDirectory(dir);
-  const program = findProgram(o.command[0], env.PATH);
+  const program = checkAsProgramUser(o, ids, dir, env.PATH);
   const logfile = o.logfile === null ? null : absolutePath(o.logfile);
   const pidfile = o.pidfile === null ? null : absolutePath(o.pidfile);
   if (pidfile !== null) checkPidfileDirectory(pidfile);

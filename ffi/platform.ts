@@ -213,6 +213,8 @@ export interface Constants {
   AT_EMPTY_PATH: number;
   /** The C constant `AT_SYMLINK_FOLLOW` on this platform (-1 where it does not exist). */
   AT_SYMLINK_FOLLOW: number;
+  /** faccessat(2) flag: check with the effective ids, as execve and open do, not the real ones. */
+  AT_EACCESS: number;
   /** The C constant `S_IFMT` on this platform (-1 where it does not exist). */
   S_IFMT: number;
   /** The C constant `S_IFREG` on this platform (-1 where it does not exist). */
@@ -696,6 +698,7 @@ const LINUX_COMMON = {
   AT_FDCWD: -100,
   AT_EMPTY_PATH: 0x1000,
   AT_SYMLINK_FOLLOW: 0x400,
+  AT_EACCESS: 0x200,
   S_IFMT: 0o170000,
   S_IFREG: 0o100000,
   S_IFLNK: 0o120000,
@@ -777,6 +780,7 @@ const DARWIN = (): Constants => ({
   AT_FDCWD: -2,
   AT_EMPTY_PATH: 0,
   AT_SYMLINK_FOLLOW: 0x40,
+  AT_EACCESS: 0x10,
   S_IFMT: 0o170000,
   S_IFREG: 0o100000,
   S_IFLNK: 0o120000,

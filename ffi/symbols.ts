@@ -110,6 +110,8 @@ export const SYMBOLS = {
   execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
   /** int access(const char *path, int mode); */
   access: { parameters: ["buffer", "i32"], result: "i32" },
+  /** int faccessat(int dirfd, const char *path, int mode, int flags); */
+  faccessat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
   /** pid_t waitpid(pid_t pid, int *wstatus, int options); */
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   /** void *memcpy(void *dest, const void *src, size_t n);  (dest: a raw address) */
