@@ -1,19 +1,21 @@
 /**
  * The hidden `_daemon` step of `start`: the process the launcher spawns (a
- * new session, output to the logfile) sets itself up as `run` does and
- * `execve`s the program, which so keeps its pid and the pidfile lock. The
- * launcher checked the set-up already (as the same user): the step follows its
- * plan instead of checking it again.
+ * new session) sets itself up as `run` does and `execve`s the program,
+ * which so keeps its pid and the pidfile lock. The launcher checked the
+ * set-up already (as the same user): the step follows its plan instead of
+ * checking it again.
  *
- * The launcher hands the step its {@linkcode DaemonStep} in a file without a
- * name on an inherited descriptor, whose number is the step's one argument
- * (see step_file.ts: nothing secret on a command line, no limit on the
+ * The launcher spawns it before its checks, with stdin, stdout and stderr
+ * on /dev/null and one end of a socket pair, whose number is the step's one
+ * argument. Once the checks pass, the launcher sends its
+ * {@linkcode DaemonStep} and the program's descriptors over it (see
+ * step_channel.ts: nothing secret on a command line, no limit on the
  * program's arguments, and no command line to parse: the step need not load
- * `node:util`, a cold start's worth of time in Deno). The step reads it and
- * closes it, so the program never inherits it. The step talks back over a
- * pipe (close-on-exec): `X` right before the execve; `E<status> <JSON
- * message>` when the set-up or the execve fails. So "X" and then end-of-file
- * means that the program runs.
+ * `node:util`, a cold start's worth of time in Deno); when a check fails,
+ * the launcher stops it (or closes its end: the step then exits, status 0).
+ * The step talks back over the same socket (close-on-exec): `X` right
+ * before the execve; `E<status> <JSON message>` when the set-up or the
+ * execve fails. So "X" and then end-of-file means that the program runs.
  *
  * @module
  */
@@ -22,47 +24,78 @@ import { exit } from "../platforms/host.ts";
 import { setCloseOnExec } from "../platforms/exec.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { AlreadyRunning, execPlan, programEnvironment } from "./setup.ts";
-import { type DaemonStep, readStep } from "./step_file.ts";
+import { type Received, receiveStep } from "./step_channel.ts";
 
 const encoder = new TextEncoder();
 
 function send(fd: number, line: string): void {
   const bytes = encoder.encode(`${line}\n`);
-  // One write of a short line to a pipe is atomic; a launcher that is gone makes it fail.
+  // One write of a short line is atomic; a launcher that is gone makes it fail.
   libc.write(fd, bytes, bytes.length);
 }
 
-/** The step the launcher handed over on the descriptor `argv` names, which is closed then. */
-function receiveStep(argv: readonly string[]): DaemonStep {
-  if (argv.length !== 1 || !/^\d{1,9}$/.test(argv[0])) throw new SyntaxError("no descriptor");
-  const fd = Number(argv[0]);
-  try {
-    return readStep(fd);
-  } finally {
-    libc.close(fd);
+/** The socket's descriptor, from the step's argument. */
+function channelOf(argv: readonly string[]): number {
+  if (argv.length !== 1 || !/^\d{1,9}$/.test(argv[0])) {
+    throw new CliError("_daemon is the internal step of 'posixly start'", EXIT.usage, "");
   }
+  return Number(argv[0]);
+}
+
+/**
+ * Puts the descriptors that came with the step where the program gets
+ * them: the logfile on 1 and 2, the readiness descriptor on its number.
+ * Returns the socket's descriptor, moved when that number was its own.
+ */
+function placeDescriptors({ step, fds }: Received, channel: number): number {
+  const rest = [...fds];
+  const log = step.logfile ? rest.shift() : undefined;
+  const passOn = step.passOnTo === null ? undefined : rest.shift();
+  if (log !== undefined) {
+    libc.dup2(log, 1);
+    libc.dup2(log, 2);
+    libc.close(log);
+  }
+  const to = step.passOnTo;
+  if (to === null || passOn === undefined) return channel;
+  let socket = channel;
+  if (socket === to) {
+    // Anywhere free: above every number in use here.
+    const free = Math.max(channel, to, ...fds) + 1;
+    libc.dup2(socket, free);
+    socket = free;
+  }
+  if (passOn !== to) {
+    libc.dup2(passOn, to);
+    libc.close(passOn);
+  }
+  return socket;
 }
 
 /**
  * Runs the step: never returns (the program replaces this process, or it
  * exits after telling the launcher why not).
  *
- * @param argv the arguments after `_daemon`: the descriptor of the
- * {@linkcode DaemonStep}'s file
+ * @param argv the arguments after `_daemon`: the descriptor of the socket
+ *   the launcher sends the {@linkcode DaemonStep} on
  */
 export function daemonStep(argv: readonly string[]): never {
-  let step: DaemonStep;
+  let fd = channelOf(argv);
+  let received: Received | null;
   try {
-    step = receiveStep(argv);
+    received = receiveStep(fd);
   } catch {
     throw new CliError("_daemon is the internal step of 'posixly start'", EXIT.usage, "");
   }
-  const fd = step.handshakeFd;
+  // The launcher's checks failed: nothing to start.
+  if (received === null) exit(EXIT.ok);
+  const { step } = received;
   try {
+    fd = placeDescriptors(received, fd);
     setCloseOnExec(fd, true);
     execPlan({ ...step.plan, env: programEnvironment(step.env) }, {
       redirectOutput: false,
-      keepFds: step.keepFds,
+      keepFds: step.passOnTo === null ? [] : [step.passOnTo],
       beforeExec: () => send(fd, "X"),
     });
   } catch (e) {

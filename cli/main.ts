@@ -16,8 +16,10 @@ import { CurrentDirectoryNameError, exit, scriptArgs } from "../platforms/host.t
 import { CliError, EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { complain, say } from "./output.ts";
 import { usage } from "./usage.ts";
+import type { SetUpProcess } from "./set_up_process.ts";
 
-type Command = (argv: readonly string[]) => number | Promise<number>;
+/** A command: its arguments, and posixly's set-up process when one was started for it. */
+type Command = (argv: readonly string[], setUp: SetUpProcess | null) => number | Promise<number>;
 
 /**
  * Each command's module, loaded only when it runs: `status` need not load
@@ -42,6 +44,26 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
  */
 function ffiRefusedStatus(command: string): number {
   return command === "stop" || command === "signal" ? EXIT.failed : EXIT.privilege;
+}
+
+/**
+ * posixly's set-up process for a `start` or `restart` that names a program
+ * (after `--`), started before the command loads its code and checks its
+ * options, so that the runtime's cold start in it overlaps them (see
+ * set_up_process.ts); null for every other command line.
+ */
+async function setUpProcessFor(
+  command: string,
+  argv: readonly string[],
+): Promise<SetUpProcess | null> {
+  if ((command !== "start" && command !== "restart") || !argv.includes("--")) return null;
+  const { SetUpProcess } = await import("./set_up_process.ts");
+  try {
+    return new SetUpProcess();
+  } catch (e) {
+    if (e instanceof FfiPermissionError) throw e;
+    return null; // the command tries again, and says why it cannot
+  }
 }
 
 /**
@@ -75,8 +97,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         : `unknown ${command.startsWith("-") ? "option" : "command"} ${quote(command)}`;
       throw new CliError(what, EXIT.usage, "");
     }
-    const run = await COMMANDS[command]();
-    return await run(rest);
+    const setUp = await setUpProcessFor(command, rest);
+    try {
+      const run = await COMMANDS[command]();
+      return await run(rest, setUp);
+    } finally {
+      setUp?.stop(); // unless the command handed it its program
+    }
   } catch (thrown) {
     const e = thrown instanceof CurrentDirectoryNameError
       ? new CliError(

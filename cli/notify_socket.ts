@@ -7,6 +7,7 @@
  * @module
  */
 import { addressOf, check, checkOrNull, libc, platform } from "../ffi/mod.ts";
+import { getField, setField } from "./c_fields.ts";
 import { setNonBlocking } from "./wait.ts";
 
 /** The `struct sockaddr_un` of an abstract socket (Linux): a NUL, then `name`. */
@@ -23,17 +24,6 @@ function abstractAddress(name: string): { addr: Uint8Array; length: number } {
 export interface Datagram {
   readonly data: Uint8Array;
   readonly sender: { readonly pid: number; readonly uid: number } | null;
-}
-
-/** Writes an unsigned field of 4 or 8 bytes (little-endian, as every table's platform). */
-function setField(view: DataView, offset: number, size: 4 | 8, value: number | bigint): void {
-  if (size === 8) view.setBigUint64(offset, BigInt(value), true);
-  else view.setUint32(offset, Number(value), true);
-}
-
-/** Reads an unsigned field of 4 or 8 bytes. */
-function getField(view: DataView, offset: number, size: 4 | 8): number {
-  return size === 8 ? Number(view.getBigUint64(offset, true)) : view.getUint32(offset, true);
 }
 
 /**

@@ -2,19 +2,16 @@
  * `posixly start`: checks everything that can fail, starts the program as a
  * daemon through a re-run of posixly (the `_daemon` step, which sets up and
  * `execve`s it: a runtime cannot fork), waits until it is ready, and exits.
+ * The re-run is started first, so that its cold start overlaps the checks
+ * (see set_up_process.ts); it gets its step once they pass.
  *
  * @module
  */
 import { cstr, libc, platform } from "../ffi/mod.ts";
 import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
-import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
-import { getFdmax } from "../platforms/fds.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
-import { anonymousFile } from "../platforms/anonymous_file.ts";
-import { originalCommandLineBytes } from "../platforms/proctitle.ts";
 import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
 import { processStartTime } from "../platforms/process_start.ts";
-import { posixSpawn, type SpawnFileAction } from "../platforms/spawn.ts";
 import { parseStart, type Readiness, type StartOptions, tcpAddress } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
@@ -35,15 +32,14 @@ import {
   openLogfile,
   type Plan,
 } from "./setup.ts";
-import { type DaemonStep, writeStep } from "./step_file.ts";
+import { launcherEnvironment, SetUpProcess } from "./set_up_process.ts";
+import { type DaemonStep, sendStep } from "./step_channel.ts";
 import { usage } from "./usage.ts";
 import {
-  cloexecPipe,
   describeWaitStatus,
   groupGone,
   interruption,
   interruptWaitsOnSignals,
-  openPidfd,
   pollFds,
   pollFdsListening,
   readSome,
@@ -85,20 +81,8 @@ function describeReady(ready: Readiness, graceMs: number): string {
   }
 }
 
-/**
- * The argv that re-runs posixly (same runtime, same flags, same script) as
- * the `_daemon` step, which reads what to do from the file on `stepFd`.
- */
-function daemonArgv(stepFd: number): (string | Uint8Array)[] {
-  // The kernel's bytes: the runtime's own flags (`run -A`) are kept, and an
-  // argument that is not UTF-8 passes unchanged.
-  const cmdline = originalCommandLineBytes();
-  const runtimeAndScript = cmdline.slice(1, cmdline.length - scriptArgs().length);
-  return [execPath(), ...runtimeAndScript, "_daemon", String(stepFd)];
-}
-
 /** What the `_daemon` step is to do. */
-function daemonStepFor(plan: Plan, channel: Channel, handshakeFd: number): DaemonStep {
+function daemonStepFor(plan: Plan, channel: Channel, logfile: boolean): DaemonStep {
   return {
     plan: {
       pidfile: plan.pidfile,
@@ -111,56 +95,9 @@ function daemonStepFor(plan: Plan, channel: Channel, handshakeFd: number): Daemo
       args: plan.args,
     },
     env: [...plan.envChanges, ...channel.env],
-    handshakeFd,
-    keepFds: channel.passOn ? [channel.passOn.to] : [],
+    logfile,
+    passOnTo: channel.passOn?.to ?? null,
   };
-}
-
-/** A descriptor of the launcher's (`from`) and where the `_daemon` step gets it (`to`). */
-type Move = readonly [from: number, to: number];
-
-/**
- * Where the `_daemon` step gets the launcher's descriptors `ours` (the
- * handshake pipe, the step's file, the logfile): the lowest numbers from 3
- * up that are none of `ours` and none of the readiness channel's, so that no
- * dup2 of the spawn overwrites a descriptor that it has still to copy.
- */
-function stepMoves(channel: Channel, ours: readonly number[]): Move[] {
-  const taken = new Set([...ours, channel.passOn?.from, channel.passOn?.to]);
-  const moves: Move[] = [];
-  for (let fd = 3; moves.length < ours.length; fd++) {
-    if (!taken.has(fd)) moves.push([ours[moves.length], fd]);
-  }
-  return moves;
-}
-
-/**
- * The daemon's descriptors: those of {@linkcode stepMoves} but the
- * logfile's, the readiness channel, stdio; nothing else. Its stdout and
- * stderr are the logfile the launcher opened (`log`, one of the moves), never
- * the path opened again: what is at the path by then may be a FIFO that
- * nobody reads, whose open would block the spawn for good.
- */
-function fileActions(channel: Channel, ours: readonly Move[], log: Move | null): SpawnFileAction[] {
-  const c = platform.constants;
-  const passOn = channel.passOn;
-  // Ours first: their targets are none of the descriptors to copy (see stepMoves), while
-  // passOn's target may be one of ours, which is copied by then.
-  const moves = passOn ? [...ours, [passOn.from, passOn.to] as const] : ours;
-  const actions: SpawnFileAction[] = moves.map((move) => ({ dup2: move }));
-  actions.push(
-    { open: 0, path: "/dev/null", flags: c.O_RDONLY },
-    log === null ? { open: 1, path: "/dev/null", flags: c.O_WRONLY } : { dup2: [log[1], 1] },
-    { dup2: [1, 2] },
-  );
-  const kept = moves.filter((move) => move !== log).map(([, to]) => to);
-  const highest = Math.max(...kept);
-  for (let fd = 3; fd < highest; fd++) if (!kept.includes(fd)) actions.push({ close: fd });
-  // Nothing is open from the limit of open files up, and glibc refuses a
-  // closefrom action there (EBADF): `--ready fd:N` with N the limit - 1.
-  const limit = getFdmax();
-  if (limit === null || highest + 1 < limit) actions.push({ closeFrom: highest + 1 });
-  return actions;
 }
 
 /**
@@ -341,16 +278,6 @@ function failure(
 }
 
 /**
- * posixly's environment without NOTIFY_SOCKET: the caller's supervisor's
- * socket is not the daemon's (it gets ours with --ready notify).
- */
-function launcherEnvironment(): Record<string, string> {
-  const env = currentEnvironment();
-  delete env.NOTIFY_SOCKET;
-  return env;
-}
-
-/**
  * The checks `start` makes in the foreground, before anything starts (and
  * `restart` before it stops anything): `--ready`, then those of
  * {@linkcode checkSetUp} (user and group, working directory, program,
@@ -370,11 +297,34 @@ export function checkStart(o: StartOptions): Plan {
  * Starts the program of `o` as a daemon and waits until it is ready.
  *
  * @param o the parsed options
+ * @param setUp posixly's set-up process, started already (see
+ *   set_up_process.ts); started here when null. Stopped when a check fails.
  * @returns 0 when it is ready or was running already
  * @throws {CliError} with the status to exit with
  */
-export async function startProgram(o: StartOptions): Promise<number> {
-  const env = launcherEnvironment();
+export async function startProgram(
+  o: StartOptions,
+  setUp: SetUpProcess | null = null,
+): Promise<number> {
+  const step = setUp ?? startSetUpProcess();
+  try {
+    return await startWith(o, step);
+  } finally {
+    step.stop(); // unless it was handed over the program
+  }
+}
+
+/** Starts the set-up process, or says why it cannot be. */
+function startSetUpProcess(): SetUpProcess {
+  try {
+    return new SetUpProcess();
+  } catch (e) {
+    throw new CliError(`cannot start posixly's set-up process: ${(e as Error).message}`);
+  }
+}
+
+/** {@linkcode startProgram} with its set-up process `step`, which it hands over once checked. */
+async function startWith(o: StartOptions, step: SetUpProcess): Promise<number> {
   let plan = checkStart(o);
   const pidfile = plan.pidfile!;
   try {
@@ -386,7 +336,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
 
   await checkReadinessFree(o.ready);
-  // The daemon's output: this very file, passed on by descriptor (see fileActions).
+  // The daemon's output: this very file, passed on by descriptor (see sendStep).
   const log = plan.logfile === null ? null : openLog(plan.logfile, plan.umask);
   if (log !== null) plan = { ...plan, logStart: log.start };
   let channel: Channel;
@@ -396,45 +346,27 @@ export async function startProgram(o: StartOptions): Promise<number> {
     if (log !== null) libc.close(log.fd);
     throw e;
   }
-  const [reportEnd, handshake] = cloexecPipe();
-  setNonBlocking(reportEnd);
 
   // Ctrl-C while waiting stops what was started, instead of leaving it running unready.
   interruptWaitsOnSignals();
-  let stepFile = -1;
-  let pid: number;
-  const oldUmask = libc.umask(plan.umask);
   try {
-    stepFile = anonymousFile("posixly-step");
-    const moves = stepMoves(
-      channel,
-      log === null ? [handshake, stepFile] : [handshake, stepFile, log.fd],
-    );
-    const [[, handshakeFd], [, stepFd], logMove] = moves;
-    writeStep(stepFile, daemonStepFor(plan, channel, handshakeFd));
-    pid = posixSpawn(execPath(), {
-      args: daemonArgv(stepFd),
-      env,
-      fileActions: fileActions(channel, moves, logMove ?? null),
-      setsid: true,
-      defaultSignals: true,
-      signalMask: [],
-    });
+    const fds = [log?.fd, channel.passOn?.from].filter((fd) => fd !== undefined);
+    sendStep(step.channel, daemonStepFor(plan, channel, log !== null), fds);
   } catch (e) {
-    throw new CliError(`cannot start posixly's set-up process: ${(e as Error).message}`);
+    throw new CliError(`cannot hand posixly's set-up process its step: ${(e as Error).message}`);
   } finally {
-    libc.umask(oldUmask);
-    libc.close(handshake);
-    if (stepFile !== -1) libc.close(stepFile);
     if (log !== null) libc.close(log.fd);
     channel.afterSpawn();
   }
-  const child: Child = { pid, pidfd: openPidfd(pid) };
+  step.handOver();
+  const pid = step.pid;
+  const child: Child = { pid, pidfd: step.pidfd };
   // Kept by the execve, recorded in the pidfile: which pidfile is the program's.
   const programStart = processStartTime(pid);
 
-  const setUp = await awaitSetUp(reportEnd, performance.now() + SET_UP_TIMEOUT_MS);
-  libc.close(reportEnd);
+  setNonBlocking(step.channel);
+  const setUp = await awaitSetUp(step.channel, performance.now() + SET_UP_TIMEOUT_MS);
+  libc.close(step.channel);
   if (setUp.kind === "failed") {
     awaitEnd(child, 1000);
     if (setUp.status === EXIT.ok) {
@@ -453,7 +385,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
       how = `was interrupted by ${setUp.signal}; ${stopUnready(child)}`;
     } else {
       const status = awaitEnd(child, 1000);
-      how = status === null ? "closed its pipe" : describeWaitStatus(status);
+      how = status === null ? "closed its socket" : describeWaitStatus(status);
     }
     removeLeftPidfile(pidfile);
     throw new CliError(
@@ -474,13 +406,17 @@ export async function startProgram(o: StartOptions): Promise<number> {
  * `posixly start ...`.
  *
  * @param argv the arguments after `start`
+ * @param setUp posixly's set-up process, started already (see {@linkcode startProgram})
  * @returns the exit status
  */
-export async function start(argv: readonly string[]): Promise<number> {
+export async function start(
+  argv: readonly string[],
+  setUp: SetUpProcess | null = null,
+): Promise<number> {
   const o = parseStart("start", argv);
   if (o === null) {
     say(usage("start"));
     return EXIT.ok;
   }
-  return await startProgram(o);
+  return await startProgram(o, setUp);
 }

@@ -185,6 +185,8 @@ export interface Constants {
   AF_UNIX: number;
   /** The C constant `SOCK_DGRAM` on this platform (-1 where it does not exist). */
   SOCK_DGRAM: number;
+  /** The C constant `SOCK_STREAM` on this platform (-1 where it does not exist). */
+  SOCK_STREAM: number;
   /** The C constant `SOCK_CLOEXEC` on this platform (-1 where it does not exist). */
   SOCK_CLOEXEC: number;
   /** The C constant `SOL_SOCKET` on this platform (-1 where it does not exist). */
@@ -193,6 +195,12 @@ export interface Constants {
   SO_PASSCRED: number;
   /** The C constant `SCM_CREDENTIALS` on this platform (-1 where it does not exist). */
   SCM_CREDENTIALS: number;
+  /** The C constant `SCM_RIGHTS` on this platform (-1 where it does not exist). */
+  SCM_RIGHTS: number;
+  /** sendmsg(2) flag: EPIPE without SIGPIPE; 0 where the platform has none. */
+  MSG_NOSIGNAL: number;
+  /** recvmsg(2) flag: descriptors received are close-on-exec; 0 where the platform has none. */
+  MSG_CMSG_CLOEXEC: number;
   /** The C constant `F_GETFD` on this platform (-1 where it does not exist). */
   F_GETFD: number;
   /** The C constant `F_SETFD` on this platform (-1 where it does not exist). */
@@ -685,10 +693,14 @@ const LINUX_COMMON = {
   POSIX_SPAWN_SETSID: 0x80,
   AF_UNIX: 1,
   SOCK_DGRAM: 2,
+  SOCK_STREAM: 1,
   SOCK_CLOEXEC: 0o2000000,
   SOL_SOCKET: 1,
   SO_PASSCRED: 16,
   SCM_CREDENTIALS: 2,
+  SCM_RIGHTS: 1,
+  MSG_NOSIGNAL: 0x4000,
+  MSG_CMSG_CLOEXEC: 0x40000000,
   F_GETFD: 1,
   F_SETFD: 2,
   F_GETFL: 3,
@@ -766,10 +778,14 @@ const DARWIN = (): Constants => ({
   POSIX_SPAWN_SETSID: 0x400,
   AF_UNIX: 1,
   SOCK_DGRAM: 2,
+  SOCK_STREAM: 1,
   SOCK_CLOEXEC: 0,
   SOL_SOCKET: 0xffff,
   SO_PASSCRED: -1,
   SCM_CREDENTIALS: -1,
+  SCM_RIGHTS: 1,
+  MSG_NOSIGNAL: 0,
+  MSG_CMSG_CLOEXEC: 0,
   F_GETFD: 1,
   F_SETFD: 2,
   F_GETFL: 3,

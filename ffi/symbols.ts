@@ -126,8 +126,6 @@ export const SYMBOLS = {
   dup2: { parameters: ["i32", "i32"], result: "i32" },
   /** int pipe2(int pipefd[2], int flags); */
   pipe2: { parameters: ["buffer", "i32"], result: "i32", optional: true },
-  /** int memfd_create(const char *name, unsigned int flags);  (Linux >= 3.17, glibc >= 2.27, musl) */
-  memfd_create: { parameters: ["buffer", "u32"], result: "i32", optional: true },
   /** int pipe(int pipefd[2]); */
   pipe: { parameters: ["buffer"], result: "i32" },
   /** ssize_t read(int fd, void *buf, size_t count); */
@@ -268,6 +266,10 @@ export const SYMBOLS = {
   setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
   /** ssize_t recvmsg(int fd, struct msghdr *msg, int flags);  (layouts in platform.layouts.msghdr) */
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  /** ssize_t sendmsg(int fd, const struct msghdr *msg, int flags); */
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  /** int socketpair(int domain, int type, int protocol, int sv[2]); */
+  socketpair: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
 
   // ---- pidfiles ----
   /** int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags); */

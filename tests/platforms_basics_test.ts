@@ -4,11 +4,8 @@ import {
   closeSync,
   mkdtempSync,
   openSync,
-  readdirSync,
   readFileSync,
-  readlinkSync,
   rmSync,
-  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -38,13 +35,6 @@ import {
 } from "../platforms/mod.ts";
 import { FfiPermissionError } from "../mod.ts";
 import { latin1, readFileWithLibc } from "../platforms/libc_file.ts";
-import {
-  anonymousFile,
-  readFromStart,
-  unlinkedTempFile,
-  writeAll,
-} from "../platforms/anonymous_file.ts";
-import { libc, platform } from "../ffi/mod.ts";
 import { fixture, isBun, runScript, scriptArgs } from "./_util.ts";
 import { runtime } from "./_runtime.ts";
 
@@ -362,40 +352,6 @@ describe("platforms: basics", () => {
     assert.equal(out.released, "ok");
     assert.equal(out.runtimeWorks, true);
   });
-
-  test(
-    "anonymous files: memfd or an unlinked 0600 temporary file, close-on-exec, read from the start",
-    {
-      skip: process.platform !== "linux" ? "reads /proc/self/fd" : false,
-    },
-    () => {
-      const bytes = Uint8Array.from({ length: 200_000 }, (_, i) => i % 251);
-      const dir = mkdtempSync(join(tmpdir(), "posixly-anon-"));
-      const memfd = anonymousFile("posixly-test");
-      const temp = unlinkedTempFile("posixly-test", dir);
-      try {
-        assert.equal(readdirSync(dir).length, 0, "the temporary file is unlinked");
-        const link = readlinkSync(`/proc/self/fd/${memfd}`);
-        if (libc.memfd_create !== null) assert.match(link, /^\/memfd:posixly-test/);
-        assert.match(
-          readlinkSync(`/proc/self/fd/${temp}`),
-          /\.posixly-test-[0-9a-f]{16} \(deleted\)$/,
-        );
-        assert.equal(statSync(`/proc/self/fd/${temp}`).mode & 0o777, 0o600);
-        for (const fd of [memfd, temp]) {
-          // F_GETFD and FD_CLOEXEC: checked against the C headers by npm run test:platforms
-          const { F_GETFD, FD_CLOEXEC } = platform.constants;
-          assert.ok(libc.fcntl(fd, F_GETFD, 0) & FD_CLOEXEC, `fd ${fd} is close-on-exec`);
-          writeAll(fd, bytes);
-          assert.deepEqual(readFromStart(fd), bytes);
-        }
-      } finally {
-        libc.close(memfd);
-        libc.close(temp);
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
 });
 
 import process from "node:process";
