@@ -11,6 +11,7 @@ import { currentEnvironment, execPath, scriptArgs } from "../platforms/host.ts";
 import { getFdmax } from "../platforms/fds.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { anonymousFile } from "../platforms/anonymous_file.ts";
+import { becomeSubreaper, type DaemonProcess, stopAdoptedOrphans } from "../platforms/orphans.ts";
 import { originalCommandLineBytes } from "../platforms/proctitle.ts";
 import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
 import { processStartTime } from "../platforms/process_start.ts";
@@ -308,6 +309,27 @@ function stopLockHolders(path: string, pid: number, start: number | null): strin
   return what;
 }
 
+/**
+ * Stops what a failed program started outside its process group that was
+ * orphaned to posixly (a child subreaper, see platforms/orphans.ts) and
+ * still runs once the group and the lock's holders are stopped: TERM, KILL
+ * 5 s later. Says what it did ("" when nothing; always where posixly is no
+ * subreaper, `program` null).
+ */
+async function stopOrphans(program: DaemonProcess | null): Promise<string> {
+  if (program === null) return "";
+  const { terminated, killed, running } = await stopAdoptedOrphans(program, KILL_AFTER_MS);
+  if (terminated.length === 0) return "";
+  let what = `; sent TERM to ${pidList(terminated)}, which it started outside its process group`;
+  if (killed.length > 0) {
+    what += `, and KILL ${KILL_AFTER_MS / 1000} s later to ${pidList(killed)}`;
+  }
+  if (running.length > 0) {
+    what += `; ${pidList(running)} still ${running.length === 1 ? "runs" : "run"}`;
+  }
+  return what;
+}
+
 /** Removes the pidfile a failed program left (never one a live process holds). */
 function removeLeftPidfile(path: string): void {
   try {
@@ -317,13 +339,14 @@ function removeLeftPidfile(path: string): void {
   }
 }
 
-function failure(
+async function failure(
   plan: Plan,
   child: Child,
   programStart: number | null,
+  adopts: boolean,
   outcome: Exclude<Outcome, { kind: "ready" }>,
   o: StartOptions,
-): CliError {
+): Promise<CliError> {
   const who = `${quote(o.command[0])} (pid ${child.pid})`;
   let what: string;
   if (outcome.kind === "exited") {
@@ -336,6 +359,7 @@ function failure(
     what = `${who} was not ready within ${o.timeoutMs / 1000} s (--timeout); ${stopUnready(child)}`;
   }
   what += stopLockHolders(plan.pidfile!, child.pid, programStart);
+  what += await stopOrphans(adopts ? { pid: child.pid, start: programStart } : null);
   removeLeftPidfile(plan.pidfile!);
   return new CliError(`start failed: ${what}.${outputHint(plan.logfile, plan.logStart)}`);
 }
@@ -403,6 +427,8 @@ export async function startProgram(o: StartOptions): Promise<number> {
   interruptWaitsOnSignals();
   let stepFile = -1;
   let pid: number;
+  // The program's orphans come to posixly, not init: a failure can stop those outside its group.
+  const adopts = becomeSubreaper();
   const oldUmask = libc.umask(plan.umask);
   try {
     stepFile = anonymousFile("posixly-step");
@@ -463,7 +489,7 @@ export async function startProgram(o: StartOptions): Promise<number> {
   }
 
   const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
-  if (outcome.kind !== "ready") throw failure(plan, child, programStart, outcome, o);
+  if (outcome.kind !== "ready") throw await failure(plan, child, programStart, adopts, outcome, o);
   say(
     `started ${quote(o.command[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
   );
