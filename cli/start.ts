@@ -10,6 +10,7 @@
 import { cstr, libc, platform } from "../ffi/mod.ts";
 import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
+import { becomeSubreaper, type DaemonProcess, stopAdoptedOrphans } from "../platforms/orphans.ts";
 import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
 import { processStartTime } from "../platforms/process_start.ts";
 import { parseStart, type Readiness, type StartOptions, tcpAddress } from "./args.ts";
@@ -245,6 +246,27 @@ function stopLockHolders(path: string, pid: number, start: number | null): strin
   return what;
 }
 
+/**
+ * Stops what a failed program started outside its process group that was
+ * orphaned to posixly (a child subreaper, see platforms/orphans.ts) and
+ * still runs once the group and the lock's holders are stopped: TERM, KILL
+ * 5 s later. Says what it did ("" when nothing; always where posixly is no
+ * subreaper, `program` null).
+ */
+async function stopOrphans(program: DaemonProcess | null): Promise<string> {
+  if (program === null) return "";
+  const { terminated, killed, running } = await stopAdoptedOrphans(program, KILL_AFTER_MS);
+  if (terminated.length === 0) return "";
+  let what = `; sent TERM to ${pidList(terminated)}, which it started outside its process group`;
+  if (killed.length > 0) {
+    what += `, and KILL ${KILL_AFTER_MS / 1000} s later to ${pidList(killed)}`;
+  }
+  if (running.length > 0) {
+    what += `; ${pidList(running)} still ${running.length === 1 ? "runs" : "run"}`;
+  }
+  return what;
+}
+
 /** Removes the pidfile a failed program left (never one a live process holds). */
 function removeLeftPidfile(path: string): void {
   try {
@@ -254,13 +276,14 @@ function removeLeftPidfile(path: string): void {
   }
 }
 
-function failure(
+async function failure(
   plan: Plan,
   child: Child,
   programStart: number | null,
+  adopts: boolean,
   outcome: Exclude<Outcome, { kind: "ready" }>,
   o: StartOptions,
-): CliError {
+): Promise<CliError> {
   const who = `${quote(o.command[0])} (pid ${child.pid})`;
   let what: string;
   if (outcome.kind === "exited") {
@@ -273,6 +296,7 @@ function failure(
     what = `${who} was not ready within ${o.timeoutMs / 1000} s (--timeout); ${stopUnready(child)}`;
   }
   what += stopLockHolders(plan.pidfile!, child.pid, programStart);
+  what += await stopOrphans(adopts ? { pid: child.pid, start: programStart } : null);
   removeLeftPidfile(plan.pidfile!);
   return new CliError(`start failed: ${what}.${outputHint(plan.logfile, plan.logStart)}`);
 }
@@ -349,6 +373,8 @@ async function startWith(o: StartOptions, step: SetUpProcess): Promise<number> {
 
   // Ctrl-C while waiting stops what was started, instead of leaving it running unready.
   interruptWaitsOnSignals();
+  // The program's orphans come to posixly, not init: a failure can stop those outside its group.
+  const adopts = becomeSubreaper();
   try {
     const fds = [log?.fd, channel.passOn?.from].filter((fd) => fd !== undefined);
     sendStep(step.channel, daemonStepFor(plan, channel, log !== null), fds);
@@ -395,7 +421,7 @@ async function startWith(o: StartOptions, step: SetUpProcess): Promise<number> {
   }
 
   const outcome = await channel.wait(child, performance.now() + o.timeoutMs);
-  if (outcome.kind !== "ready") throw failure(plan, child, programStart, outcome, o);
+  if (outcome.kind !== "ready") throw await failure(plan, child, programStart, adopts, outcome, o);
   say(
     `started ${quote(o.command[0])} (pid ${pid}): ${describeReady(o.ready, o.graceMs)}`,
   );

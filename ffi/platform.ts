@@ -171,6 +171,8 @@ export interface Constants {
   PR_SET_NAME: number;
   /** The C constant `PR_GET_NAME` on this platform (-1 where it does not exist). */
   PR_GET_NAME: number;
+  /** The C constant `PR_SET_CHILD_SUBREAPER` on this platform (-1 where it does not exist). */
+  PR_SET_CHILD_SUBREAPER: number;
   /** The C constant `POSIX_SPAWN_RESETIDS` on this platform (-1 where it does not exist). */
   POSIX_SPAWN_RESETIDS: number;
   /** The C constant `POSIX_SPAWN_SETPGROUP` on this platform (-1 where it does not exist). */
@@ -686,6 +688,7 @@ const LINUX_COMMON = {
   PR_GET_PDEATHSIG: 2,
   PR_SET_NAME: 15,
   PR_GET_NAME: 16,
+  PR_SET_CHILD_SUBREAPER: 36,
   POSIX_SPAWN_RESETIDS: 0x1,
   POSIX_SPAWN_SETPGROUP: 0x2,
   POSIX_SPAWN_SETSIGDEF: 0x4,
@@ -771,6 +774,7 @@ const DARWIN = (): Constants => ({
   PR_GET_PDEATHSIG: -1,
   PR_SET_NAME: -1,
   PR_GET_NAME: -1,
+  PR_SET_CHILD_SUBREAPER: -1,
   POSIX_SPAWN_RESETIDS: 0x1,
   POSIX_SPAWN_SETPGROUP: 0x2,
   POSIX_SPAWN_SETSIGDEF: 0x4,

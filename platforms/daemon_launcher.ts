@@ -19,6 +19,8 @@ import { openFds } from "./fds.ts";
 import { Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
 import { originalCommandLineBytes } from "./proctitle.ts";
+import { becomeSubreaper, type DaemonProcess, stopAdoptedOrphans } from "./orphans.ts";
+import { processStartTime } from "./process_start.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
 import { signals } from "./signals.ts";
 import { DaemonError, exitWith } from "./daemon_error.ts";
@@ -81,6 +83,12 @@ class Launcher {
   /** The logfile the daemon got: its tail is shown only while the path still names it. */
   readonly #log: Identity = new Uint32Array(4);
   #pid = 0;
+  /**
+   * The daemon, when this launcher is a child subreaper: the processes of its
+   * tree that are orphaned while the launcher waits become the launcher's
+   * children, and a failed start stops them (null where it is not one).
+   */
+  #adoptsFrom: DaemonProcess | null = null;
   /** The daemon's wait status once the launcher reaped it. */
   #status: number | null = null;
   /** Set once a signal made the launcher stop the daemon: that path ends the process. */
@@ -95,8 +103,10 @@ class Launcher {
     const token = newToken();
     const [readFd, writeFd] = this.#pipe();
     let answer: Answer | null;
+    const subreaper = becomeSubreaper();
     try {
       this.#pid = this.#spawn(logFd, writeFd, token);
+      if (subreaper) this.#adoptsFrom = { pid: this.#pid, start: processStartTime(this.#pid) };
     } finally {
       // Only the daemon may hold the write end, or the end of file never comes.
       libc.close(writeFd);
@@ -116,7 +126,9 @@ class Launcher {
         // It exits with its code on its own; a child it started must not outlive the failed start.
         await this.#reap(STOP_GRACE_MS);
         await this.#stop();
-        throw new DaemonError(answer.message, answer.exitCode);
+        const orphans = await this.#stopOrphans("the daemon");
+        const also = orphans ? `\nThe launcher also ${orphans}.` : "";
+        throw new DaemonError(answer.message + also, answer.exitCode);
       }
       return await this.#failStart();
     } catch (e) {
@@ -155,6 +167,7 @@ class Launcher {
   async #stopAndDie(name: (typeof STOP_SIGNALS)[number]): Promise<never> {
     try {
       await this.#stop();
+      await this.#stopOrphans("it");
       this.#removeDeadDaemonsPidfile();
     } finally {
       const signum = platform.signalNumbers[name];
@@ -415,9 +428,48 @@ class Launcher {
       return `sent it SIGTERM, and SIGKILL when it still ran ${STOP_GRACE_MS} ms later`;
     }
     // The daemon is gone: the rest of the group gets the rest of the grace.
-    while (performance.now() < until && isAlive(-this.#pid)) await sleep(5);
+    for (;;) {
+      this.#reapGroup();
+      if (performance.now() >= until || !isAlive(-this.#pid)) break;
+      await sleep(5);
+    }
     this.#signalGroup(KILL); // ESRCH when the group is empty
     return ended ? null : "sent it SIGTERM";
+  }
+
+  /**
+   * Reaps the members of the daemon's group that ended and are this
+   * launcher's children: a subreaper adopts the daemon's orphans, and the
+   * group counts its zombies as members until they are reaped.
+   */
+  #reapGroup(): void {
+    const status = new Int32Array(1);
+    for (;;) {
+      const r = libc.waitpid(-this.#pid, status, platform.constants.WNOHANG);
+      if (r <= 0) return;
+      if (r === this.#pid) this.#status = status[0];
+    }
+  }
+
+  /**
+   * Once the daemon's group is stopped: stops what the daemon started
+   * outside it that was orphaned to this launcher (see platforms/orphans.ts).
+   * Says what it did, naming the daemon `who` ("" when nothing).
+   */
+  async #stopOrphans(who: string): Promise<string> {
+    if (this.#adoptsFrom === null) return "";
+    const { terminated, killed, running } = await stopAdoptedOrphans(
+      this.#adoptsFrom,
+      STOP_GRACE_MS,
+    );
+    if (terminated.length === 0) return "";
+    let what = `sent SIGTERM to ${pidList(terminated)}, which ${who} started outside its ` +
+      "process group";
+    if (killed.length > 0) what += `, and SIGKILL ${STOP_GRACE_MS} ms later to ${pidList(killed)}`;
+    if (running.length > 0) {
+      what += `; ${pidList(running)} still ${running.length === 1 ? "runs" : "run"}`;
+    }
+    return what;
   }
 
   /**
@@ -428,10 +480,11 @@ class Launcher {
     const pid = this.#pid;
     const stopped = await this.#stop();
     if (stopped === null) return await this.#failStart();
+    const orphans = await this.#stopOrphans("it");
     this.#removeDeadDaemonsPidfile();
     throw new DaemonError(
       `ERROR: the daemon (pid ${pid}) was not ready within ${this.#settings.timeoutMs} ms; ` +
-        `${stopped}.${this.#outputHint()}`,
+        `${stopped}${orphans && `; also ${orphans}`}.${this.#outputHint()}`,
     );
   }
 
@@ -451,6 +504,8 @@ class Launcher {
     // A daemon that still runs, and the children it started, in its process group.
     const stopped = await this.#stop();
     if (stopped !== null) what += `; ${stopped}`;
+    const orphans = await this.#stopOrphans("it");
+    if (orphans) what += `; also ${orphans}`;
     this.#removeDeadDaemonsPidfile();
     throw new DaemonError(
       `ERROR: the daemon (pid ${pid}) ${what}.${this.#outputHint()}`,
@@ -502,6 +557,11 @@ class Launcher {
     }
     return `\nIts output is in ${logfile}` + (tail ? `; it ends with:\n${tail}` : ".");
   }
+}
+
+/** "pid 5" or "pids 5, 6". */
+function pidList(pids: readonly number[]): string {
+  return `${pids.length === 1 ? "pid" : "pids"} ${pids.join(", ")}`;
 }
 
 function describeStatus(status: number): { text: string; code: number } {

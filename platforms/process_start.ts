@@ -4,11 +4,7 @@
  *
  * @module
  */
-import { cstr, errno, libc, platform } from "../ffi/mod.ts";
-import { latin1 } from "./libc_file.ts";
-import { quote } from "./quote.ts";
-
-const statBuffer = new Uint8Array(4096);
+import { fieldsAfterName, readProcStat } from "./proc_stat.ts";
 
 /**
  * The start time of process `pid` in clock ticks after boot (field 22 of
@@ -51,37 +47,8 @@ export function processStartTime(pid: number): number | null {
 export function processIsZombie(pid: number): boolean {
   const text = readProcStat(pid);
   if (text === null) return false;
-  const state = text[text.lastIndexOf(")") + 2];
+  const state = fieldsAfterName(text)[0];
   return state === "Z" || state === "X";
-}
-
-/** The text of /proc/PID/stat, or null when it cannot be read. */
-function readProcStat(pid: number): string | null {
-  if (typeof pid !== "number") {
-    throw new TypeError(`pid must be a number, got ${typeof pid} ${quote(pid)}`);
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || pid > 0x7fffffff) {
-    throw new RangeError(`pid must be a positive integer, got ${String(pid)}`);
-  }
-  // Through the C library, so that Deno needs no --allow-read for it.
-  const fd = libc.open(
-    cstr(`/proc/${pid}/stat`),
-    platform.constants.O_RDONLY | platform.constants.O_CLOEXEC,
-    0,
-  );
-  if (fd === -1) return null;
-  let n = 0;
-  try {
-    while (n < statBuffer.length) {
-      const r = Number(libc.read(fd, statBuffer.subarray(n), statBuffer.length - n));
-      if (r === -1 && errno() === platform.errnoNumbers.EINTR) continue;
-      if (r <= 0) break;
-      n += r;
-    }
-  } finally {
-    libc.close(fd);
-  }
-  return latin1(statBuffer.subarray(0, n));
 }
 
 /**
@@ -99,11 +66,9 @@ function readProcStat(pid: number): string | null {
  * ```
  */
 export function parseStartTime(stat: string): number | null {
-  const close = stat.lastIndexOf(")");
-  if (close < 0) return null;
+  if (!stat.includes(")")) return null;
   // After ") " come fields 3 (state), 4, ... so field 22 is the 20th of them.
-  const fields = stat.slice(close + 2).split(" ");
-  const value = fields[19];
+  const value = fieldsAfterName(stat)[19];
   if (value === undefined || !/^\d+$/.test(value)) return null;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : null;
