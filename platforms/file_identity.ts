@@ -90,3 +90,30 @@ export function statIdentity(path: string, pathC: Uint8Array, out: Identity): bo
     return false;
   }
 }
+
+/** What stat(2) says of a file: its identity, mode and owner. */
+export interface FileStat {
+  readonly id: Identity;
+  readonly mode: number;
+  readonly uid: number;
+}
+
+/**
+ * stat(2) of the file `path` names (following symbolic links): its
+ * identity, mode and owner, or null when it cannot be stat'ed.
+ */
+export function statOf(path: string, pathC: Uint8Array): FileStat | null {
+  const id: Identity = new Uint32Array(4);
+  const stat = libc.stat;
+  if (stat) {
+    if (stat(pathC, statBytes) === -1) return null;
+    const mode = takeIdentity(id);
+    return { id, mode, uid: statView.getUint32(ST.uid, true) };
+  }
+  try {
+    const st = nodeFs().statSync(path, { bigint: true });
+    return { id, mode: takeNodeIdentity(st, id), uid: Number(st.uid) };
+  } catch {
+    return null;
+  }
+}

@@ -12,7 +12,7 @@ import { fdIdentity, type Identity, pathIdentity, sameIdentity } from "./file_id
 import { holdsPidfile } from "./held_pidfiles.ts";
 import { latin1 } from "./libc_file.ts";
 import { quote, shownPath } from "./quote.ts";
-import { checkLinks, describePlantedLink } from "./protected_symlinks.ts";
+import { describePlantedLink, plantedLink } from "./protected_symlinks.ts";
 
 export { fdIdentity, type Identity, pathIdentity };
 
@@ -230,7 +230,7 @@ export function symlinkError(path: string, cause?: unknown): PidfileError {
  * null when there is none (see protected_symlinks.ts).
  */
 export function plantedLinkError(path: string): PidfileError | null {
-  const { planted } = checkLinks(path);
+  const planted = plantedLink(path);
   if (planted === null) return null;
   return new PidfileError(`pidfile ${describePlantedLink(path, planted)}`, path, "symlink");
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { cstr, libc, platform } from "../ffi/mod.ts";
+import { type Identity, sameIdentity, statOf } from "./file_identity.ts";
 import { nodeFs, parentDir } from "./host.ts";
 import { shownPath } from "./quote.ts";
 
@@ -37,13 +38,22 @@ interface Owner {
 }
 
 const ST = platform.layouts.stat;
+/** One `struct stat` for every call: checkLinks keeps no two at once. */
+const statBuffer = new Uint8Array(ST.size);
+const statView = new DataView(statBuffer.buffer);
+const SLASH = 0x2f;
+const decoder = new TextDecoder();
 
-/** lstat(2) (`follow` false) or stat(2) of `path`: its mode and owner, or null when it fails. */
-function ownerOf(path: string, follow: boolean): Owner | null {
+/**
+ * lstat(2) (`follow` false) or stat(2) of the C string `pathC`: its mode
+ * and owner, or null when it fails.
+ */
+function ownerOf(pathC: Uint8Array, follow: boolean): Owner | null {
   const call = follow ? libc.stat : libc.lstat;
   if (!call) {
     // A C library without the symbol (glibc before 2.33): node:fs instead.
     const fs = nodeFs();
+    const path = decoder.decode(pathC.subarray(0, pathC.indexOf(0)));
     try {
       const st = follow ? fs.statSync(path) : fs.lstatSync(path);
       return { mode: st.mode, uid: st.uid };
@@ -51,11 +61,11 @@ function ownerOf(path: string, follow: boolean): Owner | null {
       return null;
     }
   }
-  const buf = new Uint8Array(ST.size);
-  if (call(cstr(path, "path"), buf) === -1) return null;
-  const view = new DataView(buf.buffer);
-  const mode = ST.modeSize === 4 ? view.getUint32(ST.mode, true) : view.getUint16(ST.mode, true);
-  return { mode, uid: view.getUint32(ST.uid, true) };
+  if (call(pathC, statBuffer) === -1) return null;
+  const mode = ST.modeSize === 4
+    ? statView.getUint32(ST.mode, true)
+    : statView.getUint16(ST.mode, true);
+  return { mode, uid: statView.getUint32(ST.uid, true) };
 }
 
 /**
@@ -63,6 +73,10 @@ function ownerOf(path: string, follow: boolean): Owner | null {
  * own target is its owner's choice), from the root down, stopping at the
  * first component that is missing or cannot be looked at (opening the path
  * then creates it or fails on its own).
+ *
+ * Each prefix of the path is looked at through one C string, cut short
+ * with a NUL in place of the next slash: every pidfile operation checks its
+ * path, so the check makes no string per component.
  *
  * @param path an absolute path
  * @returns the first link the rule forbids, and whether `path` itself is a
@@ -76,23 +90,91 @@ function ownerOf(path: string, follow: boolean): Owner | null {
  */
 export function checkLinks(path: string): LinkCheck {
   const c = platform.constants;
-  const euid = libc.geteuid();
-  let prefix = "";
+  const pathC = cstr(path, "path");
+  const end = pathC.length - 1; // the NUL
   let last = false;
-  for (const part of path.split("/").filter((p) => p !== "")) {
-    prefix += `/${part}`;
-    const link = ownerOf(prefix, false);
+  for (let at = 1; at <= end; at++) {
+    // A prefix ends before each slash (but a repeated one) and at the end.
+    if (at < end && (pathC[at] !== SLASH || pathC[at - 1] === SLASH)) continue;
+    if (at === end && pathC[at - 1] === SLASH) break;
+    pathC[at] = 0;
+    const link = ownerOf(pathC, false);
+    last = link !== null && (link.mode & c.S_IFMT) === c.S_IFLNK;
+    const planted = link !== null && last ? plantedAt(pathC, at, link) : null;
+    if (at < end) pathC[at] = SLASH;
     if (link === null) return { planted: null, lastIsLink: false };
-    last = (link.mode & c.S_IFMT) === c.S_IFLNK;
-    if (!last) continue;
-    const dirPath = parentDir(prefix);
-    const dir = ownerOf(dirPath, true);
-    const sticky = dir !== null && (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
-    if (sticky && link.uid !== euid && link.uid !== dir.uid) {
-      return { planted: { link: prefix, uid: link.uid, dir: dirPath }, lastIsLink: false };
-    }
+    if (planted !== null) return { planted, lastIsLink: false };
   }
   return { planted: null, lastIsLink: last };
+}
+
+/**
+ * The link `link` that ends at byte `at` of `pathC` (cut there by a NUL),
+ * when the rule forbids following it: in a sticky, world-writable
+ * directory, owned by neither this process's user nor the directory's owner.
+ */
+function plantedAt(pathC: Uint8Array, at: number, link: Owner): PlantedLink | null {
+  const c = platform.constants;
+  const prefix = decoder.decode(pathC.subarray(0, at));
+  const dirPath = parentDir(prefix);
+  const dir = ownerOf(cstr(dirPath), true);
+  const sticky = dir !== null && (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
+  if (!sticky || link.uid === libc.geteuid() || link.uid === dir.uid) return null;
+  return { link: prefix, uid: link.uid, dir: dirPath };
+}
+
+/**
+ * Directories whose path was walked and found without a forbidden link,
+ * with the directory (device and inode) the path then led to. A path that
+ * still leads to the same directory cannot land anywhere else, whatever
+ * links it goes through now: the danger of a planted link is another
+ * directory. So while the path leads there, one stat(2) stands for the walk
+ * (every pidfile operation checks its path). A process has few such
+ * directories (its pidfiles' and logfiles'); the map starts over past
+ * {@linkcode CLEAN_DIRS_MAX}.
+ */
+const cleanDirs = new Map<string, Identity>();
+const CLEAN_DIRS_MAX = 64;
+
+/**
+ * The first symbolic link on the way to `path` (an absolute path) that the
+ * rule forbids following, or null: {@linkcode checkLinks}, but a directory
+ * found clean before is not walked again while its path still leads to it,
+ * and the last component is looked at only in a sticky, world-writable
+ * directory, the one place where another user's link can be at the path.
+ *
+ * @param path an absolute path, normalized
+ * @returns the link, or null
+ *
+ * @example Refuse a pidfile path through a link planted in /tmp
+ * ```ts ignore
+ * const planted = plantedLink("/tmp/plant/app.pid");
+ * if (planted) throw new Error(describePlantedLink("/tmp/plant/app.pid", planted));
+ * ```
+ */
+export function plantedLink(path: string): PlantedLink | null {
+  const c = platform.constants;
+  const dirPath = parentDir(path);
+  const dirC = cstr(dirPath, "path");
+  const dir = statOf(dirPath, dirC);
+  if (dir === null) return checkLinks(path).planted; // no directory there: as the walk finds
+  const known = cleanDirs.get(dirPath);
+  if (known === undefined || !sameIdentity(known, dir.id)) {
+    const { planted } = checkLinks(dirPath);
+    if (planted !== null) return planted;
+    // Remembered only when the path led to the same directory before and after the walk.
+    const after = statOf(dirPath, dirC);
+    if (after !== null && sameIdentity(after.id, dir.id)) {
+      if (cleanDirs.size >= CLEAN_DIRS_MAX) cleanDirs.clear();
+      cleanDirs.set(dirPath, dir.id);
+    }
+  }
+  const sticky = (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
+  if (!sticky || dirPath === path) return null;
+  const link = ownerOf(cstr(path, "path"), false);
+  if (link === null || (link.mode & c.S_IFMT) !== c.S_IFLNK) return null;
+  if (link.uid === libc.geteuid() || link.uid === dir.uid) return null;
+  return { link: path, uid: link.uid, dir: dirPath };
 }
 
 /**
