@@ -117,3 +117,13 @@ export const signalFloodCrashesQemu: false | string = underQemuUser &&
 /** Why a test of the command's own short timeouts is not run here, or false. */
 export const commandTooSlowUnderQemu: false | string = underQemuUser &&
   "under qemu-user, the emulated command's own start-up can outlast the test's short --timeout";
+
+/**
+ * Why a launcher cannot be a child subreaper here, or false: it needs Linux,
+ * and qemu-user answers `prctl(PR_SET_CHILD_SUBREAPER)` with EINVAL (posixly
+ * then stops only the daemon's process group, as it does on macOS).
+ */
+export const noSubreaper: false | string = process.platform !== "linux"
+  ? "needs a child subreaper (Linux)"
+  : underQemuUser &&
+    "under qemu-user, prctl(PR_SET_CHILD_SUBREAPER) fails with EINVAL: no subreaper to test";

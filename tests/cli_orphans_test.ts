@@ -11,11 +11,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { gone, posixly, Scratch } from "./_cli_util.ts";
-import { commandCycleUnderQemu } from "./_platform.ts";
+import { commandCycleUnderQemu, noSubreaper } from "./_platform.ts";
 
 /** Each test runs the command, two cold starts of the runtime. */
 const SLOW = { timeout: 120_000 };
-const noSubreaper = process.platform === "linux" ? false : "needs a child subreaper (Linux)";
 const noBash = spawnSync("bash", ["-c", "true"]).status === 0 ? false : "needs bash";
 if (noSubreaper || noBash) console.warn(`SKIPPING cli_orphans_test: ${noSubreaper || noBash}`);
 

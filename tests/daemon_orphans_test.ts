@@ -11,12 +11,11 @@ import { join } from "node:path";
 import process from "node:process";
 import { alive, gone, Scratch } from "./_cli_util.ts";
 import { fixture, runScript } from "./_util.ts";
-import { timeScale } from "./_platform.ts";
+import { noSubreaper, timeScale } from "./_platform.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
 
 const APP = fixture("daemon_app.ts");
 const SLOW = { timeout: 120_000 };
-const noSubreaper = process.platform === "linux" ? false : "needs a child subreaper (Linux)";
 if (noSubreaper) console.warn(`SKIPPING daemon_orphans_test: ${noSubreaper}`);
 
 let s: Scratch;
