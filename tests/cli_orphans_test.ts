@@ -9,7 +9,6 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import process from "node:process";
 import { gone, posixly, Scratch } from "./_cli_util.ts";
 import { commandCycleUnderQemu, noSubreaper } from "./_platform.ts";
 

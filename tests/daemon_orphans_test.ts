@@ -8,7 +8,6 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import { alive, gone, Scratch } from "./_cli_util.ts";
 import { fixture, runScript } from "./_util.ts";
 import { noSubreaper, timeScale } from "./_platform.ts";
