@@ -16,8 +16,12 @@
 import type { Backend } from "./backend.ts";
 import type { SymbolSpec } from "./symbols.ts";
 
-/** Calls through the generic path before a function is bound. */
-export const HOT_AFTER = 8;
+/**
+ * Calls through the generic path before a function is bound: about as many
+ * as binding costs in time (the slower calls then cost at most what binding
+ * would have), so that a short-lived command binds nothing.
+ */
+export const HOT_AFTER = 64;
 
 type NativeFunction = (...args: unknown[]) => unknown;
 

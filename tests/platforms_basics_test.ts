@@ -307,9 +307,14 @@ describe("platforms: basics", () => {
       const path = join(dir, "long");
       const bytes = new Uint8Array(300_000).map((_, i) => i % 256);
       writeFileSync(path, bytes);
+      const short = join(dir, "short");
+      writeFileSync(short, "\xff\n");
+      const shortRead = readFileWithLibc(short);
       const text = latin1(readFileWithLibc(path));
       assert.equal(text.length, bytes.length);
       assert.equal(text, readFileSync(path, "latin1"));
+      // Each result is its own copy: a later read leaves an earlier one alone.
+      assert.deepEqual(shortRead, new Uint8Array([0xc3, 0xbf, 0x0a]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
