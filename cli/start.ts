@@ -13,6 +13,7 @@ import { Pidfile } from "../platforms/pidfile.ts";
 import { becomeSubreaper, type DaemonProcess, stopAdoptedOrphans } from "../platforms/orphans.ts";
 import { type Contents, OPEN_READ, parseContents, readHead } from "../platforms/pidfile_judge.ts";
 import { processStartTime } from "../platforms/process_start.ts";
+import { pidList } from "../platforms/quote.ts";
 import { parseStart, type Readiness, type StartOptions, tcpAddress } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { outputHint } from "./logtail.ts";
@@ -51,7 +52,7 @@ import {
   stopGroupRest,
   waitForExit,
 } from "./wait.ts";
-import { lockHolders, pidList } from "./target.ts";
+import { lockHolders } from "./target.ts";
 
 /** How long a program that was not ready in time has after TERM before KILL. */
 const KILL_AFTER_MS = 5000;

@@ -8,10 +8,11 @@
 import { libc, osError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
+import { pidList } from "../platforms/quote.ts";
 import { parseStop, type StopOptions } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { say } from "./output.ts";
-import { findTarget, pidfileHolders, pidList, whyNotAllowed } from "./target.ts";
+import { findTarget, pidfileHolders, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
 import { pollFds, stopGroupRest, waitForExit } from "./wait.ts";
 

@@ -26,6 +26,7 @@ import {
   readHead,
 } from "../platforms/pidfile_judge.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
+import { pidList } from "../platforms/quote.ts";
 import { quote } from "./errors.ts";
 
 /** What a pidfile says about its program. */
@@ -297,11 +298,6 @@ function heldByOthers(path: string, pid: number): Target {
 export function pidfileHolders(path: string): number[] | null {
   const id: Identity = new Uint32Array(4);
   return statIdentity(path, cstr(path), id) ? lockHolders(id) : null;
-}
-
-/** "pid 5" or "pids 5, 6". */
-export function pidList(pids: readonly number[]): string {
-  return `${pids.length === 1 ? "pid" : "pids"} ${pids.join(", ")}`;
 }
 
 /**

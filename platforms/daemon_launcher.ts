@@ -22,6 +22,7 @@ import { originalCommandLineBytes } from "./proctitle.ts";
 import { becomeSubreaper, type DaemonProcess, stopAdoptedOrphans } from "./orphans.ts";
 import { processStartTime } from "./process_start.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
+import { pidList } from "./quote.ts";
 import { signals } from "./signals.ts";
 import { DaemonError, exitWith } from "./daemon_error.ts";
 import { openLogfile } from "./daemon_logfile.ts";
@@ -557,11 +558,6 @@ class Launcher {
     }
     return `\nIts output is in ${logfile}` + (tail ? `; it ends with:\n${tail}` : ".");
   }
-}
-
-/** "pid 5" or "pids 5, 6". */
-function pidList(pids: readonly number[]): string {
-  return `${pids.length === 1 ? "pid" : "pids"} ${pids.join(", ")}`;
 }
 
 function describeStatus(status: number): { text: string; code: number } {

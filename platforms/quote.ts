@@ -1,6 +1,6 @@
 /**
- * Showing a value a caller gave in an error message, at a bounded length
- * (internal): a 1 MB user name must not make a 1 MB message.
+ * Showing values in messages (internal): a value a caller gave, at a bounded
+ * length (a 1 MB user name must not make a 1 MB message), and lists of pids.
  *
  * @module
  */
@@ -44,4 +44,9 @@ export function quote(value: unknown, max: number = SHOWN_CHARS): string {
 /** A path for an error message: whole when it could name a file, else its bounded prefix. */
 export function shownPath(path: string): string {
   return bounded(path, SHOWN_PATH_CHARS);
+}
+
+/** A list of processes for a message: "pid 5" or "pids 5, 6". */
+export function pidList(pids: readonly number[]): string {
+  return `${pids.length === 1 ? "pid" : "pids"} ${pids.join(", ")}`;
 }
