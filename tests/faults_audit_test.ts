@@ -5,16 +5,30 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  chownSync,
   closeSync,
+  constants as fsConstants,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
+  readSync,
   rmSync,
+  writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { canMountTmpfs, fillUp, fixture, onSmallTmpfs, runScript, scriptArgs } from "./_util.ts";
+import {
+  canMountTmpfs,
+  fillUp,
+  fixture,
+  isRoot,
+  onSmallTmpfs,
+  runScript,
+  scriptArgs,
+} from "./_util.ts";
+import { parseUid } from "../platforms/users.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
 
 const APP = fixture("daemon_app.ts");
@@ -114,4 +128,75 @@ describe("detached(): output that cannot be written", () => {
       cleanUp(dir);
     }
   });
+});
+
+describe("detached(): a logfile another user planted in a sticky directory", () => {
+  // The kernel's protected_fifos and protected_regular rules, checked by posixly itself
+  // as it checks protected_symlinks: this machine may have both sysctls at 0. Before,
+  // a root launcher handed the daemon's output to another user's FIFO or file.
+  const asRoot = { skip: isRoot ? false : "needs root: plants files owned by nobody" };
+
+  function stickyDir(dir: string): string {
+    const sticky = join(dir, "sticky");
+    mkdirSync(sticky);
+    chmodSync(sticky, 0o1777);
+    return sticky;
+  }
+
+  test("another user's FIFO, read by them, is refused, naming it and its owner", asRoot, () => {
+    const dir = tempDir();
+    try {
+      const fifo = join(stickyDir(dir), "app.log");
+      assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+      const nobody = parseUid("nobody");
+      chownSync(fifo, nobody, -1);
+      const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+      try {
+        const r = launch(dir, { detached: { logfile: fifo }, exitAfterReport: true });
+        assert.equal(r.status, 73, r.stderr);
+        assert.ok(r.stderr.includes(fifo), r.stderr);
+        assert.match(r.stderr, new RegExp(`owned by uid ${nobody} in .*sticky world-writable`));
+        assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+        const buf = new Uint8Array(4096);
+        let got = 0;
+        try {
+          got = readSync(reader, buf);
+        } catch {
+          // EAGAIN: nothing was written
+        }
+        assert.equal(got, 0, "nothing reached the FIFO");
+      } finally {
+        closeSync(reader);
+      }
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test(
+    "another user's regular file is refused and left as it was; one's own is used",
+    asRoot,
+    () => {
+      const dir = tempDir();
+      try {
+        const sticky = stickyDir(dir);
+        const planted = join(sticky, "app.log");
+        writeFileSync(planted, "planted\n", { mode: 0o666 });
+        chownSync(planted, parseUid("nobody"), -1);
+        const r = launch(dir, { detached: { logfile: planted }, exitAfterReport: true });
+        assert.equal(r.status, 73, r.stderr);
+        assert.ok(r.stderr.includes(planted), r.stderr);
+        assert.equal(readFileSync(planted, "utf8"), "planted\n");
+        assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+
+        // A file of this process's own user there is fine, as the kernel's rule has it.
+        const own = join(sticky, "own.log");
+        writeFileSync(own, "");
+        const ok = launch(dir, { detached: { logfile: own }, exitAfterReport: true });
+        assert.equal(ok.status, 0, ok.stderr);
+      } finally {
+        cleanUp(dir);
+      }
+    },
+  );
 });
