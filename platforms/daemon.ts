@@ -36,6 +36,19 @@ import { launch, preflight } from "./daemon_launcher.ts";
 export { DaemonError } from "./daemon_error.ts";
 export type { DetachedOptions } from "./daemon_options.ts";
 
+/**
+ * console.error into the daemon's logfile, never throwing: Deno's throws when
+ * the write fails (a full disk), and what follows (telling the launcher why,
+ * exiting) must still happen.
+ */
+function logError(data: unknown): void {
+  try {
+    console.error(data);
+  } catch {
+    // lost: the launcher is told on the pipe, or the exit status says it
+  }
+}
+
 /** What this process turned out to be, once a context was opened. */
 let role: "launcher" | "daemon" | "fake" | undefined;
 
@@ -308,7 +321,7 @@ export class DaemonContext {
   #tieToLauncher(): void {
     const handshake = this.#handshake;
     if (handshake === null || handshake.tieToLauncher()) return;
-    console.error(
+    logError(
       `posixly: the launcher (pid ${handshake.launcher}) is gone before this daemon was ` +
         "ready; exiting",
     );
@@ -342,7 +355,7 @@ export class DaemonContext {
       ? e
       : new DaemonError(`ERROR: ${e instanceof Error ? e.message : String(e)}`, EX_FAILURE);
     // Also into the logfile, with the stack.
-    console.error(e);
+    logError(e);
     this.#handshake?.sendError(failure);
     this.#handshake = null;
     exit(failureStatus(failure.exitCode));
@@ -367,7 +380,7 @@ export class DaemonContext {
     try {
       sdNotify({ ready: true, mainPid: libc.getpid() });
     } catch (e) {
-      console.error(
+      logError(
         `posixly: could not tell systemd READY=1 (NOTIFY_SOCKET): ${
           e instanceof Error ? e.message : String(e)
         }`,
@@ -378,7 +391,7 @@ export class DaemonContext {
     try {
       handshake?.sendReady(awaitLauncher);
     } catch (e) {
-      console.error((e as Error).message);
+      logError((e as Error).message);
       this.close();
       exit(e instanceof DaemonError ? failureStatus(e.exitCode) : EX_FAILURE);
     }

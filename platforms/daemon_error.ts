@@ -47,8 +47,16 @@ export function failureStatus(code: number): number {
   return Number.isInteger(code) && code >= 1 && code <= 255 ? code : EX_FAILURE;
 }
 
-/** Prints a failure to stderr and exits with its code. */
+/**
+ * Prints a failure to stderr and exits with its code. A stderr that cannot be
+ * written (a full disk, a closed pipe: Deno's write throws) loses the message,
+ * never the exit code.
+ */
 export function exitWith(e: DaemonError): never {
-  writeStderr(`${e.message}\n`);
+  try {
+    writeStderr(`${e.message}\n`);
+  } catch {
+    // lost: the exit code still says it
+  }
   exit(failureStatus(e.exitCode));
 }

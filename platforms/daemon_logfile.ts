@@ -9,6 +9,7 @@
 import { cstr, libc, osError, platform } from "../ffi/mod.ts";
 import { EX_CANTCREAT } from "./exit_codes.ts";
 import { DaemonError } from "./daemon_error.ts";
+import { parentDir } from "./host.ts";
 import { checkLinks, describePlantedLink } from "./protected_symlinks.ts";
 
 /** What the launcher needs of a `struct stat`. */
@@ -56,10 +57,11 @@ function followable(path: string): boolean {
 /**
  * Opens `path` for appending, as the daemon's stdout and stderr: created with
  * `umask` when missing, close-on-exec, blocking. Refuses a planted link (the
- * kernel's protected_symlinks rule: see protected_symlinks.ts), anything but
- * a regular file, a character device (`/dev/null`) or a FIFO, and a FIFO
- * nobody reads (which would block open(2) forever), with a DaemonError
- * (exit 73) naming the path.
+ * kernel's protected_symlinks rule: see protected_symlinks.ts), a planted
+ * FIFO or regular file (its protected_fifos and protected_regular rules: see
+ * {@linkcode checkOwner}), anything but a regular file, a character device
+ * (`/dev/null`) or a FIFO, and a FIFO nobody reads (which would block open(2)
+ * forever), with a DaemonError (exit 73) naming the path.
  */
 export function openLogfile(path: string, umask: number): number {
   const c = platform.constants;
@@ -78,7 +80,7 @@ export function openLogfile(path: string, umask: number): number {
     }
     if (failure) throw cannotOpen(failure.message);
     try {
-      checkKind(path, fd);
+      checkKind(path, fd, follow);
       // A FIFO with a reader: the daemon's writes may block, as a program's to a pipe do.
       const status = libc.fcntl(fd, c.F_GETFL, 0);
       if (status === -1 || libc.fcntl(fd, c.F_SETFL, status & ~c.O_NONBLOCK) === -1) {
@@ -93,8 +95,12 @@ export function openLogfile(path: string, umask: number): number {
   throw cannotOpen(`${path}: symbolic links keep appearing there`);
 }
 
-/** Refuses what a logfile cannot be (a block device, say). */
-function checkKind(path: string, fd: number): void {
+/**
+ * Refuses what a logfile cannot be (a block device, say), and one planted
+ * by another user ({@linkcode checkOwner}) unless `path` is a link that was
+ * followed (a link allowed there leads where its owner chose).
+ */
+function checkKind(path: string, fd: number, followed: boolean): void {
   const c = platform.constants;
   const st = fstatOf(fd);
   if (st === null) return; // no fstat in this C library: open() has done what it could
@@ -102,4 +108,26 @@ function checkKind(path: string, fd: number): void {
   if (kind !== c.S_IFREG && kind !== c.S_IFCHR && kind !== c.S_IFIFO) {
     throw cannotOpen(`${path} is not a regular file, a character device or a FIFO`);
   }
+  if (!followed && kind !== c.S_IFCHR) checkOwner(path, st);
+}
+
+/**
+ * The kernel's protected_fifos and protected_regular rules, whatever the
+ * sysctls say: a FIFO or regular file in a sticky, world-writable directory
+ * (`/tmp`) is used only when this process or the directory's owner owns it,
+ * so that another user's FIFO or file there never gets the daemon's output
+ * (nor blocks it, by not reading).
+ */
+function checkOwner(path: string, file: FileStat): void {
+  const c = platform.constants;
+  const dirPath = parentDir(path);
+  const dir = statOf(dirPath);
+  const sticky = dir !== null && (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
+  if (!sticky || file.uid === libc.geteuid() || file.uid === dir.uid) return;
+  const what = (file.mode & c.S_IFMT) === c.S_IFIFO ? "a FIFO" : "a file";
+  throw cannotOpen(
+    `${path} is ${what} owned by uid ${file.uid} in ${dirPath}, a sticky world-writable ` +
+      "directory, and neither this process nor the directory's owner owns it: not used (the " +
+      "kernel's protected_fifos and protected_regular rules)",
+  );
 }
