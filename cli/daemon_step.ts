@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { libc } from "../ffi/mod.ts";
+import { libc, platform } from "../ffi/mod.ts";
 import { exit } from "../platforms/host.ts";
 import { setCloseOnExec } from "../platforms/exec.ts";
 import { CliError, EXIT } from "./errors.ts";
@@ -30,8 +30,10 @@ const encoder = new TextEncoder();
 
 function send(fd: number, line: string): void {
   const bytes = encoder.encode(`${line}\n`);
-  // One write of a short line is atomic; a launcher that is gone makes it fail.
-  libc.write(fd, bytes, bytes.length);
+  // One send of a short line is atomic. A launcher that is gone makes it fail
+  // with EPIPE, never SIGPIPE: the signal's default action is back already,
+  // and would end this process instead of starting the program.
+  libc.sendto(fd, bytes, bytes.length, platform.constants.MSG_NOSIGNAL, null, 0);
 }
 
 /** The socket's descriptor, from the step's argument. */
