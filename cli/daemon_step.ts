@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { libc } from "../ffi/mod.ts";
+import { check, libc, platform } from "../ffi/mod.ts";
 import { exit } from "../platforms/host.ts";
 import { setCloseOnExec } from "../platforms/exec.ts";
 import { CliError, EXIT } from "./errors.ts";
@@ -30,8 +30,10 @@ const encoder = new TextEncoder();
 
 function send(fd: number, line: string): void {
   const bytes = encoder.encode(`${line}\n`);
-  // One write of a short line is atomic; a launcher that is gone makes it fail.
-  libc.write(fd, bytes, bytes.length);
+  // One send of a short line is atomic. A launcher that is gone makes it fail
+  // with EPIPE, never SIGPIPE: the signal's default action is back already,
+  // and would end this process instead of starting the program.
+  libc.sendto(fd, bytes, bytes.length, platform.constants.MSG_NOSIGNAL, null, 0);
 }
 
 /** The socket's descriptor, from the step's argument. */
@@ -42,12 +44,26 @@ function channelOf(argv: readonly string[]): number {
   return Number(argv[0]);
 }
 
+/** F_DUPFD: a copy on the lowest free number from the one given up (the same on Linux and macOS). */
+const F_DUPFD = 0;
+
+/** The readiness descriptor, for a number on which the runtime has a descriptor of its own. */
+interface PassOnLater {
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
  * Puts the descriptors that came with the step where the program gets
  * them: the logfile on 1 and 2, the readiness descriptor on its number.
- * Returns the socket's descriptor, moved when that number was its own.
+ * Returns the socket's descriptor, moved when that number was its own, and
+ * the readiness descriptor when that number is one of the runtime's: the
+ * runtime keeps its own there until the execve (see {@linkcode swapIn}).
  */
-function placeDescriptors({ step, fds }: Received, channel: number): number {
+function placeDescriptors(
+  { step, fds }: Received,
+  channel: number,
+): { socket: number; later: PassOnLater | null } {
   const rest = [...fds];
   const log = step.logfile ? rest.shift() : undefined;
   const passOn = step.passOnTo === null ? undefined : rest.shift();
@@ -57,19 +73,35 @@ function placeDescriptors({ step, fds }: Received, channel: number): number {
     libc.close(log);
   }
   const to = step.passOnTo;
-  if (to === null || passOn === undefined) return channel;
+  if (to === null || passOn === undefined || passOn === to) return { socket: channel, later: null };
   let socket = channel;
   if (socket === to) {
-    // Anywhere free: above every number in use here.
-    const free = Math.max(channel, to, ...fds) + 1;
-    libc.dup2(socket, free);
-    socket = free;
+    // Onto a free number, never one the runtime uses.
+    socket = check(libc.fcntl(socket, F_DUPFD, 3), "fcntl");
+    libc.close(to);
   }
-  if (passOn !== to) {
-    libc.dup2(passOn, to);
-    libc.close(passOn);
+  if (libc.fcntl(to, platform.constants.F_GETFD, 0) !== -1) {
+    return { socket, later: { from: passOn, to } };
   }
-  return socket;
+  libc.dup2(passOn, to);
+  libc.close(passOn);
+  return { socket, later: null };
+}
+
+/**
+ * Right before the execve, puts the readiness descriptor on the number of
+ * one of the runtime's own, which it keeps a copy of (close-on-exec): the
+ * runtime's threads and its exit use it up to then. Returns what puts the
+ * runtime's back, for an execve that failed.
+ */
+function swapIn({ from, to }: PassOnLater): () => void {
+  const saved = check(libc.fcntl(to, F_DUPFD, 3), "fcntl");
+  setCloseOnExec(saved, true);
+  check(libc.dup2(from, to), "dup2");
+  return () => {
+    libc.dup2(saved, to);
+    libc.close(saved);
+  };
 }
 
 /**
@@ -90,15 +122,21 @@ export function daemonStep(argv: readonly string[]): never {
   // The launcher's checks failed: nothing to start.
   if (received === null) exit(EXIT.ok);
   const { step } = received;
+  let undoSwap = (): void => {};
   try {
-    fd = placeDescriptors(received, fd);
+    const placed = placeDescriptors(received, fd);
+    fd = placed.socket;
     setCloseOnExec(fd, true);
     execPlan({ ...step.plan, env: programEnvironment(step.env) }, {
       redirectOutput: false,
       keepFds: step.passOnTo === null ? [] : [step.passOnTo],
-      beforeExec: () => send(fd, "X"),
+      beforeExec: () => {
+        if (placed.later !== null) undoSwap = swapIn(placed.later);
+        send(fd, "X");
+      },
     });
   } catch (e) {
+    undoSwap(); // the execve failed: the runtime's descriptor back in its place
     const failure = e instanceof CliError
       ? e
       : new CliError(`set-up failed: ${e instanceof Error ? e.message : String(e)}`);
