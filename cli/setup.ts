@@ -15,6 +15,7 @@ import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../platforms/users.ts";
 import type { SetUpOptions } from "./args.ts";
+import { plantedFile } from "../platforms/daemon_logfile.ts";
 import { asUser, denied } from "./as_user.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { checkProgramName, findProgram, programArgv } from "./program.ts";
@@ -228,6 +229,8 @@ export function openLogfile(path: string, umask: number): { fd: number; identity
     if (kind !== c.S_IFREG && kind !== S_IFCHR) {
       throw new CliError(`--logfile ${quote(path)}: ${NOT_A_LOGFILE}`);
     }
+    const planted = kind === c.S_IFREG ? plantedFile(path, fd) : null;
+    if (planted !== null) throw new CliError(`--logfile ${quote(path)} ${planted}`);
     const flags = check(libc.fcntl(fd, c.F_GETFL, 0), "fcntl");
     check(libc.fcntl(fd, c.F_SETFL, flags & ~c.O_NONBLOCK), "fcntl");
     return { fd, identity };

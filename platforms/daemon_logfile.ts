@@ -97,7 +97,7 @@ export function openLogfile(path: string, umask: number): number {
 
 /**
  * Refuses what a logfile cannot be (a block device, say), and one planted
- * by another user ({@linkcode checkOwner}) unless `path` is a link that was
+ * by another user ({@linkcode plantedFile}) unless `path` is a link that was
  * followed (a link allowed there leads where its owner chose).
  */
 function checkKind(path: string, fd: number, followed: boolean): void {
@@ -108,26 +108,37 @@ function checkKind(path: string, fd: number, followed: boolean): void {
   if (kind !== c.S_IFREG && kind !== c.S_IFCHR && kind !== c.S_IFIFO) {
     throw cannotOpen(`${path} is not a regular file, a character device or a FIFO`);
   }
-  if (!followed && kind !== c.S_IFCHR) checkOwner(path, st);
+  const planted = followed || kind === c.S_IFCHR ? null : plantedReason(path, st);
+  if (planted !== null) throw cannotOpen(`${path} ${planted}`);
 }
 
 /**
- * The kernel's protected_fifos and protected_regular rules, whatever the
- * sysctls say: a FIFO or regular file in a sticky, world-writable directory
- * (`/tmp`) is used only when this process or the directory's owner owns it,
- * so that another user's FIFO or file there never gets the daemon's output
- * (nor blocks it, by not reading).
+ * Why the FIFO or regular file open as `fd` at `path` must not get a
+ * program's output, or null when it may: the kernel's protected_fifos and
+ * protected_regular rules, whatever the sysctls say. In a sticky,
+ * world-writable directory (`/tmp`) such a file is used only when this
+ * process or the directory's owner owns it, so that another user's FIFO or
+ * file there never gets the output (nor blocks it, by not reading). Shared
+ * with `posixly start` and `run`, which open their `--logfile` as root.
+ *
+ * @example Check a logfile just opened
+ * ```ts ignore
+ * const why = plantedFile("/tmp/app.log", fd); // "is a file owned by uid 1000 in /tmp, ..."
+ * ```
  */
-function checkOwner(path: string, file: FileStat): void {
+export function plantedFile(path: string, fd: number): string | null {
+  const st = fstatOf(fd);
+  return st === null ? null : plantedReason(path, st);
+}
+
+function plantedReason(path: string, file: FileStat): string | null {
   const c = platform.constants;
   const dirPath = parentDir(path);
   const dir = statOf(dirPath);
   const sticky = dir !== null && (dir.mode & c.S_ISVTX) !== 0 && (dir.mode & c.S_IWOTH) !== 0;
-  if (!sticky || file.uid === libc.geteuid() || file.uid === dir.uid) return;
+  if (!sticky || file.uid === libc.geteuid() || file.uid === dir.uid) return null;
   const what = (file.mode & c.S_IFMT) === c.S_IFIFO ? "a FIFO" : "a file";
-  throw cannotOpen(
-    `${path} is ${what} owned by uid ${file.uid} in ${dirPath}, a sticky world-writable ` +
-      "directory, and neither this process nor the directory's owner owns it: not used (the " +
-      "kernel's protected_fifos and protected_regular rules)",
-  );
+  return `is ${what} owned by uid ${file.uid} in ${dirPath}, a sticky world-writable ` +
+    "directory, and neither this process nor the directory's owner owns it: not used (the " +
+    "kernel's protected_fifos and protected_regular rules)";
 }

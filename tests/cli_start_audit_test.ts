@@ -7,10 +7,20 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
 import { libc, platform } from "../ffi/mod.ts";
 import { posixSpawn } from "../platforms/spawn.ts";
+import { parseUid } from "../platforms/users.ts";
 import { type DaemonStep, sendStep, socketPair } from "../cli/step_channel.ts";
 import { alive, CLI, pidIn, posixly, Scratch } from "./_cli_util.ts";
 import { scriptArgs } from "./_runtime.ts";
@@ -207,4 +217,50 @@ describe("posixly start's set-up process, under faults", {
       assert.equal(others.length, 1, `fd:${n}: ${JSON.stringify([...fds])}`);
     }
   });
+});
+
+describe("posixly start and run: a --logfile another user planted in a sticky directory", {
+  skip: noProc || commandCycleUnderQemu ||
+    (libc.geteuid() === 0 ? false : "needs root: plants a file owned by nobody"),
+}, () => {
+  // The kernel's protected_regular rule, checked by posixly itself as the library's
+  // launcher does: this machine may have the sysctl at 0. Before, root appended the
+  // program's output to another user's file, which that user could read and empty.
+  for (const command of ["start", "run"]) {
+    test(`${command} refuses it, naming it and its owner, and starts nothing`, SLOW, () => {
+      const sticky = s.path(`sticky-${command}`);
+      mkdirSync(sticky);
+      chmodSync(sticky, 0o1777);
+      const planted = join(sticky, "app.log");
+      writeFileSync(planted, "planted\n", { mode: 0o666 });
+      const nobody = parseUid("nobody");
+      chownSync(planted, nobody, -1);
+      const pidfile = s.path(`planted-${command}.pid`);
+      const r = posixly([command, "--pidfile", pidfile, "--logfile", planted, "--", "sleep", "60"]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.ok(r.stderr.includes(JSON.stringify(planted)), r.stderr);
+      assert.match(r.stderr, new RegExp(`owned by uid ${nobody} in .*sticky world-writable`));
+      assert.equal(readFileSync(planted, "utf8"), "planted\n");
+      assert.equal(existsSync(pidfile), false, "nothing was started");
+
+      // A file of root's own there is used, as the kernel's rule has it.
+      const own = join(sticky, "own.log");
+      writeFileSync(own, "");
+      const ok = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--logfile",
+        own,
+        "--grace",
+        "0",
+        "--",
+        "sleep",
+        "60",
+      ]);
+      assert.equal(ok.status, 0, ok.stderr);
+      s.trackPidfile(pidfile);
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    });
+  }
 });
