@@ -17,11 +17,12 @@ import type { Backend } from "./backend.ts";
 import type { SymbolSpec } from "./symbols.ts";
 
 /**
- * Calls through the generic path before a function is bound: about as many
- * as binding costs in time (the slower calls then cost at most what binding
- * would have), so that a short-lived command binds nothing.
+ * Calls through the generic path before a function is bound. Binding later
+ * would spare a short-lived command its few binds, but a hot function would
+ * then stay slower for good (docs/internals.md, "Deno: the generic call path
+ * before binding").
  */
-export const HOT_AFTER = 64;
+export const HOT_AFTER = 8;
 
 type NativeFunction = (...args: unknown[]) => unknown;
 
