@@ -44,9 +44,6 @@ function channelOf(argv: readonly string[]): number {
   return Number(argv[0]);
 }
 
-/** F_DUPFD: a copy on the lowest free number from the one given up (the same on Linux and macOS). */
-const F_DUPFD = 0;
-
 /** The readiness descriptor, for a number on which the runtime has a descriptor of its own. */
 interface PassOnLater {
   readonly from: number;
@@ -77,7 +74,7 @@ function placeDescriptors(
   let socket = channel;
   if (socket === to) {
     // Onto a free number, never one the runtime uses.
-    socket = check(libc.fcntl(socket, F_DUPFD, 3), "fcntl");
+    socket = check(libc.fcntl(socket, platform.constants.F_DUPFD, 3), "fcntl");
     libc.close(to);
   }
   if (libc.fcntl(to, platform.constants.F_GETFD, 0) !== -1) {
@@ -95,7 +92,7 @@ function placeDescriptors(
  * runtime's back, for an execve that failed.
  */
 function swapIn({ from, to }: PassOnLater): () => void {
-  const saved = check(libc.fcntl(to, F_DUPFD, 3), "fcntl");
+  const saved = check(libc.fcntl(to, platform.constants.F_DUPFD, 3), "fcntl");
   setCloseOnExec(saved, true);
   check(libc.dup2(from, to), "dup2");
   return () => {

@@ -52,9 +52,12 @@ export class SetUpProcess {
   /**
    * Starts the step (see the module's text).
    *
+   * @param argv the command line, for this runtime's executable, that runs
+   *   the step with its socket on descriptor `fd`: posixly again, as this
+   *   process was started, unless a test runs it otherwise
    * @throws {OSError} when the socket or the spawn fails
    */
-  constructor() {
+  constructor(argv: (fd: number) => (string | Uint8Array)[] = daemonArgv) {
     const [ours, theirs] = socketPair();
     // Its end goes to 3, or to 4 when it is 3 already (a dup2 onto itself would keep
     // close-on-exec set); every other descriptor of ours is closed in the step.
@@ -62,7 +65,7 @@ export class SetUpProcess {
     const c = platform.constants;
     try {
       this.pid = posixSpawn(execPath(), {
-        args: daemonArgv(at),
+        args: argv(at),
         env: launcherEnvironment(),
         fileActions: [
           { dup2: [theirs, at] },

@@ -203,6 +203,8 @@ export interface Constants {
   MSG_NOSIGNAL: number;
   /** recvmsg(2) flag: descriptors received are close-on-exec; 0 where the platform has none. */
   MSG_CMSG_CLOEXEC: number;
+  /** The C constant `F_DUPFD` on this platform (-1 where it does not exist). */
+  F_DUPFD: number;
   /** The C constant `F_GETFD` on this platform (-1 where it does not exist). */
   F_GETFD: number;
   /** The C constant `F_SETFD` on this platform (-1 where it does not exist). */
@@ -704,6 +706,7 @@ const LINUX_COMMON = {
   SCM_RIGHTS: 1,
   MSG_NOSIGNAL: 0x4000,
   MSG_CMSG_CLOEXEC: 0x40000000,
+  F_DUPFD: 0,
   F_GETFD: 1,
   F_SETFD: 2,
   F_GETFL: 3,
@@ -790,6 +793,7 @@ const DARWIN = (): Constants => ({
   SCM_RIGHTS: 1,
   MSG_NOSIGNAL: 0,
   MSG_CMSG_CLOEXEC: 0,
+  F_DUPFD: 0,
   F_GETFD: 1,
   F_SETFD: 2,
   F_GETFL: 3,

@@ -62,8 +62,7 @@ export function pipeReader(fd: number): PipeReader | null {
   }
   const net = proc().getBuiltinModule?.("node:net");
   if (!net) return null;
-  const F_DUPFD = 0; // the same on Linux and macOS
-  const copy = check(libc.fcntl(fd, F_DUPFD, 3), "fcntl");
+  const copy = check(libc.fcntl(fd, platform.constants.F_DUPFD, 3), "fcntl");
   check(libc.fcntl(copy, platform.constants.F_SETFD, platform.constants.FD_CLOEXEC), "fcntl");
   const chunks = new net.Socket({ fd: copy, readable: true, writable: false })[
     Symbol.asyncIterator

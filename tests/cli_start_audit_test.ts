@@ -19,9 +19,9 @@ import {
 import { join } from "node:path";
 import process from "node:process";
 import { libc, platform } from "../ffi/mod.ts";
-import { posixSpawn } from "../platforms/spawn.ts";
 import { parseUid } from "../platforms/users.ts";
-import { type DaemonStep, sendStep, socketPair } from "../cli/step_channel.ts";
+import { SetUpProcess } from "../cli/set_up_process.ts";
+import { type DaemonStep, sendStep } from "../cli/step_channel.ts";
 import { alive, CLI, pidIn, posixly, Scratch } from "./_cli_util.ts";
 import { scriptArgs } from "./_runtime.ts";
 import { commandCycleUnderQemu } from "./_platform.ts";
@@ -53,32 +53,18 @@ function fdsOf(pid: number): number[] {
 }
 
 /**
- * Spawns posixly's `_daemon` step as `start` does (its own session, stdin,
- * stdout and stderr on /dev/null, one end of a socket pair), in the runtime
- * that runs the tests; returns its pid and the launcher's end of the socket.
+ * Starts posixly's `_daemon` step as `start` does (cli/set_up_process.ts),
+ * running the command from the sources in the runtime that runs the tests;
+ * handed over at once: the test reaps it.
  */
 function spawnSetUpProcess(): { pid: number; channel: number } {
-  const c = platform.constants;
-  const [ours, theirs] = socketPair();
-  const at = theirs === 3 ? 4 : 3;
-  try {
-    const pid = posixSpawn(process.execPath, {
-      args: [process.execPath, ...scriptArgs(CLI, ["_daemon", String(at)])],
-      fileActions: [
-        { dup2: [theirs, at] },
-        { open: 0, path: "/dev/null", flags: c.O_RDONLY },
-        { open: 1, path: "/dev/null", flags: c.O_WRONLY },
-        { dup2: [1, 2] },
-        { closeFrom: at + 1 },
-      ],
-      setsid: true,
-      defaultSignals: true,
-      signalMask: [],
-    });
-    return { pid, channel: ours };
-  } finally {
-    libc.close(theirs);
-  }
+  const step = new SetUpProcess((fd) => [
+    process.execPath,
+    ...scriptArgs(CLI, ["_daemon", String(fd)]),
+  ]);
+  step.handOver();
+  if (step.pidfd >= 0) libc.close(step.pidfd);
+  return { pid: step.pid, channel: step.channel };
 }
 
 /** The wait status of this process's child `pid` once it has ended (reaped), else null. */
