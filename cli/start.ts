@@ -378,7 +378,17 @@ async function startWith(o: StartOptions, step: SetUpProcess): Promise<number> {
   const adopts = becomeSubreaper();
   try {
     const fds = [log?.fd, channel.passOn?.from].filter((fd) => fd !== undefined);
-    sendStep(step.channel, daemonStepFor(plan, channel, log !== null), fds);
+    setNonBlocking(step.channel);
+    const deadline = performance.now() + SET_UP_TIMEOUT_MS;
+    await sendStep(step.channel, daemonStepFor(plan, channel, log !== null), fds, async () => {
+      const signal = interruption();
+      if (signal !== null) throw new Error(`interrupted by ${signal}`);
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new Error(`it did not take all of it within ${SET_UP_TIMEOUT_MS / 1000} s`);
+      }
+      await pollFdsListening([step.channel], left, true, platform.constants.POLLOUT);
+    });
   } catch (e) {
     throw new CliError(`cannot hand posixly's set-up process its step: ${(e as Error).message}`);
   } finally {
@@ -391,7 +401,6 @@ async function startWith(o: StartOptions, step: SetUpProcess): Promise<number> {
   // Kept by the execve, recorded in the pidfile: which pidfile is the program's.
   const programStart = processStartTime(pid);
 
-  setNonBlocking(step.channel);
   const setUp = await awaitSetUp(step.channel, performance.now() + SET_UP_TIMEOUT_MS);
   libc.close(step.channel);
   if (setUp.kind === "failed") {

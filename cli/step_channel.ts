@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { addressOf, check, checkRetrying, libc, platform } from "../ffi/mod.ts";
+import { addressOf, check, checkOrNull, checkRetrying, libc, platform } from "../ffi/mod.ts";
 import { argvStrings } from "../platforms/c_strings.ts";
 import { getField, setField } from "./c_fields.ts";
 import type { Plan } from "./setup.ts";
@@ -130,15 +130,26 @@ function decode(bytes: Uint8Array): DaemonStep {
 
 /**
  * Sends `step` and the descriptors `fds` (copies: the caller still owns
- * them) over the blocking socket `fd`. A step that has ended meanwhile
- * makes it fail with EPIPE (never SIGPIPE).
+ * them) over the non-blocking socket `fd`. When the socket is full (a
+ * step larger than its buffer, which the `_daemon` step has not read yet),
+ * it awaits `waitForRoom()` and tries again: that decides how long to wait
+ * and throws to give up, so a step that never reads (stopped, hung in its
+ * start) cannot block the launcher. A step that has ended meanwhile makes
+ * it fail with EPIPE (never SIGPIPE).
  *
- * @param fd the launcher's end of {@linkcode socketPair}
+ * @param fd the launcher's end of {@linkcode socketPair}, non-blocking
  * @param step what the `_daemon` step is to do
  * @param fds the logfile's descriptor when `step.logfile`, then the one
  *   to pass on when `step.passOnTo` is set
+ * @param waitForRoom resolves when `fd` may take more (or at once, to try
+ *   again); rejects to give up
  */
-export function sendStep(fd: number, step: DaemonStep, fds: readonly number[]): void {
+export async function sendStep(
+  fd: number,
+  step: DaemonStep,
+  fds: readonly number[],
+  waitForRoom: () => Promise<void>,
+): Promise<void> {
   const { cmsghdr } = platform.layouts;
   const c = platform.constants;
   const body = encode(step);
@@ -151,18 +162,27 @@ export function sendStep(fd: number, step: DaemonStep, fds: readonly number[]): 
     header.control.setInt32(cmsghdr.type, c.SCM_RIGHTS, true);
     fds.forEach((passed, i) => header.control.setInt32(cmsghdr.data + 4 * i, passed, true));
   }
-  // A stream socket takes these 4 bytes in one piece (or fails): the descriptors go with them.
-  const sent = Number(checkRetrying(() => libc.sendmsg(fd, header.msg, c.MSG_NOSIGNAL), "sendmsg"));
+  // A stream socket takes these 4 bytes in one piece (or none): the descriptors go with them.
+  let sent: number | null;
+  while (
+    (sent = sendSome(() => libc.sendmsg(fd, header.msg, c.MSG_NOSIGNAL), "sendmsg")) === null
+  ) {
+    await waitForRoom();
+  }
   if (sent !== LENGTH_BYTES) throw new Error(`sendmsg sent ${sent} of ${LENGTH_BYTES} bytes`);
   for (let at = 0; at < body.length;) {
     const rest = body.subarray(at);
-    at += Number(
-      checkRetrying(
-        () => libc.sendto(fd, rest, rest.length, c.MSG_NOSIGNAL, null, 0),
-        "sendto",
-      ),
-    );
+    const n = sendSome(() => libc.sendto(fd, rest, rest.length, c.MSG_NOSIGNAL, null, 0), "sendto");
+    if (n === null) await waitForRoom();
+    else at += n;
   }
+}
+
+/** How many bytes `send` sent, or null when the socket is full (or a signal came first). */
+function sendSome(send: () => number | bigint, syscall: string): number | null {
+  const { EAGAIN, EINTR } = platform.errnoNumbers;
+  const n = checkOrNull(send(), syscall, [EAGAIN, EINTR]);
+  return n === null ? null : Number(n);
 }
 
 /** Reads exactly `into.length` bytes from the blocking `fd`; false at end of file first. */

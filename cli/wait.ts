@@ -23,13 +23,19 @@ export function openPidfd(pid: number): number {
  * Blocks until one of `fds` is readable (or hung up), for at most `ms`
  * (a slice of it when `precise` is false: no pidfd to wake us). Returns
  * poll's result: how many are ready, 0 when the time ran out, -1 on a signal.
+ * With `events` POLLOUT, it waits for room to write instead.
  */
-export function pollFds(fds: readonly number[], ms: number, precise: boolean): number {
+export function pollFds(
+  fds: readonly number[],
+  ms: number,
+  precise: boolean,
+  events: number = platform.constants.POLLIN,
+): number {
   const table = new Int32Array(Math.max(1, fds.length) * 2);
   const shorts = new Int16Array(table.buffer);
   fds.forEach((fd, i) => {
     table[i * 2] = fd;
-    shorts[i * 4 + 2] = platform.constants.POLLIN;
+    shorts[i * 4 + 2] = events;
   });
   const timeout = Math.max(0, Math.ceil(precise ? ms : Math.min(ms, POLL_SLICE_MS)));
   return libc.poll(table, fds.length, timeout);
@@ -68,8 +74,9 @@ export async function pollFdsListening(
   fds: readonly number[],
   ms: number,
   precise: boolean,
+  events: number = platform.constants.POLLIN,
 ): Promise<void> {
-  if (pollFds(fds, Math.min(ms, LISTEN_EVERY_MS), precise) <= 0) {
+  if (pollFds(fds, Math.min(ms, LISTEN_EVERY_MS), precise, events) <= 0) {
     await new Promise((r) => setTimeout(r, 0));
   }
 }

@@ -245,6 +245,8 @@ export interface Constants {
   S_IWOTH: number;
   /** The C constant `POLLIN` (poll(2): data to read) on this platform (-1 where it does not exist). */
   POLLIN: number;
+  /** The C constant `POLLOUT` (poll(2): room to write) on this platform (-1 where it does not exist). */
+  POLLOUT: number;
 }
 
 /** Everything posixly needs to know about the platform it runs on. */
@@ -726,6 +728,7 @@ const LINUX_COMMON = {
   S_ISVTX: 0o1000,
   S_IWOTH: 0o2,
   POLLIN: 1,
+  POLLOUT: 4,
 } as const;
 
 const LINUX_X86_64: Constants = {
@@ -814,6 +817,7 @@ const DARWIN = (): Constants => ({
   S_ISVTX: 0o1000,
   S_IWOTH: 0o2,
   POLLIN: 1,
+  POLLOUT: 4,
 });
 
 /**

@@ -116,7 +116,7 @@ describe("posixly start's set-up process, under faults", {
     const { pid, channel } = spawnSetUpProcess();
     s.track(pid);
     try {
-      sendStep(channel, step, []);
+      await sendStep(channel, step, [], () => Promise.reject(new Error("the socket was full")));
     } finally {
       libc.close(channel); // the launcher is gone before the step is even read
     }
@@ -140,6 +140,43 @@ describe("posixly start's set-up process, under faults", {
       }
     }
   });
+
+  test(
+    "a step larger than the socket's buffer (a megabyte of arguments) reaches the program whole",
+    {
+      ...SLOW,
+    },
+    () => {
+      const pidfile = s.path("big.pid");
+      // Ten arguments of 100 KB (Linux takes up to 128 KiB each): a step of 1 MB, which the
+      // set-up process reads while start sends it.
+      const args = Array.from(
+        { length: 10 },
+        (_, i) => String.fromCharCode(0x61 + i).repeat(100_000),
+      );
+      const r = posixly([
+        "start",
+        "--pidfile",
+        pidfile,
+        "--grace",
+        "0",
+        "--",
+        "sh",
+        "-c",
+        "sleep 60",
+        "sh",
+        ...args,
+      ]);
+      const program = s.trackPidfile(pidfile);
+      assert.equal(r.status, 0, r.stderr.slice(0, 2000));
+      const cmdline = readFileSync(`/proc/${program}/cmdline`, "latin1").split("\0");
+      // sh, -c, the script, $0, then the arguments (and the empty string after the last NUL).
+      const got = cmdline.slice(4, -1);
+      assert.deepEqual(got.map((arg) => arg.length), args.map((arg) => arg.length));
+      assert.ok(got.every((arg, i) => arg === args[i]), "the program got every argument as given");
+      assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+    },
+  );
 
   test(
     "--ready fd:N on a descriptor of the set-up process's runtime: a failed execve is reported",

@@ -10,6 +10,12 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { libc, platform } from "../ffi/mod.ts";
 import { type DaemonStep, receiveStep, sendStep, socketPair } from "../cli/step_channel.ts";
+import { setNonBlocking } from "../cli/wait.ts";
+
+/** For a step that fits the socket's buffer: never called. */
+function neverFull(): Promise<void> {
+  throw new Error("the socket was full");
+}
 
 /** A step, with arguments that are not UTF-8 and one large one (under a socket's buffer). */
 function aStep(passOnTo: number | null): DaemonStep {
@@ -49,7 +55,7 @@ function closeOnExec(fd: number): boolean {
 describe("the step's socket (cli/step_channel.ts)", {
   skip: process.platform === "linux" ? false : "MSG_CMSG_CLOEXEC is Linux's",
 }, () => {
-  test("the step arrives whole, with its descriptors as new ones on the same files", () => {
+  test("the step arrives whole, with its descriptors as new ones on the same files", async () => {
     const [ours, theirs] = socketPair();
     const [logRead, logWrite] = pipe();
     const [readyRead, readyWrite] = pipe();
@@ -57,7 +63,7 @@ describe("the step's socket (cli/step_channel.ts)", {
     try {
       assert.ok(closeOnExec(ours) && closeOnExec(theirs), "both ends are close-on-exec");
       const step = aStep(7);
-      sendStep(ours, step, [logWrite, readyWrite]);
+      await sendStep(ours, step, [logWrite, readyWrite], neverFull);
       const got = receiveStep(theirs);
       assert.ok(got !== null);
       received.push(...got.fds);
@@ -88,11 +94,11 @@ describe("the step's socket (cli/step_channel.ts)", {
     }
   });
 
-  test("a step without descriptors; end of file when the launcher closes its end unsent", () => {
+  test("a step without descriptors; end of file when the launcher closes its end unsent", async () => {
     const [ours, theirs] = socketPair();
     try {
       const step = { ...aStep(null), logfile: false };
-      sendStep(ours, step, []);
+      await sendStep(ours, step, [], neverFull);
       const got = receiveStep(theirs);
       assert.deepEqual(got, { step, fds: [] });
       libc.close(ours);
@@ -102,13 +108,40 @@ describe("the step's socket (cli/step_channel.ts)", {
     }
   });
 
-  test("sending to a step that has gone fails with EPIPE, and no SIGPIPE ends this process", () => {
+  test("sending to a step that has gone fails with EPIPE, and no SIGPIPE ends this process", async () => {
     const [ours, theirs] = socketPair();
     libc.close(theirs);
     try {
-      assert.throws(() => sendStep(ours, aStep(null), []), { code: "EPIPE" });
+      await assert.rejects(sendStep(ours, aStep(null), [], neverFull), { code: "EPIPE" });
     } finally {
       libc.close(ours);
+    }
+  });
+
+  test("a step larger than the socket's buffer, never read: the launcher is asked how long to wait, and gives up", async () => {
+    const [ours, theirs] = socketPair();
+    try {
+      setNonBlocking(ours);
+      const big = aStep(null);
+      // Sixteen times the 60 KB argument: more than any socket buffer Linux gives by default.
+      const step = { ...big, plan: { ...big.plan, args: Array(16).fill(big.plan.args[2]) } };
+      let asked = 0;
+      const given = new Error("gave up");
+      await assert.rejects(
+        sendStep(ours, step, [], () => {
+          asked++;
+          return Promise.reject(given);
+        }),
+        (e) => e === given,
+      );
+      assert.equal(asked, 1, "asked once, when the socket was full");
+      // What went out is a start of the message: the 4-byte length of the whole step.
+      const length = new Uint8Array(4);
+      assert.equal(Number(libc.read(theirs, length, 4)), 4);
+      assert.ok(new DataView(length.buffer).getUint32(0, true) > 16 * 60_000);
+    } finally {
+      libc.close(ours);
+      libc.close(theirs);
     }
   });
 });
