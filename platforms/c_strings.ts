@@ -6,6 +6,7 @@
  * @module
  */
 import { addressOf, cstr, quoteForMessage } from "../ffi/mod.ts";
+import { quote as quoteValue } from "./quote.ts";
 
 /** NUL-terminated strings in one buffer, and a NULL-terminated table of their addresses. */
 export interface StringTable {
@@ -31,9 +32,17 @@ export function stringTable(strings: readonly Uint8Array[]): StringTable {
 /**
  * argv as C strings: strings must be well-formed Unicode without NUL (else a
  * TypeError naming the entry); bytes are passed as they are, without NUL.
+ * `args` must be an array without holes (a TypeError says so, not "Cannot
+ * convert undefined or null to object" from deep inside).
  */
 export function argvStrings(args: readonly (string | Uint8Array)[]): Uint8Array[] {
-  return args.map((arg, i) => {
+  if (!Array.isArray(args)) {
+    throw new TypeError(`args must be an array of strings or bytes, got ${quoteValue(args)}`);
+  }
+  return Array.from(args, (arg: unknown, i) => {
+    if (!Object.hasOwn(args, i)) {
+      throw new TypeError(`args[${i}] is missing (a hole in a sparse array)`);
+    }
     if (typeof arg === "string") return cstr(arg, `args[${i}]`);
     if (!(arg instanceof Uint8Array)) throw new TypeError(`args[${i}] must be a string or bytes`);
     if (arg.includes(0)) {

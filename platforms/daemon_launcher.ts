@@ -22,7 +22,7 @@ import { originalCommandLineBytes } from "./proctitle.ts";
 import { becomeSubreaper, type DaemonProcess, stopAdoptedOrphans } from "./orphans.ts";
 import { processStartTime } from "./process_start.ts";
 import { posixSpawn, type SpawnFileAction } from "./spawn.ts";
-import { pidList } from "./quote.ts";
+import { pidList, shownPath } from "./quote.ts";
 import { signals } from "./signals.ts";
 import { DaemonError, exitWith } from "./daemon_error.ts";
 import { openLogfile } from "./daemon_logfile.ts";
@@ -191,7 +191,8 @@ class Launcher {
     const dir = libc.open(cstr(workdir), c.O_RDONLY | c.O_DIRECTORY | c.O_CLOEXEC, 0);
     if (dir === -1) {
       const e = osError("open", { path: workdir });
-      throw new DaemonError(`ERROR: workdir ${workdir} cannot be used: ${e.message}`);
+      // shownPath: a 1 MB workdir (ENAMETOOLONG) must not make a 1 MB message.
+      throw new DaemonError(`ERROR: workdir ${shownPath(workdir)} cannot be used: ${e.message}`);
     }
     libc.close(dir);
     for (const fd of keepFds) {

@@ -34,9 +34,13 @@ export interface DetachedOptions {
   logfile?: string | null;
   /** Pidfile the daemon takes and keeps (see `createPidlock`). */
   pidfile?: string | null;
-  /** User to run as (name or uid); needs root. */
+  /**
+   * User to run as (name or uid); needs root. A number that is no uid (-1,
+   * 1.5, above 4294967294) or an empty name throws when the options are
+   * checked; a name is looked up when the context opens.
+   */
   uid?: string | number | null;
-  /** Group to run as (name or gid); default with `uid`: the user's group. */
+  /** Group to run as (name or gid, checked as `uid` is); default with `uid`: the user's group. */
   gid?: string | number | null;
   /**
    * The daemon's umask: a number, or a string read as octal with a leading 0
@@ -230,10 +234,31 @@ function optionalPath(value: unknown, what: string): string | null {
   return absolutePath(value);
 }
 
+/** The largest id: `(uid_t)-1` (4294967295) means "no change" to the C library. */
+const ID_MAX = 4294967294;
+
+/**
+ * A uid or gid as given (a name is looked up at `open()`), checked now for
+ * what no lookup could mend: a number that is no id (-1, 1.5, NaN, above
+ * 4294967294), an empty name, or one C would read otherwise (a NUL, a lone
+ * surrogate). Found only at `open()`, such a value left the process unable to
+ * open a corrected context ("already starting a daemon").
+ */
 function optionalId(value: unknown, what: string): string | number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== "string" && typeof value !== "number") {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 0 || value > ID_MAX) {
+      throw new RangeError(`${what} must be an id from 0 to ${ID_MAX}, got ${quote(value)}`);
+    }
+    return value + 0; // -0 + 0 is 0
+  }
+  if (typeof value !== "string") {
     throw new TypeError(`${what} must be a name or a number, got ${quote(value)}`);
+  }
+  if (value.trim() === "" || value.includes("\0") || !value.isWellFormed()) {
+    throw new TypeError(
+      `${what} must be a non-empty name or id without NUL or lone surrogates, got ${quote(value)}`,
+    );
   }
   return value;
 }

@@ -43,7 +43,8 @@ export function errnoNumber(code: string | number): number {
  */
 export function errnoName(n: number): string {
   const name = Number.isInteger(n) ? errnoNameOf(Math.abs(n)) : undefined;
-  if (name === undefined) throw new RangeError(`unknown errno number: ${n}`);
+  // quote(): a 1 MB string (or a symbol, which `${}` cannot show) makes a short message.
+  if (name === undefined) throw new RangeError(`unknown errno number: ${quote(n)}`);
   return name;
 }
 

@@ -12,6 +12,19 @@
 import { check, libc, platform, raiseErrno } from "../ffi/mod.ts";
 import { argvStrings, cString, envStrings, stringTable } from "./c_strings.ts";
 import { openFds } from "./fds.ts";
+import { quote } from "./quote.ts";
+
+/**
+ * `fd` checked to be a descriptor number before it reaches C: Bun's FFI would
+ * pass NaN as 0 (stdin), 1.5 as 1 and 2**32 + 5 as 5. -0 comes back as 0
+ * (the FFI of Deno and Node refuses -0 for a C int).
+ */
+function fdNumber(fd: unknown, what: string): number {
+  if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
+    throw new TypeError(`${what} must be a non-negative integer fd, got ${quote(fd)}`);
+  }
+  return fd + 0; // -0 + 0 is 0
+}
 
 /**
  * Runs `path` in place of this process (`execve(2)`): argv is `args`
@@ -52,6 +65,8 @@ export function execve(
  *
  * @param fd an open descriptor
  * @param closeOnExec true to close it at exec, false to pass it on
+ * @throws {TypeError} before any change, when `fd` is not an integer from 0
+ * to 2**31 - 1 or `closeOnExec` is not a boolean.
  *
  * @example Pass fd 3 to the next program
  * ```ts ignore
@@ -60,10 +75,14 @@ export function execve(
  * ```
  */
 export function setCloseOnExec(fd: number, closeOnExec: boolean): void {
+  const n = fdNumber(fd, "fd");
+  if (typeof closeOnExec !== "boolean") {
+    throw new TypeError(`closeOnExec must be true or false, got ${quote(closeOnExec)}`);
+  }
   const { F_GETFD, F_SETFD, FD_CLOEXEC } = platform.constants;
-  const flags = check(libc.fcntl(fd, F_GETFD, 0), "fcntl");
+  const flags = check(libc.fcntl(n, F_GETFD, 0), "fcntl");
   const wanted = closeOnExec ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
-  if (wanted !== flags) check(libc.fcntl(fd, F_SETFD, wanted), "fcntl");
+  if (wanted !== flags) check(libc.fcntl(n, F_SETFD, wanted), "fcntl");
 }
 
 /**
@@ -76,6 +95,8 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): void {
  * default action back, and no signal stays blocked.
  *
  * @param keep descriptors (3 and up) the program inherits
+ * @throws {TypeError} before any change, when `keep` is not an array of fd
+ * numbers (a hole or a string `"5"` names its index).
  *
  * @example Hand fd 5 to the program that replaces this process
  * ```ts ignore
@@ -85,7 +106,7 @@ export function setCloseOnExec(fd: number, closeOnExec: boolean): void {
  * ```
  */
 export function prepareForExec(keep: readonly number[] = []): void {
-  const kept = new Set(keep);
+  const kept = keptFds(keep);
   for (const fd of openFds()) setCloseOnExec(fd, fd >= 3 && !kept.has(fd));
   const c = platform.constants;
   const action = new Uint8Array(platform.layouts.sigaction.size); // no flags, empty mask
@@ -101,4 +122,23 @@ export function prepareForExec(keep: readonly number[] = []): void {
   const empty = new Uint8Array(platform.layouts.sigsetSize);
   libc.sigemptyset(empty);
   check(libc.sigprocmask(c.SIG_SETMASK, empty, null), "sigprocmask");
+}
+
+/**
+ * The fds of `keep`, each checked before anything changes: a string `"5"` or
+ * a hole would otherwise match no descriptor, and the fd meant to be kept
+ * would be closed at exec without a word.
+ */
+function keptFds(keep: unknown): Set<number> {
+  if (!Array.isArray(keep)) {
+    throw new TypeError(`keep must be an array of fds, got ${quote(keep)}`);
+  }
+  const kept = new Set<number>();
+  for (let i = 0; i < keep.length; i++) {
+    if (!Object.hasOwn(keep, i)) {
+      throw new TypeError(`keep[${i}] is missing (a hole in a sparse array): give an fd`);
+    }
+    kept.add(fdNumber(keep[i], `keep[${i}]`));
+  }
+  return kept;
 }

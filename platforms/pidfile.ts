@@ -70,6 +70,7 @@ import {
   tooLargeError,
   type Verdict,
 } from "./pidfile_judge.ts";
+import { rejectUnknownOptions } from "./options.ts";
 import { bounded, quote, SHOWN_PATH_CHARS, shownPath } from "./quote.ts";
 import { processStartTime } from "./process_start.ts";
 
@@ -111,6 +112,7 @@ function reopenReadOnly(fd: number, tempC: Uint8Array | null, path: string): num
 }
 const EMPTY_C = new Uint8Array(1);
 const MODE = 0o644;
+const PIDFILE_OPTIONS: readonly string[] = ["tempFile", "lockDescriptor"];
 
 /** What {@linkcode Pidfile.prototype.inspect} found at a pidfile's path. */
 export interface PidfileState {
@@ -225,7 +227,8 @@ export class Pidfile {
    *
    * @param path where the pidfile lives; made absolute against the current
    *   directory (as Celery's `os.path.abspath`).
-   * @param options how the file is put in place (see {@linkcode PidfileOptions})
+   * @param options how the file is put in place (see {@linkcode PidfileOptions});
+   *   an option it does not know (say `lockDescriptors`) is a TypeError naming it
    *
    * @example Make a relative path absolute
    * ```ts
@@ -242,6 +245,8 @@ export class Pidfile {
         `Pidfile options must be an object (PidfileOptions) or left out, got ${quote(options)}`,
       );
     }
+    // A misspelt `lockDescriptors: "read-only"` must not leave a writable lock fd.
+    rejectUnknownOptions(options, PIDFILE_OPTIONS, "new Pidfile()");
     const tempFile = options.tempFile ?? "auto";
     if (tempFile !== "auto" && tempFile !== "named") {
       throw new TypeError(`tempFile must be "auto" or "named", got ${quote(tempFile)}`);

@@ -256,22 +256,7 @@ export class Signals {
    * ```
    */
   set(name: SignalSpec, handler: SignalDisposition): void {
-    const signum = this.signum(name);
-    const short = signalName(signum);
-    if (handler !== "default" && handler !== "ignore" && typeof handler !== "function") {
-      throw new TypeError(
-        `signal handler must be a function, "default" or "ignore", got ${quote(handler)}`,
-      );
-    }
-    if (UNCATCHABLE.has(short)) {
-      throw new RangeError(`SIG${short} cannot be caught or ignored; its action is fixed`);
-    }
-    if (typeof handler === "function" && SYNCHRONOUS_FAULTS.has(short)) {
-      throw new RangeError(
-        `SIG${short} reports a fault of the running code: a JS handler would run only ` +
-          `after it faulted again (use "default" or "ignore")`,
-      );
-    }
+    const { signum, short } = this.#checked(name, handler);
     // A signal must find a disposition at every moment, or its default action
     // ends the process. So posixly keeps one runtime listener per signal while
     // it switches between handlers and "ignore" (which is set in C, over the
@@ -314,7 +299,41 @@ export class Signals {
   }
 
   /**
-   * Ignores each signal (`SIG_IGN`).
+   * The signal's number and name once `name` and `handler` are checked as
+   * {@linkcode Signals.set} needs them; throws before anything changes.
+   */
+  #checked(name: SignalSpec, handler: unknown): { signum: number; short: string } {
+    const signum = this.signum(name);
+    const short = signalName(signum);
+    if (handler !== "default" && handler !== "ignore" && typeof handler !== "function") {
+      throw new TypeError(
+        `signal handler must be a function, "default" or "ignore", got ${quote(handler)}`,
+      );
+    }
+    if (UNCATCHABLE.has(short)) {
+      throw new RangeError(`SIG${short} cannot be caught or ignored; its action is fixed`);
+    }
+    if (typeof handler === "function" && SYNCHRONOUS_FAULTS.has(short)) {
+      throw new RangeError(
+        `SIG${short} reports a fault of the running code: a JS handler would run only ` +
+          `after it faulted again (use "default" or "ignore")`,
+      );
+    }
+    return { signum, short };
+  }
+
+  /**
+   * Sets each pair, once every pair is checked: a bad one throws with no
+   * signal changed, not after the ones before it were set.
+   */
+  #setAll(pairs: readonly (readonly [SignalSpec, SignalDisposition])[]): void {
+    for (const [name, handler] of pairs) this.#checked(name, handler);
+    for (const [name, handler] of pairs) this.set(name, handler);
+  }
+
+  /**
+   * Ignores each signal (`SIG_IGN`). Every name is checked first: an unknown
+   * one throws with no signal changed.
    *
    * @example Ignore signals
    * ```ts ignore
@@ -323,11 +342,12 @@ export class Signals {
    * ```
    */
   ignore(...names: SignalSpec[]): void {
-    for (const name of names) this.set(name, "ignore");
+    this.#setAll(names.map((name) => [name, "ignore"] as const));
   }
 
   /**
-   * Restores the default action of each signal (`SIG_DFL`).
+   * Restores the default action of each signal (`SIG_DFL`). Every name is
+   * checked first: an unknown one throws with no signal changed.
    *
    * @example Restore the default action
    * ```ts ignore
@@ -336,11 +356,13 @@ export class Signals {
    * ```
    */
   reset(...names: SignalSpec[]): void {
-    for (const name of names) this.set(name, "default");
+    this.#setAll(names.map((name) => [name, "default"] as const));
   }
 
   /**
-   * Sets several signals at once, from an object or from pairs.
+   * Sets several signals at once, from an object or from pairs. Every pair
+   * is checked first: a bad name or handler throws with no signal changed,
+   * and so does an entry that is not a `[signal, handler]` pair.
    *
    * @example Set several signals
    * ```ts ignore
@@ -357,10 +379,17 @@ export class Signals {
     if (map === null || typeof map !== "object") {
       throw new TypeError("signals.update() takes an object or an iterable of pairs");
     }
-    const entries = Symbol.iterator in map
-      ? [...(map as Iterable<readonly [SignalSpec, SignalDisposition]>)]
+    const entries: unknown[] = Symbol.iterator in map
+      ? [...(map as Iterable<unknown>)]
       : Object.entries(map as Record<string, SignalDisposition>);
-    for (const [name, handler] of entries) this.set(name, handler);
+    this.#setAll(entries.map((entry, i) => {
+      if (!Array.isArray(entry) || entry.length !== 2) {
+        throw new TypeError(
+          `signals.update() entry ${i} must be a [signal, handler] pair, got ${quote(entry)}`,
+        );
+      }
+      return entry as [SignalSpec, SignalDisposition];
+    }));
   }
 
   /**

@@ -10,6 +10,16 @@ import { argvStrings, cString, envStrings, stringTable } from "./c_strings.ts";
 import { currentEnvironment } from "./host.ts";
 import { quote } from "./quote.ts";
 import { openFds } from "./fds.ts";
+import { rejectUnknownOptions } from "./options.ts";
+
+const SPAWN_OPTIONS: readonly string[] = [
+  "args",
+  "env",
+  "fileActions",
+  "setsid",
+  "defaultSignals",
+  "signalMask",
+];
 
 /**
  * One file action, run in the child in order, between fork and exec.
@@ -124,7 +134,8 @@ export function spawnCanCloseFrom(): boolean {
 /**
  * Starts `path` with `posix_spawn(3)` and returns the child's pid. Failures,
  * including an exec failure in the child such as ENOENT, throw an OSError.
- * The child is not waited for.
+ * The child is not waited for. An option it does not know (say `fileAction`)
+ * or `args` that is not an array throws a TypeError before anything starts.
  *
  * @example Run a shell command in a new session
  * ```ts ignore
@@ -141,6 +152,11 @@ export function spawnCanCloseFrom(): boolean {
  * ```
  */
 export function posixSpawn(path: string, options: PosixSpawnOptions = {}): number {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`posixSpawn options must be an object, got ${quote(options)}`);
+  }
+  // A misspelt `fileAction` must not start a child with every fd inherited.
+  rejectUnknownOptions(options, SPAWN_OPTIONS, "posixSpawn()");
   const file = cString(path, "path");
   const argv = stringTable(argvStrings(options.args ?? [path]));
   const envp = stringTable(envStrings(options.env ?? currentEnvironment()));

@@ -7,6 +7,7 @@
  */
 import { check, cstr, libc, platform, quoteForMessage } from "../ffi/mod.ts";
 import { programEnv } from "./host.ts";
+import { quote } from "./quote.ts";
 
 /**
  * A notify message as fields; each set field becomes one `KEY=value` line.
@@ -116,7 +117,8 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
  * `socket`). Returns false, sending nothing, when there is no socket (not run
  * by systemd); throws an OSError when the send fails (e.g. ECONNREFUSED:
  * nobody listens; EAGAIN: the receiver does not read, and its queue is full:
- * it never waits) and a TypeError for a malformed state.
+ * it never waits) and a TypeError for a malformed state or a `socket` that
+ * is not a string.
  *
  * @example Tell systemd the service is ready
  * ```ts ignore
@@ -127,6 +129,9 @@ function socketAddress(socket: string): { addr: Uint8Array; length: number } {
  */
 export function sdNotify(state: string | SystemdState, socket?: string): boolean {
   const text = stateText(state);
+  if (socket !== undefined && typeof socket !== "string") {
+    throw new TypeError(`sdNotify: socket must be a path or "@name", got ${quote(socket)}`);
+  }
   const target = socket ?? programEnv("NOTIFY_SOCKET");
   if (target === undefined || target === "") return false;
   const { addr, length } = socketAddress(target);
