@@ -161,6 +161,10 @@ export function posixSpawn(path: string, options: PosixSpawnOptions = {}): numbe
   const argv = stringTable(argvStrings(options.args ?? [path]));
   const envp = stringTable(envStrings(options.env ?? currentEnvironment()));
 
+  // A string "false" is truthy: it must not start the child in a new session.
+  if (options.setsid !== undefined && typeof options.setsid !== "boolean") {
+    throw new TypeError(`posixSpawn() setsid must be true or false, got ${quote(options.setsid)}`);
+  }
   let flags = 0;
   const c = platform.constants;
   if (options.setsid) flags |= c.POSIX_SPAWN_SETSID;

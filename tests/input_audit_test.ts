@@ -148,6 +148,11 @@ describe("input audit: misspelt options are errors", () => {
         name: "TypeError",
         message: 'args must be an array of strings or bytes, got "sh"',
       });
+      // The string "false" is truthy: the child would have had a session of its own.
+      assert.throws(() => posixSpawn("/bin/sh", { args, setsid: "false" as never }), {
+        name: "TypeError",
+        message: 'posixSpawn() setsid must be true or false, got "false"',
+      });
       // deno-lint-ignore no-sparse-arrays
       assert.throws(() => posixSpawn("/bin/sh", { args: [, "-c", "true"] as never }), {
         name: "TypeError",
