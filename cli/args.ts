@@ -169,6 +169,35 @@ function unknownOption(command: string, arg: string, rest: Rest, hint: string): 
   return new CliError(`unknown option ${quote(arg)}${why}`, EXIT.usage, command);
 }
 
+/**
+ * Refuses an option that takes one value given twice (`--pidfile a
+ * --pidfile b`): parseArgs keeps the last, silently, so `stop` would stop
+ * another program than the one the first names. `--env` may repeat, and so
+ * may a flag (`--no-kill --no-kill` says nothing else).
+ */
+function refuseRepeated(
+  command: string,
+  tokens: readonly Token[],
+  options: ParseArgsOptionsConfig,
+) {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || !Object.hasOwn(options, token.name)) continue;
+    const option = options[token.name];
+    if (option.type !== "string" || option.multiple) continue;
+    const value = token.value ?? "";
+    const first = seen.get(token.name);
+    if (first !== undefined) {
+      throw new CliError(
+        `--${token.name} is given twice (${quote(first)} and ${quote(value)}): give it once`,
+        EXIT.usage,
+        command,
+      );
+    }
+    seen.set(token.name, value);
+  }
+}
+
 /** Parsed options, or null when `--help` was asked for. */
 function parse(
   command: string,
@@ -193,6 +222,7 @@ function parse(
     tokens: true,
   });
   for (const token of tokens) checkToken(command, token, head, options, rest);
+  refuseRepeated(command, tokens, options);
   if (values.help) return null;
   return { values: values as Values, rest: rest === "positionals" ? positionals : program };
 }
@@ -270,6 +300,16 @@ function envEntries(values: Values): [string, string][] {
     const eq = entry.indexOf("=");
     if (eq < 1 || entry.includes("\0")) {
       throw new CliError(`--env: expected NAME=VALUE, got ${quote(entry)}`, EXIT.usage);
+    }
+    // The runtime decodes the command line as UTF-8, a byte that is not
+    // becoming U+FFFD: the program would get those three bytes instead.
+    if (entry.includes("\uFFFD")) {
+      throw new CliError(
+        `--env ${quote(entry)} is not valid UTF-8: the program would get U+FFFD in place of ` +
+          "its bytes; pass it through env(1), whose arguments reach it as they are: " +
+          "-- env NAME=VALUE PROGRAM ARG...",
+        EXIT.usage,
+      );
     }
     return [entry.slice(0, eq), entry.slice(eq + 1)];
   });

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { absolutePath } from "../platforms/host.ts";
+import { FfiPermissionError } from "../ffi/mod.ts";
+import { absolutePath, CurrentDirectoryNameError } from "../platforms/host.ts";
 import { startTimeToDate } from "../platforms/process_started_at.ts";
 import { parseStatus } from "./args.ts";
 import { EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
@@ -21,6 +22,16 @@ function duration(ms: number): string {
   return `${Math.floor(s / 86400)} d ${Math.floor(s / 3600) % 24} h`;
 }
 
+/** The line `--json` prints, with the keys docs/cli.md names. */
+function json(
+  state: string,
+  pid: number | null,
+  pidfile: string,
+  startedAt: string | null,
+): string {
+  return JSON.stringify({ state, pid, pidfile, startedAt });
+}
+
 /**
  * `posixly status ...`.
  *
@@ -34,20 +45,26 @@ export function status(argv: readonly string[]): number {
     say(usage("status"));
     return EXIT.ok;
   }
-  const pidfile = absolutePath(o.pidfile);
-  const target = findTarget(pidfile);
+  let pidfile = o.pidfile;
+  let target: Target;
+  try {
+    pidfile = absolutePath(o.pidfile);
+    target = findTarget(pidfile);
+  } catch (e) {
+    // Cannot tell (the runtime refuses FFI, the current directory's name is
+    // not UTF-8): main says why on stderr and exits 4, and --json still
+    // prints its line, for whatever reads it.
+    const cannotTell = e instanceof FfiPermissionError || e instanceof CurrentDirectoryNameError;
+    if (o.json && cannotTell) say(json("unknown", null, pidfile, null));
+    throw e;
+  }
   const pid = target.state === "stopped" || target.state === "unusable" ? null : target.pid;
   // findTarget read the start time already: /proc/PID/stat is not read again.
   const startedAt = target.state === "running" && target.start !== null
     ? startTimeToDate(target.start)
     : null;
   if (o.json) {
-    say(JSON.stringify({
-      state: jsonState(target),
-      pid,
-      pidfile,
-      startedAt: startedAt?.toISOString() ?? null,
-    }));
+    say(json(jsonState(target), pid, pidfile, startedAt?.toISOString() ?? null));
   } else {
     switch (target.state) {
       case "running": {

@@ -14,7 +14,7 @@ import { CliError, EXIT, quote } from "./errors.ts";
 import { say } from "./output.ts";
 import { findTarget, pidfileHolders, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
-import { pollFds, stopGroupRest, waitForExit } from "./wait.ts";
+import { pollFds, signalGroup, stopGroupRest, waitForExit } from "./wait.ts";
 
 /** How long stop waits after KILL. */
 const AFTER_KILL_MS = 5000;
@@ -62,9 +62,38 @@ function stillRunsHint(o: StopOptions): string {
   return o.kill ? "" : "; run stop without --no-kill to send SIGKILL";
 }
 
+/** The signals that stop a process (as SIGSTOP does) rather than ask it to end. */
+const STOPPING = new Set(["STOP", "TSTP", "TTIN", "TTOU"]);
+
+/**
+ * Wakes a stopped program (SIGSTOP, a debugger, a shell's Ctrl-Z), as
+ * systemd does after its KillSignal=: a stopped process does not run the
+ * handler of the `signal` it was sent until it is continued, so a program
+ * that ends cleanly on TERM would otherwise wait, stopped, until the KILL
+ * (or, with --no-kill, be left stopped with the signal pending). SIGCONT
+ * goes to the program's process group, whose id is its pid (a program
+ * `start` started leads one: its children may be stopped too), or to the
+ * pid alone when it leads none. Not after a signal that itself stops.
+ */
+function wake(pid: number, signal: number): void {
+  if (STOPPING.has(platform.signalNames[signal] ?? "")) return;
+  signalGroup(pid, platform.signalNumbers.CONT);
+}
+
 /** SIGTERM, SIGINT, ... (or the number, for a signal without a name). */
 function nameOf(signal: number): string {
   return `SIG${platform.signalNames[signal] ?? String(signal)}`;
+}
+
+/**
+ * Before {@linkcode stopGroupRest} signals what the ended program `pid` left
+ * in its process group: SIGCONT to that group, so that a stopped process
+ * there runs the signal's handler (see {@linkcode wake}). Only the group,
+ * never the pid: the leader has ended, and its pid may be another's.
+ */
+function wakeGroupRest(pid: number, signal: number): void {
+  if (STOPPING.has(platform.signalNames[signal] ?? "")) return;
+  libc.kill(-pid, platform.signalNumbers.CONT);
 }
 
 /**
@@ -74,6 +103,7 @@ function nameOf(signal: number): string {
  */
 function stopLeftovers(pidfile: string, pid: number, o: StopOptions): void {
   const signalName = nameOf(o.signal);
+  wakeGroupRest(pid, o.signal);
   const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
   if (rest === "running") {
     throw new CliError(
@@ -132,6 +162,7 @@ export function stopProgram(o: StopOptions): void {
       `cannot send ${signalName} to pid ${pid}: ${e.message}${whyNotAllowed(e, pid, "stop")}`,
     );
   }
+  wake(pid, o.signal);
   let how = signalName;
   let ended = waitForExit(pid, start, o.timeoutMs);
   if (!ended && o.kill) {
@@ -142,6 +173,7 @@ export function stopProgram(o: StopOptions): void {
   if (!ended) throw new CliError(`still running (pid ${pid}) after ${how}${stillRunsHint(o)}`);
   // What it started in its own process group (a shell's children, say) ends
   // with it: left running, it might hold the pidfile's lock.
+  wakeGroupRest(pid, o.signal);
   const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
   if (rest === "running") {
     throw new CliError(

@@ -2676,7 +2676,7 @@ describe("posixly set-up", () => {
         );
         assert.doesNotMatch(r.stdout, /PLANTED|REAL/);
       }
-      // A directory of PATH that is not UTF-8 is refused when the search reaches it.
+      // A PATH that is not UTF-8, in an --env entry, is refused as any such entry is.
       const path = posixlyWithByteFF([
         "run",
         "--env",
@@ -2687,7 +2687,7 @@ describe("posixly set-up", () => {
       assert.equal(path.status, 2, path.stderr);
       assert.match(
         path.stderr,
-        /^posixly run: program "true": PATH's directory ".*" is not valid UTF-8/,
+        /^posixly run: --env "PATH=.*" is not valid UTF-8/,
       );
       assert.ok(!existsSync(ran), "the planted program did not run");
       assert.ok(!existsSync(pidfile), "no pidfile made");
