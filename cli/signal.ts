@@ -3,13 +3,14 @@
  *
  * @module
  */
-import { libc, osError, platform } from "../ffi/mod.ts";
+import { OSError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { complain, say } from "./output.ts";
 import { describeLeftovers, findTarget, stopCommand, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
+import { signalIfStill } from "./wait.ts";
 
 /**
  * `posixly signal ...`.
@@ -38,14 +39,17 @@ export function signal(argv: readonly string[]): number {
     complain(`not running (${quote(pidfile)}); ${name} not sent`);
     return EXIT.signalNotRunning;
   }
-  if (libc.kill(target.pid, o.signal) === -1) {
-    const e = osError("kill");
-    if (e.code === "ESRCH") {
-      complain(`not running (pid ${target.pid} just ended); ${name} not sent`);
-      return EXIT.signalNotRunning;
-    }
+  let sent: boolean;
+  try {
+    sent = signalIfStill(target.pid, target.start, o.signal);
+  } catch (e) {
+    if (!(e instanceof OSError)) throw e;
     const hint = whyNotAllowed(e, target.pid, "signal");
     throw new CliError(`cannot send ${name} to pid ${target.pid}: ${e.message}${hint}`);
+  }
+  if (!sent) {
+    complain(`not running (pid ${target.pid} just ended); ${name} not sent`);
+    return EXIT.signalNotRunning;
   }
   say(`sent ${name} to pid ${target.pid}`);
   return EXIT.ok;

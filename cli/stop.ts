@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { libc, osError, platform } from "../ffi/mod.ts";
+import { libc, OSError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { pidList } from "../platforms/quote.ts";
@@ -14,7 +14,7 @@ import { CliError, EXIT, quote } from "./errors.ts";
 import { say } from "./output.ts";
 import { findTarget, pidfileHolders, whyNotAllowed } from "./target.ts";
 import { usage } from "./usage.ts";
-import { pollFds, signalGroup, stopGroupRest, waitForExit } from "./wait.ts";
+import { pollFds, signalGroup, signalIfStill, stopGroupRest, waitForExit } from "./wait.ts";
 
 /** How long stop waits after KILL. */
 const AFTER_KILL_MS = 5000;
@@ -152,21 +152,24 @@ export function stopProgram(o: StopOptions): void {
   }
   const { pid, start } = target;
   const signalName = nameOf(o.signal);
-  if (libc.kill(pid, o.signal) === -1) {
-    const e = osError("kill");
-    if (waitForExit(pid, start, 0)) {
-      say(`not running (pid ${pid} ended)${removePidfile(pidfile)}`);
-      return;
-    }
+  let sent: boolean;
+  try {
+    sent = signalIfStill(pid, start, o.signal);
+  } catch (e) {
+    if (!(e instanceof OSError)) throw e;
     throw new CliError(
       `cannot send ${signalName} to pid ${pid}: ${e.message}${whyNotAllowed(e, pid, "stop")}`,
     );
+  }
+  if (!sent) {
+    say(`not running (pid ${pid} ended)${removePidfile(pidfile)}`);
+    return;
   }
   wake(pid, o.signal);
   let how = signalName;
   let ended = waitForExit(pid, start, o.timeoutMs);
   if (!ended && o.kill) {
-    libc.kill(pid, platform.signalNumbers.KILL);
+    signalIfStill(pid, start, platform.signalNumbers.KILL);
     how += ` and SIGKILL ${o.timeoutMs / 1000} s later`;
     ended = waitForExit(pid, start, AFTER_KILL_MS);
   }

@@ -20,6 +20,32 @@ export function openPidfd(pid: number): number {
 }
 
 /**
+ * Sends `signal` to `pid` if it is still the process that started at
+ * `start` (clock ticks, as /proc/PID/stat has it; null where the system
+ * tells no start times, and then not checked). Where the system has
+ * pidfds, the signal goes through one opened before the start time is
+ * checked: a process that got the pid meanwhile is never signalled. Without
+ * (Linux < 5.3, musl, macOS), kill(2) right after the check.
+ *
+ * @returns true when sent; false when that process has ended (its pid may
+ *   be another's by now)
+ * @throws {OSError} when it runs but cannot be signalled (EPERM)
+ */
+export function signalIfStill(pid: number, start: number | null, signal: number): boolean {
+  const send = libc.pidfd_send_signal;
+  const pidfd = send ? openPidfd(pid) : -1;
+  try {
+    if (processStartTime(pid) !== start) return false;
+    const sent = pidfd >= 0 ? send!(pidfd, signal, null, 0) : libc.kill(pid, signal);
+    if (sent === 0) return true;
+    if (errno() === platform.errnoNumbers.ESRCH) return false;
+    throw osError(pidfd >= 0 ? "pidfd_send_signal" : "kill");
+  } finally {
+    if (pidfd >= 0) libc.close(pidfd);
+  }
+}
+
+/**
  * Blocks until one of `fds` is readable (or hung up), for at most `ms`
  * (a slice of it when `precise` is false: no pidfd to wake us). Returns
  * poll's result: how many are ready, 0 when the time ran out, -1 on a signal.

@@ -90,6 +90,12 @@ export const SYMBOLS = {
   getpgid: { parameters: ["i32"], result: "i32" },
   /** int pidfd_open(pid_t pid, unsigned int flags);  (Linux >= 5.3, glibc >= 2.36; always close-on-exec) */
   pidfd_open: { parameters: ["i32", "u32"], result: "i32", optional: true },
+  /** int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags);  (Linux >= 5.1, glibc >= 2.36) */
+  pidfd_send_signal: {
+    parameters: ["i32", "i32", "pointer", "u32"],
+    result: "i32",
+    optional: true,
+  },
   /** pid_t getsid(pid_t pid); */
   getsid: { parameters: ["i32"], result: "i32" },
   /** pid_t setsid(void); */

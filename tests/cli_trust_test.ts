@@ -25,6 +25,8 @@ import {
 import { join } from "node:path";
 import process from "node:process";
 import { processStartTime } from "../platforms/process_start.ts";
+import { platform } from "../ffi/mod.ts";
+import { signalIfStill } from "../cli/wait.ts";
 import { lookupUser } from "../platforms/users.ts";
 import { alive, posixly, posixlyAs, removeSharedCopy, Scratch } from "./_cli_util.ts";
 import { atExit, scriptArgs } from "./_runtime.ts";
@@ -545,5 +547,26 @@ describe("a process that takes the lock of an ended program's pidfile (any user 
     assert.equal(last.status, 0, last.stdout + last.stderr);
     s.track(startedPid(last.stdout));
     assert.equal(posixly(["stop", "--pidfile", pidfile]).status, 0);
+  });
+});
+
+describe("stop and signal send to a pid only while it is the process that was checked", {
+  skip: process.platform === "linux" ? false : "reads start times from /proc",
+}, () => {
+  test("signalIfStill: another start time is another process, left alone; an ended one is false", async () => {
+    const { TERM } = platform.signalNumbers;
+    const pid = victim();
+    const start = processStartTime(pid);
+    assert.ok(start !== null && alive(pid));
+    // The pid, as another process that got it would have it: same number, another start.
+    assert.equal(signalIfStill(pid, start + 1, TERM), false);
+    await sleep(100);
+    assert.ok(alive(pid), "a process with another start time is never signalled");
+    assert.equal(signalIfStill(pid, start, 0), true, "signal 0: it runs and may be signalled");
+    assert.equal(signalIfStill(pid, start, TERM), true);
+    assert.ok(await until(() => !alive(pid)), "the process checked got SIGTERM");
+    // Reaped by the runtime (a zombie still takes signals, harmlessly): gone from /proc.
+    assert.ok(await until(() => !existsSync(`/proc/${pid}`)), "reaped");
+    assert.equal(signalIfStill(pid, start, TERM), false, "once it has ended, nothing is sent");
   });
 });
