@@ -104,6 +104,10 @@ export class DaemonContext {
    * paths are resolved against the current directory now.
    *
    * @param options see {@linkcode DetachedOptions}
+   * @throws {TypeError} before anything happens, for an option it does not
+   * know or of the wrong type (`ready: "later"`), naming it
+   * @throws {RangeError} before anything happens, for an option out of range
+   * (`uid: -1`, `timeoutMs: 0`), naming it
    *
    * @example Read the checked options
    * ```ts
@@ -410,7 +414,9 @@ export class DaemonContext {
  * take the CPU from the launcher's exit, which its caller waits for.
  *
  * Unlike Celery: the parent only exits 0 when the daemon really started;
- * the default umask is 0o022, not 0; the daemon keeps the pidfile locked.
+ * the default umask is 0o022, not 0; the daemon keeps the pidfile locked;
+ * an unknown or malformed option rejects at once, as `new DaemonContext()`
+ * throws.
  *
  * @example Daemonize a program
  * ```ts ignore

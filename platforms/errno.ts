@@ -32,8 +32,9 @@ export function errnoNumber(code: string | number): number {
 }
 
 /**
- * The canonical errno name for a number (2 -> "ENOENT"). An unknown number
- * throws a RangeError.
+ * The canonical errno name for a number (2 -> "ENOENT"). An unknown number,
+ * or anything but a number, throws a RangeError that quotes it, cut to a
+ * bounded length.
  *
  * @example Name of an errno number
  * ```ts

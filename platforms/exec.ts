@@ -35,9 +35,10 @@ function fdNumber(fd: unknown, what: string): number {
  * @param args argv, argv[0] first; an entry may be bytes, passed as they are
  * (an argument that is not UTF-8, as the kernel gave it)
  * @param env the program's whole environment
- * @throws {TypeError} before anything runs, when `path`, an argument or an
- * environment entry has a NUL (a string argument: or a lone surrogate), or an
- * environment name is empty or holds "=".
+ * @throws {TypeError} before anything runs, when `args` is not an array or
+ * has a hole, when `path`, an argument or an environment entry has a NUL (a
+ * string argument: or a lone surrogate), or an environment name is empty or
+ * holds "=".
  *
  * @example Replace this process with `ls`
  * ```ts ignore

@@ -461,7 +461,8 @@ export function getSignal(name: SignalSpec): number {
 }
 
 /**
- * Restores the default action of each signal (Celery's `reset_signals`).
+ * Restores the default action of each signal (Celery's `reset_signal`).
+ * Every name is checked first: an unknown one throws with no signal changed.
  *
  * @example Restore default actions
  * ```ts ignore
@@ -474,7 +475,8 @@ export function resetSignals(...names: SignalSpec[]): void {
 }
 
 /**
- * Ignores each signal (Celery's `ignore_signals`).
+ * Ignores each signal (Celery's `ignore_signal`). Every name is checked
+ * first: an unknown one throws with no signal changed.
  *
  * @example Ignore SIGHUP
  * ```ts ignore

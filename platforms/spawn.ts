@@ -73,7 +73,7 @@ export interface PosixSpawnOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** File actions, run in order in the child. */
   readonly fileActions?: readonly SpawnFileAction[];
-  /** Make the child a session leader (`POSIX_SPAWN_SETSID`). */
+  /** Make the child a session leader (`POSIX_SPAWN_SETSID`); true or false only. */
   readonly setsid?: boolean;
   /**
    * Signals reset to their default action in the child
@@ -134,8 +134,9 @@ export function spawnCanCloseFrom(): boolean {
 /**
  * Starts `path` with `posix_spawn(3)` and returns the child's pid. Failures,
  * including an exec failure in the child such as ENOENT, throw an OSError.
- * The child is not waited for. An option it does not know (say `fileAction`)
- * or `args` that is not an array throws a TypeError before anything starts.
+ * The child is not waited for. Options that are no object, an option it does
+ * not know (say `fileAction`), a `setsid` that is not a boolean, or `args`
+ * that is not an array or has a hole throw a TypeError before anything starts.
  *
  * @example Run a shell command in a new session
  * ```ts ignore
