@@ -5,7 +5,9 @@
  * @module
  */
 import { absolutePath, cwd } from "./host.ts";
+import { classifyId } from "./ids.ts";
 import { rejectUnknownOptions } from "./options.ts";
+import { quote } from "./quote.ts";
 
 /**
  * Options of `detached()` and `DaemonContext`.
@@ -109,22 +111,6 @@ const KNOWN_OPTIONS: readonly string[] = [
   "keepFds",
   "afterChdir",
 ];
-
-/** At most this many characters of a bad value are quoted in an error message. */
-const QUOTE_MAX = 64;
-
-/** A value for an error message: JSON-quoted where it is a string, cut to a bounded length. */
-export function quote(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > QUOTE_MAX
-    ? `${text.slice(0, QUOTE_MAX)}... (${text.length} characters)`
-    : text;
-}
 
 /** Checks `options` and fills in the defaults; a TypeError or RangeError names the bad option. */
 export function daemonSettings(options: DetachedOptions): DaemonSettings {
@@ -234,31 +220,22 @@ function optionalPath(value: unknown, what: string): string | null {
   return absolutePath(value);
 }
 
-/** The largest id: `(uid_t)-1` (4294967295) means "no change" to the C library. */
-const ID_MAX = 4294967294;
-
 /**
  * A uid or gid as given (a name is looked up at `open()`), checked now for
- * what no lookup could mend: a number that is no id (-1, 1.5, NaN, above
- * 4294967294), an empty name, or one C would read otherwise (a NUL, a lone
- * surrogate). Found only at `open()`, such a value left the process unable to
- * open a corrected context ("already starting a daemon").
+ * what no lookup could mend: a number or numeric string that is no id (-1,
+ * "-1", 1.5, "0x10", NaN, above 4294967294), an empty name, or one C would
+ * read otherwise (a NUL, a lone surrogate). Found only at `open()`, such a
+ * value left the process unable to open a corrected context ("already
+ * starting a daemon").
  */
-function optionalId(value: unknown, what: string): string | number | null {
+function optionalId(value: unknown, what: "uid" | "gid"): string | number | null {
   if (value === undefined || value === null) return null;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value) || value < 0 || value > ID_MAX) {
-      throw new RangeError(`${what} must be an id from 0 to ${ID_MAX}, got ${quote(value)}`);
-    }
-    return value + 0; // -0 + 0 is 0
-  }
-  if (typeof value !== "string") {
-    throw new TypeError(`${what} must be a name or a number, got ${quote(value)}`);
-  }
-  if (value.trim() === "" || value.includes("\0") || !value.isWellFormed()) {
+  const id = classifyId(value, what);
+  if (typeof id === "number") return typeof value === "string" ? value : id;
+  if (id.includes("\0") || !id.isWellFormed()) {
     throw new TypeError(
-      `${what} must be a non-empty name or id without NUL or lone surrogates, got ${quote(value)}`,
+      `${what} must be a name or id without NUL or lone surrogates, got ${quote(id)}`,
     );
   }
-  return value;
+  return id;
 }

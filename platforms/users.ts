@@ -17,6 +17,7 @@ import {
   raiseErrno,
   readCString,
 } from "../ffi/mod.ts";
+import { classifyId } from "./ids.ts";
 import { quote } from "./quote.ts";
 
 /** One entry of the user database (`struct passwd`). */
@@ -87,9 +88,6 @@ export class LookupError extends Error {
   }
 }
 
-/** The largest valid id: `(uid_t)-1` (4294967295) means "no change" to the C library. */
-const ID_MAX = 4294967294;
-const DIGITS = /^\s*\d+\s*$/;
 const MAX_BUFFER = 1 << 26; // 64 MiB: beyond this an ERANGE is reported, not retried
 const ERANGE: number = platform.errnoNumbers.ERANGE;
 const EINVAL: number = platform.errnoNumbers.EINVAL;
@@ -270,47 +268,6 @@ function groupFromRecord(): GroupInfo {
     }
   }
   return { name: stringAt(recordPtrs[L.name / 8], s), gid: record32[L.gid / 4], members };
-}
-
-/**
- * Checks an id given as a number or a string: returns the id as a number, or
- * the string itself when it is a name to look up. Messages name the value as
- * `label` (`"gid"`, `"groups[2]"`). `-0` comes back as 0: the FFI of Deno and
- * Node refuses -0 as an unsigned integer.
- */
-function classifyId(value: unknown, what: "uid" | "gid", label: string = what): number | string {
-  const kind = what === "uid" ? "user" : "group";
-  if (typeof value === "number") {
-    if (!Number.isInteger(value)) {
-      throw new RangeError(`${label} must be a whole number, got ${value}`);
-    }
-    if (value < 0) throw new RangeError(`${label} must not be negative, got ${value}`);
-    if (value > ID_MAX) {
-      throw new RangeError(
-        `${label} must be at most ${ID_MAX} (${ID_MAX + 1} is (${what}_t)-1), got ${value}`,
-      );
-    }
-    return value === 0 ? 0 : value; // -0 === 0: this turns -0 into 0
-  }
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `${label} must be a number or a ${kind} name, got ${value === null ? "null" : typeof value}`,
-    );
-  }
-  if (DIGITS.test(value)) return classifyId(Number(value), what, label);
-  const trimmed = value.trim();
-  if (trimmed === "") {
-    throw new TypeError(`${label} must be a number or a ${kind} name, got an empty string`);
-  }
-  const n = Number(trimmed);
-  if (Number.isFinite(n)) {
-    // Numeric, but not plain decimal digits: "-1", "-0", "1.5", "0x10", "1e3", "+5".
-    if (n < 0) throw new RangeError(`${label} must not be negative, got ${quote(value)}`);
-    throw new TypeError(
-      `${label} as a string must be decimal digits or a name, got ${quote(value)}`,
-    );
-  }
-  return value;
 }
 
 /**
