@@ -45,8 +45,8 @@ the pidfile.
   --timeout SECONDS     how long to wait for it to end (default 10); then KILL
   --no-kill             do not send KILL after --timeout
 
-Exit status: 0 stopped, or not running; 1 it still runs (or cannot be told apart
-from a reused pid); 2 bad usage.`;
+Exit status: 0 stopped, or not running; 1 it still runs, cannot be told apart
+from a reused pid, or the runtime refuses FFI; 2 bad usage.`;
 
 const RESTART = `posixly restart --pidfile PATH [start's options] -- PROGRAM [ARG...]
 
@@ -67,7 +67,8 @@ pid that may have been reused).`;
 
 const SIGNAL = `posixly signal --pidfile PATH SIGNAL
 
-Sends SIGNAL (HUP, SIGHUP or a number) to the running program.
+Sends SIGNAL (HUP, SIGHUP or its number, 1) to the running program; real-time
+signals are refused.
 
   --pidfile PATH        the pidfile (required)
 
