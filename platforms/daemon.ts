@@ -108,6 +108,9 @@ export class DaemonContext {
    * know or of the wrong type (`ready: "later"`), naming it
    * @throws {RangeError} before anything happens, for an option out of range
    * (`uid: -1`, `timeoutMs: 0`), naming it
+   * @throws {Error} before anything happens, when the current directory was
+   * removed and `workdir` is left to default to it, or a path option is
+   * relative, naming the option
    *
    * @example Read the checked options
    * ```ts

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { OSError } from "../ffi/mod.ts";
 import { absolutePath, cwd } from "./host.ts";
 import { classifyId } from "./ids.ts";
 import { rejectUnknownOptions } from "./options.ts";
@@ -197,6 +198,13 @@ function defaultWorkdir(): string {
   try {
     return cwd();
   } catch (e) {
+    if (isCwdGone(e)) {
+      throw new Error(
+        `workdir: the current directory ${cwdGone(e)}, so it cannot be the default; give ` +
+          "workdir (an absolute path)",
+        { cause: e },
+      );
+    }
     if (!(e instanceof TypeError)) throw e;
     throw new TypeError(
       "workdir: the current directory's name is not valid UTF-8, so it cannot be the default; " +
@@ -217,7 +225,29 @@ function optionalPath(value: unknown, what: string): string | null {
       `${what} is not well-formed Unicode (it has a lone surrogate), got ${quote(value)}`,
     );
   }
-  return absolutePath(value);
+  try {
+    return absolutePath(value);
+  } catch (e) {
+    if (!isCwdGone(e)) throw e;
+    throw new Error(
+      `${what} ${quote(value)} is relative, and the current directory ${cwdGone(e)}: give ` +
+        `${what} as an absolute path`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * getcwd(3)'s failure: the current directory was removed (ENOENT), so there is
+ * no name to make a path absolute against; the bare "ENOENT ... getcwd" named
+ * no option.
+ */
+function isCwdGone(e: unknown): e is OSError {
+  return e instanceof OSError && e.syscall === "getcwd";
+}
+
+function cwdGone(e: OSError): string {
+  return `${e.code === "ENOENT" ? "was removed" : "cannot be named"} (getcwd: ${e.code})`;
 }
 
 /**

@@ -88,6 +88,9 @@ const EACCES = E.EACCES;
 /** Errors for which isLocked() answers false, as Celery's os.path.exists does. */
 const NOT_THERE: ReadonlySet<number> = new Set([EACCES, EPERM, E.ENOTDIR, E.ENAMETOOLONG, ELOOP]);
 
+/** Errors that say the path names no file at all: release() has nothing there to remove. */
+const GONE_FROM_PATH: ReadonlySet<number> = new Set([E.ENOTDIR, ELOOP]);
+
 /** How long acquire waits, in total, for a rival to finish judging a stale file. */
 const CONTESTED_WAIT_MS = 100;
 
@@ -611,14 +614,18 @@ export class Pidfile {
     try {
       ours = pathNames(this.path, this.#pathC, id);
     } catch (e) {
+      if (!(e instanceof OSError)) throw e;
       // EACCES/EPERM: the directory is closed to us now (privileges dropped).
-      if (e instanceof OSError && (e.errno === EACCES || e.errno === EPERM)) return false;
+      if (e.errno === EACCES || e.errno === EPERM) return false;
+      // ENOTDIR/ELOOP: a directory on the way was replaced (by a file, a link that
+      // loops) while the lock was held: the path names no file, so not ours either.
+      if (GONE_FROM_PATH.has(e.errno)) return true;
       throw e;
     }
     if (!ours) return true; // another file (or none): not ours to touch
     if (libc.unlink(this.#pathC) === 0) return true;
     const e = errno();
-    if (e === ENOENT) return true;
+    if (e === ENOENT || GONE_FROM_PATH.has(e)) return true;
     if (e === EACCES || e === EPERM || e === E.EROFS) return false;
     raiseErrno("unlink", { path: this.path });
   }
