@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { check, checkOrNull, cstr, errno, libc, osError, platform } from "../ffi/mod.ts";
+import { check, checkOrNull, cstr, errno, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { fdIdentity, type Identity } from "./file_identity.ts";
 import {
   addSignalListener,
@@ -101,8 +101,21 @@ class Launcher {
 
   async run(): Promise<never> {
     const logFd = this.preflight();
-    const token = newToken();
-    const [readFd, writeFd] = this.#pipe();
+    let token: string;
+    let readFd: number;
+    let writeFd: number;
+    try {
+      token = newToken();
+      [readFd, writeFd] = this.#pipe();
+    } catch (e) {
+      // EMFILE, say: a failure to start, reported and exited on as the others
+      // are, not an exception that leaves this process a launcher that started
+      // nothing and can start nothing ("already starting a daemon").
+      if (logFd !== -1) libc.close(logFd);
+      throw new DaemonError(`ERROR: cannot start the daemon: ${(e as Error).message}`, EX_FAILURE, {
+        cause: e,
+      });
+    }
     let answer: Answer | null;
     const subreaper = becomeSubreaper();
     try {
@@ -206,6 +219,16 @@ class Launcher {
     } catch (e) {
       if (e instanceof Error && e.name === "LookupError") {
         throw new DaemonError(`ERROR: ${e.message}`, EX_FAILURE, { cause: e });
+      }
+      // The lookup itself failed (EIO from a directory service): a failed start too.
+      if (e instanceof OSError) {
+        throw new DaemonError(
+          `ERROR: cannot look up the daemon's user or group: ${e.message}`,
+          EX_FAILURE,
+          {
+            cause: e,
+          },
+        );
       }
       throw e;
     }

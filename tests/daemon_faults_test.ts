@@ -220,3 +220,46 @@ describe("DaemonContext: the current directory was removed", () => {
     }
   });
 });
+
+describe("detached(): no descriptor left for the handshake (EMFILE)", {
+  skip: process.platform === "linux" ? false : "fills the descriptor table through /dev/null",
+}, () => {
+  // Before: the launcher's pipe2() threw an OSError out of open(), and the
+  // process stayed "a launcher" that had started nothing and could start
+  // nothing ("this process is already starting a daemon").
+  test("a failed start: status 1 and the reason (EMFILE), not an exception; nothing started", () => {
+    const dir = tempDir();
+    try {
+      const script = join(dir, "emfile.ts");
+      const FFI = new URL("../ffi/mod.ts", import.meta.url).href;
+      writeFileSync(
+        script,
+        `import process from "node:process";\n` +
+          `import { appendFileSync } from "node:fs";\n` +
+          `import { DaemonContext } from ${JSON.stringify(DAEMON_MODULE)};\n` +
+          `import { cstr, libc, platform } from ${JSON.stringify(FFI)};\n` +
+          `appendFileSync(${JSON.stringify(join(dir, "pids"))}, process.pid + "\\n");\n` +
+          `const c = platform.constants;\n` +
+          `const ctx = new DaemonContext({ workdir: "/" });\n` +
+          // The launcher's C functions, called now (bound: binding may need a descriptor).
+          `const ends = new Int32Array(2);\n` +
+          `for (let i = 0; i < 10; i++) {\n` +
+          `  libc.pipe2(ends, c.O_CLOEXEC); libc.fcntl(ends[0], c.F_GETFL, 0);\n` +
+          `  libc.read(ends[0], new Uint8Array(0), 0); libc.close(ends[0]); libc.close(ends[1]);\n` +
+          `}\n` +
+          // Every free descriptor taken but one: enough to open and close a file, not for a pipe.
+          `const taken = [];\n` +
+          `for (let fd; (fd = libc.open(cstr("/dev/null"), c.O_RDONLY | c.O_CLOEXEC, 0)) >= 0;) taken.push(fd);\n` +
+          `libc.close(taken.pop());\n` +
+          `try { await ctx.open(); console.log("opened"); }\n` +
+          `catch (e) { for (const fd of taken) libc.close(fd); console.log("threw: " + e.message); process.exit(3); }\n`,
+      );
+      const r = runScript(script, [], { timeout: 60_000 });
+      assert.equal(r.status, 1, `status ${r.status}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /ERROR: cannot start the daemon: .*EMFILE/);
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+    } finally {
+      cleanUp(dir);
+    }
+  });
+});
