@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Context, storage } from "./context.ts";
+import { quoted } from "./quote.ts";
 
 // deno-lint-ignore no-explicit-any
 const g = globalThis as any;
@@ -45,18 +46,9 @@ export interface BgThreadOptions {
 
 const OPTION_NAMES: readonly string[] = ["name", "exitOnCrash"];
 
-/** At most this many characters of a string are shown in a message. */
-const SHOWN_CHARS = 64;
-
-/** A string for a message: quoted as JSON (control characters visible), bounded. */
-function quoted(text: string): string {
-  const shown = JSON.stringify(text.slice(0, SHOWN_CHARS));
-  return text.length <= SHOWN_CHARS ? shown : `${shown}…(${text.length} characters)`;
-}
-
 /** A value for a message: its type, and the value itself when a primitive (a string quoted). */
 function shown(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (typeof value === "object" || typeof value === "function") return typeof value;
   return `${typeof value} ${typeof value === "string" ? quoted(value) : String(value)}`;
 }
@@ -110,12 +102,29 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * What a crash message says of `error`. Never throws: a `name` or `message`
+ * getter that throws, or a revoked Proxy, must not keep onCrash from being called.
+ */
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
     return typeof error === "string" ? JSON.stringify(error) : String(error);
   } catch {
-    return Object.prototype.toString.call(error);
+    try {
+      return Object.prototype.toString.call(error);
+    } catch {
+      return "(a value that cannot be shown)";
+    }
+  }
+}
+
+/** The stack of `error` when it is an Error that has one, else `undefined`; never throws. */
+function stackOf(error: unknown): string | undefined {
+  try {
+    return error instanceof Error && typeof error.stack === "string" ? error.stack : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -229,10 +238,18 @@ export abstract class BgThread {
    * service.start();
    * ```
    *
+   * @throws {TypeError} When `body` is not a function (a subclass without
+   * one, from JavaScript): the first call would crash the service and, by
+   * default, exit the process.
    * @throws {Error} When the service is already running, or still stopping
    * (await the pending `stop()` first).
    */
   start(): void {
+    if (typeof this.body !== "function") {
+      throw new TypeError(
+        `'${this.name}' has no body() to run: body is ${shown(this.body)}, not a function`,
+      );
+    }
     if (this.#alive && this.#stopping) {
       throw new Error(
         `'${this.name}' is still stopping; await the pending stop() before starting it again`,
@@ -293,7 +310,8 @@ export abstract class BgThread {
    */
   onCrash(message: string, error: unknown): void | Promise<void> {
     console.error(message);
-    if (error instanceof Error && error.stack) console.error(error.stack);
+    const stack = stackOf(error);
+    if (stack) console.error(stack);
   }
 
   async #loop(): Promise<void> {

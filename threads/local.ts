@@ -5,6 +5,7 @@
  * @module
  */
 import { registerSlot, Slot, slotOf, storage } from "./context.ts";
+import { keyName } from "./quote.ts";
 import type { LocalStack } from "./local_stack.ts";
 
 type Values = Record<PropertyKey, unknown>;
@@ -56,7 +57,7 @@ const handler: ProxyHandler<Target> = {
   defineProperty(target, prop, descriptor) {
     if (descriptor.configurable === false) {
       throw new TypeError(
-        `Local property ${String(prop)} cannot be defined as non-configurable: ` +
+        `Local property ${keyName(prop)} cannot be defined as non-configurable: ` +
           "its value is per context and can always be deleted",
       );
     }

@@ -10,6 +10,11 @@ import { Context, slotOf, storage } from "./context.ts";
 import { getIdent } from "./ident.ts";
 import { type Local, releaseLocal } from "./local.ts";
 import type { LocalStack } from "./local_stack.ts";
+import { quoted } from "./quote.ts";
+
+/** The prototypes of `function*` and `async function*` functions, which run() refuses. */
+const GeneratorFunction: unknown = Object.getPrototypeOf(function* () {});
+const AsyncGeneratorFunction: unknown = Object.getPrototypeOf(async function* () {});
 
 /**
  * A {@linkcode Local} or a {@linkcode LocalStack}: what a
@@ -111,7 +116,8 @@ export class LocalManager {
     if (locals === undefined) {
       this.locals = [];
     } else if (Array.isArray(locals)) {
-      locals.forEach((l, i) => check(l, `locals[${i}]`));
+      // An index loop, not forEach: a hole in a sparse array is checked too.
+      for (let i = 0; i < locals.length; i++) check(locals[i], `locals[${i}]`);
       this.locals = locals;
     } else {
       check(locals, "locals");
@@ -182,11 +188,22 @@ export class LocalManager {
    * @typeParam R The result type of `fn`.
    * @param fn The function to run.
    * @returns What `fn` returns (a promise settling like `fn`'s, after cleanup).
-   * @throws {TypeError} When `fn` is not a function.
+   * @throws {TypeError} When `fn` is not a function, or is a generator
+   * function (`function*`, `async function*`): its body would run later,
+   * where the generator is iterated, outside the fresh context.
    */
   run<R>(fn: () => R): R {
     if (typeof fn !== "function") {
       throw new TypeError(`run() expects a function, got ${typeof fn}`);
+    }
+    // Calling a generator function runs none of its body: that runs wherever the
+    // generator is iterated, outside this context, and its values would stay there.
+    const kind: unknown = Object.getPrototypeOf(fn);
+    if (kind === GeneratorFunction || kind === AsyncGeneratorFunction) {
+      throw new TypeError(
+        "run() cannot run a generator function: its body would run where it is iterated, " +
+          "outside run()'s context; iterate it inside run() (run(async () => { for await ... }))",
+      );
     }
     return storage.run(new Context(), callAndRelease, fn);
   }
@@ -376,6 +393,18 @@ function runListenersIn(
 
 function check(value: unknown, what: string): void {
   if (slotOf(value) === undefined) {
-    throw new TypeError(`LocalManager ${what} must be a Local or a LocalStack`);
+    throw new TypeError(
+      `LocalManager ${what} must be a Local or a LocalStack, got ${shown(value)}`,
+    );
   }
+}
+
+/** A value for a message: `null`, its type, and a primitive's value (a string quoted, bounded). */
+function shown(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string") return `string ${quoted(value)}`;
+  if (typeof value === "object" || typeof value === "function" || typeof value === "symbol") {
+    return typeof value;
+  }
+  return `${typeof value} ${String(value)}`;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { keyName } from "./quote.ts";
 
 const FACTORY: unique symbol = Symbol("LocalProxy.factory");
 const SELF: unique symbol = Symbol("LocalProxy.self");
@@ -19,6 +20,9 @@ type AnyFunction = Function;
 
 /** Every LocalProxy: a method read through one and called on one runs on the object. */
 const proxies = new WeakSet<object>();
+
+/** The factory of every LocalProxy, for printing it. */
+const factories = new WeakMap<object, () => unknown>();
 
 /** Per object, its functions as read through a LocalProxy: the same wrapper each time. */
 const wrappers = new WeakMap<object, WeakMap<AnyFunction, AnyFunction>>();
@@ -55,11 +59,53 @@ function wrapped(obj: object, fn: AnyFunction): AnyFunction {
 function resolve(target: Target, action: string, prop?: PropertyKey): object {
   const value = target[FACTORY]();
   if (value === null || value === undefined) {
-    const what = prop === undefined ? "" : ` ${String(prop)}`;
+    const what = prop === undefined ? "" : ` ${keyName(prop)}`;
     throw new TypeError(`LocalProxy cannot ${action}${what}: the factory returned ${value}`);
   }
   return Object(value);
 }
+
+type Inspect = (value: unknown, options?: unknown) => string;
+
+/**
+ * What `console.log(proxy)` prints: `LocalProxy` and the object the factory
+ * returns now. The runtimes print a Proxy from its target, without its traps
+ * (which would show the target's internals), and find these on the target's
+ * prototype; `this` is the proxy or the target, depending on the runtime.
+ */
+function describeObject(self: object, inspect: Inspect, options: unknown): string {
+  const target = proxies.has(self) ? undefined : self as Partial<Target>;
+  const factory = target?.[FACTORY] ?? factories.get(self);
+  let value: unknown;
+  try {
+    value = factory?.();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error;
+    return `LocalProxy <${name} from its factory>`;
+  }
+  return `LocalProxy ${inspect(value, options)}`;
+}
+
+/**
+ * The function every LocalProxy's target is bound from: its prototype, which
+ * bound functions inherit, holds the inspectors.
+ */
+const inspectable: AnyFunction = function () {};
+Object.setPrototypeOf(
+  inspectable,
+  Object.create(Function.prototype, {
+    [Symbol.for("Deno.customInspect")]: {
+      value(this: object, inspect: Inspect, options: unknown): string {
+        return describeObject(this, inspect, options);
+      },
+    },
+    [Symbol.for("nodejs.util.inspect.custom")]: {
+      value(this: object, _depth: number, options: unknown, inspect: Inspect): string {
+        return describeObject(this, inspect, options);
+      },
+    },
+  }),
+);
 
 const handler: ProxyHandler<Target> = {
   get(target, prop) {
@@ -92,7 +138,7 @@ const handler: ProxyHandler<Target> = {
     // target and throws after the object had it: refuse before touching it.
     if (descriptor.configurable === false) {
       throw new TypeError(
-        `LocalProxy property ${String(prop)} cannot be defined as non-configurable ` +
+        `LocalProxy property ${keyName(prop)} cannot be defined as non-configurable ` +
           "(define it on the object the proxy returns)",
       );
     }
@@ -111,7 +157,7 @@ const handler: ProxyHandler<Target> = {
     const fn = resolve(target, "call");
     if (typeof fn !== "function") {
       throw new TypeError(
-        `LocalProxy cannot call its object: it is a ${typeof fn}, not a function`,
+        "LocalProxy cannot call its object: it is an object, not a function",
       );
     }
     return Reflect.apply(fn, thisArg, args);
@@ -119,7 +165,9 @@ const handler: ProxyHandler<Target> = {
   construct(target, args, newTarget) {
     const fn = resolve(target, "construct");
     if (typeof fn !== "function") {
-      throw new TypeError(`LocalProxy cannot construct its object: it is a ${typeof fn}`);
+      throw new TypeError(
+        "LocalProxy cannot construct its object: it is an object, not a function",
+      );
     }
     // `new proxy()` builds what `new fn()` would; a subclass (`class B extends proxy`)
     // passes itself, so that the object gets its prototype.
@@ -135,7 +183,8 @@ const handler: ProxyHandler<Target> = {
  * object when called on the proxy or on its own (`const f = proxy.f; f()`),
  * and keeps an explicit `this` given by `call` or `apply`; the same method
  * of the same object reads as the same function each time, and its static
- * members are there. `JSON.stringify` serializes that object. `typeof` a
+ * members are there. `JSON.stringify` serializes that object, and
+ * `console.log` shows it (`LocalProxy { name: "alice" }`). `typeof` a
  * LocalProxy is always `"function"` (so that calls can be forwarded).
  *
  * The type of a `LocalProxy<T>` is `T` itself.
@@ -209,10 +258,11 @@ export const LocalProxy: LocalProxyConstructor = function (
   }
   // A bound function is callable and constructible and has no non-configurable
   // own properties, so every trap can report the proxied object's view.
-  const target = function () {}.bind(null) as unknown as Target;
+  const target = inspectable.bind(null) as unknown as Target;
   target[FACTORY] = factory;
   const proxy = new Proxy(target, handler);
   target[SELF] = proxy;
   proxies.add(proxy);
+  factories.set(proxy, factory);
   return proxy;
 } as unknown as LocalProxyConstructor;
