@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Context, storage } from "./context.ts";
-import { quoted } from "./quote.ts";
+import { quoted, shown } from "./quote.ts";
 
 // deno-lint-ignore no-explicit-any
 const g = globalThis as any;
@@ -45,13 +45,6 @@ export interface BgThreadOptions {
 }
 
 const OPTION_NAMES: readonly string[] = ["name", "exitOnCrash"];
-
-/** A value for a message: its type, and the value itself when a primitive (a string quoted). */
-function shown(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "object" || typeof value === "function") return typeof value;
-  return `${typeof value} ${typeof value === "string" ? quoted(value) : String(value)}`;
-}
 
 /** Throws a TypeError naming the keys of `options` that are no option (five at most). */
 function rejectUnknownOptions(options: object): void {

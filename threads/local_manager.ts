@@ -10,7 +10,7 @@ import { Context, slotOf, storage } from "./context.ts";
 import { getIdent } from "./ident.ts";
 import { type Local, releaseLocal } from "./local.ts";
 import type { LocalStack } from "./local_stack.ts";
-import { quoted } from "./quote.ts";
+import { shown } from "./quote.ts";
 
 /** The prototypes of `function*` and `async function*` functions, which run() refuses. */
 const GeneratorFunction: unknown = Object.getPrototypeOf(function* () {});
@@ -397,14 +397,4 @@ function check(value: unknown, what: string): void {
       `LocalManager ${what} must be a Local or a LocalStack, got ${shown(value)}`,
     );
   }
-}
-
-/** A value for a message: `null`, its type, and a primitive's value (a string quoted, bounded). */
-function shown(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "string") return `string ${quoted(value)}`;
-  if (typeof value === "object" || typeof value === "function" || typeof value === "symbol") {
-    return typeof value;
-  }
-  return `${typeof value} ${String(value)}`;
 }

@@ -26,6 +26,28 @@ export function quoted(text: string): string {
   return text.length <= SHOWN_CHARS ? shown : `${shown}…(${text.length} characters)`;
 }
 
+/**
+ * A value for a message: `null` or `undefined`, the type of an object, a
+ * function or a symbol, and a primitive's value after its type (a string
+ * quoted and bounded).
+ *
+ * @example Usage
+ * ```ts ignore
+ * shown("x"); // string "x"
+ * shown({}); // object
+ * ```
+ *
+ * @param value Any value.
+ * @returns How a message shows it.
+ */
+export function shown(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "object" || typeof value === "function" || typeof value === "symbol") {
+    return typeof value;
+  }
+  return `${typeof value} ${typeof value === "string" ? quoted(value) : String(value)}`;
+}
+
 /** A name that reads the same bare in a message as in code (`x`, `$el`, `_id`). */
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
 
