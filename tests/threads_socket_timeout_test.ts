@@ -45,13 +45,15 @@ describe("defaultSocketTimeout", () => {
   });
 
   test("rejects numbers out of range with a RangeError, other types with a TypeError", () => {
-    for (const bad of [-1, NaN, Infinity]) {
+    for (const bad of [-1, NaN, Infinity, 2 ** 31]) {
       assert.throws(() => defaultSocketTimeout(bad, () => 0), {
         name: "RangeError",
-        message:
-          `defaultSocketTimeout() ms must be a finite number of milliseconds >= 0, got ${bad}`,
+        message: "defaultSocketTimeout() ms must be a number of milliseconds from 0 to " +
+          `2147483647 (what timers can wait), got ${bad}`,
       });
     }
+    // The longest delay a timer keeps is still a timeout.
+    assert.equal(defaultSocketTimeout(2 ** 31 - 1, () => getDefaultSocketTimeout()), 2 ** 31 - 1);
     const wrongTypes: [unknown, string][] = [
       ["5", 'string "5"'],
       [10n, "bigint"],

@@ -8,6 +8,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 const timeouts = new AsyncLocalStorage<number | undefined>();
 
+/** The longest delay setTimeout and AbortSignal.timeout keep: 2**31-1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Runs `fn` with a default socket timeout that
  * {@linkcode getDefaultSocketTimeout} returns inside it, across its awaits,
@@ -31,7 +34,8 @@ const timeouts = new AsyncLocalStorage<number | undefined>();
  * @param fn The function to run.
  * @returns What `fn` returns.
  * @throws {TypeError} When `ms` is neither a number nor `undefined`, or `fn` is not a function.
- * @throws {RangeError} When `ms` is a number that is not finite or is below 0.
+ * @throws {RangeError} When `ms` is a number that is not finite, below 0, or
+ * above 2**31-1 (2147483647, about 24.8 days: timers fire at once beyond it).
  */
 export function defaultSocketTimeout<R>(ms: number | undefined, fn: () => R): R {
   if (ms !== undefined && typeof ms !== "number") {
@@ -46,9 +50,11 @@ export function defaultSocketTimeout<R>(ms: number | undefined, fn: () => R): R 
       }`,
     );
   }
-  if (ms !== undefined && (!Number.isFinite(ms) || ms < 0)) {
+  // Beyond 2**31-1 ms (24.8 days) the runtimes' timers fire at once, not later.
+  if (ms !== undefined && (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS)) {
     throw new RangeError(
-      `defaultSocketTimeout() ms must be a finite number of milliseconds >= 0, got ${ms}`,
+      `defaultSocketTimeout() ms must be a number of milliseconds from 0 to ${MAX_TIMER_MS} ` +
+        `(what timers can wait), got ${ms}`,
     );
   }
   if (typeof fn !== "function") {
