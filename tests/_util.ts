@@ -183,6 +183,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits until `done()` is true, looking every 20 ms, for at most `ms`; true when it is. */
+export async function until(done: () => boolean, ms = 30_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
 /**
  * A child process of this runtime that speaks in lines: `send` writes one to
  * its stdin, `next` resolves with the next one it prints (rejecting, with its

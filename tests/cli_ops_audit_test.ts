@@ -14,7 +14,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { alive, CLI, gone, pidIn, posixly, type Ran, Scratch } from "./_cli_util.ts";
 import { scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
-import { sleep } from "./_util.ts";
+import { sleep, until } from "./_util.ts";
 import { commandCycleUnderQemu } from "./_platform.ts";
 
 /** Each test starts real processes, a cold start of the runtime each. */
@@ -74,16 +74,6 @@ function startedPid(r: Ran): number {
   return s.track(Number(m[1]));
 }
 
-/** Waits until `done()` is true, for at most `ms`; true when it is. */
-async function until(done: () => boolean, ms = 10_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
-}
-
 /** The state letter of /proc/PID/stat ("T": stopped), or "" when it is gone. */
 function stateOf(pid: number): string {
   try {
@@ -111,7 +101,7 @@ async function stopped(pgid: number, pids: readonly number[]): Promise<boolean> 
       // the group has ended
     }
     return false;
-  });
+  }, 10_000);
 }
 
 /** The pids of process group `pgid`, from /proc. */
@@ -347,7 +337,7 @@ describe("posixly stop: a stopped program (SIGSTOP) gets SIGCONT after the signa
     ]);
     const pid = startedPid(started);
     try {
-      assert.ok(await until(() => !alive(pid)), "the program ended");
+      assert.ok(await until(() => !alive(pid), 10_000), "the program ended");
       const left = groupOf(pid).filter(alive);
       assert.ok(left.length > 0, "what it started runs");
       left.forEach((p) => s.track(p));
@@ -441,7 +431,10 @@ describe("posixly status --json: one line of JSON in every state", {
         ]),
       );
       try {
-        assert.ok(await until(() => !alive(leader)), "the program that leaves a child ended");
+        assert.ok(
+          await until(() => !alive(leader), 10_000),
+          "the program that leaves a child ended",
+        );
         groupOf(leader).forEach((p) => s.track(p));
         writeFileSync(at("dead.pid"), "2147483647\n");
         writeFileSync(at("junk.pid"), "garbage\n");

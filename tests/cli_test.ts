@@ -44,7 +44,7 @@ import {
   sessionOf,
 } from "./_cli_util.ts";
 import { scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
-import { canMountTmpfs, fillUp, fixture, isRoot, onSmallTmpfs, sleep } from "./_util.ts";
+import { canMountTmpfs, fillUp, fixture, isRoot, onSmallTmpfs, sleep, until } from "./_util.ts";
 import { commandCycleUnderQemu, commandTooSlowUnderQemu } from "./_platform.ts";
 
 const hasPython = spawnSync("python3", ["-c", "pass"]).status === 0;
@@ -2016,16 +2016,6 @@ function sleeping(marker: string): number[] {
 /** A `sleep` duration no other process uses, to find the processes a test started. */
 function newMarker(prefix: number): string {
   return `${prefix}.${process.pid}${Date.now() % 100000}`;
-}
-
-/** Waits until `done()` is true, for at most `ms`; true when it is. */
-async function until(done: () => boolean, ms = 30_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
 }
 
 describe("posixly restart checks start's options before it stops anything", () => {

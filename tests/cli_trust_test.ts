@@ -37,6 +37,7 @@ import {
   onSmallTmpfs,
   type SharedCopy,
   sleep,
+  until,
 } from "./_util.ts";
 import { commandCycleUnderQemu } from "./_platform.ts";
 
@@ -145,16 +146,6 @@ function plantedPidfile(
   writeFileSync(pidfile, `${victimPid}\nstarttime=${processStartTime(victimPid)}\n`);
   chownSync(pidfile, user.uid, user.gid);
   return { pidfile, victimPid };
-}
-
-/** Waits until `done()` is true, for at most `ms`; true when it is. */
-async function until(done: () => boolean, ms = 30_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) return false;
-    await sleep(20);
-  }
-  return true;
 }
 
 /**

@@ -4,10 +4,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -19,49 +17,15 @@ import process from "node:process";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { fixture, runScript, sleep } from "./_util.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
+import { appDir, cleanUp, isRunning, loggedPids } from "./_daemon_app.ts";
 
 const APP = fixture("daemon_app.ts");
 const PIDFILE_MODULE = new URL("../platforms/pidfile.ts", import.meta.url).href;
 const DAEMON_MODULE = new URL("../platforms/daemon.ts", import.meta.url).href;
 
-/** A fresh directory every process may write to, in /tmp. */
+/** A fresh directory for the fixture's own files (its pids). */
 function tempDir(): string {
-  const dir = mkdtempSync("/tmp/posixly-daemon-faults-");
-  chmodSync(dir, 0o777);
-  return dir;
-}
-
-/** Pids a fixture logged in DIR/pids (the launcher first, then the daemon). */
-function loggedPids(dir: string): number[] {
-  try {
-    return readFileSync(join(dir, "pids"), "utf8").trim().split("\n").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function isRunning(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return false;
-  }
-  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-  return state !== "Z" && state !== "X";
-}
-
-/** SIGKILLs the logged processes that still run (by pid), then removes the directory. */
-function cleanUp(dir: string): void {
-  for (const pid of loggedPids(dir)) {
-    if (pid === process.pid || !isRunning(pid)) continue;
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone meanwhile
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
+  return appDir("posixly-daemon-faults-");
 }
 
 async function waitUntil(what: string, ok: () => boolean, ms = 30_000): Promise<void> {

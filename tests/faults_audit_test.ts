@@ -10,11 +10,9 @@ import {
   constants as fsConstants,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readFileSync,
   readSync,
-  rmSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -30,51 +28,16 @@ import {
 } from "./_util.ts";
 import { parseUid } from "../platforms/users.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
+import { appDir, cleanUp, isRunning, loggedPids } from "./_daemon_app.ts";
 
 const APP = fixture("daemon_app.ts");
 
 const noTmpfs = canMountTmpfs ? false : "needs root allowed to mount a tmpfs";
 if (noTmpfs) console.error(`faults_audit_test: SKIPPING the full file system test: ${noTmpfs}`);
 
-/** A fresh directory for the fixture's own files (its pids), which every user may write to. */
+/** A fresh directory for the fixture's own files (its pids). */
 function tempDir(): string {
-  const dir = mkdtempSync("/tmp/posixly-faults-");
-  chmodSync(dir, 0o777);
-  return dir;
-}
-
-/** Pids the fixture logged (the launcher first, then the daemon, if any). */
-function loggedPids(dir: string): number[] {
-  try {
-    return readFileSync(join(dir, "pids"), "utf8").trim().split("\n").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function isRunning(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return false;
-  }
-  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-  return state !== "Z" && state !== "X";
-}
-
-/** SIGKILLs the fixture processes that still run, then removes the directory. */
-function cleanUp(dir: string): void {
-  for (const pid of loggedPids(dir)) {
-    if (pid !== process.pid && isRunning(pid)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone meanwhile
-      }
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
+  return appDir("posixly-faults-");
 }
 
 function launch(dir: string, options: AppOptions, stderrFd?: number) {
