@@ -14,7 +14,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { alive, CLI, gone, pidIn, posixly, type Ran, Scratch } from "./_cli_util.ts";
 import { scriptArgs, scriptArgsWithoutFfi } from "./_runtime.ts";
-import { sleep, until } from "./_util.ts";
+import { until } from "./_util.ts";
 import { commandCycleUnderQemu } from "./_platform.ts";
 
 /** Each test starts real processes, a cold start of the runtime each. */
