@@ -13,7 +13,8 @@
  */
 import { check, checkRetrying, cstr, libc, platform, readCString } from "../ffi/mod.ts";
 import { fdIdentity, type Identity } from "./file_identity.ts";
-import { forgetEnv } from "./host.ts";
+import { forgetEnv, onUncaughtError } from "./host.ts";
+import { bounded, quote } from "./quote.ts";
 import { DaemonError, failureStatus } from "./daemon_error.ts";
 
 /** The environment variable that marks the daemon. */
@@ -118,6 +119,7 @@ export class DaemonHandshake {
   readonly #marker: Marker;
   readonly #pipe: Identity = new Uint32Array(4);
   #open = true;
+  #stopReporting: () => void = () => {};
 
   /**
    * Takes over the pipe named by `marker`, which must be open and a pipe.
@@ -139,6 +141,7 @@ export class DaemonHandshake {
     // posix_spawn's dup2 left it inheritable: a child started before ready would
     // keep the launcher waiting (no end of file when this daemon dies).
     libc.fcntl(marker.fd, F_SETFD, FD_CLOEXEC);
+    this.#stopReporting = onUncaughtError((error) => this.#sendUncaught(error));
   }
 
   /** The launcher's pid. */
@@ -228,8 +231,25 @@ export class DaemonHandshake {
 
   /** Closes the pipe (the launcher then sees end of file), unless the program did. */
   close(): void {
+    this.#stopReporting();
     if (this.isIntact()) libc.close(this.#marker.fd);
     this.#open = false;
+  }
+
+  /**
+   * Tells the launcher what the program left uncaught before it was ready,
+   * so that it can say why the daemon died even when its output is lost
+   * (no logfile, or a full one). Not an answer: a program that handles the
+   * error and becomes ready still starts.
+   */
+  #sendUncaught(error: unknown): void {
+    try {
+      if (this.isIntact()) {
+        this.#write(`U${this.#marker.token} ${JSON.stringify(describeUncaught(error))}\n`);
+      }
+    } catch {
+      // the launcher is gone; the runtime reports the error as it would have
+    }
   }
 
   #write(text: string): void {
@@ -266,6 +286,19 @@ export class DaemonHandshake {
 }
 
 /** What the daemon said, as the launcher reads it. */
+/** How much of an uncaught error's text the launcher is sent. */
+const UNCAUGHT_CHARS = 500;
+
+/** An uncaught error as one bounded line: `Name: message`, or the value quoted. */
+function describeUncaught(error: unknown): string {
+  try {
+    if (error instanceof Error) return bounded(`${error.name}: ${error.message}`, UNCAUGHT_CHARS);
+  } catch {
+    // a name or message getter that throws: shown as a value
+  }
+  return quote(error, UNCAUGHT_CHARS);
+}
+
 export type Answer =
   | { readonly kind: "ready" }
   | { readonly kind: "error"; readonly exitCode: number; readonly message: string };
@@ -275,10 +308,19 @@ export class LauncherHandshake {
   readonly #token: string;
   readonly #decoder = new TextDecoder();
   #text = "";
+  #uncaught: string | null = null;
 
   /** @param token the secret the daemon must send back */
   constructor(token: string) {
     this.#token = token;
+  }
+
+  /**
+   * The first error the daemon's program left uncaught before it was ready
+   * (`Name: message`), or null: why it died, when its output is lost.
+   */
+  get uncaught(): string | null {
+    return this.#uncaught;
   }
 
   /** Takes bytes read from the pipe; returns the daemon's answer once a whole line came. */
@@ -295,18 +337,27 @@ export class LauncherHandshake {
 
   #parse(line: string): Answer | null {
     if (line === `R${this.#token}`) return { kind: "ready" };
+    // `U<token> <JSON text>`: an uncaught error, noted; not an answer.
+    const uncaught = `U${this.#token} `;
+    if (line.startsWith(uncaught)) {
+      this.#uncaught ??= jsonText(line.slice(uncaught.length));
+      return null;
+    }
     // `E<token> <code> <JSON message>`; the message may hold any character
     // but a newline (JSON.stringify leaves U+2028/U+2029 as they are).
     const prefix = `E${this.#token} `;
     if (!line.startsWith(prefix)) return null;
     const m = /^(\d{1,3}) (.*)$/s.exec(line.slice(prefix.length));
     if (!m) return null;
-    let message: string;
-    try {
-      message = String(JSON.parse(m[2]));
-    } catch {
-      message = m[2];
-    }
-    return { kind: "error", exitCode: Number(m[1]), message };
+    return { kind: "error", exitCode: Number(m[1]), message: jsonText(m[2]) };
+  }
+}
+
+/** The string a JSON text holds (the text itself when it is not JSON). */
+function jsonText(text: string): string {
+  try {
+    return String(JSON.parse(text));
+  } catch {
+    return text;
   }
 }

@@ -94,6 +94,8 @@ class Launcher {
   #status: number | null = null;
   /** Set once a signal made the launcher stop the daemon: that path ends the process. */
   #interrupted: Promise<never> | null = null;
+  /** What the daemon sent over the pipe so far, once it was started. */
+  #handshake: LauncherHandshake | null = null;
 
   constructor(settings: DaemonSettings) {
     this.#settings = settings;
@@ -126,7 +128,7 @@ class Launcher {
       libc.close(writeFd);
       if (logFd !== -1) libc.close(logFd);
     }
-    const handshake = new LauncherHandshake(token);
+    const handshake = this.#handshake = new LauncherHandshake(token);
     const stopListeners = this.#stopOnSignals();
     try {
       try {
@@ -570,10 +572,20 @@ class Launcher {
     }
   }
 
-  /** A hint where the daemon's output went, with its last lines. */
+  /**
+   * What is known of why the daemon failed: the error its program left
+   * uncaught, if any, and where its output went, with its last lines.
+   */
   #outputHint(): string {
+    // Sent over the pipe: known even where the output is lost (no logfile, a full disk).
+    const uncaught = this.#handshake?.uncaught ?? null;
+    const threw = uncaught === null ? "" : `\nIt left an error uncaught: ${uncaught}`;
+    return threw + this.#whereOutputWent(uncaught === null ? "why" : "more");
+  }
+
+  #whereOutputWent(toSee: string): string {
     const { logfile } = this.#settings;
-    if (logfile === null) return "\nIts output went to /dev/null: set a logfile to see why.";
+    if (logfile === null) return `\nIts output went to /dev/null: set a logfile to see ${toSee}.`;
     let tail = "";
     try {
       tail = readTail(logfile, this.#log, this.#logStart, 2048).trimEnd();

@@ -205,6 +205,32 @@ export function removeSignalListener(signal: string, fn: () => void): void {
   else proc().off(signal, fn);
 }
 
+/**
+ * Calls `report` with each error the program leaves uncaught (a throw in its
+ * top-level code or a callback, a rejected top-level `await`) just before the
+ * runtime handles it, and changes nothing in how it does: Deno's `"error"`
+ * and `"unhandledrejection"` events (whose default, which `report` does not
+ * prevent, ends the process), Bun's and Node's `"uncaughtExceptionMonitor"`
+ * (which Bun does not emit for a rejected promise that is not awaited at top
+ * level). A program that keeps running after the error (with its own
+ * listener) also ran `report`. Returns what removes the listeners.
+ */
+export function onUncaughtError(report: (error: unknown) => void): () => void {
+  if (D) {
+    const onError = (event: Event): void => report((event as ErrorEvent).error);
+    const onRejection = (event: Event): void => report((event as PromiseRejectionEvent).reason);
+    g.addEventListener("error", onError);
+    g.addEventListener("unhandledrejection", onRejection);
+    return () => {
+      g.removeEventListener("error", onError);
+      g.removeEventListener("unhandledrejection", onRejection);
+    };
+  }
+  const monitor = (error: unknown): void => report(error);
+  proc().on("uncaughtExceptionMonitor", monitor);
+  return () => proc().off("uncaughtExceptionMonitor", monitor);
+}
+
 const exitHooks = new Set<() => void>();
 let exitListenerInstalled = false;
 
