@@ -155,6 +155,28 @@ describe("Local when printed", () => {
   });
 });
 
+describe("Local as a string", () => {
+  // Before: "Cannot convert object to primitive value" (a Local's values inherit no
+  // toString), from String(local) or a template literal in a log line.
+  test("String() and template literals give [object Local], whatever it holds", () => {
+    const local = new Local<{ user?: string }>();
+    assert.equal(String(local), "[object Local]");
+    local.user = "alice";
+    assert.equal(`${local}`, "[object Local]");
+    assert.equal(local + "", "[object Local]");
+    assert.equal(Symbol.toPrimitive in local, false, "nothing is set under Symbol.toPrimitive");
+  });
+
+  test("a Symbol.toPrimitive the context set wins", async () => {
+    const local = new Local<{ [Symbol.toPrimitive]?: () => string }>();
+    await manager.run(() => {
+      local[Symbol.toPrimitive] = () => "mine";
+      assert.equal(String(local), "mine");
+    });
+    assert.equal(String(local), "[object Local]");
+  });
+});
+
 describe("1000 concurrent contexts", () => {
   test("never see each other's values", async () => {
     const local = new Local<{ id?: number }>();

@@ -27,10 +27,18 @@ const noNames: object = Object.freeze(Object.create(null));
 
 const newValues = (): Values => Object.create(noNames);
 
+/**
+ * What `String(local)` and `${local}` give, where the context set no
+ * `Symbol.toPrimitive` of its own: with no inherited `toString` or `valueOf`,
+ * the engine would throw "Cannot convert object to primitive value".
+ */
+const toPrimitive = (): string => "[object Local]";
+
 const handler: ProxyHandler<Target> = {
   get(target, prop) {
     const values = target[SLOT].get();
-    return values === undefined ? undefined : values[prop];
+    const value = values === undefined ? undefined : values[prop];
+    return value === undefined && prop === Symbol.toPrimitive ? toPrimitive : value;
   },
   set(target, prop, value) {
     target[SLOT].getOrInit(newValues)[prop] = value;
@@ -81,7 +89,9 @@ const handler: ProxyHandler<Target> = {
  * (Celery's `celery.utils.threads.Local`, keyed by context instead of thread
  * id). It is a `Proxy`: `local.x = v`, `local.x`, `"x" in local`,
  * `delete local.x`, `Object.keys(local)` act on the current context's values
- * only. Reading a name that was never set gives `undefined`.
+ * only. Reading a name that was never set gives `undefined`: a Local
+ * inherits no `toString` or `constructor`, though `String(local)` gives
+ * `"[object Local]"` and `console.log(local)` shows the context's values.
  *
  * The type of a `Local<T>` is `T` itself.
  *
