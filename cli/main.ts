@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { FfiPermissionError } from "../ffi/mod.ts";
+import { FfiPermissionError, markShortLived } from "../ffi/mod.ts";
 import { CurrentDirectoryNameError, exit, scriptArgs } from "../platforms/host.ts";
 import { CliError, EXIT, quote, STATUS_UNKNOWN } from "./errors.ts";
 import { complain, say } from "./output.ts";
@@ -124,4 +124,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) exit(await main(scriptArgs()));
+if (import.meta.main) {
+  // Each command exits within milliseconds (or execs its program): in Deno, binding
+  // the functions it calls most would cost more than it saves.
+  markShortLived();
+  exit(await main(scriptArgs()));
+}

@@ -8,7 +8,7 @@
  */
 import type { SymbolSpec } from "./symbols.ts";
 import { bunBackend } from "./backend_bun.ts";
-import { denoBackend } from "./backend_deno.ts";
+import { denoBackend, neverBind } from "./backend_deno.ts";
 import { nodeBackend } from "./backend_node.ts";
 
 /** What ffi/ needs from a runtime's FFI. */
@@ -56,6 +56,27 @@ export const isDeno: boolean = !isBun && typeof g.Deno?.dlopen === "function";
 /** True when running under Node.js (Deno and Bun say they are Node too: they are not this). */
 export const isNode: boolean = !isBun && g.Deno === undefined &&
   typeof g.process?.versions?.node === "string";
+
+/**
+ * Tells posixly's C bindings that this process is short-lived: a command that
+ * makes a few dozen C calls and exits. In Deno its functions then stay on the
+ * generic call path (microseconds a call) instead of being bound after a few
+ * calls (a compiled trampoline, hundreds of microseconds each), which a process
+ * that exits at once never earns back. Call it first; functions bound before
+ * stay bound. No effect in Bun and Node.js, whose bindings cost little. The
+ * posixly command calls it; a long-running program should not, its hot
+ * functions would stay slower.
+ *
+ * @example A command-line tool
+ * ```ts
+ * import { libc, markShortLived } from "@posixly/posixly/ffi";
+ * markShortLived();
+ * console.log(libc.getpid() > 0);
+ * ```
+ */
+export function markShortLived(): void {
+  neverBind();
+}
 
 /** Thrown on the first C call in a runtime that has no FFI posixly can use. */
 export class UnsupportedRuntimeError extends Error {

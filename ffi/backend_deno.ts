@@ -24,6 +24,17 @@ import type { SymbolSpec } from "./symbols.ts";
  */
 export const HOT_AFTER = 8;
 
+/** Calls after which a function is bound: {@linkcode HOT_AFTER}, or never in a short-lived process. */
+let bindAfter = HOT_AFTER;
+
+/**
+ * Keeps every function of this process on the generic call path from now on
+ * (see {@linkcode markShortLived} in ffi/backend.ts).
+ */
+export function neverBind(): void {
+  bindAfter = Infinity;
+}
+
 type NativeFunction = (...args: unknown[]) => unknown;
 
 /** The part of the `Deno` namespace this backend uses (typed here: tsc checks it without Deno's types). */
@@ -91,7 +102,7 @@ export function denoBackend(): Backend {
     let calls = 0;
     return (...args) => {
       if (bound) return bound(...args);
-      if (++calls === HOT_AFTER) {
+      if (++calls === bindAfter) {
         bound = bindNow();
         faster?.(name, bound);
       }

@@ -343,6 +343,23 @@ describe("ffi: the C library", () => {
     assert.equal(libc.getsid, bindSymbol("getsid"));
   });
 
+  test("markShortLived(): Deno keeps the function it first bound (no trampoline); results alike", () => {
+    const run = (mode: string) => {
+      const r = runRuntime(scriptArgs(fixture("ffi_short_lived.ts"), [mode]));
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const plain = run("plain");
+    const marked = run("mark");
+    for (const seen of [plain, marked]) {
+      assert.deepEqual(seen.results, [seen.sid]);
+      assert.equal(seen.failed, true, "a failing call still reports ESRCH");
+    }
+    assert.equal(marked.same, true, "a short-lived process keeps the first binding");
+    // Only Deno binds a function anew once it is hot; Bun and Node bind it once.
+    assert.equal(plain.same, runtime !== "deno");
+  });
+
   test("an optional symbol the C library lacks reads as null", () => {
     // each C library has one of the two errno functions
     const absent = platform.errnoSymbol === "__error" ? "__errno_location" : "__error";
