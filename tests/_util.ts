@@ -149,6 +149,9 @@ export const canMountTmpfs: boolean = isRoot && (() => {
 /**
  * Runs `fn` with a new directory in /tmp on which a 64 KiB tmpfs is mounted
  * (mode 755), then unmounts and removes it. Needs {@linkcode canMountTmpfs}.
+ * The unmount is tried again for up to 5 s while the file system is busy: a
+ * killed process's last close of a file can come after it is a zombie (the
+ * kernel finishes an exiting task's closes on a work queue).
  */
 export async function onSmallTmpfs<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
   const dir = mkdtempSync("/tmp/posixly-tmpfs-");
@@ -158,7 +161,8 @@ export async function onSmallTmpfs<T>(fn: (dir: string) => T | Promise<T>): Prom
     try {
       return await fn(dir);
     } finally {
-      spawnSync("umount", [dir]);
+      const until = Date.now() + 5000;
+      while (spawnSync("umount", [dir]).status !== 0 && Date.now() < until) await sleep(20);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
