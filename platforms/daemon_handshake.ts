@@ -119,7 +119,8 @@ export class DaemonHandshake {
   readonly #marker: Marker;
   readonly #pipe: Identity = new Uint32Array(4);
   #open = true;
-  #stopReporting: () => void = () => {};
+  /** Removes the listeners that send the program's uncaught errors to the launcher. */
+  readonly #stopReporting: () => void;
 
   /**
    * Takes over the pipe named by `marker`, which must be open and a pipe.
@@ -285,7 +286,6 @@ export class DaemonHandshake {
   }
 }
 
-/** What the daemon said, as the launcher reads it. */
 /** How much of an uncaught error's text the launcher is sent. */
 const UNCAUGHT_CHARS = 500;
 
@@ -299,6 +299,7 @@ function describeUncaught(error: unknown): string {
   return quote(error, UNCAUGHT_CHARS);
 }
 
+/** What the daemon said, as the launcher reads it. */
 export type Answer =
   | { readonly kind: "ready" }
   | { readonly kind: "error"; readonly exitCode: number; readonly message: string };
