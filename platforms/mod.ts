@@ -13,6 +13,17 @@
  */
 export { FfiPermissionError, FfiSymbolError, OSError } from "../ffi/mod.ts";
 export type { OSErrorOptions } from "../ffi/mod.ts";
+/**
+ * The C bindings posixly is built on, as a namespace: the same module as the
+ * `@posixly/posixly/ffi` entry point (one libc binding, one `OSError` class).
+ *
+ * @example Call getpid through the namespace
+ * ```ts
+ * import { ffi } from "@posixly/posixly";
+ * console.log(ffi.libc.getpid());
+ * ```
+ */
+export * as ffi from "../ffi/mod.ts";
 export * from "./runtime.ts";
 export * from "./exit_codes.ts";
 export * from "./errno.ts";

@@ -4,14 +4,15 @@
 //
 // dist/ is a plain ES module bundle of the entry points that deno.json exports,
 // made by `deno bundle`, in three independent parts:
-// - dist/mod.js and dist/ffi/mod.js (`--code-splitting`), which share one chunk:
-//   a program importing both has one copy of posixly's FFI code and state (one
-//   OSError class, one libc). dist/platforms/mod.js re-exports dist/mod.js, as
-//   platforms/mod.ts and mod.ts export the same names.
+// - dist/mod.js, one module: the toolkit, and ffi/ as its `ffi` namespace.
+//   dist/ffi/mod.js takes its names from that namespace, so a program importing
+//   both has one copy of posixly's FFI code and state (one OSError class, one
+//   libc). dist/platforms/mod.js re-exports dist/mod.js, as platforms/mod.ts
+//   and mod.ts export the same names.
 // - dist/threads/mod.js, one file: threads/ shares nothing with the rest.
 // - dist/cli/main.js and the chunks of its subcommands, loaded when they run:
 //   the posixly command is a program of its own.
-// A runtime then loads two modules for posixly instead of about 35, which keeps
+// A runtime then loads one module for posixly instead of about 35, which keeps
 // the import within its budget (docs/internals.md, "What JSR serves"). Each
 // entry's first line, `@ts-self-types`, names its TypeScript source, so that Deno
 // and JSR type-check and document the bundle from the sources themselves; tsc
@@ -21,7 +22,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = resolve(process.argv[2] ?? join(root, "dist"));
@@ -52,9 +53,20 @@ const expected = ["mod.ts", "ffi/mod.ts", "platforms/mod.ts", "threads/mod.ts", 
 if (ENTRIES.join() !== expected.join()) {
   throw new Error(`deno.json's exports changed (${ENTRIES.join(", ")}): update scripts/build.mjs`);
 }
-bundle("--code-splitting", `--outdir=${out}`, "mod.ts", "ffi/mod.ts");
+bundle(`--output=${join(out, "mod.js")}`, "mod.ts");
 mkdirSync(join(out, "platforms"));
 writeFileSync(join(out, "platforms", "mod.js"), `export * from "../mod.js";\n`);
+// The root holds ffi/ too, as its `ffi` namespace: dist/ffi/mod.js takes its names from
+// there, so a program loads one module of posixly, and one copy of ffi/ whichever entry
+// points it imports. Importing the bundle opens nothing: it only lists the names.
+const { ffi } = await import(pathToFileURL(join(out, "mod.js")).href);
+mkdirSync(join(out, "ffi"));
+writeFileSync(
+  join(out, "ffi", "mod.js"),
+  `import { ffi } from "../mod.js";\nexport const {\n${
+    Object.keys(ffi).map((name) => `  ${name},\n`).join("")
+  }} = ffi;\n`,
+);
 bundle(`--output=${join(out, "threads", "mod.js")}`, "threads/mod.ts");
 bundle("--code-splitting", `--outdir=${join(out, "cli")}`, "cli/main.ts");
 
