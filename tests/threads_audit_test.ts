@@ -66,6 +66,35 @@ describe("LocalManager.run and generator functions", () => {
     assert.deepEqual(seen, [2]);
     assert.equal(local.g, undefined);
   });
+
+  test("a function that returns a generator is refused too, before its body runs", () => {
+    const local = new Local<{ g?: number }>();
+    const manager = new LocalManager(local);
+    let ran = false;
+    function* gen(): Generator<number> {
+      ran = true;
+      local.g = 3;
+      yield local.g;
+    }
+    async function* asyncGen(): AsyncGenerator<number> {
+      ran = true;
+      local.g = 4;
+      yield local.g;
+    }
+    // Before: run(() => gen()) returned the generator; iterated here, its body set
+    // local.g in the caller's context, where it stayed.
+    for (const make of [() => gen(), () => asyncGen()]) {
+      assert.throws(() => manager.run(make), {
+        name: "TypeError",
+        message: /^run\(\)'s function returned a generator/,
+      });
+    }
+    assert.equal(ran, false, "no generator body ran");
+    assert.equal(local.g, undefined, "nothing leaked into the caller's context");
+    // Other iterables are values like any other.
+    assert.deepEqual([...manager.run(() => [1, 2].values())], [1, 2]);
+    assert.deepEqual(manager.run(() => new Set([5])), new Set([5]));
+  });
 });
 
 describe("messages name a hostile property key, bounded", () => {

@@ -16,6 +16,19 @@ import { shown } from "./quote.ts";
 const GeneratorFunction: unknown = Object.getPrototypeOf(function* () {});
 const AsyncGeneratorFunction: unknown = Object.getPrototypeOf(async function* () {});
 
+/** True for a generator object (what calling a `function*` or `async function*` returns). */
+function isGenerator(value: unknown): boolean {
+  return typeof value === "object" && value !== null &&
+    (Object.prototype.isPrototypeOf.call(
+      (GeneratorFunction as { prototype: object }).prototype,
+      value,
+    ) ||
+      Object.prototype.isPrototypeOf.call(
+        (AsyncGeneratorFunction as { prototype: object }).prototype,
+        value,
+      ));
+}
+
 /**
  * A {@linkcode Local} or a {@linkcode LocalStack}: what a
  * {@linkcode LocalManager} manages.
@@ -188,9 +201,10 @@ export class LocalManager {
    * @typeParam R The result type of `fn`.
    * @param fn The function to run.
    * @returns What `fn` returns (a promise settling like `fn`'s, after cleanup).
-   * @throws {TypeError} When `fn` is not a function, or is a generator
-   * function (`function*`, `async function*`): its body would run later,
-   * where the generator is iterated, outside the fresh context.
+   * @throws {TypeError} When `fn` is not a function, is a generator
+   * function (`function*`, `async function*`), or returns a generator: its
+   * body would run later, where the generator is iterated, outside the fresh
+   * context.
    */
   run<R>(fn: () => R): R {
     if (typeof fn !== "function") {
@@ -205,7 +219,16 @@ export class LocalManager {
           "outside run()'s context; iterate it inside run() (run(async () => { for await ... }))",
       );
     }
-    return storage.run(new Context(), callAndRelease, fn);
+    const result = storage.run(new Context(), callAndRelease, fn);
+    // The same with a generator that fn made and returned (run(() => gen())): its
+    // body has not run yet, and this context is already released.
+    if (!(result instanceof Promise) && isGenerator(result)) {
+      throw new TypeError(
+        "run()'s function returned a generator: its body would run where it is iterated, " +
+          "outside run()'s context; iterate it inside run() (run(async () => { for await ... }))",
+      );
+    }
+    return result;
   }
 
   /**
