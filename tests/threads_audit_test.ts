@@ -83,7 +83,7 @@ describe("LocalManager.run and generator functions", () => {
     }
     // Before: run(() => gen()) returned the generator; iterated here, its body set
     // local.g in the caller's context, where it stayed.
-    for (const make of [() => gen(), () => asyncGen()]) {
+    for (const make of [(): unknown => gen(), (): unknown => asyncGen()]) {
       assert.throws(() => manager.run(make), {
         name: "TypeError",
         message: /^run\(\)'s function returned a generator/,
