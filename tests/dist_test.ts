@@ -2,7 +2,8 @@
 // entry points, and `npm test` builds it before the suite. Each dist/ entry
 // point has the names of its source entry point; the root, ffi and platforms
 // share one copy of posixly (the root is one module, which holds ffi/ too);
-// the root loads no node:async_hooks (threads/ is its own entry). tests/daemon_test.ts runs a whole daemon from dist/mod.js.
+// the root loads no node:async_hooks (threads/ is its own entry).
+// tests/daemon_test.ts runs a whole daemon from dist/mod.js.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";

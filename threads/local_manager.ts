@@ -16,17 +16,16 @@ import { shown } from "./quote.ts";
 const GeneratorFunction: unknown = Object.getPrototypeOf(function* () {});
 const AsyncGeneratorFunction: unknown = Object.getPrototypeOf(async function* () {});
 
+/** What generator objects inherit from: those of `function*` and of `async function*` calls. */
+const generatorPrototypes: readonly object[] = [GeneratorFunction, AsyncGeneratorFunction].map(
+  (kind) => (kind as { prototype: object }).prototype,
+);
+const { isPrototypeOf } = Object.prototype;
+
 /** True for a generator object (what calling a `function*` or `async function*` returns). */
 function isGenerator(value: unknown): boolean {
   return typeof value === "object" && value !== null &&
-    (Object.prototype.isPrototypeOf.call(
-      (GeneratorFunction as { prototype: object }).prototype,
-      value,
-    ) ||
-      Object.prototype.isPrototypeOf.call(
-        (AsyncGeneratorFunction as { prototype: object }).prototype,
-        value,
-      ));
+    generatorPrototypes.some((prototype) => isPrototypeOf.call(prototype, value));
 }
 
 /**
