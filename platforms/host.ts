@@ -226,9 +226,8 @@ export function onUncaughtError(report: (error: unknown) => void): () => void {
       g.removeEventListener("unhandledrejection", onRejection);
     };
   }
-  const monitor = (error: unknown): void => report(error);
-  proc().on("uncaughtExceptionMonitor", monitor);
-  return () => proc().off("uncaughtExceptionMonitor", monitor);
+  proc().on("uncaughtExceptionMonitor", report);
+  return () => proc().off("uncaughtExceptionMonitor", report);
 }
 
 const exitHooks = new Set<() => void>();
