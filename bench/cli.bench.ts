@@ -16,9 +16,8 @@
  * start-up slower.
  *
  * Each command is measured twice: from the sources (cli/main.ts), and from
- * one bundle of them (`deno bundle --code-splitting`, what `npm run build`
- * makes of deno.json's exports), which loads a few modules instead of about
- * 30. docs/internals.md ("The posixly command's speed") has the figures and what each part costs.
+ * the bundle that `npm run build` makes (dist/cli/main.js, built here into a
+ * temporary directory), which loads two modules instead of about 30. docs/internals.md ("The posixly command's speed") has the figures and what each part costs.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -40,18 +39,15 @@ const RUN_SCRIPT: readonly string[] = "Bun" in globalThis
   ? ["run", "-A", "--quiet", "--no-config"]
   : ["--disable-warning=ExperimentalWarning"];
 const cli = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
-const denoBin = fileURLToPath(new URL("../node_modules/.bin/deno", import.meta.url));
+const nodeBin = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "posixly-bench-cli-"));
 const bundleDir = join(dir, "bundle");
-const built = spawnSync(denoBin, [
-  "bundle",
-  "--quiet",
-  "--code-splitting",
-  `--outdir=${bundleDir}`,
-  cli,
+const built = spawnSync(nodeBin, [
+  fileURLToPath(new URL("../scripts/build.mjs", import.meta.url)),
+  bundleDir,
 ], { encoding: "utf8" });
-if (built.status !== 0) throw new Error(`deno bundle failed: ${built.stderr}`);
-const bundled = join(bundleDir, "main.js");
+if (built.status !== 0) throw new Error(`npm run build failed: ${built.stdout}${built.stderr}`);
+const bundled = join(bundleDir, "cli", "main.js");
 // An ES module, as in this repository (package.json's "type"), where Node.js would otherwise guess.
 writeFileSync(join(bundleDir, "package.json"), '{ "type": "module" }\n');
 // The cold start each variant is measured against: an empty program of the same kind (Node.js

@@ -3,9 +3,14 @@
  * `node:util` and checked into typed options. Everything after `--` is the
  * program and its arguments, passed on untouched.
  *
+ * `node:util` is loaded when a command line is parsed, not with this module:
+ * `start` starts posixly's set-up process before it parses its own (see
+ * set_up_process.ts), and Deno starts its whole Node layer on the first
+ * `node:` module a program loads.
+ *
  * @module
  */
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { parseArgs, ParseArgsOptionsConfig } from "node:util";
 import { platform } from "../ffi/mod.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 
@@ -199,12 +204,13 @@ function refuseRepeated(
 }
 
 /** Parsed options, or null when `--help` was asked for. */
-function parse(
+async function parse(
   command: string,
   argv: readonly string[],
   options: ParseArgsOptionsConfig,
   rest: Rest,
-): { values: Values; rest: string[] } | null {
+): Promise<{ values: Values; rest: string[] } | null> {
+  const { parseArgs } = await import("node:util");
   let head = [...argv];
   let program: string[] = [];
   if (rest !== "positionals") {
@@ -463,8 +469,11 @@ function isSignal(spec: string): boolean {
 }
 
 /** `start`'s (and `restart`'s) options; null for `--help`. */
-export function parseStart(command: string, argv: readonly string[]): StartOptions | null {
-  const parsed = parse(command, argv, START, "program");
+export async function parseStart(
+  command: string,
+  argv: readonly string[],
+): Promise<StartOptions | null> {
+  const parsed = await parse(command, argv, START, "program");
   if (!parsed) return null;
   const { values } = parsed;
   const ready = readiness(values);
@@ -494,14 +503,14 @@ export function parseStart(command: string, argv: readonly string[]): StartOptio
 }
 
 /** `run`'s options; null for `--help`. */
-export function parseRun(argv: readonly string[]): SetUpOptions | null {
-  const parsed = parse("run", argv, SET_UP, "program");
+export async function parseRun(argv: readonly string[]): Promise<SetUpOptions | null> {
+  const parsed = await parse("run", argv, SET_UP, "program");
   return parsed && setUp(parsed.values, needProgram("run", parsed.rest));
 }
 
 /** `stop`'s options; null for `--help`. */
-export function parseStop(argv: readonly string[]): StopOptions | null {
-  const parsed = parse("stop", argv, {
+export async function parseStop(argv: readonly string[]): Promise<StopOptions | null> {
+  const parsed = await parse("stop", argv, {
     pidfile: { type: "string" },
     signal: { type: "string" },
     timeout: { type: "string" },
@@ -519,8 +528,8 @@ export function parseStop(argv: readonly string[]): StopOptions | null {
 }
 
 /** `status`'s options; null for `--help`. */
-export function parseStatus(argv: readonly string[]): StatusOptions | null {
-  const parsed = parse("status", argv, {
+export async function parseStatus(argv: readonly string[]): Promise<StatusOptions | null> {
+  const parsed = await parse("status", argv, {
     pidfile: { type: "string" },
     json: { type: "boolean" },
   }, "nothing");
@@ -530,8 +539,8 @@ export function parseStatus(argv: readonly string[]): StatusOptions | null {
 }
 
 /** `signal`'s options; null for `--help`. */
-export function parseSignalCommand(argv: readonly string[]): SignalOptions | null {
-  const parsed = parse("signal", argv, { pidfile: { type: "string" } }, "positionals");
+export async function parseSignalCommand(argv: readonly string[]): Promise<SignalOptions | null> {
+  const parsed = await parse("signal", argv, { pidfile: { type: "string" } }, "positionals");
   if (!parsed) return null;
   if (parsed.rest.length !== 1) {
     throw new CliError("expected one SIGNAL (HUP, SIGHUP or a number)", EXIT.usage, "signal");

@@ -27,7 +27,7 @@ export async function restart(
   argv: readonly string[],
   setUp: SetUpProcess | null = null,
 ): Promise<number> {
-  const o = parseStart("restart", argv);
+  const o = await parseStart("restart", argv);
   if (o === null) {
     say(usage("restart"));
     return EXIT.ok;

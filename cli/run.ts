@@ -32,8 +32,8 @@ function listenFds(env: Record<string, string>): number[] {
  * @param argv the arguments after `run`
  * @returns 0 after printing the usage
  */
-export function run(argv: readonly string[]): number {
-  const o = parseRun(argv);
+export async function run(argv: readonly string[]): Promise<number> {
+  const o = await parseRun(argv);
   if (o === null) {
     say(usage("run"));
     return EXIT.ok;

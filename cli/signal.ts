@@ -19,8 +19,8 @@ import { signalIfStill } from "./wait.ts";
  * @returns 0 sent, 7 not running
  * @throws {CliError} when it cannot tell which process it is, or the signal cannot be sent
  */
-export function signal(argv: readonly string[]): number {
-  const o = parseSignalCommand(argv);
+export async function signal(argv: readonly string[]): Promise<number> {
+  const o = await parseSignalCommand(argv);
   if (o === null) {
     say(usage("signal"));
     return EXIT.ok;

@@ -449,7 +449,7 @@ export async function start(
   argv: readonly string[],
   setUp: SetUpProcess | null = null,
 ): Promise<number> {
-  const o = parseStart("start", argv);
+  const o = await parseStart("start", argv);
   if (o === null) {
     say(usage("start"));
     return EXIT.ok;

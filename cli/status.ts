@@ -39,8 +39,8 @@ function json(
  * @returns 0 running, 1 dead (pidfile remains, perhaps held by what it started), 3 stopped,
  *   4 cannot tell
  */
-export function status(argv: readonly string[]): number {
-  const o = parseStatus(argv);
+export async function status(argv: readonly string[]): Promise<number> {
+  const o = await parseStatus(argv);
   if (o === null) {
     say(usage("status"));
     return EXIT.ok;

@@ -198,8 +198,8 @@ export function stopProgram(o: StopOptions): void {
  * @param argv the arguments after `stop`
  * @returns the exit status
  */
-export function stop(argv: readonly string[]): number {
-  const o = parseStop(argv);
+export async function stop(argv: readonly string[]): Promise<number> {
+  const o = await parseStop(argv);
   if (o === null) {
     say(usage("stop"));
     return EXIT.ok;

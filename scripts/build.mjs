@@ -10,8 +10,12 @@
 //   libc). dist/platforms/mod.js re-exports dist/mod.js, as platforms/mod.ts
 //   and mod.ts export the same names.
 // - dist/threads/mod.js, one file: threads/ shares nothing with the rest.
-// - dist/cli/main.js and the chunks of its subcommands, loaded when they run:
-//   the posixly command is a program of its own.
+// - dist/cli/: the posixly command, as one program per command. main.js only
+//   loads the module of the command its command line names (status.js, ...;
+//   help.js for --help, --version and lines that name none), and each of those
+//   is one module holding all the code its command runs. A short-lived command
+//   then loads one module, not a dozen, which Node.js and Bun feel
+//   (docs/internals.md, "One program per command").
 // A runtime then loads one module for posixly instead of about 35, which keeps
 // the import within its budget (docs/internals.md, "What JSR serves"). Each
 // entry's first line, `@ts-self-types`, names its TypeScript source, so that Deno
@@ -20,7 +24,8 @@
 //
 // Usage: node scripts/build.mjs [outdir]   (default: dist/)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -68,7 +73,75 @@ writeFileSync(
   }} = ffi;\n`,
 );
 bundle(`--output=${join(out, "threads", "mod.js")}`, "threads/mod.ts");
-bundle("--code-splitting", `--outdir=${join(out, "cli")}`, "cli/main.ts");
+buildCommand(join(out, "cli"));
+
+/**
+ * Builds the posixly command into `dir` as one program per command (see the
+ * file's header): a module for each command that cli/main.ts names, bundled
+ * with everything it needs, `help.js` for command lines that name none, and
+ * main.js, which loads the one the command line names.
+ */
+function buildCommand(dir) {
+  // cli/main.ts's table, `name: async () => (await import("./file.ts")).exported,`.
+  const source = readFileSync(join(root, "cli", "main.ts"), "utf8");
+  const table = [
+    ...source.matchAll(/^ {4}(\w+): async \(\) => \(await import\("\.\/(\w+)\.ts"\)\)\.(\w+),$/gm),
+  ];
+  // Every module main.ts imports but set_up_process.ts is a command's.
+  if (table.length === 0 || table.length !== source.match(/import\("\.\//g).length - 1) {
+    throw new Error("cli/main.ts: its COMMANDS table changed: update scripts/build.mjs");
+  }
+  const stubs = mkdtempSync(join(tmpdir(), "posixly-build-"));
+  const from = (path) => JSON.stringify(pathToFileURL(join(root, path)).href);
+  try {
+    const programs = [...table.map(([, name, file, exported]) => [name, file, exported]), ["help"]];
+    for (const [name, file, exported] of programs) {
+      const imports = [
+        `import { runAndExit, runCommandLine } from ${from("cli/command_line.ts")};`,
+      ];
+      const entries = [];
+      if (file) {
+        imports.push(`import { ${exported} } from ${from(`cli/${file}.ts`)};`);
+        entries.push(`commands: { ${JSON.stringify(name)}: () => Promise.resolve(${exported}) },`);
+      } else entries.push("commands: {},");
+      if (name === "start" || name === "restart") {
+        imports.push(`import { SetUpProcess } from ${from("cli/set_up_process.ts")};`);
+        entries.push("setUpProcess: () => Promise.resolve(SetUpProcess),");
+      }
+      writeFileSync(
+        join(stubs, `${name}.ts`),
+        `${imports.join("\n")}
+const table = { ${entries.join(" ")} };
+export const main = (argv: readonly string[]): Promise<number> => runCommandLine(argv, table);
+export const cli = (): Promise<never> => runAndExit(table);
+`,
+      );
+    }
+    bundle(`--outdir=${dir}`, ...programs.map(([name]) => join(stubs, `${name}.ts`)));
+    const loaders = programs.map(([name]) =>
+      `  ${JSON.stringify(name)}: () => import("./${name}.js"),\n`
+    );
+    writeFileSync(
+      join(dir, "main.js"),
+      `// The posixly command (cli/main.ts), as scripts/build.mjs builds it: each command is a
+// program of its own, and this module loads the one that the command line names.
+const PROGRAMS = {\n${loaders.join("")}};
+const program = (command) => (Object.hasOwn(PROGRAMS, command) ? PROGRAMS[command] : PROGRAMS.help)();
+
+export async function main(argv) {
+  return await (await program(argv[0])).main(argv);
+}
+
+if (import.meta.main) {
+  const args = globalThis.Deno?.args ?? globalThis.process.argv.slice(2);
+  await (await program(args[0])).cli();
+}
+`,
+    );
+  } finally {
+    rmSync(stubs, { recursive: true, force: true });
+  }
+}
 
 for (const entry of ENTRIES) {
   const file = join(out, entry.replace(/\.ts$/, ".js"));
