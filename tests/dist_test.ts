@@ -3,7 +3,9 @@
 // point has the names of its source entry point; the root, ffi and platforms
 // share one copy of posixly (the root is one module, which holds ffi/ too);
 // the root loads no node:async_hooks (threads/ is its own entry).
-// tests/daemon_test.ts runs a whole daemon from dist/mod.js.
+// The posixly command is one program (one module) per command, which
+// dist/cli/main.js loads by name. tests/daemon_test.ts runs a whole daemon
+// from dist/mod.js.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -82,5 +84,26 @@ test("each dist/ entry point names its TypeScript source for its types", () => {
       new URL(types, new URL(bundled, import.meta.url)).href,
       new URL(source, import.meta.url).href,
     );
+  }
+});
+
+test("dist/cli: main.js loads one program per command, and each program is one module", async () => {
+  const dir = new URL("../dist/cli/", import.meta.url);
+  const main = readFileSync(new URL("main.js", dir), "utf8");
+  const relative = /^(?:import|export)\b[^;]*?from\s*"\.|\bimport\(\s*"\./gm;
+  const loaded = [...main.matchAll(/import\("\.\/([\w-]+)\.js"\)/g)].map(([, name]) => name);
+  assert.deepEqual(
+    loaded.toSorted(),
+    ["_daemon", "help", "restart", "run", "signal", "start", "status", "stop"],
+  );
+  assert.equal(main.match(relative)?.length, loaded.length, "main.js imports only the programs");
+  // a program shares no module: each module more costs a short-lived command
+  // (docs/internals.md, "One program per command")
+  for (const name of loaded) {
+    const program = readFileSync(new URL(`${name}.js`, dir), "utf8");
+    assert.deepEqual(program.match(relative), null, `${name}.js imports a module of dist/`);
+    const { cli, main } = await import(new URL(`${name}.js`, dir).href);
+    assert.equal(typeof cli, "function", `${name}.js: cli`);
+    assert.equal(typeof main, "function", `${name}.js: main`);
   }
 });
