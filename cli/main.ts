@@ -16,7 +16,9 @@ import { type Commands, runAndExit, runCommandLine } from "./command_line.ts";
 /**
  * Every command, each one's module loaded only when it runs: `status` need
  * not load what `start` needs (spawning, users, readiness), and every module
- * costs a short-lived process its start-up time.
+ * costs a short-lived process its start-up time. `npm run build` makes each
+ * entry a program of its own (dist/cli/NAME.js); scripts/build.mjs reads
+ * them from here, one line each, in this form.
  */
 const COMMANDS: Commands = {
   commands: {
