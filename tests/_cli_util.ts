@@ -99,6 +99,14 @@ export function alive(pid: number): boolean {
   return fields !== null && fields[0] !== "Z" && fields[0] !== "X";
 }
 
+/**
+ * When `pid` started (field 22 of /proc/PID/stat, clock ticks after boot),
+ * or null when there is no such process: with the pid, it names one process.
+ */
+function startTimeOf(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
+}
+
 /** The session id of `pid` (field 6 of /proc/PID/stat). */
 export function sessionOf(pid: number): number {
   return Number(statFields(pid)![3]);
@@ -128,12 +136,15 @@ export async function gone(pid: number, ms = 5000): Promise<boolean> {
 
 /**
  * A scratch directory any user can enter (mode 755, in /tmp, not next to the
- * clone, nor in a TMPDIR that only its owner may enter), and the pids to kill
- * when done.
+ * clone, nor in a TMPDIR that only its owner may enter), and the processes to
+ * kill when done, each by its pid and start time: pids come round again
+ * within minutes on a busy machine (pid_max may be 32768), and cleanup must
+ * not kill a process that got the pid of one the tests left.
  */
 export class Scratch {
   readonly dir: string = mkdtempSync("/tmp/posixly-cli-");
-  readonly #pids = new Set<number>();
+  /** pid -> its start time when tracked (null: it was gone already). */
+  readonly #pids = new Map<number, string | null>();
 
   constructor() {
     chmodSync(this.dir, 0o755);
@@ -146,9 +157,9 @@ export class Scratch {
     return join(this.dir, name);
   }
 
-  /** Kills `pid` at cleanup, if it still runs; returns it. */
+  /** Kills the process `pid` names now at cleanup, if it still runs then; returns `pid`. */
   track(pid: number): number {
-    this.#pids.add(pid);
+    this.#pids.set(pid, startTimeOf(pid));
     return pid;
   }
 
@@ -157,10 +168,10 @@ export class Scratch {
     return existsSync(pidfile) ? this.track(pidIn(pidfile)) : 0;
   }
 
-  /** SIGKILLs what still runs and removes the directory. */
+  /** SIGKILLs what still runs of the tracked processes and removes the directory. */
   cleanup(): void {
-    for (const pid of this.#pids) {
-      if (alive(pid)) {
+    for (const [pid, start] of this.#pids) {
+      if (start !== null && alive(pid) && startTimeOf(pid) === start) {
         try {
           process.kill(pid, "SIGKILL");
         } catch {

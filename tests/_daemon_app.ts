@@ -23,6 +23,15 @@ export function loggedPids(dir: string): number[] {
   }
 }
 
+/** Whether the command line of `pid` holds `text`. */
+function commandLineNames(pid: number, text: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text);
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `pid` runs: it exists and is no zombie. */
 export function isRunning(pid: number): boolean {
   let stat: string;
@@ -35,10 +44,15 @@ export function isRunning(pid: number): boolean {
   return state !== "Z" && state !== "X";
 }
 
-/** SIGKILLs the logged processes that still run (by pid), then removes `dir`. */
+/**
+ * SIGKILLs the logged processes that still run, then removes `dir`. A logged
+ * pid counts only while its command line still names `dir` (the fixture's
+ * options, in its argv): a pid that came round again to another process is
+ * left alone.
+ */
 export function cleanUp(dir: string): void {
   for (const pid of loggedPids(dir)) {
-    if (pid === process.pid || !isRunning(pid)) continue;
+    if (pid === process.pid || !isRunning(pid) || !commandLineNames(pid, dir)) continue;
     try {
       process.kill(pid, "SIGKILL");
     } catch {
