@@ -156,6 +156,15 @@ function cleanUp(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The command line of `pid`, its arguments separated by NULs ("" when it is gone). */
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** Pids of the `sleep` children the fixture logged (DIR/children). */
 function childPids(dir: string): number[] {
   try {
@@ -165,10 +174,14 @@ function childPids(dir: string): number[] {
   }
 }
 
-/** SIGKILLs the `sleep` children the fixture started that still run (by pid). */
+/**
+ * SIGKILLs the `sleep` children the fixture started that still run: a logged
+ * pid only while it is still a `sleep 30` or `sleep 60` (the fixture's), not
+ * once the pid has come round again to another process.
+ */
 function killChildren(dir: string): void {
   for (const pid of childPids(dir)) {
-    if (!isRunning(pid)) continue;
+    if (!isRunning(pid) || !/^sleep\0(?:30|60)\0$/.test(commandLineOf(pid))) continue;
     try {
       process.kill(pid, "SIGKILL");
     } catch {
