@@ -139,13 +139,7 @@ async function readReport(dir: string): Promise<Report> {
 function cleanUp(dir: string): void {
   for (const pid of loggedPids(dir)) {
     if (pid === process.pid || !isRunning(pid)) continue;
-    let cmdline = "";
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    } catch {
-      continue;
-    }
-    if (cmdline.includes("daemon_app.ts")) {
+    if (commandLineOf(pid).includes("daemon_app.ts")) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
