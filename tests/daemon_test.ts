@@ -170,12 +170,13 @@ function childPids(dir: string): number[] {
 
 /**
  * SIGKILLs the `sleep` children the fixture started that still run: a logged
- * pid only while it is still a `sleep 30` or `sleep 60` (the fixture's), not
+ * pid only while it is still a `sleep 30` or `sleep 60` (the fixture's; Deno's
+ * spawn gives it the full path as argv[0]), not
  * once the pid has come round again to another process.
  */
 function killChildren(dir: string): void {
   for (const pid of childPids(dir)) {
-    if (!isRunning(pid) || !/^sleep\0(?:30|60)\0$/.test(commandLineOf(pid))) continue;
+    if (!isRunning(pid) || !/^(?:[^\0]*\/)?sleep\0(?:30|60)\0$/.test(commandLineOf(pid))) continue;
     try {
       process.kill(pid, "SIGKILL");
     } catch {
