@@ -24,11 +24,6 @@ async function rawGetpid(): Promise<() => number> {
   return ffi.dlopen("libc.so.6", { getpid: { arguments: [], return: "i32" } }).functions.getpid;
 }
 const raw = await rawGetpid();
-// Bound before measuring: Deno binds a function after its first few calls
-// (ffi/backend_deno.ts), and a measurement that starts before then came out
-// 2.3x slower in about one Deno process in six.
-for (let i = 0; i < 100; i++) libc.getpid();
-
 measure("getpid raw binding", () => raw());
 measure("getpid via ffi/", () => libc.getpid());
 await report("ffi");
