@@ -19,6 +19,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 let counter = 0;
 
+/** The values of every released context: none, and frozen, so none can be set. */
+const noValues: Record<symbol, unknown> = Object.freeze({});
+
 /**
  * One async context: a unique ident and the values set in it, one property
  * per {@linkcode Slot}.
@@ -51,7 +54,7 @@ export class Context {
    * ```
    */
   release(): void {
-    this.values = {};
+    this.values = noValues;
     this.released = true;
   }
 }
@@ -150,7 +153,7 @@ export class Slot<V> {
    */
   release(context: Context | undefined): void {
     if (context === undefined) this.#top = undefined;
-    else context.values[this.#key] = undefined;
+    else if (!context.released) context.values[this.#key] = undefined;
   }
 }
 
