@@ -132,32 +132,34 @@ try {
       add(`stop${variant}`, whole);
       add(`stop from exit${variant}`, fromExit);
     }
-    if (hasSsd) {
-      add(
-        "ssd start",
-        timed("start-stop-daemon", [
-          "--start",
-          "--background",
-          "--make-pidfile",
-          ...ssd,
-          "--exec",
-          "/bin/sleep",
-          "--",
-          "60",
-        ]),
-      );
-      add("ssd status", timed("start-stop-daemon", ["--status", ...ssd]));
-      add(
-        "ssd stop",
-        timed("start-stop-daemon", [
-          "--stop",
-          "--retry",
-          "TERM/10/KILL/5",
-          "--remove-pidfile",
-          ...ssd,
-        ]),
-      );
-    }
+  }
+  // In rounds of their own: start-stop-daemon's stop sleeps between its polls, and on this VM
+  // the first programs after an idle second start up to 2-4x slower than the next ones.
+  for (let i = 0; i < ROUNDS && hasSsd; i++) {
+    add(
+      "ssd start",
+      timed("start-stop-daemon", [
+        "--start",
+        "--background",
+        "--make-pidfile",
+        ...ssd,
+        "--exec",
+        "/bin/sleep",
+        "--",
+        "60",
+      ]),
+    );
+    add("ssd status", timed("start-stop-daemon", ["--status", ...ssd]));
+    add(
+      "ssd stop",
+      timed("start-stop-daemon", [
+        "--stop",
+        "--retry",
+        "TERM/10/KILL/5",
+        "--remove-pidfile",
+        ...ssd,
+      ]),
+    );
   }
 } finally {
   runtime(cli, ["stop", "--pidfile", pidfile], [0, 1]);
