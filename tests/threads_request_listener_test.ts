@@ -200,3 +200,44 @@ test("requestListener: wrapped by two managers, the request's listeners run in t
     await close(server);
   }
 });
+
+test("requestListener: a listener that throws or rejects has its values released at once", async () => {
+  // Real emitters stand in for the request and response: a server would turn the
+  // throw into an uncaught exception, which the test runner reports as a failure.
+  const { EventEmitter } = await import("node:events");
+  const local = new Local<{ id?: string }>();
+  const manager = new LocalManager(local);
+  let inRequest!: <R>(fn: () => R) => R;
+  const failing = manager.requestListener((_req, _res) => {
+    local.id = "sync";
+    inRequest = AsyncLocalStorage.snapshot();
+    throw new Error("listener failed");
+  });
+  assert.throws(
+    () => failing(new EventEmitter() as IncomingMessage, new EventEmitter() as never),
+    /listener failed/,
+  );
+  assert.equal(inRequest(() => local.id), undefined, "released when the listener threw");
+
+  const rejecting = manager.requestListener(async (_req, _res) => {
+    local.id = "async";
+    inRequest = AsyncLocalStorage.snapshot();
+    await sleep(1);
+    assert.equal(local.id, "async");
+    throw new Error("listener rejected");
+  });
+  const pending = rejecting(new EventEmitter() as IncomingMessage, new EventEmitter() as never);
+  assert.equal(inRequest(() => local.id), "async", "kept while the listener runs");
+  await assert.rejects(Promise.resolve(pending), /listener rejected/);
+  assert.equal(inRequest(() => local.id), undefined, "released when its promise rejected");
+
+  // Returning normally keeps the values until the response ends.
+  const res = new EventEmitter();
+  manager.requestListener((_req, _res) => {
+    local.id = "answering";
+    inRequest = AsyncLocalStorage.snapshot();
+  })(new EventEmitter() as IncomingMessage, res as never);
+  assert.equal(inRequest(() => local.id), "answering");
+  res.emit("finish");
+  assert.equal(inRequest(() => local.id), undefined);
+});

@@ -278,9 +278,10 @@ export class LocalManager {
    * fresh context and the values set in it are released when the response
    * has been sent (`"finish"`) or the connection closed first (`"close"`),
    * after that event's listeners: an access log on `res.on("finish")` still
-   * sees them. The listeners of the request and the response
-   * (`req.on("data")`, `"end"`) run in that context too. For
-   * `http.createServer` in Node, Deno and Bun.
+   * sees them. When the listener throws, or the promise it returns rejects,
+   * they are released then: it will send no response. The listeners of the
+   * request and the response (`req.on("data")`, `"end"`) run in that context
+   * too. For `http.createServer` in Node, Deno and Bun.
    *
    * @example Usage
    * ```ts
@@ -316,7 +317,10 @@ export class LocalManager {
       // Bun, the server's): the request's and the response's run in the request's.
       runListenersIn(req, context, false);
       runListenersIn(res, context, true);
-      return storage.run(context, () => listener.call(this, req, res));
+      return storage.run(
+        context,
+        () => callReleasingOnThrow(context, () => listener.call(this, req, res)),
+      );
     };
   }
 }
@@ -352,6 +356,26 @@ function callAndRelease<A, B, R>(
 }
 
 /** True for an object or function with a `then` method (reading `then` once). */
+/**
+ * Calls a request listener, and releases its context at once if it throws or
+ * its promise rejects: no response is coming from it then, and the values it
+ * set would otherwise stay until the client gave up on the connection.
+ */
+function callReleasingOnThrow<R>(context: Context, call: () => R): R {
+  let result: R;
+  try {
+    result = call();
+  } catch (error) {
+    context.release();
+    throw error;
+  }
+  if (!isThenable(result)) return result;
+  return Promise.resolve(result).then(undefined, (error: unknown) => {
+    context.release();
+    throw error;
+  }) as R;
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
   try {
