@@ -185,7 +185,10 @@ const handler: ProxyHandler<Target> = {
  * of the same object reads as the same function each time, and its static
  * members are there. `JSON.stringify` serializes that object, and
  * `console.log` shows it (`LocalProxy { name: "alice" }`). `typeof` a
- * LocalProxy is always `"function"` (so that calls can be forwarded).
+ * LocalProxy is always `"function"` (so that calls can be forwarded), and
+ * `Array.isArray` of it is always `false`, even when `factory()` returns an
+ * array (JavaScript answers that for the proxy's own target), while
+ * `proxy instanceof Array` is `true` then.
  *
  * The type of a `LocalProxy<T>` is `T` itself.
  *
