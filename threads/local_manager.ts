@@ -209,22 +209,18 @@ export class LocalManager {
     if (typeof fn !== "function") {
       throw new TypeError(`run() expects a function, got ${typeof fn}`);
     }
-    // Calling a generator function runs none of its body: that runs wherever the
-    // generator is iterated, outside this context, and its values would stay there.
-    const kind: unknown = Object.getPrototypeOf(fn);
-    if (kind === GeneratorFunction || kind === AsyncGeneratorFunction) {
-      throw new TypeError(
-        "run() cannot run a generator function: its body would run where it is iterated, " +
-          "outside run()'s context; iterate it inside run() (run(async () => { for await ... }))",
-      );
-    }
     const result = storage.run(new Context(), callAndRelease, fn);
-    // The same with a generator that fn made and returned (run(() => gen())): its
-    // body has not run yet, and this context is already released.
+    // A generator, from a generator function or made and returned by fn
+    // (run(() => gen())): its body has not run yet, and would run wherever it is
+    // iterated, outside this context, which is already released.
     if (!(result instanceof Promise) && isGenerator(result)) {
+      const kind: unknown = Object.getPrototypeOf(fn);
       throw new TypeError(
-        "run()'s function returned a generator: its body would run where it is iterated, " +
-          "outside run()'s context; iterate it inside run() (run(async () => { for await ... }))",
+        (kind === GeneratorFunction || kind === AsyncGeneratorFunction
+          ? "run() cannot run a generator function"
+          : "run()'s function returned a generator") +
+          ": its body would run where it is iterated, outside run()'s context; " +
+          "iterate it inside run() (run(async () => { for await ... }))",
       );
     }
     return result;
