@@ -28,6 +28,7 @@ import { libc, OSError, platform } from "../ffi/mod.ts";
 import { parseUid } from "../platforms/users.ts";
 import { Buffer } from "node:buffer";
 import { fixture, isRoot, runScript, scriptArgs, sleep } from "./_util.ts";
+import { appDir, cleanUp, isRunning, loggedPids } from "./_daemon_app.ts";
 import { runtime } from "./_runtime.ts";
 import { cLibraryHas, timeScale, vforkIsFork } from "./_platform.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
@@ -76,28 +77,12 @@ function denoCacheDir(): string {
   }
 }
 
-/** A fresh directory every process (including nobody) may write to: in /tmp, which all may enter. */
-function tempDir(): string {
-  const dir = mkdtempSync("/tmp/posixly-daemon-");
-  chmodSync(dir, 0o777);
-  return dir;
-}
-
 function launch(dir: string, options: AppOptions, env: Record<string, string> = {}) {
   const started = performance.now();
   const r = runScript(APP, [JSON.stringify({ dir, ...options })], { env, timeout: 30_000 });
   const launcher =
     r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l))[0];
   return { ...r, ms: performance.now() - started, launcher };
-}
-
-/** Pids the fixture logged (launcher first, then the daemon, if any). */
-function loggedPids(dir: string): number[] {
-  try {
-    return readFileSync(join(dir, "pids"), "utf8").trim().split("\n").filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }
 
 function procStat(pid: number): { state: string; ppid: number; session: number } | null {
@@ -109,11 +94,6 @@ function procStat(pid: number): { state: string; ppid: number; session: number }
   }
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return { state: f[0], ppid: Number(f[1]), session: Number(f[3]) };
-}
-
-function isRunning(pid: number): boolean {
-  const s = procStat(pid);
-  return s !== null && s.state !== "Z" && s.state !== "X";
 }
 
 /**
@@ -133,21 +113,6 @@ async function readReport(dir: string): Promise<Report> {
   const path = join(dir, "report.json");
   await waitUntil("the daemon's report", () => existsSync(path));
   return JSON.parse(readFileSync(path, "utf8"));
-}
-
-/** Kills every fixture process the test started that still runs, then removes the directory. */
-function cleanUp(dir: string): void {
-  for (const pid of loggedPids(dir)) {
-    if (pid === process.pid || !isRunning(pid)) continue;
-    if (commandLineOf(pid).includes("daemon_app.ts")) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // gone meanwhile
-      }
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** The command line of `pid`, its arguments separated by NULs ("" when it is gone). */
@@ -207,7 +172,7 @@ describe("detached()", () => {
   for (const published of [false, true]) {
     const from = published ? " (the published bundle, dist/mod.js)" : "";
     test(`the launcher exits 0 and the daemon runs detached as asked${from}`, async () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       try {
         const work = join(dir, "work");
         mkdirSync(work);
@@ -301,7 +266,7 @@ describe("detached()", () => {
   }
 
   test("ready: manual waits for notifyReady; the launcher's event loop keeps running", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, {
         detached: { pidfile: join(dir, "p.pid"), ready: "manual" },
@@ -321,7 +286,7 @@ describe("detached()", () => {
   });
 
   test("a pidfile held by a live daemon: exit 73 with Celery's message, no second daemon", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "held.pid");
       const first = launch(dir, { detached: { pidfile } });
@@ -342,7 +307,7 @@ describe("detached()", () => {
   });
 
   test("a stale pidfile is replaced", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "stale.pid");
       const dead = spawnSync("true").pid!;
@@ -356,7 +321,7 @@ describe("detached()", () => {
   });
 
   test("an unwritable logfile fails in the foreground (73), before detaching", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const logfile = join(dir, "missing-dir", "app.log");
       const r = launch(dir, { detached: { logfile, pidfile: join(dir, "x.pid") } });
@@ -371,7 +336,7 @@ describe("detached()", () => {
   });
 
   test("an unknown user fails in the foreground, before detaching", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, { detached: { uid: "posixly-no-such-user" } });
       assert.equal(r.status, 1, r.stderr);
@@ -383,7 +348,7 @@ describe("detached()", () => {
   });
 
   test("a missing workdir fails in the foreground, before detaching", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const workdir = join(dir, "nope");
       const r = launch(dir, { detached: { workdir } });
@@ -396,7 +361,7 @@ describe("detached()", () => {
   });
 
   test("a daemon that throws before it is ready: non-zero, naming the logfile", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const logfile = join(dir, "app.log");
       const r = launch(dir, {
@@ -419,7 +384,7 @@ describe("detached()", () => {
   test("the longest timeoutMs accepted (2**31 - 1) still waits for ready", () => {
     // setTimeout fires at once above 2**31 - 1 ms: the launcher's wait must not
     // take that for a timeout, nor lose "ready" to a read it left pending.
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "app.pid");
       const r = launch(dir, {
@@ -434,7 +399,7 @@ describe("detached()", () => {
   });
 
   test("a child the daemon starts before ready does not hold the launcher's pipe", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const t0 = performance.now();
       const r = launch(dir, {
@@ -457,7 +422,7 @@ describe("detached()", () => {
   });
 
   test("a child started before detached() holds the pipe: the daemon's exit still ends the wait", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const t0 = performance.now();
       const r = launch(dir, {
@@ -479,7 +444,7 @@ describe("detached()", () => {
   });
 
   test("a daemon not ready in time is stopped; the launcher fails", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, {
         detached: { ready: "manual", timeoutMs: 500 * timeScale, logfile: join(dir, "log") },
@@ -503,7 +468,7 @@ describe("detached()", () => {
   test("a daemon not ready in time is stopped with the children it started", async () => {
     // The child must be started before the timeout: cover the daemon's cold start.
     const timeoutMs = 3000 * Math.min(timeScale, 3);
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, {
         detached: { ready: "manual", timeoutMs, logfile: join(dir, "log") },
@@ -522,7 +487,7 @@ describe("detached()", () => {
   });
 
   test("a daemon that closes the pipe and ignores SIGTERM is stopped, its pidfile removed", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
@@ -556,7 +521,7 @@ describe("detached()", () => {
     // SIGTERM kills it. Under qemu (cold starts about 10 times longer) 15 s, so
     // that with the 2 s before KILL it stays within launch()'s 30 s.
     const timeoutMs = 5000 * Math.min(timeScale, 3);
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
@@ -586,7 +551,7 @@ describe("detached()", () => {
   });
 
   test("a malformed daemon marker in the environment is an error, not a daemon", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const hex = "0123456789abcdef".repeat(2);
       const markers = [
@@ -611,7 +576,7 @@ describe("detached()", () => {
   });
 
   test("a kept fd that is not open fails in the foreground, naming it", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, { detached: { keepFds: [777] } });
       assert.notEqual(r.status, 0);
@@ -623,7 +588,7 @@ describe("detached()", () => {
   });
 
   test("a high kept fd: only it and 0-2 reach the daemon, and the start is quick", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const secret = join(dir, "secret");
       const kept = join(dir, "kept");
@@ -643,7 +608,7 @@ describe("detached()", () => {
   });
 
   test("an error message with U+2028 reaches the launcher whole", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, { detached: {}, afterChdirThrows: { message: "bad\u2028config" } });
       assert.notEqual(r.status, 0);
@@ -654,7 +619,7 @@ describe("detached()", () => {
   });
 
   test("a DaemonError whose exit code is out of range still fails (exit 1, not 256 & 0xff)", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, {
         detached: {},
@@ -668,7 +633,7 @@ describe("detached()", () => {
   });
 
   test("two detached() calls at once start one daemon at most, and none is left", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, { detached: { logfile: join(dir, "log") }, concurrent: true });
       assert.notEqual(r.status, 0);
@@ -684,7 +649,7 @@ describe("detached()", () => {
   });
 
   test("a launcher stopped before ready takes its half-started daemon with it", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     const pidfile = join(dir, "p.pid");
     const options: AppOptions = { detached: { pidfile, ready: "manual" }, readyDelayMs: 20_000 };
     const launcher = spawn(
@@ -708,7 +673,7 @@ describe("detached()", () => {
 
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     test(`a launcher stopped by ${signal} stops the daemon's group, removes its pidfile, dies by it`, async () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       const pidfile = join(dir, "p.pid");
       const options: AppOptions = {
         detached: { pidfile, ready: "manual", logfile: join(dir, "log") },
@@ -744,7 +709,7 @@ describe("detached()", () => {
   }
 
   test("an argument that is not UTF-8 reaches the daemon byte for byte", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const argv = [
         process.execPath,
@@ -769,7 +734,7 @@ describe("detached()", () => {
   });
 
   test("a second detached() in the daemon is refused", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const logfile = join(dir, "log");
       const r = launch(dir, { detached: { logfile }, twice: true });
@@ -789,7 +754,7 @@ describe("detached()", () => {
     "uid: nobody runs the daemon as nobody",
     { skip: isRoot ? false : "needs root: setuid" },
     async () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       try {
         const pidfile = join(dir, "nobody.pid");
         const r = launch(dir, { detached: { uid: "nobody", pidfile, logfile: join(dir, "log") } });
@@ -815,7 +780,7 @@ describe("detached()", () => {
     "a set-up failure in the daemon is reported by the launcher",
     { skip: isRoot ? false : "needs root: drops to nobody" },
     () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       try {
         const locked = join(dir, "root-only");
         mkdirSync(locked, { mode: 0o755 });
@@ -830,7 +795,7 @@ describe("detached()", () => {
   );
 
   test("fake: true does everything in this process, without detaching", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "fake.pid");
       const r = launch(dir, {
@@ -859,7 +824,7 @@ describe("detached()", () => {
     "NOTIFY_SOCKET: READY=1 and MAINPID= from the daemon, then its STATUS=",
     { skip: hasPython ? false : "needs python3 for the NOTIFY_SOCKET receiver" },
     async () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       const name = `@posixly-daemon-test-${process.pid}-${Date.now()}`;
       const receiver = spawn(
         "python3",
@@ -887,7 +852,7 @@ describe("detached()", () => {
   );
 
   test("an unreachable NOTIFY_SOCKET is a warning in the log, not a dead daemon", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const logfile = join(dir, "d.log");
       const r = launch(dir, {
@@ -915,7 +880,7 @@ describe("detached()", () => {
     "without FFI permission, detached() fails with the FFI-permission error",
     { skip: runtime === "bun" ? "Bun has no permissions" : false },
     () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       try {
         const json = JSON.stringify({ dir, detached: {} });
         const withoutFfi = runtime === "deno"
@@ -945,7 +910,7 @@ describe("detached() faults (issue #29)", () => {
     "a logfile link planted by another user in a sticky directory is not followed",
     { skip: isRoot ? false : "needs root: plants a link owned by nobody" },
     () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       try {
         const sticky = join(dir, "sticky");
         mkdirSync(sticky);
@@ -978,7 +943,7 @@ describe("detached() faults (issue #29)", () => {
     "a logfile that is a block device is refused before anything is written",
     { skip: isRoot ? false : "needs root: attaches a loop device" },
     () => {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       const backing = join(dir, "disk.img");
       writeFileSync(backing, Buffer.alloc(64 * 1024));
       const attach = spawnSync("losetup", ["--find", "--show", backing], { encoding: "utf8" });
@@ -1002,7 +967,7 @@ describe("detached() faults (issue #29)", () => {
   );
 
   test("a FIFO logfile: no reader is an error at once, naming it; with a reader it works", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const fifo = join(dir, "log.fifo");
       assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
@@ -1039,7 +1004,7 @@ describe("detached() faults (issue #29)", () => {
   });
 
   test("a launcher SIGKILLed before the daemon set its death signal: the daemon leaves at once", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     const pidfile = join(dir, "p.pid");
     const go = join(dir, "go");
     const options: AppOptions = {
@@ -1069,7 +1034,7 @@ describe("detached() faults (issue #29)", () => {
   });
 
   test("a program that reuses the handshake's fd does not get the token; the daemon stops", async () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const own = join(dir, "own.txt");
       const pidfile = join(dir, "p.pid");
@@ -1091,7 +1056,7 @@ describe("detached() faults (issue #29)", () => {
   });
 
   test("a daemon killed before ready leaves no pidfile: the launcher removes it", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
@@ -1107,7 +1072,7 @@ describe("detached() faults (issue #29)", () => {
   });
 
   test("a pidfile of another live process is not removed when the daemon fails", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const pidfile = join(dir, "p.pid");
       const r = launch(dir, {
@@ -1159,7 +1124,7 @@ describe("detached() without pidfd_open (issue #30)", () => {
   // POSIXLY_INTERNAL_NO_PIDFD makes the daemon wait for its launcher as on musl.
   test("ready: auto resolves only once the daemon is re-parented, without pidfds too", async () => {
     for (let round = 0; round < 8; round++) {
-      const dir = tempDir();
+      const dir = appDir("posixly-daemon-");
       try {
         const r = launch(dir, { detached: {}, exitAfterReport: true }, {
           POSIXLY_INTERNAL_NO_PIDFD: "1",
@@ -1178,7 +1143,7 @@ describe("detached() without pidfd_open (issue #30)", () => {
 
 describe("DaemonContext.notifyReady", () => {
   test("later calls do nothing, also after close(); before open() it throws", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const script = join(dir, "notify_twice.ts");
       writeFileSync(
@@ -1243,7 +1208,7 @@ describe("DaemonContext options", () => {
   });
 
   test("in a directory whose name is not UTF-8, workdir must be given (and works)", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = spawnSync(
         "sh",
@@ -1321,7 +1286,7 @@ describe("DaemonContext options", () => {
   test("uid, gid and umask given as -0 are 0 (the FFI of Deno and Node refuses -0)", {
     skip: isRoot ? false : "needs root: uid 0 is asked for",
   }, () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       const r = launch(dir, {
         detached: { fake: true, workdir: dir },
@@ -1337,7 +1302,7 @@ describe("DaemonContext options", () => {
   });
 
   test("notifyReady() before open() is an error; close() before open() does nothing", () => {
-    const dir = tempDir();
+    const dir = appDir("posixly-daemon-");
     try {
       // a pidfile of another process's, which open() would have taken: close() leaves it be
       const pidfile = join(dir, "app.pid");
