@@ -23,12 +23,12 @@ export function loggedPids(dir: string): number[] {
   }
 }
 
-/** Whether the command line of `pid` holds `text`. */
-function commandLineNames(pid: number, text: string): boolean {
+/** The command line of `pid`, its arguments separated by NULs ("" when it is gone). */
+export function commandLineOf(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text);
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
   } catch {
-    return false;
+    return "";
   }
 }
 
@@ -52,7 +52,7 @@ export function isRunning(pid: number): boolean {
  */
 export function cleanUp(dir: string): void {
   for (const pid of loggedPids(dir)) {
-    if (pid === process.pid || !isRunning(pid) || !commandLineNames(pid, dir)) continue;
+    if (pid === process.pid || !isRunning(pid) || !commandLineOf(pid).includes(dir)) continue;
     try {
       process.kill(pid, "SIGKILL");
     } catch {

@@ -28,7 +28,7 @@ import { libc, OSError, platform } from "../ffi/mod.ts";
 import { parseUid } from "../platforms/users.ts";
 import { Buffer } from "node:buffer";
 import { fixture, isRoot, runScript, scriptArgs, sleep } from "./_util.ts";
-import { appDir, cleanUp, isRunning, loggedPids } from "./_daemon_app.ts";
+import { appDir, cleanUp, commandLineOf, isRunning, loggedPids } from "./_daemon_app.ts";
 import { runtime } from "./_runtime.ts";
 import { cLibraryHas, timeScale, vforkIsFork } from "./_platform.ts";
 import type { AppOptions } from "./fixtures/daemon_app_options.ts";
@@ -113,15 +113,6 @@ async function readReport(dir: string): Promise<Report> {
   const path = join(dir, "report.json");
   await waitUntil("the daemon's report", () => existsSync(path));
   return JSON.parse(readFileSync(path, "utf8"));
-}
-
-/** The command line of `pid`, its arguments separated by NULs ("" when it is gone). */
-function commandLineOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
 }
 
 /** Pids of the `sleep` children the fixture logged (DIR/children). */

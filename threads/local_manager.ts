@@ -315,7 +315,9 @@ export class LocalManager {
       runListenersIn(res, context, true);
       return storage.run(
         context,
-        () => callReleasingOnThrow(context, () => listener.call(this, req, res)),
+        callReleasingOnThrow,
+        context,
+        () => listener.call(this, req, res),
       );
     };
   }
@@ -351,7 +353,6 @@ function callAndRelease<A, B, R>(
   return result;
 }
 
-/** True for an object or function with a `then` method (reading `then` once). */
 /**
  * Calls a request listener, and releases its context at once if it throws or
  * its promise rejects: no response is coming from it then, and the values it
@@ -372,6 +373,7 @@ function callReleasingOnThrow<R>(context: Context, call: () => R): R {
   }) as R;
 }
 
+/** True for an object or function with a `then` method (reading `then` once). */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
   try {
