@@ -6,7 +6,11 @@
  * `node:util` is loaded when a command line is parsed, not with this module:
  * `start` starts posixly's set-up process before it parses its own (see
  * set_up_process.ts), and Deno starts its whole Node layer on the first
- * `node:` module a program loads.
+ * `node:` module a program loads. Node.js and Bun hand it over through
+ * `process.getBuiltinModule()`: Node's `import()` of a built-in module first
+ * makes its ES module namespace, reading every export of `node:util`, which
+ * costs a short command more than the rest of its parsing (docs/internals.md,
+ * "The posixly command's speed").
  *
  * @module
  */
@@ -203,6 +207,18 @@ function refuseRepeated(
   }
 }
 
+/** What {@linkcode loadParseArgs} needs of the global `process`. */
+interface NodeProcess {
+  getBuiltinModule?(id: "node:util"): typeof import("node:util");
+}
+
+/** `parseArgs` from `node:util` (see the module's doc for how it is loaded). */
+async function loadParseArgs(): Promise<typeof parseArgs> {
+  const g = globalThis as { Deno?: unknown; process?: NodeProcess };
+  const util = g.Deno === undefined ? g.process?.getBuiltinModule?.("node:util") : undefined;
+  return (util ?? await import("node:util")).parseArgs;
+}
+
 /** Parsed options, or null when `--help` was asked for. */
 async function parse(
   command: string,
@@ -210,7 +226,7 @@ async function parse(
   options: ParseArgsOptionsConfig,
   rest: Rest,
 ): Promise<{ values: Values; rest: string[] } | null> {
-  const { parseArgs } = await import("node:util");
+  const parseArgs = await loadParseArgs();
   let head = [...argv];
   let program: string[] = [];
   if (rest !== "positionals") {

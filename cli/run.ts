@@ -11,7 +11,7 @@ import { currentEnvironment } from "../platforms/host.ts";
 import { parseRun } from "./args.ts";
 import { EXIT } from "./errors.ts";
 import { say } from "./output.ts";
-import { checkSetUp, execPlan } from "./setup.ts";
+import { checkPidfileFree, checkSetUp, execPlan } from "./setup.ts";
 import { usage } from "./usage.ts";
 
 /**
@@ -39,5 +39,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const plan = checkSetUp(o, currentEnvironment());
+  if (plan.pidfile !== null) checkPidfileFree(plan.pidfile);
   return execPlan(plan, { redirectOutput: true, keepFds: listenFds(plan.env) });
 }

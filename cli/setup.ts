@@ -343,9 +343,13 @@ export function checkPidfileFree(path: string): void {
   }
 }
 
-/** Takes the pidfile lock for this process (which becomes the program); see {@linkcode checkPidfileFree}. */
+/**
+ * Takes the pidfile lock for this process (which becomes the program). Its
+ * caller checked already that the pidfile is free ({@linkcode checkPidfileFree}:
+ * `run` right before, `start`'s launcher before it sent its step); a process
+ * that took the lock since makes the acquire fail.
+ */
 function takePidfile(path: string): Pidfile {
-  checkPidfileFree(path);
   try {
     // Read-only: PROGRAM inherits this descriptor, and must not be able to rewrite the
     // file through it to name another process for stop and signal.
@@ -371,7 +375,8 @@ export interface ExecOptions {
  * Sets this process up as planned and replaces it with the program. Returns
  * only by throwing a {@linkcode CliError} (the pidfile released again).
  *
- * @param plan from {@linkcode checkSetUp} (where the logfile ended is not needed)
+ * @param plan from {@linkcode checkSetUp} (where the logfile ended is not
+ *   needed), its pidfile found free by {@linkcode checkPidfileFree}
  * @param options output, inherited descriptors, a last hook
  */
 export function execPlan(
