@@ -3,19 +3,15 @@
  * `node:util` and checked into typed options. Everything after `--` is the
  * program and its arguments, passed on untouched.
  *
- * `node:util` is loaded when a command line is parsed, not with this module:
- * `start` starts posixly's set-up process before it parses its own (see
- * set_up_process.ts), and Deno starts its whole Node layer on the first
- * `node:` module a program loads. Node.js and Bun hand it over through
- * `process.getBuiltinModule()`: Node's `import()` of a built-in module first
- * makes its ES module namespace, reading every export of `node:util`, which
- * costs a short command more than the rest of its parsing (docs/internals.md,
- * "The posixly command's speed").
+ * `node:util` is loaded when a command line is parsed, not with this module
+ * (see builtin.ts): `start` starts posixly's set-up process before it parses
+ * its own (see set_up_process.ts).
  *
  * @module
  */
 import type { parseArgs, ParseArgsOptionsConfig } from "node:util";
 import { platform } from "../ffi/mod.ts";
+import { builtin } from "./builtin.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 
 /** When a started program counts as ready (`--ready`). */
@@ -207,18 +203,6 @@ function refuseRepeated(
   }
 }
 
-/** What {@linkcode loadParseArgs} needs of the global `process`. */
-interface NodeProcess {
-  getBuiltinModule?(id: "node:util"): typeof import("node:util");
-}
-
-/** `parseArgs` from `node:util` (see the module's doc for how it is loaded). */
-async function loadParseArgs(): Promise<typeof parseArgs> {
-  const g = globalThis as { Deno?: unknown; process?: NodeProcess };
-  const util = g.Deno === undefined ? g.process?.getBuiltinModule?.("node:util") : undefined;
-  return (util ?? await import("node:util")).parseArgs;
-}
-
 /** Parsed options, or null when `--help` was asked for. */
 async function parse(
   command: string,
@@ -226,7 +210,7 @@ async function parse(
   options: ParseArgsOptionsConfig,
   rest: Rest,
 ): Promise<{ values: Values; rest: string[] } | null> {
-  const parseArgs = await loadParseArgs();
+  const { parseArgs } = await builtin("node:util", () => import("node:util"));
   let head = [...argv];
   let program: string[] = [];
   if (rest !== "positionals") {

@@ -16,6 +16,7 @@
  */
 import type { Socket } from "node:net";
 import { libc, platform } from "../ffi/mod.ts";
+import { builtin } from "./builtin.ts";
 import { type Datagram, openNotifySocket } from "./notify_socket.ts";
 import { getFdmax } from "../platforms/fds.ts";
 import { type Readiness, tcpAddress } from "./args.ts";
@@ -182,7 +183,7 @@ function notifyChannel(uid: number): Channel {
 
 /** One TCP connection attempt: true when it connects within `ms`. */
 async function connects(host: string, port: number, ms: number): Promise<boolean> {
-  const net = await import("node:net");
+  const net = await builtin("node:net", () => import("node:net"));
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (ok: boolean): void => {
@@ -239,7 +240,7 @@ function tcpChannel(host: string, port: number): Channel {
 export async function checkReadinessResolves(ready: Readiness): Promise<void> {
   if (ready.kind !== "tcp") return;
   const where = tcpAddress(ready.host, ready.port);
-  const { lookup } = await import("node:dns/promises");
+  const { lookup } = await builtin("node:dns/promises", () => import("node:dns/promises"));
   try {
     await lookup(ready.host);
   } catch (e) {
