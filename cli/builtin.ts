@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { isDeno } from "../platforms/host.ts";
 
 /** The built-in modules the command loads, by name. */
 interface Builtins {
@@ -39,6 +40,6 @@ export async function builtin<K extends keyof Builtins>(
   id: K,
   importIt: () => Promise<Builtins[K]>,
 ): Promise<Builtins[K]> {
-  const g = globalThis as { Deno?: unknown; process?: NodeProcess };
-  return (g.Deno === undefined ? g.process?.getBuiltinModule?.(id) : undefined) ?? await importIt();
+  const process = isDeno ? undefined : (globalThis as { process?: NodeProcess }).process;
+  return process?.getBuiltinModule?.(id) ?? await importIt();
 }

@@ -30,7 +30,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { countJunit } from "./junit.mjs";
 
@@ -63,9 +63,7 @@ const bunPath = (which) => join(cache, "node_modules", BUN[which].pkg, "bin", "b
 const sh = (cmd, args, opts = {}) =>
   spawnSync(cmd, args, { encoding: "utf8", ...opts, env: { ...process.env, ...opts.env } });
 
-/** The exit status of run()'s last command (null when a signal ended it). */
-let lastStatus = null;
-
+/** Runs a command with its output shown; returns its exit status (null when a signal ended it). */
 function run(label, cmd, args, opts = {}) {
   console.log(`\n== ${label}: ${[cmd, ...args].join(" ")}`);
   const t0 = Date.now();
@@ -75,14 +73,12 @@ function run(label, cmd, args, opts = {}) {
     timeout: opts.timeout ?? 10 * 60_000,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
   });
-  lastStatus = r.status;
-  const ok = r.status === 0;
   console.log(
-    `== ${label}: ${ok ? "ok" : `FAILED (status ${r.status}, signal ${r.signal})`} in ${
+    `== ${label}: ${r.status === 0 ? "ok" : `FAILED (status ${r.status}, signal ${r.signal})`} in ${
       Date.now() - t0
     } ms`,
   );
-  return ok;
+  return r.status;
 }
 
 // ---- what the machine allows ----
@@ -248,81 +244,66 @@ function testFiles() {
 const EMULATED_FILE_TIMEOUT_S = 480;
 const EMULATED_RETRIES = 1;
 
-function addCounts(counts, label) {
-  passed += counts.passed;
-  failed += counts.failed;
-  skipped += counts.skipped;
-  console.log(
-    `== ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
-  );
-}
-
-function bunSuite(which) {
-  if (which === "arm64") return emulatedBunSuite(which);
-  const junit = join(results, `bun-${which}.xml`);
-  rmSync(junit, { force: true });
-  const ok = run(`bun ${which}`, bunPath(which), [
-    "test",
-    "--timeout",
-    "120000",
-    "--reporter=junit",
-    `--reporter-outfile=${junit}`,
-    "tests/",
-  ], { env: BUN[which].env, timeout: 20 * 60_000 });
-  const counts = countJunitOf(junit, `bun ${which}`);
-  if (counts) addCounts(counts, `bun ${which}`);
-  if (!ok && (!counts || counts.failed === 0)) {
-    failed++;
-    failures.push(`bun ${which}: runner exited non-zero`);
-  }
-}
-
 /**
- * The suite under emulation, one `bun test` per file, each under timeout(1)
- * (which signals the file's whole process group: TERM, KILL 10 s later),
- * run again when it timed out (see {@link EMULATED_FILE_TIMEOUT_S}).
+ * Bun's suite on `which`: one `bun test tests/`, or under emulation (arm64)
+ * one `bun test` per file, each under timeout(1) (which signals the file's
+ * whole process group: TERM, KILL 10 s later) and run again when it ran out
+ * of time (see {@link EMULATED_FILE_TIMEOUT_S}).
  */
-function emulatedBunSuite(which) {
+function bunSuite(which) {
+  const emulated = which === "arm64";
   const dir = join(results, `bun-${which}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  if (emulated) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+  const runs = emulated
+    ? testFiles().map((file) => [file, join(dir, `${basename(file, ".ts")}.xml`)])
+    : [["tests/", join(results, `bun-${which}.xml`)]];
   const total = { passed: 0, failed: 0, skipped: 0 };
-  for (const file of testFiles()) {
-    const junit = join(dir, `${file.replace(/^tests\//, "").replace(/\.ts$/, "")}.xml`);
-    let ok = false;
-    for (let attempt = 0; attempt <= EMULATED_RETRIES; attempt++) {
+  for (const [target, junit] of runs) {
+    const label = emulated ? `bun ${which} ${target}` : `bun ${which}`;
+    const bunTest = [
+      bunPath(which),
+      "test",
+      "--timeout",
+      "120000",
+      "--reporter=junit",
+      `--reporter-outfile=${junit}`,
+      target,
+    ];
+    let status;
+    for (let attempt = 0;; attempt++) {
       rmSync(junit, { force: true });
-      ok = run(`bun ${which} ${file}`, "timeout", [
-        "-k",
-        "10",
-        String(EMULATED_FILE_TIMEOUT_S),
-        bunPath(which),
-        "test",
-        "--timeout",
-        "120000",
-        "--reporter=junit",
-        `--reporter-outfile=${junit}`,
-        file,
-      ], { env: BUN[which].env, timeout: (EMULATED_FILE_TIMEOUT_S + 60) * 1000 });
-      const timedOut = lastStatus === 124 || lastStatus === 137;
+      status = emulated
+        ? run(label, "timeout", ["-k", "10", String(EMULATED_FILE_TIMEOUT_S), ...bunTest], {
+          env: BUN[which].env,
+          timeout: (EMULATED_FILE_TIMEOUT_S + 60) * 1000,
+        })
+        : run(label, bunTest[0], bunTest.slice(1), { env: BUN[which].env, timeout: 20 * 60_000 });
+      const timedOut = emulated && (status === 124 || status === 137);
       if (!timedOut) break;
+      const again = attempt < EMULATED_RETRIES;
       console.log(
-        `== bun ${which} ${file}: ran out of its ${EMULATED_FILE_TIMEOUT_S} s` +
-          (attempt < EMULATED_RETRIES ? ": running it again" : ""),
+        `== ${label}: ran out of its ${EMULATED_FILE_TIMEOUT_S} s${
+          again ? ": running it again" : ""
+        }`,
       );
+      if (!again) break;
     }
     const counts = countJunitOf(junit, `bun ${which}`);
-    if (counts) {
-      total.passed += counts.passed;
-      total.failed += counts.failed;
-      total.skipped += counts.skipped;
-    }
-    if (!ok && (!counts || counts.failed === 0)) {
+    for (const key of ["passed", "failed", "skipped"]) total[key] += counts?.[key] ?? 0;
+    if (status !== 0 && (!counts || counts.failed === 0)) {
       failed++;
-      failures.push(`bun ${which} ${file}: runner exited non-zero (status ${lastStatus})`);
+      failures.push(`${label}: runner exited non-zero (status ${status})`);
     }
   }
-  addCounts(total, `bun ${which}`);
+  passed += total.passed;
+  failed += total.failed;
+  skipped += total.skipped;
+  console.log(
+    `== bun ${which}: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
+  );
 }
 
 function tables() {
