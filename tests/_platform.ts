@@ -6,6 +6,7 @@
  * The suite runs on Linux x86-64 glibc (Deno and Bun), x86-64 musl and arm64
  * under qemu-user (Bun): see docs/platforms.md and scripts/test_platforms.mjs.
  */
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -56,15 +57,23 @@ export const underQemuUser: boolean = process.platform === "linux" &&
   kernelArch !== ({ x64: "x86_64", arm64: "aarch64" }[process.arch as string] ?? process.arch);
 
 /**
- * The threads that run the program, of those a process lists in
+ * The threads that run the program, of those process `pid` lists in
  * /proc/PID/task (each with its `tid`): all of them, except under qemu-user,
- * where the first thread after the main one is qemu's own (made before the
- * program starts). qemu passes the program's set*id calls on to the kernel for
- * the program's threads only, so that one keeps the ids the program gave up.
+ * where the first thread made after the main one is qemu's own (made before
+ * the program starts). qemu passes the program's set*id calls on to the kernel
+ * for the program's threads only, so that one keeps the ids the program gave up.
+ *
+ * "Made after" is the kernel's order of handing out ids: upwards from the main
+ * thread's (whose tid is the pid), starting again low once past pid_max. A
+ * plain sort by tid picks the wrong thread when the ids wrap in the process's
+ * lifetime, which a long test run on a machine with a pid_max of 32768 does.
  */
-export function programThreads<T extends { tid: number }>(tasks: T[]): T[] {
+export function programThreads<T extends { tid: number }>(tasks: T[], pid: number): T[] {
   if (!underQemuUser) return tasks;
-  const [main, _qemu, ...rest] = [...tasks].sort((a, b) => a.tid - b.tid);
+  const pidMax = Number(readFileSync("/proc/sys/kernel/pid_max", "utf8"));
+  const madeAfterMain = (t: T): number => (t.tid - pid + pidMax) % pidMax;
+  const [main, _qemu, ...rest] = [...tasks].sort((a, b) => madeAfterMain(a) - madeAfterMain(b));
+  assert(main.tid === pid, `the main thread ${pid} is among the tasks`);
   return [main, ...rest];
 }
 

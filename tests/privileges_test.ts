@@ -33,6 +33,7 @@ interface Task {
 }
 interface Report {
   results: Outcome[];
+  pid: number;
   uid: number[];
   gid: number[];
   groups: number[];
@@ -64,7 +65,7 @@ function assertAllThreads(report: Report, uid: number, gid: number, groups: numb
     report.tasks.length > 1,
     `the runtime is multi-threaded (${report.tasks.length} tasks)`,
   );
-  for (const t of programThreads(report.tasks)) {
+  for (const t of programThreads(report.tasks, report.pid)) {
     assert.deepEqual(t.uid, [uid, uid, uid, uid], `thread ${t.tid} Uid:`);
     assert.deepEqual(t.gid, [gid, gid, gid, gid], `thread ${t.tid} Gid:`);
     assert.deepEqual(sorted(t.groups), sorted(groups), `thread ${t.tid} Groups:`);
@@ -304,7 +305,9 @@ describe("setgid, initgroups, setuid, setgroups", () => {
     assert.deepEqual(r1.results, [{ ok: true, value: null }]);
     assert.equal(r1.groupCount, max);
     assert.equal(r1.groupMax, max - 1, "the first NGROUPS_MAX were kept");
-    for (const t of programThreads(r1.tasks)) assert.equal(t.groupCount, max, `thread ${t.tid}`);
+    for (const t of programThreads(r1.tasks, r1.pid)) {
+      assert.equal(t.groupCount, max, `thread ${t.tid}`);
+    }
     const r2 = inChild([["setgroups", [nogroup.name, 0, "root"]]]);
     assert.deepEqual(r2.results, [{ ok: true, value: null }]);
     assert.deepEqual(
