@@ -10,7 +10,7 @@
  * @module
  */
 import type { parseArgs, ParseArgsOptionsConfig } from "node:util";
-import { platform } from "../ffi/mod.ts";
+import { signalName, signalNumber as signalNumberOf } from "../platforms/signal_names.ts";
 import { builtin } from "./builtin.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 
@@ -456,11 +456,13 @@ export function parseSignal(spec: string, option?: string): number {
 
 /** A signal's number from its name or number, or null for none. */
 function signalNumber(spec: string): number | null {
-  const name = spec.toUpperCase().replace(/^SIG/, "");
-  if (/^\d+$/.test(spec) && Object.hasOwn(platform.signalNames, Number(spec))) {
+  if (!/^\d+$/.test(spec)) return signalNumberOf(spec.toUpperCase().replace(/^SIG/, ""));
+  try {
+    signalName(Number(spec)); // a signal of this platform
     return Number(spec);
+  } catch {
+    return null;
   }
-  return Object.hasOwn(platform.signalNumbers, name) ? platform.signalNumbers[name] : null;
 }
 
 /** Whether `spec` names a signal (`HUP`, `SIGHUP`, `hup`, `1`). */

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { OSError, platform } from "../ffi/mod.ts";
+import { OSError } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
+import { describeSignal } from "../platforms/signal_names.ts";
 import { parseSignalCommand } from "./args.ts";
 import { CliError, EXIT, quote } from "./errors.ts";
 import { complain, say } from "./output.ts";
@@ -29,7 +30,7 @@ export async function signal(argv: readonly string[]): Promise<number> {
   const target = findTarget(pidfile);
   if (target.state === "unknown") throw new CliError(`not sent: ${quote(pidfile)}: ${target.why}`);
   if (target.state === "unusable") throw new CliError(target.message);
-  const name = `SIG${platform.signalNames[o.signal] ?? o.signal}`;
+  const name = describeSignal(o.signal);
   if (target.state === "leftovers") {
     const left = describeLeftovers(target, quote(pidfile));
     complain(`not running (${left}: ${stopCommand(pidfile)} stops it); ${name} not sent`);

@@ -7,6 +7,7 @@
  */
 import { libc, OSError, platform } from "../ffi/mod.ts";
 import { absolutePath } from "../platforms/host.ts";
+import { describeSignal } from "../platforms/signal_names.ts";
 import { Pidfile } from "../platforms/pidfile.ts";
 import { pidList } from "../platforms/quote.ts";
 import { parseStop, type StopOptions } from "./args.ts";
@@ -80,11 +81,6 @@ function wake(pid: number, signal: number): void {
   signalGroup(pid, platform.signalNumbers.CONT);
 }
 
-/** SIGTERM, SIGINT, ... (or the number, for a signal without a name). */
-function nameOf(signal: number): string {
-  return `SIG${platform.signalNames[signal] ?? String(signal)}`;
-}
-
 /**
  * Before {@linkcode stopGroupRest} signals what the ended program `pid` left
  * in its process group: SIGCONT to that group, so that a stopped process
@@ -102,7 +98,7 @@ function wakeGroupRest(pid: number, signal: number): void {
  * unless `--no-kill`; then removes the pidfile.
  */
 function stopLeftovers(pidfile: string, pid: number, o: StopOptions): void {
-  const signalName = nameOf(o.signal);
+  const signalName = describeSignal(o.signal);
   wakeGroupRest(pid, o.signal);
   const rest = stopGroupRest(pid, o.signal, o.timeoutMs, o.kill);
   if (rest === "running") {
@@ -151,7 +147,7 @@ export function stopProgram(o: StopOptions): void {
       throw new CliError(`not stopped: ${quote(pidfile)}: ${target.why}`);
   }
   const { pid, start } = target;
-  const signalName = nameOf(o.signal);
+  const signalName = describeSignal(o.signal);
   let sent: boolean;
   try {
     sent = signalIfStill(pid, start, o.signal);

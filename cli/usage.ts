@@ -68,7 +68,7 @@ pid that may have been reused).`;
 const SIGNAL = `posixly signal --pidfile PATH SIGNAL
 
 Sends SIGNAL (HUP, SIGHUP or its number, 1) to the running program; real-time
-signals are refused.
+signals as RTMIN, RTMIN+1, ..., RTMAX-1, RTMAX (by posixly's C library's count).
 
   --pidfile PATH        the pidfile (required)
 

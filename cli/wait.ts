@@ -9,6 +9,7 @@ import { check, errno, libc, osError, platform } from "../ffi/mod.ts";
 import { addSignalListener } from "../platforms/host.ts";
 import { listDirWithLibc } from "../platforms/libc_dir.ts";
 import { processIsZombie, processStartTime } from "../platforms/process_start.ts";
+import { describeSignal } from "../platforms/signal_names.ts";
 
 /** How often to look again where there is no pidfd (Linux < 5.3, macOS). */
 const POLL_SLICE_MS = 5;
@@ -117,8 +118,7 @@ export function reapChild(pid: number): number | null {
 export function describeWaitStatus(status: number): string {
   const signal = status & 0x7f;
   if (signal === 0) return `exited with status ${(status >> 8) & 0xff}`;
-  const name = platform.signalNames[signal];
-  return `was killed by ${name ? `SIG${name}` : `signal ${signal}`}`;
+  return `was killed by ${describeSignal(signal)}`;
 }
 
 /** True while process `pid`, started at `start` (clock ticks), runs (zombies do not count). */

@@ -200,6 +200,10 @@ export const SYMBOLS = {
   sigemptyset: { parameters: ["buffer"], result: "i32" },
   /** int sigfillset(sigset_t *set); */
   sigfillset: { parameters: ["buffer"], result: "i32" },
+  /** int __libc_current_sigrtmin(void);  (glibc, musl: SIGRTMIN, after the signals the C library keeps for itself) */
+  __libc_current_sigrtmin: { parameters: [], result: "i32", optional: true },
+  /** int __libc_current_sigrtmax(void);  (glibc, musl: SIGRTMAX) */
+  __libc_current_sigrtmax: { parameters: [], result: "i32", optional: true },
   /** int sigprocmask(int how, const sigset_t *set, sigset_t *oldset); */
   sigprocmask: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   /** int setitimer(int which, const struct itimerval *new, struct itimerval *old); */

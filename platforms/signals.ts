@@ -15,7 +15,10 @@
  */
 import { check, libc, platform } from "../ffi/mod.ts";
 import { quote } from "./quote.ts";
+import { isRealtimeName, signalName, signalNumber } from "./signal_names.ts";
 import { addSignalListener, removeSignalListener, settleRuntimeSignalHandlers } from "./host.ts";
+
+export { signalName };
 
 /** A JS signal handler; it gets the signal's number. */
 export type SignalHandler = (signum: number) => void;
@@ -57,32 +60,6 @@ const SYNCHRONOUS_FAULTS = new Set(["SEGV", "BUS", "ILL", "FPE"]);
 
 function isUppercaseName(name: string): boolean {
   return name.length > 0 && name === name.toUpperCase() && name !== name.toLowerCase();
-}
-
-/**
- * The canonical name of a signal number, without the `SIG` prefix: `"TERM"`
- * for 15. Aliases never come back (`CHLD`, not `CLD`; `ABRT`, not `IOT`;
- * `IO`, not `POLL`). An unknown number throws a RangeError.
- *
- * @example Name a signal number
- * ```ts
- * import { signalName } from "@posixly/posixly";
- * signalName(15); // "TERM"
- * signalName(17); // "CHLD" on Linux
- * ```
- */
-export function signalName(signum: number): string {
-  if (typeof signum !== "number") {
-    throw new TypeError(
-      `signalName takes a signal number, got ${typeof signum} ${quote(signum)}` +
-        " (signals.signum() turns names into numbers)",
-    );
-  }
-  const name = Number.isInteger(signum) && Object.hasOwn(platform.signalNames, signum)
-    ? platform.signalNames[signum]
-    : undefined;
-  if (name === undefined) throw new RangeError(`unknown signal number: ${quote(signum)}`);
-  return name;
 }
 
 function sigactionBuffer(): Uint8Array {
@@ -159,9 +136,13 @@ function armTimer(seconds: number): number {
 export class Signals {
   /**
    * The number of a signal: numbers pass through; `"INT"` and `"SIGINT"`
-   * both give 2. A lowercase name or a value that is neither a string nor an
-   * integer throws TypeError (`signal name must be uppercase string.`, as
-   * Celery); an unknown name throws a RangeError naming it.
+   * both give 2. Real-time signals are named as bash and kill(1) name them,
+   * from SIGRTMIN and SIGRTMAX of the C library in use (which keeps the
+   * kernel's first few for itself, so the numbers differ between glibc and
+   * musl): `"RTMIN"`, `"RTMIN+3"`, `"RTMAX-2"`, `"SIGRTMAX"`. A lowercase
+   * name or a value that is neither a string nor an integer throws TypeError
+   * (`signal name must be uppercase string.`, as Celery); an unknown name
+   * throws a RangeError naming it.
    *
    * @example Number of a signal name
    * ```ts
@@ -170,17 +151,21 @@ export class Signals {
    * signals.signum("SIGTERM"); // 15
    * signals.signum(9); // 9
    * ```
+   *
+   * @example Number of a real-time signal
+   * ```ts
+   * import { signals } from "@posixly/posixly";
+   * signals.signum("RTMIN+1"); // 35 with glibc, 36 with musl
+   * ```
    */
   signum(name: SignalSpec): number {
     if (typeof name === "number" && Number.isInteger(name)) return name;
     if (typeof name !== "string" || !isUppercaseName(name)) {
       throw new TypeError("signal name must be uppercase string.");
     }
-    const short = name.startsWith("SIG") ? name.slice(3) : name;
-    if (!Object.hasOwn(platform.signalNumbers, short)) {
-      throw new RangeError(`unknown signal name: ${quote(name)}`);
-    }
-    return platform.signalNumbers[short];
+    const signum = signalNumber(name.startsWith("SIG") ? name.slice(3) : name);
+    if (signum === null) throw new RangeError(`unknown signal name: ${quote(name)}`);
+    return signum;
   }
 
   /**
@@ -197,7 +182,8 @@ export class Signals {
    */
   supported(name: SignalSpec): boolean {
     try {
-      return Object.hasOwn(platform.signalNames, this.signum(name));
+      signalName(this.signum(name));
+      return true;
     } catch {
       return false;
     }
@@ -238,8 +224,9 @@ export class Signals {
    * A handler set here replaces the one set before through posixly.
    * SIGKILL and SIGSTOP throw a RangeError; so does a function for SIGSEGV,
    * SIGBUS, SIGILL or SIGFPE (a JS listener runs only after the faulting
-   * instruction ran again: Bun would spin forever), and a signal the runtime
-   * refuses to handle in JS. `"ignore"` and
+   * instruction ran again: Bun would spin forever), for a real-time signal
+   * (`RTMIN+1`: Deno, Bun and Node listen only for the named ones), and a
+   * signal the runtime refuses to handle in JS. `"ignore"` and
    * `"default"` silence every listener of the signal, including ones added
    * with `process.on` elsewhere; in Deno those stay silent until a handler
    * is set here again. Switching is safe under a storm of the signal: posixly
@@ -312,6 +299,12 @@ export class Signals {
     }
     if (UNCATCHABLE.has(short)) {
       throw new RangeError(`SIG${short} cannot be caught or ignored; its action is fixed`);
+    }
+    if (typeof handler === "function" && isRealtimeName(short)) {
+      throw new RangeError(
+        `SIG${short} is a real-time signal: no runtime lets a program listen for one in JS ` +
+          `(use "default" or "ignore")`,
+      );
     }
     if (typeof handler === "function" && SYNCHRONOUS_FAULTS.has(short)) {
       throw new RangeError(

@@ -28,6 +28,7 @@ import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { processStartTime } from "../platforms/process_start.ts";
+import { signals } from "../platforms/signals.ts";
 import { lookupUser } from "../platforms/users.ts";
 import {
   alive,
@@ -548,6 +549,41 @@ describe("posixly usage", () => {
 });
 
 describe("posixly start, status, signal, stop", () => {
+  test("real-time signals by name: signal RTMIN+1, stop --signal RTMAX-1", {
+    ...SLOW,
+    skip: commandCycleUnderQemu,
+  }, async () => {
+    // The numbers as the C library of this runtime counts them (the command's
+    // own): bash traps them by number.
+    const [n1, n2] = [signals.signum("RTMIN+1"), signals.signum("RTMAX-1")];
+    const pidfile = s.path("rt.pid");
+    const logfile = s.path("rt.log");
+    const script = s.path("rt.sh");
+    writeFileSync(
+      script,
+      `#!/bin/bash\ntrap 'echo got ${n1}' ${n1}\ntrap 'echo got ${n2}; exit 0' ${n2}\n` +
+        "echo ready\nwhile :; do sleep 0.05; done\n",
+    );
+    chmodSync(script, 0o755);
+    const r = posixly(["start", "--pidfile", pidfile, "--logfile", logfile, "--", script]);
+    assert.equal(r.status, 0, r.stderr);
+    const pid = s.trackPidfile(pidfile);
+    await logSays(logfile, "ready");
+    const sent = posixly(["signal", "--pidfile", pidfile, "rtmin+1"]);
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.equal(sent.stdout.trim(), `sent SIGRTMIN+1 to pid ${pid}`);
+    await logSays(logfile, `got ${n1}`);
+    // Between the named signals and RTMIN: the C library's own, refused.
+    const own = posixly(["signal", "--pidfile", pidfile, String(n1 - 2)]);
+    assert.equal(own.status, 2);
+    assert.match(own.stderr, new RegExp(`unknown signal "${n1 - 2}"`));
+    const stopped = posixly(["stop", "--pidfile", pidfile, "--signal", "SIGRTMAX-1"]);
+    assert.equal(stopped.status, 0, stopped.stderr);
+    assert.match(stopped.stdout, new RegExp(`stopped \\(pid ${pid}, SIGRTMAX-1\\)`));
+    assert.match(readFileSync(logfile, "utf8"), new RegExp(`got ${n2}`));
+    assert.ok(!alive(pid));
+  });
+
   test(
     "a shell service: daemon set-up, the lock held by the program, HUP, stop",
     { ...SLOW, skip: commandCycleUnderQemu },

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { fixture, runScript, scriptArgs, sleep, startScript } from "./_util.ts";
-import { signalFloodCrashesQemu, timeScale } from "./_platform.ts";
+import { cLibrary, signalFloodCrashesQemu, timeScale, underQemuUser } from "./_platform.ts";
 import { getSignal, setPdeathsig, signalName, Signals, signals } from "../mod.ts";
 
 /** Line-oriented access to a child's stdout. */
@@ -289,6 +289,97 @@ describe("signal dispositions (child processes)", () => {
     assert.match(await d.send("ignore KILL"), /^error RangeError: SIGKILL cannot be caught/);
     assert.match(await d.send("handler STOP"), /^error RangeError: SIGSTOP cannot be caught/);
     assert.match(await d.send("handler int"), /^error TypeError: signal name must be uppercase/);
+    d.child.stdin!.write("exit\n");
+    assert.deepEqual(await exited(d.child), { code: 0, signal: null });
+  });
+});
+
+describe("real-time signals", () => {
+  // The platform's own bounds: the kernel's last signal is the width of the
+  // signal masks in /proc/self/status (64 on Linux), the named signals end
+  // where the runtime's table does (SIGSYS, 31 on Linux), and the C library
+  // keeps a few above that for itself (glibc 32-33, musl 32-34).
+  const kernelMax = readFileSync("/proc/self/status", "utf8").match(/^SigBlk:\s*([0-9a-f]+)$/m)![1]
+    .length * 4;
+  const lastNamed = Math.max(...Object.values(constants.signals));
+  const rtmin = signals.signum("RTMIN");
+  const rtmax = signals.signum("RTMAX");
+
+  test("RTMIN and RTMAX are the C library's: above the named signals, up to the kernel's last", () => {
+    assert.equal(rtmax, kernelMax);
+    assert.ok(rtmin > lastNamed + 1 && rtmin <= lastNamed + 4, `SIGRTMIN ${rtmin}`);
+    assert.equal(signals.signum("SIGRTMIN"), rtmin);
+    assert.equal(getSignal("SIGRTMAX"), rtmax);
+  });
+
+  test("RTMIN+N and RTMAX-N name every one, and signalName names each back", () => {
+    for (let n = rtmin; n <= rtmax; n++) {
+      assert.equal(signals.signum(`RTMIN+${n - rtmin}`), n);
+      assert.equal(signals.signum(`SIGRTMAX-${rtmax - n}`), n);
+      assert.equal(signals.signum(signalName(n)), n, signalName(n));
+      assert.equal(signals.supported(n), true);
+    }
+    // Named from the nearer end, as bash and kill(1) do.
+    assert.equal(signalName(rtmin + 1), "RTMIN+1");
+    assert.equal(signalName(rtmax - 1), "RTMAX-1");
+  });
+
+  test("bash's kill -l names them the same where it shares this C library (glibc)", {
+    skip: cLibrary().name !== "glibc" ? `bash uses glibc, this runtime ${cLibrary().name}` : false,
+  }, () => {
+    const numbers = Array.from({ length: rtmax - rtmin + 1 }, (_, i) => rtmin + i);
+    const r = spawnSync("bash", ["-c", `kill -l ${numbers.join(" ")}; kill -l RTMIN RTMAX`], {
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = [...numbers.map((n) => signalName(n)), String(rtmin), String(rtmax)];
+    assert.deepEqual(r.stdout.trim().split("\n"), expected);
+  });
+
+  test("names past either end, and the C library's own signals, are unknown", () => {
+    for (const name of ["RTMIN-1", "RTMAX+1", `RTMIN+${rtmax - rtmin + 1}`, "RTMIN+", "RTMINX"]) {
+      assert.throws(() => signals.signum(name), /unknown signal name/, name);
+      assert.equal(signals.supported(name), false, name);
+    }
+    assert.throws(() => signals.signum("rtmin"), TypeError);
+    for (let n = lastNamed + 1; n < rtmin; n++) {
+      assert.throws(() => signalName(n), /unknown signal number/, String(n));
+    }
+    assert.throws(() => signalName(rtmax + 1), /unknown signal number/);
+  });
+
+  test("a JS handler is refused before anything changes; ignore and default work", {
+    skip: underQemuUser
+      ? "qemu-user handles every signal itself: /proc shows its dispositions, not the program's"
+      : false,
+  }, async () => {
+    assert.throws(() => signals.set("RTMIN+1", () => {}), /real-time signal: no runtime lets/);
+    assert.equal(signals.get("RTMIN+1"), "default");
+    // The kernel's view of the child's dispositions: bit n-1 of the SigIgn
+    // (ignored) and SigCgt (caught) masks in /proc/PID/status.
+    const disposition = (pid: number, n: number): string => {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const has = (mask: string): boolean =>
+        ((BigInt(`0x${status.match(new RegExp(`^${mask}:\\s*([0-9a-f]+)$`, "m"))![1]}`) >>
+          BigInt(n - 1)) & 1n) === 1n;
+      return has("SigIgn") ? "ignored" : has("SigCgt") ? "caught" : "default";
+    };
+    const n = rtmin + 1;
+    const d = await startDriver();
+    assert.equal(disposition(d.child.pid!, n), "default");
+    assert.equal(await d.send("ignore RTMIN+1"), "ok");
+    assert.equal(await d.send("get RTMIN+1"), "get RTMIN+1 ignore");
+    assert.equal(disposition(d.child.pid!, n), "ignored");
+    // Sent with kill(1): Deno's process.kill refuses the number (EINVAL).
+    const r = spawnSync("kill", [`-${n}`, String(d.child.pid!)], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    await sleep(150);
+    assert.ok(alive(d.child.pid!), "child survived an ignored SIGRTMIN+1");
+    assert.equal(await d.send("default RTMIN+1"), "ok");
+    assert.equal(await d.send("get RTMIN+1"), "get RTMIN+1 default");
+    assert.equal(disposition(d.child.pid!, n), "default");
+    // Not killed with it: Node's and Bun's child_process report such a death
+    // as "exit 0", and Deno's throws from its own code.
     d.child.stdin!.write("exit\n");
     assert.deepEqual(await exited(d.child), { code: 0, signal: null });
   });
