@@ -14,6 +14,7 @@
  */
 import { libc, platform } from "../ffi/mod.ts";
 import { listDirWithLibc } from "./libc_dir.ts";
+import { isDecimal, latin1, readFileWithLibc } from "./libc_file.ts";
 import { fieldsAfterName, readProcStat } from "./proc_stat.ts";
 
 /**
@@ -65,10 +66,33 @@ interface Child {
   readonly ended: boolean;
 }
 
+/**
+ * Whether process `pid`, which started at `start` (clock ticks), started
+ * after `daemon`. Within the daemon's own tick, by the order in which the
+ * kernel handed out the two pids: upwards from the daemon's, starting again
+ * low past pid_max (a tick is far too short for the count to come round).
+ */
+function startedAfter(pid: number, start: number, daemon: DaemonProcess, pidMax: number): boolean {
+  if (start !== daemon.start) return start > daemon.start!;
+  return (pid - daemon.pid + pidMax) % pidMax < pidMax / 2;
+}
+
+/** The kernel's pid_max: pids go up to it, less one, then start again low. */
+function pidMax(): number {
+  try {
+    const text = latin1(readFileWithLibc("/proc/sys/kernel/pid_max")).trim();
+    if (isDecimal(text)) return Number(text);
+  } catch {
+    // no /proc/sys in this mount namespace: the kernel's largest below
+  }
+  return 2 ** 22;
+}
+
 /** This process's children that started after `daemon` did (from /proc), but `daemon`. */
 function adoptedChildren(daemon: DaemonProcess): Child[] {
   if (daemon.start === null) return []; // no start times: nothing tells them from our own
   const self = libc.getpid();
+  const max = pidMax();
   const found: Child[] = [];
   for (const name of listDirWithLibc("/proc", 16) ?? []) {
     const pid = Number(name);
@@ -78,7 +102,7 @@ function adoptedChildren(daemon: DaemonProcess): Child[] {
     const fields = fieldsAfterName(stat);
     // The daemon's descendants started after it; a child that this process
     // started before the daemon is its own, not an orphan of the daemon.
-    if (Number(fields[1]) !== self || !(Number(fields[19]) > daemon.start)) continue;
+    if (Number(fields[1]) !== self || !startedAfter(pid, Number(fields[19]), daemon, max)) continue;
     found.push({ pid, ended: fields[0] === "Z" || fields[0] === "X" });
   }
   return found;

@@ -97,4 +97,28 @@ describe("detached(): a failed start stops what the daemon started outside its g
     );
     for (const pid of sessions) assert.ok(await gone(pid, 1000), `pid ${pid} was stopped`);
   });
+
+  test(
+    "an orphan started in the daemon's own clock tick is stopped; a child of the launcher's, not",
+    {
+      ...SLOW,
+    },
+    () => {
+      // A start time counts clock ticks; processes started within one tick are
+      // told apart by the order of their pids. The fixture starts its own child,
+      // then the daemon, whose child it adopts; most runs put all three in one
+      // tick, and every run must stop the orphan and leave the launcher's child.
+      let sameTick = 0;
+      for (let run = 0; run < 20 && sameTick < 3; run++) {
+        const r = runScript(fixture("orphans_same_tick.ts"), [], { timeout: 30_000 });
+        assert.equal(r.status, 0, r.stderr);
+        const { pids, starts, stopped, ownRuns } = JSON.parse(r.stdout.trim().split("\n").pop()!);
+        s.track(pids.orphan);
+        assert.deepEqual(stopped.terminated, [pids.orphan], JSON.stringify({ pids, starts }));
+        assert.ok(ownRuns, `the launcher's own child ${pids.own} was left running`);
+        if (starts.own === starts.daemon && starts.orphan === starts.daemon) sameTick++;
+      }
+      assert.ok(sameTick > 0, "no run started all three in one clock tick");
+    },
+  );
 });
