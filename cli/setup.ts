@@ -10,7 +10,7 @@
 import { check, cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
 import { absolutePath, chdir, currentEnvironment, parentDir } from "../platforms/host.ts";
-import { fdIdentity, type Identity } from "../platforms/file_identity.ts";
+import { fdIdentity, type Identity, sameIdentity, statOf } from "../platforms/file_identity.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../platforms/users.ts";
@@ -277,6 +277,13 @@ export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Pl
   const logfile = o.logfile === null ? null : absolutePath(o.logfile);
   const pidfile = o.pidfile === null ? null : absolutePath(o.pidfile);
   if (pidfile !== null) checkPidfileDirectory(pidfile);
+  if (logfile !== null && logfile === pidfile) throw logfileIsPidfile(logfile);
+  const logStart = logfile === null ? null : logStartOf(logfile, o.umask);
+  // The same file by another name (a hard link, a linked directory).
+  const pidfileNow = pidfile === null ? null : statOf(pidfile, cstr(pidfile));
+  if (logStart !== null && pidfileNow !== null && sameIdentity(pidfileNow.id, logStart.identity)) {
+    throw logfileIsPidfile(logfile!);
+  }
   return {
     pidfile,
     logfile,
@@ -289,8 +296,21 @@ export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Pl
     args,
     envChanges,
     env,
-    logStart: logfile === null ? null : logStartOf(logfile, o.umask),
+    logStart,
   };
+}
+
+/**
+ * A logfile that is the pidfile: the pidfile's lock puts its own file in
+ * that place, and the program's output would go to the one it replaced,
+ * which no directory names any more.
+ */
+function logfileIsPidfile(logfile: string): CliError {
+  return new CliError(
+    `--logfile ${quote(logfile)} is the pidfile: the pidfile would take its place, and the ` +
+      "program's output would be lost",
+    EXIT.usage,
+  );
 }
 
 /** The message for a pidfile that a live process holds. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { check, checkOrNull, cstr, errno, libc, OSError, osError, platform } from "../ffi/mod.ts";
-import { fdIdentity, type Identity } from "./file_identity.ts";
+import { fdIdentity, type Identity, sameIdentity, statOf } from "./file_identity.ts";
 import {
   addSignalListener,
   currentEnvironment,
@@ -14,7 +14,7 @@ import {
   pipeReader,
   removeSignalListener,
 } from "./host.ts";
-import { EX_CANTCREAT, EX_FAILURE } from "./exit_codes.ts";
+import { EX_CANTCREAT, EX_FAILURE, EX_USAGE } from "./exit_codes.ts";
 import { openFds } from "./fds.ts";
 import { Pidfile } from "./pidfile.ts";
 import { parseGid, parseUid } from "./users.ts";
@@ -34,7 +34,7 @@ import {
   newToken,
   pollfdFor,
 } from "./daemon_handshake.ts";
-import type { DaemonSettings } from "./daemon_options.ts";
+import { type DaemonSettings, sameFileMessage } from "./daemon_options.ts";
 
 /** How long a daemon that was not ready in time has after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 2000;
@@ -251,6 +251,12 @@ class Launcher {
     if (logfile === null) return -1;
     const fd = openLogfile(logfile, umask);
     fdIdentity(fd, this.#log);
+    // The same file by another name (a hard link, a linked directory).
+    const pidfileNow = pidfile === null ? null : statOf(pidfile, cstr(pidfile));
+    if (pidfileNow !== null && sameIdentity(pidfileNow.id, this.#log)) {
+      libc.close(fd);
+      throw new DaemonError(`ERROR: ${sameFileMessage(pidfile!)}`, EX_USAGE);
+    }
     this.#logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
     return fd;
   }

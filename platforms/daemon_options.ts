@@ -8,7 +8,7 @@ import { OSError } from "../ffi/mod.ts";
 import { absolutePath, cwd } from "./host.ts";
 import { classifyId } from "./ids.ts";
 import { rejectUnknownOptions } from "./options.ts";
-import { quote } from "./quote.ts";
+import { quote, shownPath } from "./quote.ts";
 
 /**
  * Options of `detached()` and `DaemonContext`.
@@ -33,6 +33,8 @@ export interface DetachedOptions {
    * sticky world-writable directory (/tmp) is followed only when this
    * process or the directory's owner owns it, as the kernel's
    * `fs.protected_symlinks` rule says, whatever the sysctl is set to.
+   * It cannot be the pidfile (by its name or another, such as a hard
+   * link): the pidfile would take its place and the output would be lost.
    */
   logfile?: string | null;
   /** Pidfile the daemon takes and keeps (see `createPidlock`). */
@@ -132,9 +134,12 @@ export function daemonSettings(options: DetachedOptions): DaemonSettings {
   if (afterChdir !== null && typeof afterChdir !== "function") {
     throw new TypeError(`afterChdir must be a function, got ${quote(afterChdir)}`);
   }
+  const logfile = optionalPath(options.logfile, "logfile");
+  const pidfile = optionalPath(options.pidfile, "pidfile");
+  if (logfile !== null && logfile === pidfile) throw new TypeError(sameFileMessage(logfile));
   return {
-    logfile: optionalPath(options.logfile, "logfile"),
-    pidfile: optionalPath(options.pidfile, "pidfile"),
+    logfile,
+    pidfile,
     workdir: optionalPath(options.workdir, "workdir") ?? defaultWorkdir(),
     uid: optionalId(options.uid, "uid"),
     gid: optionalId(options.gid, "gid"),
@@ -145,6 +150,16 @@ export function daemonSettings(options: DetachedOptions): DaemonSettings {
     keepFds: parseKeepFds(options.keepFds),
     afterChdir,
   };
+}
+
+/**
+ * Why a logfile that is the pidfile is refused: the daemon's pidfile lock
+ * puts its own file in that place, and the output would go to the one it
+ * replaced, which no directory names any more.
+ */
+export function sameFileMessage(path: string): string {
+  return `logfile and pidfile are the same file (${shownPath(path)}): the pidfile would ` +
+    "take its place, and the daemon's output would be lost";
 }
 
 /** A boolean option: `fallback` when not given; anything but true or false is a TypeError. */

@@ -13,6 +13,7 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -1043,6 +1044,42 @@ describe("posixly start, status, signal, stop", () => {
       for (const pid of children()) s.track(pid);
     }
   });
+
+  test(
+    "a logfile that is the pidfile, by name or by a hard link: bad usage, nothing made",
+    SLOW,
+    () => {
+      // Taking the pidfile would put a new file in the logfile's place, and the
+      // program's output would go to the old one, which no directory names.
+      const pidfile = s.path("same.pid");
+      for (const command of ["start", "run"]) {
+        const r = posixly([
+          command,
+          "--pidfile",
+          pidfile,
+          "--logfile",
+          pidfile,
+          "--",
+          "sleep",
+          "30",
+        ]);
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(
+          r.stderr,
+          new RegExp(`--logfile "${pidfile}" is the pidfile: .* output would be lost`),
+        );
+        assert.ok(!existsSync(pidfile), `${command} made no file`);
+      }
+      const logfile = s.path("same.log");
+      writeFileSync(logfile, "earlier output\n");
+      linkSync(logfile, pidfile);
+      const r = posixly(["start", "--pidfile", pidfile, "--logfile", logfile, "--", "sleep", "30"]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`--logfile "${logfile}" is the pidfile`));
+      assert.equal(readFileSync(logfile, "utf8"), "earlier output\n", "the logfile as it was");
+      assert.ok(existsSync(pidfile), "its other name left as it was");
+    },
+  );
 
   test("a program not found or not executable: status 5 naming it", SLOW, () => {
     const pidfile = s.path("nf.pid");

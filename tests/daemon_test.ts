@@ -7,6 +7,7 @@ import {
   constants as fsConstants,
   existsSync,
   lchownSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -321,6 +322,29 @@ describe("detached()", () => {
       assert.ok(r.stderr.includes(logfile));
       assert.equal(loggedPids(dir).length, 1, "no daemon was started");
       assert.equal(existsSync(join(dir, "x.pid")), false);
+    } finally {
+      cleanUp(dir);
+    }
+  });
+
+  test("a logfile that is the pidfile: refused by name, or in the foreground by a hard link (64)", () => {
+    const dir = appDir("posixly-daemon-");
+    try {
+      const same = join(dir, "same.pid");
+      assert.throws(() => new DaemonContext({ pidfile: same, logfile: same }), {
+        name: "TypeError",
+        message: `logfile and pidfile are the same file (${same}): the pidfile would take its ` +
+          "place, and the daemon's output would be lost",
+      });
+      assert.equal(existsSync(same), false);
+      const logfile = join(dir, "app.log");
+      writeFileSync(logfile, "earlier output\n");
+      linkSync(logfile, same);
+      const r = launch(dir, { detached: { logfile, pidfile: same } });
+      assert.equal(r.status, 64, r.stderr);
+      assert.match(r.stderr, /ERROR: logfile and pidfile are the same file/);
+      assert.equal(loggedPids(dir).length, 1, "no daemon was started");
+      assert.equal(readFileSync(logfile, "utf8"), "earlier output\n");
     } finally {
       cleanUp(dir);
     }
