@@ -10,7 +10,7 @@
 import { check, cstr, libc, OSError, osError, platform } from "../ffi/mod.ts";
 import { execve, prepareForExec } from "../platforms/exec.ts";
 import { absolutePath, chdir, currentEnvironment, parentDir } from "../platforms/host.ts";
-import { fdIdentity, type Identity, sameIdentity, statOf } from "../platforms/file_identity.ts";
+import { fdIdentity, type Identity, namesFile } from "../platforms/file_identity.ts";
 import { LockFailed, Pidfile } from "../platforms/pidfile.ts";
 import { maybeDropPrivileges, SecurityError } from "../platforms/privileges.ts";
 import { LookupError, lookupUser, parseGid, parseUid, type UserInfo } from "../platforms/users.ts";
@@ -280,8 +280,7 @@ export function checkSetUp(o: SetUpOptions, baseEnv: Record<string, string>): Pl
   if (logfile !== null && logfile === pidfile) throw logfileIsPidfile(logfile);
   const logStart = logfile === null ? null : logStartOf(logfile, o.umask);
   // The same file by another name (a hard link, a linked directory).
-  const pidfileNow = pidfile === null ? null : statOf(pidfile, cstr(pidfile));
-  if (logStart !== null && pidfileNow !== null && sameIdentity(pidfileNow.id, logStart.identity)) {
+  if (logStart !== null && pidfile !== null && namesFile(pidfile, logStart.identity)) {
     throw logfileIsPidfile(logfile!);
   }
   return {

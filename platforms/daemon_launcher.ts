@@ -5,7 +5,7 @@
  * @module
  */
 import { check, checkOrNull, cstr, errno, libc, OSError, osError, platform } from "../ffi/mod.ts";
-import { fdIdentity, type Identity, sameIdentity, statOf } from "./file_identity.ts";
+import { fdIdentity, type Identity, namesFile } from "./file_identity.ts";
 import {
   addSignalListener,
   currentEnvironment,
@@ -252,10 +252,9 @@ class Launcher {
     const fd = openLogfile(logfile, umask);
     fdIdentity(fd, this.#log);
     // The same file by another name (a hard link, a linked directory).
-    const pidfileNow = pidfile === null ? null : statOf(pidfile, cstr(pidfile));
-    if (pidfileNow !== null && sameIdentity(pidfileNow.id, this.#log)) {
+    if (pidfile !== null && namesFile(pidfile, this.#log)) {
       libc.close(fd);
-      throw new DaemonError(`ERROR: ${sameFileMessage(pidfile!)}`, EX_USAGE);
+      throw new DaemonError(`ERROR: ${sameFileMessage(pidfile)}`, EX_USAGE);
     }
     this.#logStart = Math.max(0, Number(libc.lseek(fd, 0, SEEK_END)));
     return fd;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { check, checkOrNull, libc, platform } from "../ffi/mod.ts";
+import { check, checkOrNull, cstr, libc, platform } from "../ffi/mod.ts";
 import { nodeFs } from "./host.ts";
 
 const ENOENT = platform.errnoNumbers.ENOENT;
@@ -116,4 +116,13 @@ export function statOf(path: string, pathC: Uint8Array): FileStat | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether `path` names the file whose identity is `id` (by any of its
+ * names: a hard link, a linked directory); false when nothing is there.
+ */
+export function namesFile(path: string, id: Identity): boolean {
+  const now = statOf(path, cstr(path));
+  return now !== null && sameIdentity(now.id, id);
 }
